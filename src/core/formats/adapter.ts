@@ -1,0 +1,45 @@
+// The contract between a format adapter and the capture engine.
+import type { EvalCase, FormatId, RunInfo } from '../model/caseModel';
+
+/** Options that change how results are judged or read, from settings or CLI flags. */
+export interface ReadOptions {
+  /** Pass threshold per metric name (MLflow, lm-eval non-binary metrics, DeepEval overrides). */
+  thresholds: Record<string, number>;
+  /** Field mapping for plain JSONL files. */
+  mapping?: JsonlMapping;
+  /** Records larger than this are reported and skipped. */
+  maxRecordBytes: number;
+}
+
+export interface JsonlMapping {
+  input: string;
+  output?: string;
+  expected?: string;
+  pass?: string;
+  id?: string;
+  suite?: string;
+}
+
+/** A problem with one record (or the whole file when no position applies). */
+export interface RecordError {
+  line?: number;
+  record?: number | string;
+  reason: string;
+}
+
+/** What a reader knows about the run before its cases; the engine adds path, tags and git. */
+export type RunDescription = Omit<RunInfo, 'sourcePath' | 'tags' | 'gitCommit'>;
+
+export type ReadEvent =
+  | { kind: 'run'; run: RunDescription }
+  | { kind: 'case'; evalCase: EvalCase }
+  | { kind: 'error'; error: RecordError };
+
+export class FormatError extends Error {}
+
+export const DEFAULT_READ_OPTIONS: ReadOptions = {
+  thresholds: {},
+  maxRecordBytes: 16 * 1024 * 1024,
+};
+
+export type { FormatId };

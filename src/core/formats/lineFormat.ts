@@ -1,0 +1,26 @@
+// The shape of a JSON-lines format: recognised from its first record, then fed
+// one record at a time so files of any size stream and grown files resume.
+import type { EvalCase, FormatId } from '../model/caseModel';
+import type { ReadOptions, RunDescription } from './adapter';
+
+export interface LineFormatContext {
+  path: string;
+  firstRecord: Record<string, unknown>;
+  /** The first line's text, for run ids of formats that carry none. */
+  firstLineText: string;
+  options: ReadOptions;
+}
+
+export interface LineFormatReader {
+  run: RunDescription;
+  /** Cases completed by this record (some formats join several lines into one case). Throws FormatError. */
+  record(value: unknown, line: number, offset: number): EvalCase[];
+  /** Cases still held when the file ends. */
+  finish(): EvalCase[];
+}
+
+export interface LineFormat {
+  format: FormatId;
+  matches(first: Record<string, unknown>, path: string): boolean;
+  open(context: LineFormatContext): LineFormatReader;
+}

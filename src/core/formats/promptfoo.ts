@@ -1,0 +1,194 @@
+// promptfoo: `promptfoo eval -o out.json` (results.version 2 and 3) and `-o out.jsonl`
+// (one EvaluateResult per line). A case is one test × prompt × provider.
+import { z } from 'zod';
+import { buildCase } from '../model/buildCase';
+import type { EvalCase, Outcome, Score } from '../model/caseModel';
+import { shortHash } from '../text/hashing';
+import { isRecord, toNumber, toText } from '../text/values';
+import { FormatError, type ReadEvent, type RunDescription } from './adapter';
+import type { LineFormat } from './lineFormat';
+import { zodReason } from './zodReason';
+
+const assertionSchema = z.looseObject({ type: z.string().optional(), value: z.unknown().optional() });
+
+const componentSchema = z.looseObject({
+  pass: z.boolean().optional(),
+  score: z.unknown().optional(),
+  reason: z.string().optional().nullable(),
+  assertion: assertionSchema.nullable().optional(),
+});
+
+export const promptfooResultSchema = z.looseObject({
+  success: z.boolean(),
+  id: z.string().optional(),
+  error: z.string().nullable().optional(),
+  failureReason: z.number().optional(),
+  score: z.unknown().optional(),
+  vars: z.record(z.string(), z.unknown()).optional(),
+  testIdx: z.number().optional(),
+  promptIdx: z.number().optional(),
+  prompt: z.looseObject({ raw: z.string().optional(), label: z.string().optional() }).optional(),
+  provider: z.union([z.string(), z.looseObject({ id: z.string().optional(), label: z.string().optional() })]).optional(),
+  response: z.looseObject({ output: z.unknown().optional(), error: z.string().optional().nullable() }).nullable().optional(),
+  testCase: z
+    .looseObject({
+      vars: z.record(z.string(), z.unknown()).optional(),
+      assert: z.array(z.unknown()).optional(),
+      description: z.string().optional(),
+      metadata: z.record(z.string(), z.unknown()).optional(),
+    })
+    .optional(),
+  gradingResult: z
+    .looseObject({
+      pass: z.boolean().optional(),
+      score: z.unknown().optional(),
+      reason: z.string().optional().nullable(),
+      componentResults: z.array(componentSchema).nullable().optional(),
+    })
+    .nullable()
+    .optional(),
+  latencyMs: z.number().optional(),
+  cost: z.number().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+type PromptfooResult = z.infer<typeof promptfooResultSchema>;
+
+// promptfoo's ResultFailureReason: 0 none, 1 assertion failed, 2 provider or runtime error
+const FAILURE_REASON_ERROR = 2;
+
+function providerId(result: PromptfooResult): string {
+  const p = result.provider;
+  if (typeof p === 'string') return p;
+  return p?.label || p?.id || 'unknown';
+}
+
+function expectedFromAsserts(asserts: unknown[] | undefined): string | null {
+  for (const a of asserts ?? []) {
+    const parsed = assertionSchema.safeParse(a);
+    if (parsed.success && (parsed.data.type === 'equals' || parsed.data.type === 'contains' || parsed.data.type === 'icontains')) {
+      return toText(parsed.data.value);
+    }
+  }
+  return null;
+}
+
+function scoresOf(result: PromptfooResult): Score[] {
+  const components = result.gradingResult?.componentResults ?? [];
+  return components.map((c, i) => {
+    const type = c.assertion?.type ?? `assertion ${i + 1}`;
+    const value = c.assertion?.value;
+    const name = value === undefined ? type : `${type}: ${typeof value === 'string' ? value : JSON.stringify(value)}`;
+    return {
+      name,
+      value: toNumber(c.score) ?? (c.pass === undefined ? null : c.pass),
+      passed: c.pass ?? null,
+      ...(c.reason ? { reason: c.reason } : {}),
+    };
+  });
+}
+
+export function promptfooResultToCase(raw: unknown, suite: string, record: EvalCase['record']): EvalCase {
+  const parsed = promptfooResultSchema.safeParse(raw);
+  if (!parsed.success) throw new FormatError(`not a promptfoo result: ${zodReason(parsed.error)}`);
+  const result = parsed.data;
+  const vars = result.vars ?? result.testCase?.vars ?? {};
+  const provider = providerId(result);
+  const outcome: Outcome = result.success
+    ? 'pass'
+    : result.failureReason === FAILURE_REASON_ERROR || (result.response?.error && !result.gradingResult)
+      ? 'error'
+      : 'fail';
+  const output = result.response?.output;
+  const promptText = result.prompt?.raw;
+  const template = result.prompt?.label ?? promptText ?? '';
+  const errorText = result.error ?? result.response?.error ?? undefined;
+  return buildCase('promptfoo', {
+    suite,
+    input: { ...(promptText !== undefined ? { prompt: promptText } : {}), vars },
+    output: output === undefined || output === null ? null : toText(output),
+    expected: expectedFromAsserts(result.testCase?.assert),
+    outcome,
+    scores: scoresOf(result),
+    ...(errorText ? { error: errorText } : {}),
+    model: provider,
+    title: result.testCase?.description,
+    metadata: {
+      provider,
+      promptLabel: template,
+      ...(result.testIdx !== undefined ? { testIdx: result.testIdx } : {}),
+      ...(result.latencyMs !== undefined ? { latencyMs: result.latencyMs } : {}),
+      ...(result.cost !== undefined ? { cost: result.cost } : {}),
+      ...(result.gradingResult?.reason ? { gradingReason: result.gradingResult.reason } : {}),
+      ...(result.testCase?.assert ? { assertions: result.testCase.assert } : {}),
+    },
+    // identity: the template (not the rendered prompt), the vars and the provider under test
+    keyParts: [template, provider],
+    record,
+  });
+}
+
+const promptfooExportSchema = z.looseObject({
+  evalId: z.string().optional(),
+  results: z.looseObject({
+    version: z.number(),
+    timestamp: z.string().optional(),
+    results: z.array(z.unknown()),
+  }),
+  config: z.looseObject({ description: z.string().optional() }).optional(),
+});
+
+export function isPromptfooExport(doc: unknown): boolean {
+  return isRecord(doc) && isRecord(doc.results) && Array.isArray(doc.results.results) && typeof doc.results.version === 'number';
+}
+
+export function* readPromptfooExport(doc: unknown, contentHash: string): Generator<ReadEvent> {
+  const parsed = promptfooExportSchema.safeParse(doc);
+  if (!parsed.success) throw new FormatError(`not a promptfoo export: ${zodReason(parsed.error)}`);
+  const { results, config, evalId } = parsed.data;
+  if (results.version !== 2 && results.version !== 3) {
+    yield { kind: 'error', error: { reason: `promptfoo results version ${results.version} is newer than versions 2 and 3; reading it as version 3` } };
+  }
+  const suite = config?.description?.trim() || 'promptfoo';
+  const providers = new Set<string>();
+  for (const r of results.results) {
+    if (isRecord(r)) providers.add(isRecord(r.provider) ? String(r.provider.id ?? '') : String(r.provider ?? ''));
+  }
+  const run: RunDescription = {
+    runId: evalId ? `promptfoo:${evalId}` : `promptfoo:${contentHash}`,
+    format: 'promptfoo',
+    suite,
+    model: [...providers].filter(Boolean).join(', ') || undefined,
+    startedAt: results.timestamp,
+    partial: false,
+    metadata: { version: results.version, ...(evalId ? { evalId } : {}) },
+  };
+  yield { kind: 'run', run };
+  for (let index = 0; index < results.results.length; index++) {
+    try {
+      yield { kind: 'case', evalCase: promptfooResultToCase(results.results[index], suite, { index }) };
+    } catch (error) {
+      yield { kind: 'error', error: { record: index, reason: (error as Error).message } };
+    }
+  }
+}
+
+export const promptfooJsonl: LineFormat = {
+  format: 'promptfoo',
+  matches: (first) =>
+    typeof first.success === 'boolean' && ('testCase' in first || 'vars' in first) && ('response' in first || 'provider' in first),
+  open: ({ firstLineText, path }) => {
+    const suite = 'promptfoo';
+    return {
+      run: {
+        runId: `promptfoo:${shortHash(`${path}\n${firstLineText}`)}`,
+        format: 'promptfoo',
+        suite,
+        partial: false,
+        metadata: {},
+      },
+      record: (value, line, offset) => [promptfooResultToCase(value, suite, { line, offset })],
+      finish: () => [],
+    };
+  },
+};
+
