@@ -25,6 +25,8 @@ export interface RecordError {
   line?: number;
   record?: number | string;
   reason: string;
+  /** A note that needs no action (e.g. a last line still being written). */
+  warning?: boolean;
 }
 
 /** What a reader knows about the run before its cases; the engine adds path, tags and git. */

@@ -35,6 +35,7 @@ export function mappingFromSettings(value: unknown): JsonlMapping | undefined {
 
 export const genericJsonl: LineFormat = {
   format: 'jsonl',
+  resumable: true,
   matches: () => false, // chosen only when a mapping is configured and no known format matched
   open: ({ path, firstLineText, options }) => {
     const mapping = options.mapping;

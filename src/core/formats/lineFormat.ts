@@ -21,6 +21,8 @@ export interface LineFormatReader {
 
 export interface LineFormat {
   format: FormatId;
+  /** False when cases join lines from anywhere in the file, so a grown file must be read whole. */
+  resumable: boolean;
   matches(first: Record<string, unknown>, path: string): boolean;
   open(context: LineFormatContext): LineFormatReader;
 }

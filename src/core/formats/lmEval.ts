@@ -126,6 +126,7 @@ function judge(metric: string, value: unknown, higherIsBetter: boolean, options:
 
 export const lmEvalSamples: LineFormat = {
   format: 'lm-eval',
+  resumable: true,
   matches: (first) => 'doc_id' in first && ('resps' in first || 'filtered_resps' in first),
   open: ({ path, firstLineText, options }) => {
     const task = taskFromFileName(path);

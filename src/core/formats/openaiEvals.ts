@@ -28,6 +28,7 @@ function promptInput(prompt: unknown): EvalCase['input'] {
 
 export const openaiEvalsRecord: LineFormat = {
   format: 'openai-evals',
+  resumable: false,
   matches: (first) =>
     (isRecord(first.spec) && ('eval_name' in first.spec || 'run_id' in first.spec)) ||
     (typeof first.run_id === 'string' && typeof first.type === 'string' && 'sample_id' in first),

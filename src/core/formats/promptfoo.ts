@@ -146,7 +146,7 @@ export function* readPromptfooExport(doc: unknown, contentHash: string): Generat
   if (!parsed.success) throw new FormatError(`not a promptfoo export: ${zodReason(parsed.error)}`);
   const { results, config, evalId } = parsed.data;
   if (results.version !== 2 && results.version !== 3) {
-    yield { kind: 'error', error: { reason: `promptfoo results version ${results.version} is newer than versions 2 and 3; reading it as version 3` } };
+    yield { kind: 'error', error: { reason: `promptfoo results version ${results.version} is newer than versions 2 and 3; reading it as version 3`, warning: true } };
   }
   const suite = config?.description?.trim() || 'promptfoo';
   const providers = new Set<string>();
@@ -174,6 +174,7 @@ export function* readPromptfooExport(doc: unknown, contentHash: string): Generat
 
 export const promptfooJsonl: LineFormat = {
   format: 'promptfoo',
+  resumable: true,
   matches: (first) =>
     typeof first.success === 'boolean' && ('testCase' in first || 'vars' in first) && ('response' in first || 'provider' in first),
   open: ({ firstLineText, path }) => {

@@ -36,7 +36,7 @@ export type FileShape = 'lines' | 'document' | 'zip' | 'xml';
 
 export type OpenedResult =
   | { status: 'skipped'; reason: string }
-  | { status: 'ok'; format: FormatId; shape: FileShape; size: number; events: AsyncGenerator<FileEvent> };
+  | { status: 'ok'; format: FormatId; shape: FileShape; resumable: boolean; size: number; events: AsyncGenerator<FileEvent> };
 
 export interface ResumePoint {
   offset: number;
@@ -95,7 +95,7 @@ export async function openResultFile(
   if (headBuf[0] === 0x50 && headBuf[1] === 0x4b && headBuf[2] === 0x03 && headBuf[3] === 0x04) {
     if (forced && forced !== 'inspect') throw new FormatError(`a zip archive cannot be read as ${forced}`);
     const contentHash = sha256Hex(await readFile(path));
-    return { status: 'ok', format: 'inspect', shape: 'zip', size: info.size, events: readInspectEvalZip(path, contentHash, options) };
+    return { status: 'ok', format: 'inspect', shape: 'zip', resumable: false, size: info.size, events: readInspectEvalZip(path, contentHash, options) };
   }
   if (hasNul(headBuf)) throw new FormatError('binary file (contains NUL bytes), not an eval result');
   const head = stripBom(headBuf.toString('utf8')).trimStart();
@@ -104,19 +104,20 @@ export async function openResultFile(
     if (!looksLikeJunit(head) && forced !== 'junit') return { status: 'skipped', reason: 'XML without <testsuite>: not a JUnit report' };
     const xml = stripBom(await readFile(path, 'utf8'));
     const contentHash = sha256Hex(xml);
-    return { status: 'ok', format: 'junit', shape: 'xml', size: info.size, events: toAsync(readJunitXml(xml, path, contentHash)) };
+    return { status: 'ok', format: 'junit', shape: 'xml', resumable: false, size: info.size, events: toAsync(readJunitXml(xml, path, contentHash)) };
   }
 
   const first = firstJsonLine(head);
   const jsonlName = /\.(jsonl|ndjson)$/i.test(path);
-  if (first && (first.more || jsonlName || (resume && resume.offset > 0))) {
+  if (first && (first.more || jsonlName || resume !== undefined)) {
     const format = lineFormatFor(first.value, path, options, forced);
     if (!format) {
       const keys = Object.keys(first.value).slice(0, 8).join(', ');
       return { status: 'skipped', reason: `JSON lines of an unrecognised shape (first record's keys: ${keys}); set a field mapping to capture them` };
     }
     const reader = format.open({ path, firstRecord: first.value, firstLineText: first.text, options });
-    return { status: 'ok', format: format.format, shape: 'lines', size: info.size, events: readLineEvents(path, reader, options, resume) };
+    const from = format.resumable ? resume : undefined;
+    return { status: 'ok', format: format.format, shape: 'lines', resumable: format.resumable, size: info.size, events: readLineEvents(path, reader, options, from) };
   }
 
   if (!head.startsWith('{') && !head.startsWith('[')) {
@@ -138,7 +139,7 @@ export async function openResultFile(
 }
 
 function documentReader(doc: unknown, path: string, contentHash: string, size: number, options: ReadOptions, forced?: FormatId): OpenedResult {
-  const ok = (format: FormatId, events: Iterable<ReadEvent>): OpenedResult => ({ status: 'ok', format, shape: 'document', size, events: toAsync(events) });
+  const ok = (format: FormatId, events: Iterable<ReadEvent>): OpenedResult => ({ status: 'ok', format, shape: 'document', resumable: false, size, events: toAsync(events) });
   const want = (f: FormatId, test: (d: unknown) => boolean) => (forced ? forced === f : test(doc));
   if (want('promptfoo', isPromptfooExport)) return ok('promptfoo', readPromptfooExport(doc, contentHash));
   if (want('inspect', isInspectLog)) return ok('inspect', readInspectLog(doc as Record<string, unknown>, contentHash));
@@ -180,7 +181,7 @@ async function* readLineEvents(path: string, reader: LineFormatReader, options: 
       value = parseLenientJson(text);
     } catch (error) {
       if (!line.complete) {
-        yield { kind: 'error', error: { line: line.number, reason: 'incomplete last line (the file may still be being written); it will be read once complete' } };
+        yield { kind: 'error', error: { line: line.number, reason: 'incomplete last line (the file may still be being written); it will be read once complete', warning: true } };
         break;
       }
       yield { kind: 'error', error: { line: line.number, reason: (error as Error).message } };

@@ -1,0 +1,41 @@
+// Shared CLI plumbing: global options, opening the store, printing, exit codes.
+import { WorkspaceStore } from '../core/store/workspaceStore';
+
+export interface GlobalOptions {
+  root: string;
+  workspace: string;
+  json: boolean;
+}
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export async function withStore<T>(options: GlobalOptions, body: (store: WorkspaceStore) => Promise<T> | T): Promise<T> {
+  const store = await WorkspaceStore.open(options.root, options.workspace);
+  try {
+    if (!options.json) for (const notice of store.notices) process.stderr.write(`evalloop: ${notice}\n`);
+    return await body(store);
+  } finally {
+    store.close();
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Model output can hold terminal escape sequences; show control characters as visible marks instead. */
+export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+export function printLines(lines: string[]): void {
+  process.stdout.write(lines.length ? `${terminalSafe(lines.join('\n'))}\n` : '');
+}

@@ -1,0 +1,101 @@
+// `evalloop capture <paths…>`: read result files and folders into the workspace.
+import { capturePaths } from '../../core/capture/capturePaths';
+import type { FileCaptureReport } from '../../core/capture/captureFile';
+import type { FormatId } from '../../core/model/caseModel';
+import { FORMATS } from '../../core/model/caseModel';
+import { parseMapping } from '../../core/formats/genericJsonl';
+import { gitCommitOf } from '../../core/store/gitCommit';
+import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
+
+export interface CaptureFlags {
+  tag: string[];
+  format?: string;
+  map?: string;
+  threshold: string[];
+  maxRecordMb?: string;
+}
+
+export function parseThresholds(specs: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const spec of specs) {
+    const eq = spec.lastIndexOf('=');
+    const value = Number(spec.slice(eq + 1));
+    if (eq <= 0 || !Number.isFinite(value)) throw new CliError(`--threshold "${spec}" is not metric=number`);
+    out[spec.slice(0, eq)] = value;
+  }
+  return out;
+}
+
+function totalsOf(files: FileCaptureReport[]) {
+  const sum = (f: (r: FileCaptureReport) => number) => files.reduce((a, r) => a + f(r), 0);
+  return {
+    files: files.length,
+    captured: files.filter((f) => f.status === 'captured').length,
+    unchanged: files.filter((f) => f.status === 'unchanged').length,
+    skipped: files.filter((f) => f.status === 'skipped').length,
+    failed: files.filter((f) => f.status === 'failed').length,
+    cases: sum((r) => r.cases),
+    failures: sum((r) => r.failures),
+    newItems: sum((r) => r.newItems),
+    knownItems: sum((r) => r.knownItems),
+    regressions: sum((r) => r.regressions),
+    fixed: sum((r) => r.fixed),
+    judgeErrors: sum((r) => r.judgeErrors),
+    errors: sum((r) => r.errors.filter((e) => !e.warning).length),
+  };
+}
+
+function describeError(e: FileCaptureReport['errors'][number]): string {
+  const where = e.line !== undefined ? `line ${e.line}` : e.record !== undefined ? `record ${e.record}` : '';
+  return `${where ? `${where}: ` : ''}${e.reason}`;
+}
+
+export async function runCapture(paths: string[], flags: CaptureFlags, options: GlobalOptions): Promise<number> {
+  if (paths.length === 0) throw new CliError('capture needs at least one file or folder');
+  if (flags.format && !(FORMATS as readonly string[]).includes(flags.format)) {
+    throw new CliError(`--format must be one of ${FORMATS.join(', ')}`);
+  }
+  let mapping;
+  try {
+    mapping = flags.map ? parseMapping(flags.map) : undefined;
+  } catch (error) {
+    throw new CliError(`--map: ${(error as Error).message}`);
+  }
+  const maxMb = flags.maxRecordMb ? Number(flags.maxRecordMb) : undefined;
+  if (maxMb !== undefined && !(maxMb > 0)) throw new CliError('--max-record-mb must be a positive number');
+  return withStore(options, async (store) => {
+    const gitCommit = gitCommitOf(options.root);
+    const files = await capturePaths(store, paths, {
+      tags: flags.tag,
+      ...(flags.format ? { format: flags.format as FormatId } : {}),
+      ...(gitCommit ? { gitCommit } : {}),
+      read: {
+        thresholds: parseThresholds(flags.threshold),
+        ...(mapping ? { mapping } : {}),
+        ...(maxMb ? { maxRecordBytes: Math.floor(maxMb * 1024 * 1024) } : {}),
+      },
+      onProgress: options.json ? undefined : ({ path, cases }) => process.stderr.write(`  … ${cases} cases read from ${path}\n`),
+    });
+    const totals = totalsOf(files);
+    if (options.json) {
+      printJson({ workspace: options.workspace, root: store.paths.root, files, totals });
+    } else {
+      const lines: string[] = [];
+      for (const f of files) {
+        if (f.status === 'skipped') lines.push(`skipped   ${f.path}: ${f.reason}`);
+        else if (f.status === 'unchanged') lines.push(`unchanged ${f.path}`);
+        else if (f.status === 'failed') lines.push(`FAILED    ${f.path}: ${f.reason}`);
+        else {
+          const extra = [f.regressions ? `${f.regressions} regressions` : '', f.fixed ? `${f.fixed} fixed` : '', f.judgeErrors ? `${f.judgeErrors} judge errors` : '', f.partial ? 'run still in progress' : '']
+            .filter(Boolean)
+            .join(', ');
+          lines.push(`${f.format?.padEnd(9)} ${f.path}: ${f.cases} cases, ${f.failures} failures (${f.newItems} new, ${f.knownItems} known)${extra ? `, ${extra}` : ''}`);
+        }
+        for (const e of f.errors) if (f.status !== 'failed' || e.reason !== f.reason) lines.push(`  ${e.warning ? 'note' : 'error'}: ${f.path}: ${describeError(e)}`);
+      }
+      lines.push(`${totals.cases} cases, ${totals.failures} failures (${totals.newItems} new items), ${totals.regressions} regressions, ${totals.errors} errors in ${totals.files} files`);
+      printLines(lines);
+    }
+    return totals.errors > 0 || totals.failed > 0 ? 2 : 0;
+  });
+}

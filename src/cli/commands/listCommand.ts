@@ -1,0 +1,52 @@
+// `evalloop list`: items in the queue, as a table or a stable JSON array.
+import { listItems, type ItemRow } from '../../core/store/storeQueries';
+import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
+
+export interface ListFlags {
+  state?: string;
+  suite?: string;
+  regressions?: boolean;
+  limit: string;
+}
+
+export function itemSummary(item: ItemRow) {
+  return {
+    id: item.id,
+    state: item.state,
+    caseKey: item.caseKey,
+    format: item.format,
+    suite: item.suite,
+    title: item.title,
+    occurrences: item.occurrences,
+    regression: item.regressionRun !== null,
+    regressionRun: item.regressionRun,
+    fixedRun: item.fixedRun,
+    firstRun: item.firstRun,
+    lastRun: item.lastRun,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  };
+}
+
+export async function runList(flags: ListFlags, options: GlobalOptions): Promise<number> {
+  const limit = Number(flags.limit);
+  if (!Number.isInteger(limit) || limit < 0) throw new CliError('--limit must be a whole number (0 = all)');
+  return withStore(options, (store) => {
+    const items = listItems(store.database, {
+      ...(flags.state ? { state: flags.state } : {}),
+      ...(flags.suite ? { suite: flags.suite } : {}),
+      ...(flags.regressions ? { regression: true } : {}),
+      limit,
+    });
+    if (options.json) printJson(items.map(itemSummary));
+    else {
+      printLines(
+        items.map((i) => {
+          const badge = i.fixedRun ? 'fixed' : i.regressionRun ? 'REGR ' : '     ';
+          return `${i.id}  ${i.state.padEnd(8)} ${badge} ×${String(i.occurrences).padEnd(3)} ${i.format.padEnd(12)} ${i.title}`;
+        }),
+      );
+    }
+    return 0;
+  });
+}

@@ -1,0 +1,83 @@
+// The `evalloop` command line: the same core as the extension, for terminals and CI.
+import { Command, CommanderError } from 'commander';
+import { CliError, type GlobalOptions } from './cliContext';
+import { runCapture, type CaptureFlags } from './commands/captureCommand';
+import { runList, type ListFlags } from './commands/listCommand';
+import { runShow } from './commands/showCommand';
+import { runStatus } from './commands/statusCommand';
+
+declare const EVALLOOP_VERSION: string | undefined;
+const VERSION = typeof EVALLOOP_VERSION === 'string' ? EVALLOOP_VERSION : '0.0.0-dev';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('evalloop')
+    .description('Capture failed eval cases, review them, and promote them into a versioned training corpus.')
+    .version(VERSION)
+    .option('--root <dir>', 'workspace root holding .evalloop/', process.cwd())
+    .option('--workspace <name>', 'named queue inside .evalloop/', 'default')
+    .option('--json', 'machine-readable output', false)
+    .showHelpAfterError()
+    .exitOverride();
+
+  const globals = (): GlobalOptions => {
+    const o = program.opts<{ root: string; workspace: string; json: boolean }>();
+    return { root: o.root, workspace: o.workspace, json: o.json };
+  };
+
+  program
+    .command('capture')
+    .description('read eval result files or folders and capture every failure')
+    .argument('<paths...>', 'result files or folders')
+    .option('--tag <tag>', 'tag the runs (repeatable)', collect, [])
+    .option('--format <format>', 'skip detection and read as this format')
+    .option('--map <mapping>', 'field mapping for plain JSONL, e.g. input=prompt,output=completion,expected=answer,pass=correct')
+    .option('--threshold <metric=value>', 'pass threshold for a metric (repeatable)', collect, [])
+    .option('--max-record-mb <mb>', 'skip records larger than this (default 16)')
+    .action(async (paths: string[], flags: CaptureFlags) => setExit(await runCapture(paths, flags, globals())));
+
+  program
+    .command('status')
+    .description('counts of items, runs and journals')
+    .action(async () => setExit(await runStatus(globals())));
+
+  program
+    .command('list')
+    .description('items in the queue')
+    .option('--state <state>', 'only items in this state (e.g. new)')
+    .option('--suite <suite>', 'only items of this suite')
+    .option('--regressions', 'only regressions')
+    .option('--limit <n>', 'at most n items (0 = all)', '50')
+    .action(async (flags: ListFlags) => setExit(await runList(flags, globals())));
+
+  program
+    .command('show')
+    .description('one item: occurrences, input, expected, actual, scores, trace')
+    .argument('<id>', 'item id, unique id prefix, or case key')
+    .action(async (id: string) => setExit(await runShow(id, globals())));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
+    const message = error instanceof CliError ? error.message : `${(error as Error).message ?? String(error)}`;
+    process.stderr.write(`evalloop: ${message}\n`);
+    return error instanceof CliError ? error.exitCode : 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,80 @@
+// The index's tables, created and upgraded by numbered migrations. The index is a
+// materialised view of the journals, so a migration may also ask for a rebuild.
+import type { Database } from 'sql.js';
+
+interface Migration {
+  version: number;
+  sql: string;
+}
+
+const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE journal_progress (file TEXT PRIMARY KEY, offset INTEGER NOT NULL, next_line INTEGER NOT NULL, head TEXT NOT NULL);
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY, format TEXT NOT NULL, suite TEXT NOT NULL, model TEXT, started_at TEXT,
+        captured_at TEXT, source_path TEXT, git_commit TEXT, eval_commit TEXT, tags TEXT NOT NULL DEFAULT '[]',
+        partial INTEGER NOT NULL DEFAULT 0, metadata TEXT NOT NULL DEFAULT '{}', ord INTEGER NOT NULL,
+        cases INTEGER NOT NULL DEFAULT 0, passed INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
+        errored INTEGER NOT NULL DEFAULT 0, judge_errors INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0,
+        unknown INTEGER NOT NULL DEFAULT 0, regressions INTEGER NOT NULL DEFAULT 0, fixed INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE items (
+        id TEXT PRIMARY KEY, case_key TEXT NOT NULL UNIQUE, format TEXT NOT NULL, suite TEXT NOT NULL,
+        title TEXT NOT NULL, input_hash TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'new',
+        first_run TEXT NOT NULL, last_run TEXT NOT NULL, occurrences INTEGER NOT NULL DEFAULT 1,
+        regression_run TEXT, fixed_run TEXT, latest_blob TEXT, latest_index INTEGER,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+      );
+      CREATE INDEX items_state ON items (state, updated_at);
+      CREATE INDEX items_suite ON items (suite);
+      CREATE TABLE occurrences (
+        run_id TEXT NOT NULL, case_key TEXT NOT NULL, outcome TEXT NOT NULL, blob TEXT, blob_index INTEGER,
+        record TEXT, regression INTEGER NOT NULL DEFAULT 0, at TEXT NOT NULL,
+        PRIMARY KEY (run_id, case_key)
+      ) WITHOUT ROWID;
+      CREATE INDEX occurrences_case ON occurrences (case_key);
+      CREATE TABLE case_last (
+        case_key TEXT PRIMARY KEY, run_id TEXT NOT NULL, outcome TEXT NOT NULL,
+        pass_run TEXT, pass_record TEXT
+      ) WITHOUT ROWID;
+      CREATE TABLE sources (
+        path TEXT PRIMARY KEY, run_id TEXT NOT NULL, format TEXT NOT NULL, size INTEGER NOT NULL,
+        mtime_ms REAL NOT NULL, offset INTEGER NOT NULL, next_line INTEGER NOT NULL, head_hash TEXT NOT NULL,
+        shape TEXT NOT NULL, resumable INTEGER NOT NULL, done INTEGER NOT NULL, captured_at TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+export function schemaVersionOf(db: Database): number {
+  try {
+    const rows = db.exec("SELECT value FROM meta WHERE key = 'schema_version'");
+    return Number(rows[0]?.values[0]?.[0] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Brings the database to the current schema; returns false if it is newer than this build understands. */
+export function migrate(db: Database): boolean {
+  const current = schemaVersionOf(db);
+  if (current > SCHEMA_VERSION) return false;
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.exec('BEGIN');
+    try {
+      db.exec(m.sql);
+      db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", [String(m.version)]);
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+  return true;
+}

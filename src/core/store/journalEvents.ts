@@ -1,0 +1,68 @@
+// The journal's event types. The journal is the truth; everything else is derived.
+// Events are versioned (`v`) and validated when read, so a hand-edited line is
+// reported and skipped instead of corrupting the index.
+import { z } from 'zod';
+import { outcomeSchema, runInfoSchema } from '../model/caseModel';
+
+export const JOURNAL_VERSION = 1;
+
+const baseFields = {
+  v: z.literal(JOURNAL_VERSION),
+  seq: z.number().int().min(0),
+  at: z.string(),
+  actor: z.string(),
+};
+
+export const runEventSchema = z.object({
+  ...baseFields,
+  type: z.literal('run'),
+  run: runInfoSchema.extend({ capturedAt: z.string() }),
+});
+
+/** A compact reference to one case of a run; failures carry their payload's place in a blob. */
+export const caseRefSchema = z.object({
+  k: z.string(),
+  o: outcomeSchema,
+  h: z.string(),
+  t: z.string().optional(),
+  i: z.number().int().min(0).optional(),
+  r: z.string().optional(),
+});
+export type CaseRef = z.infer<typeof caseRefSchema>;
+
+export const casesEventSchema = z.object({
+  ...baseFields,
+  type: z.literal('cases'),
+  runId: z.string(),
+  format: z.string(),
+  suite: z.string(),
+  blob: z.string().optional(),
+  cases: z.array(caseRefSchema),
+});
+
+export const sourceEventSchema = z.object({
+  ...baseFields,
+  type: z.literal('source'),
+  path: z.string(),
+  runId: z.string(),
+  format: z.string(),
+  size: z.number(),
+  mtimeMs: z.number(),
+  offset: z.number().int().min(0),
+  nextLine: z.number().int().min(1),
+  headHash: z.string(),
+  /** How the file was read: only 'lines' files can be resumed from an offset. */
+  shape: z.enum(['lines', 'document', 'zip', 'xml']),
+  resumable: z.boolean(),
+  done: z.boolean(),
+});
+
+export const journalEventSchema = z.discriminatedUnion('type', [runEventSchema, casesEventSchema, sourceEventSchema]);
+export type JournalEvent = z.infer<typeof journalEventSchema>;
+export type RunEvent = z.infer<typeof runEventSchema>;
+export type CasesEvent = z.infer<typeof casesEventSchema>;
+export type SourceEvent = z.infer<typeof sourceEventSchema>;
+
+/** What a caller supplies; the writer adds v, seq, at and actor. */
+export type NewEvent = DistributiveOmit<JournalEvent, 'v' | 'seq' | 'at' | 'actor'> & { actor?: string; at?: string };
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

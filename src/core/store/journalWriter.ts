@@ -1,0 +1,163 @@
+// One append-only journal file per writer. A writer claims a slot with an
+// exclusive lock file (stale locks of dead local processes are taken over), so no
+// two processes ever append to the same file. append() returns only after fsync.
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { JOURNAL_VERSION, type JournalEvent, type NewEvent } from './journalEvents';
+
+export interface AppendResult {
+  events: JournalEvent[];
+  startOffset: number;
+  endOffset: number;
+}
+
+interface LockInfo {
+  pid: number;
+  host: string;
+  startedAt: string;
+}
+
+export function defaultActor(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}
+
+function slotBase(): string {
+  return `${defaultActor()}@${hostname()}`.replace(/[^A-Za-z0-9._@-]/g, '_').slice(0, 80);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function tryLock(lockPath: string): boolean {
+  const info: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+  try {
+    writeFileSync(lockPath, JSON.stringify(info), { flag: 'wx' });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  let held: LockInfo | undefined;
+  try {
+    held = JSON.parse(readFileSync(lockPath, 'utf8')) as LockInfo;
+  } catch {
+    held = undefined; // half-written lock: its writer died while creating it
+  }
+  const stale = !held || (held.host === hostname() && held.pid !== process.pid && !processAlive(held.pid));
+  if (!stale) return false;
+  try {
+    unlinkSync(lockPath);
+  } catch {
+    return false;
+  }
+  return tryLock(lockPath);
+}
+
+export class JournalWriter {
+  private seq: number;
+  private closed = false;
+
+  private constructor(
+    readonly file: string,
+    readonly writerId: string,
+    private readonly lockPath: string,
+    private readonly fd: number,
+    private readonly actor: string,
+    lastSeq: number,
+  ) {
+    this.seq = lastSeq + 1;
+  }
+
+  /** Claims the first free slot `<user>@<host>`, `<user>@<host>.2`, … in the journal folder. */
+  static open(journalDir: string, actor = defaultActor()): JournalWriter {
+    mkdirSync(journalDir, { recursive: true });
+    const base = slotBase();
+    for (let n = 1; n < 1000; n++) {
+      const writerId = n === 1 ? base : `${base}.${n}`;
+      const lockPath = join(journalDir, `${writerId}.lock`);
+      if (!tryLock(lockPath)) continue;
+      const file = join(journalDir, `${writerId}.jsonl`);
+      const fd = openSync(file, existsSync(file) ? 'r+' : 'w+');
+      const lastSeq = repairTail(fd);
+      return new JournalWriter(file, writerId, lockPath, fd, actor, lastSeq);
+    }
+    throw new Error(`no free journal slot in ${journalDir}`);
+  }
+
+  /** Appends events as one write and fsyncs; they are durable when this returns. */
+  append(events: NewEvent[]): AppendResult {
+    if (this.closed) throw new Error('journal writer is closed');
+    if (events.length === 0) return { events: [], startOffset: fstatSync(this.fd).size, endOffset: fstatSync(this.fd).size };
+    const now = new Date().toISOString();
+    const full = events.map((e) => ({ v: JOURNAL_VERSION, seq: this.seq++, at: e.at ?? now, actor: e.actor ?? this.actor, ...e }) as JournalEvent);
+    const buf = Buffer.from(full.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    const end = fstatSync(this.fd).size;
+    let written = 0;
+    while (written < buf.length) written += writeSync(this.fd, buf, written, buf.length - written, end + written);
+    fsyncSync(this.fd);
+    return { events: full, startOffset: end, endOffset: end + buf.length };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+    try {
+      unlinkSync(this.lockPath);
+    } catch {
+      // already removed
+    }
+  }
+}
+
+/** Byte offset just past the last newline in the file's first `size` bytes (0 if none). */
+function endOfLastLine(fd: number, size: number): number {
+  const chunk = 1 << 16;
+  const buf = Buffer.alloc(chunk);
+  for (let end = size; end > 0; end -= chunk) {
+    const start = Math.max(0, end - chunk);
+    readSync(fd, buf, 0, end - start, start);
+    const nl = buf.subarray(0, end - start).lastIndexOf(10);
+    if (nl !== -1) return start + nl + 1;
+  }
+  return 0;
+}
+
+/**
+ * A crash can leave a torn last line. It was never acknowledged, so it is cut off
+ * before appending (else the next event would be glued onto it). Returns the last seq.
+ */
+function repairTail(fd: number): number {
+  let size = fstatSync(fd).size;
+  const complete = endOfLastLine(fd, size);
+  if (complete !== size) {
+    ftruncateSync(fd, complete);
+    fsyncSync(fd);
+    size = complete;
+  }
+  // find the seq of the last readable event, scanning back line by line
+  let end = size;
+  while (end > 0) {
+    const start = endOfLastLine(fd, end - 1);
+    const buf = Buffer.alloc(end - start);
+    readSync(fd, buf, 0, buf.length, start);
+    try {
+      const seq = (JSON.parse(buf.toString('utf8')) as { seq?: unknown }).seq;
+      if (typeof seq === 'number') return seq;
+    } catch {
+      // a damaged line inside the file: keep looking backwards
+    }
+    end = start;
+  }
+  return -1;
+}

@@ -1,0 +1,194 @@
+// Read-only questions asked of the index: items, runs, sources, status.
+import type { Database, SqlValue } from 'sql.js';
+import { evalCaseSchema, type EvalCase } from '../model/caseModel';
+import type { BlobStore } from './blobStore';
+
+export interface ItemRow {
+  id: string;
+  caseKey: string;
+  format: string;
+  suite: string;
+  title: string;
+  inputHash: string;
+  state: string;
+  firstRun: string;
+  lastRun: string;
+  occurrences: number;
+  regressionRun: string | null;
+  fixedRun: string | null;
+  latestBlob: string | null;
+  latestIndex: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RunRow {
+  id: string;
+  format: string;
+  suite: string;
+  model: string | null;
+  startedAt: string | null;
+  capturedAt: string | null;
+  sourcePath: string | null;
+  gitCommit: string | null;
+  evalCommit: string | null;
+  tags: string[];
+  partial: boolean;
+  cases: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  judgeErrors: number;
+  skipped: number;
+  unknown: number;
+  regressions: number;
+  fixed: number;
+}
+
+export interface OccurrenceRow {
+  runId: string;
+  outcome: string;
+  blob: string | null;
+  blobIndex: number | null;
+  record: string | null;
+  regression: boolean;
+  at: string;
+}
+
+export interface SourceRow {
+  path: string;
+  runId: string;
+  format: string;
+  size: number;
+  mtimeMs: number;
+  offset: number;
+  nextLine: number;
+  headHash: string;
+  shape: string;
+  resumable: boolean;
+  done: boolean;
+}
+
+function rows(db: Database, sql: string, params: SqlValue[] = []): Record<string, SqlValue>[] {
+  const stmt = db.prepare(sql);
+  try {
+    stmt.bind(params);
+    const out: Record<string, SqlValue>[] = [];
+    while (stmt.step()) out.push(stmt.getAsObject());
+    return out;
+  } finally {
+    stmt.free();
+  }
+}
+
+const ITEM_COLUMNS = `id, case_key AS caseKey, format, suite, title, input_hash AS inputHash, state, first_run AS firstRun,
+  last_run AS lastRun, occurrences, regression_run AS regressionRun, fixed_run AS fixedRun, latest_blob AS latestBlob,
+  latest_index AS latestIndex, created_at AS createdAt, updated_at AS updatedAt`;
+
+export interface ItemFilter {
+  state?: string;
+  suite?: string;
+  regression?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+export function listItems(db: Database, filter: ItemFilter = {}): ItemRow[] {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  if (filter.state) {
+    where.push('state = ?');
+    params.push(filter.state);
+  }
+  if (filter.suite) {
+    where.push('suite = ?');
+    params.push(filter.suite);
+  }
+  if (filter.regression) where.push('regression_run IS NOT NULL');
+  const limit = filter.limit && filter.limit > 0 ? `LIMIT ${Math.floor(filter.limit)} OFFSET ${Math.floor(filter.offset ?? 0)}` : '';
+  return rows(db, `SELECT ${ITEM_COLUMNS} FROM items ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id ${limit}`, params) as unknown as ItemRow[];
+}
+
+/** An item by full id, unique id prefix (4+ characters) or case key. */
+export function findItem(db: Database, idOrKey: string): ItemRow | 'ambiguous' | undefined {
+  const exact = rows(db, `SELECT ${ITEM_COLUMNS} FROM items WHERE id = ? OR case_key = ?`, [idOrKey, idOrKey]);
+  if (exact.length) return exact[0] as unknown as ItemRow;
+  if (!/^[0-9a-f]{4,}$/.test(idOrKey)) return undefined;
+  const prefixed = rows(db, `SELECT ${ITEM_COLUMNS} FROM items WHERE id LIKE ? LIMIT 2`, [`${idOrKey}%`]);
+  if (prefixed.length > 1) return 'ambiguous';
+  return prefixed[0] as unknown as ItemRow | undefined;
+}
+
+export function occurrencesOf(db: Database, caseKey: string): OccurrenceRow[] {
+  return rows(
+    db,
+    `SELECT o.run_id AS runId, o.outcome, o.blob, o.blob_index AS blobIndex, o.record, o.regression, o.at
+     FROM occurrences o LEFT JOIN runs r ON r.id = o.run_id WHERE o.case_key = ? ORDER BY r.ord, o.at`,
+    [caseKey],
+  ).map((r) => ({ ...(r as unknown as OccurrenceRow), regression: r.regression === 1 }));
+}
+
+function toRun(r: Record<string, SqlValue>): RunRow {
+  return {
+    ...(r as unknown as RunRow),
+    tags: JSON.parse(String(r.tags ?? '[]')) as string[],
+    partial: r.partial === 1,
+  };
+}
+
+const RUN_COLUMNS = `id, format, suite, model, started_at AS startedAt, captured_at AS capturedAt, source_path AS sourcePath,
+  git_commit AS gitCommit, eval_commit AS evalCommit, tags, partial, cases, passed, failed, errored,
+  judge_errors AS judgeErrors, skipped, unknown, regressions, fixed`;
+
+export function listRuns(db: Database): RunRow[] {
+  return rows(db, `SELECT ${RUN_COLUMNS} FROM runs ORDER BY ord`).map(toRun);
+}
+
+export function getRun(db: Database, runId: string): RunRow | undefined {
+  const r = rows(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`, [runId])[0];
+  return r ? toRun(r) : undefined;
+}
+
+export function getSource(db: Database, path: string): SourceRow | undefined {
+  const r = rows(
+    db,
+    `SELECT path, run_id AS runId, format, size, mtime_ms AS mtimeMs, offset, next_line AS nextLine, head_hash AS headHash, shape, resumable, done FROM sources WHERE path = ?`,
+    [path],
+  )[0];
+  return r ? { ...(r as unknown as SourceRow), resumable: r.resumable === 1, done: r.done === 1 } : undefined;
+}
+
+export interface StoreStatus {
+  items: number;
+  byState: Record<string, number>;
+  regressions: number;
+  fixed: number;
+  runs: number;
+  cases: number;
+  failures: number;
+  sources: number;
+}
+
+export function storeStatus(db: Database): StoreStatus {
+  const byState: Record<string, number> = {};
+  for (const r of rows(db, 'SELECT state, COUNT(*) AS n FROM items GROUP BY state')) byState[String(r.state)] = Number(r.n);
+  const one = (sql: string) => Number(rows(db, sql)[0]?.n ?? 0);
+  return {
+    items: one('SELECT COUNT(*) AS n FROM items'),
+    byState,
+    regressions: one('SELECT COUNT(*) AS n FROM items WHERE regression_run IS NOT NULL AND fixed_run IS NULL'),
+    fixed: one('SELECT COUNT(*) AS n FROM items WHERE fixed_run IS NOT NULL'),
+    runs: one('SELECT COUNT(*) AS n FROM runs'),
+    cases: one('SELECT COALESCE(SUM(cases), 0) AS n FROM runs'),
+    failures: one('SELECT COALESCE(SUM(failed + errored), 0) AS n FROM runs'),
+    sources: one('SELECT COUNT(*) AS n FROM sources'),
+  };
+}
+
+/** The full case payload of an occurrence, read from its blob. */
+export function loadCase(blobs: BlobStore, blob: string | null, index: number | null): EvalCase | undefined {
+  if (!blob || index === null) return undefined;
+  const batch = blobs.get(blob);
+  if (!Array.isArray(batch)) throw new Error(`blob ${blob} is not a case batch`);
+  return evalCaseSchema.parse(batch[index]);
+}

@@ -1,0 +1,207 @@
+// A named workspace: its journals (the truth), blobs, and the sql.js index that is
+// caught up from the journals on open and saved atomically. Deleting or damaging
+// the index loses nothing: it is rebuilt from the journals.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { Database, SqlJsStatic } from 'sql.js';
+import { BlobStore } from './blobStore';
+import { writeFileAtomic } from './durableFile';
+import { migrate } from './indexSchema';
+import { IndexProjection, emptyTally, addTally, type ApplyTally } from './indexProjection';
+import { type JournalEvent, type NewEvent } from './journalEvents';
+import { journalHead, journalSize, listJournalFiles, readJournal, type JournalProblem } from './journalReader';
+import { defaultActor, JournalWriter } from './journalWriter';
+import { loadSqlEngine } from './sqlEngine';
+import { workspacePaths, type WorkspacePaths } from './workspacePaths';
+
+export interface OpenOptions {
+  actor?: string;
+}
+
+export interface CatchUpReport {
+  events: number;
+  tally: ApplyTally;
+  problems: JournalProblem[];
+  rebuilt: boolean;
+  rebuildReason?: string;
+}
+
+interface Progress {
+  offset: number;
+  nextLine: number;
+  head: string;
+}
+
+export class WorkspaceStore {
+  readonly blobs: BlobStore;
+  private writer: JournalWriter | undefined;
+  private projection: IndexProjection;
+  private dirty = false;
+  /** Notes for the user about what happened on open (rebuilds, unreadable journal lines). */
+  readonly notices: string[] = [];
+
+  private constructor(
+    readonly paths: WorkspacePaths,
+    private readonly sql: SqlJsStatic,
+    private db: Database,
+    readonly actor: string,
+  ) {
+    this.blobs = new BlobStore(paths.blobDir);
+    this.projection = new IndexProjection(db);
+  }
+
+  static async open(root: string, workspace: string, options: OpenOptions = {}): Promise<WorkspaceStore> {
+    const paths = workspacePaths(root, workspace);
+    mkdirSync(paths.journalDir, { recursive: true });
+    mkdirSync(paths.blobDir, { recursive: true });
+    const SQL = await loadSqlEngine();
+    let db: Database | undefined;
+    let reason: string | undefined;
+    if (existsSync(paths.indexFile)) {
+      try {
+        db = new SQL.Database(readFileSync(paths.indexFile));
+        if (!migrate(db)) {
+          reason = 'the index was written by a newer Eval Loop';
+          db.close();
+          db = undefined;
+        }
+      } catch (error) {
+        reason = `the index could not be read (${(error as Error).message})`;
+        db?.close();
+        db = undefined;
+      }
+    }
+    if (!db) {
+      db = new SQL.Database();
+      migrate(db);
+    }
+    const store = new WorkspaceStore(paths, SQL, db, options.actor ?? defaultActor());
+    if (reason) {
+      store.notices.push(`${reason}; rebuilt it from the journals`);
+      store.dirty = true;
+    }
+    store.catchUp();
+    return store;
+  }
+
+  get database(): Database {
+    return this.db;
+  }
+
+  /** The writer's id (claimed on first write). */
+  get writerId(): string | undefined {
+    return this.writer?.writerId;
+  }
+
+  private progressOf(file: string): Progress | undefined {
+    const rows = this.db.exec('SELECT offset, next_line, head FROM journal_progress WHERE file = ?', [file]);
+    const row = rows[0]?.values[0];
+    return row ? { offset: Number(row[0]), nextLine: Number(row[1]), head: String(row[2]) } : undefined;
+  }
+
+  private setProgress(file: string, p: Progress): void {
+    this.db.run('INSERT OR REPLACE INTO journal_progress (file, offset, next_line, head) VALUES (?, ?, ?, ?)', [file, p.offset, p.nextLine, p.head]);
+  }
+
+  /** Replays whatever the journals hold beyond what the index has applied. */
+  catchUp(): CatchUpReport {
+    const files = listJournalFiles(this.paths.journalDir);
+    const known = new Set((this.db.exec('SELECT file FROM journal_progress')[0]?.values ?? []).map((r) => String(r[0])));
+    for (const file of files) {
+      const p = this.progressOf(file);
+      if (!p || p.offset === 0) continue;
+      const size = journalSize(this.paths.journalDir, file);
+      const head = journalHead(this.paths.journalDir, file);
+      if (size < p.offset || head !== p.head) {
+        return this.rebuild(`journal ${file} changed underneath the index (${size < p.offset ? 'shorter than before' : 'replaced'})`);
+      }
+    }
+    for (const file of known) {
+      if (!files.includes(file)) return this.rebuild(`journal ${file} disappeared`);
+    }
+    return this.replay(files);
+  }
+
+  private replay(files: string[]): CatchUpReport {
+    const pending: { event: JournalEvent; file: string }[] = [];
+    const problems: JournalProblem[] = [];
+    const advance: [string, Progress][] = [];
+    for (const file of files) {
+      const p = this.progressOf(file) ?? { offset: 0, nextLine: 1, head: '' };
+      const chunk = readJournal(this.paths.journalDir, file, p.offset, p.nextLine);
+      problems.push(...chunk.problems);
+      for (const event of chunk.events) pending.push({ event, file });
+      if (chunk.endOffset !== p.offset) {
+        advance.push([file, { offset: chunk.endOffset, nextLine: chunk.endLine, head: journalHead(this.paths.journalDir, file) }]);
+      }
+    }
+    // Events from several writers are applied in time order, so runs precede their cases
+    // and "the previous run" means the same thing to every process.
+    pending.sort((a, b) => (a.event.at < b.event.at ? -1 : a.event.at > b.event.at ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.event.seq - b.event.seq));
+    const tally = pending.length ? this.projection.apply(pending.map((x) => x.event)) : emptyTally();
+    for (const [file, p] of advance) this.setProgress(file, p);
+    if (pending.length || advance.length) this.dirty = true;
+    for (const problem of problems) this.notices.push(`${problem.file} line ${problem.line}: ${problem.reason} (skipped)`);
+    return { events: pending.length, tally, problems, rebuilt: false };
+  }
+
+  /** Drops the index and replays every journal from the start. */
+  rebuild(reason: string): CatchUpReport {
+    this.projection.release();
+    const fresh = new this.sql.Database();
+    this.db.close();
+    this.db = fresh;
+    migrate(this.db);
+    this.projection = new IndexProjection(this.db);
+    this.notices.push(`${reason}; rebuilt the index from the journals`);
+    const report = this.replay(listJournalFiles(this.paths.journalDir));
+    this.dirty = true;
+    return { ...report, rebuilt: true, rebuildReason: reason };
+  }
+
+  /** Journals the events (durable when this returns), then applies them to the index. */
+  append(events: NewEvent[]): { events: JournalEvent[]; tally: ApplyTally } {
+    if (events.length === 0) return { events: [], tally: emptyTally() };
+    this.writer ??= this.claimWriter();
+    const file = `${this.writer.writerId}.jsonl`;
+    const before = this.progressOf(file) ?? { offset: 0, nextLine: 1, head: '' };
+    const result = this.writer.append(events);
+    const tally = emptyTally();
+    addTally(tally, this.projection.apply(result.events));
+    if (before.offset === result.startOffset) {
+      this.setProgress(file, {
+        offset: result.endOffset,
+        nextLine: before.nextLine + result.events.length,
+        head: before.head || journalHead(this.paths.journalDir, file),
+      });
+    }
+    this.dirty = true;
+    return { events: result.events, tally };
+  }
+
+  private claimWriter(): JournalWriter {
+    const writer = JournalWriter.open(this.paths.journalDir, this.actor);
+    // the slot may hold events from an earlier process this index has not seen yet
+    this.catchUp();
+    return writer;
+  }
+
+  /** Writes the index atomically (temp file, fsync, rename). */
+  save(): void {
+    if (!this.dirty) return;
+    this.projection.release();
+    const bytes = this.db.export();
+    writeFileAtomic(this.paths.indexFile, bytes);
+    this.dirty = false;
+  }
+
+  close(): void {
+    try {
+      this.save();
+    } finally {
+      this.projection.release();
+      this.writer?.close();
+      this.writer = undefined;
+      this.db.close();
+    }
+  }
+}
