@@ -1,6 +1,7 @@
 // Loads sql.js once per process, from the wasm file shipped beside the bundle
 // (dist/sql-wasm.wasm) or, in development, from node_modules.
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import initSqlJs, { type SqlJsStatic } from 'sql.js';
 
@@ -9,7 +10,8 @@ let engine: Promise<SqlJsStatic> | undefined;
 function locateWasm(): string {
   const beside = join(__dirname, 'sql-wasm.wasm');
   if (existsSync(beside)) return beside;
-  return require.resolve('sql.js/dist/sql-wasm.wasm');
+  // development and tests run from source: take the wasm from node_modules
+  return createRequire(__filename).resolve('sql.js/dist/sql-wasm.wasm');
 }
 
 export function loadSqlEngine(): Promise<SqlJsStatic> {

@@ -1,0 +1,6 @@
+// Every command id in one place, matching package.json's contributes.commands.
+export const COMMANDS = {
+  captureFile: 'evalloop.captureFile',
+  rescanWorkspace: 'evalloop.rescanWorkspace',
+  showStatus: 'evalloop.showStatus',
+} as const;

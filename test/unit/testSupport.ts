@@ -1,0 +1,46 @@
+// Shared helpers for plain-Node tests: fixture paths, temp folders, reading a file's events.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after } from 'node:test';
+import { DEFAULT_READ_OPTIONS, type ReadOptions, type RecordError, type RunDescription } from '../../src/core/formats/adapter';
+import { openResultFile } from '../../src/core/formats/readResultFile';
+import type { EvalCase } from '../../src/core/model/caseModel';
+
+export const REPO_ROOT = resolve(__dirname, '../..');
+export const FIXTURES = process.env.EVALLOOP_FIXTURES ?? resolve(REPO_ROOT, '../shared/fixtures/eval-formats');
+
+export function fixture(relative: string): string {
+  return join(FIXTURES, relative);
+}
+
+/** A fresh temp folder, removed when the test file ends. */
+export function tempDir(prefix = 'evalloop-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export interface ReadAll {
+  format?: string;
+  skipped?: string;
+  run?: RunDescription;
+  cases: EvalCase[];
+  errors: RecordError[];
+}
+
+export async function readAll(path: string, options: Partial<ReadOptions> = {}): Promise<ReadAll> {
+  const opened = await openResultFile(path, { ...DEFAULT_READ_OPTIONS, ...options });
+  if (opened.status === 'skipped') return { skipped: opened.reason, cases: [], errors: [] };
+  const out: ReadAll = { format: opened.format, cases: [], errors: [] };
+  for await (const e of opened.events) {
+    if (e.kind === 'run') out.run = e.run;
+    else if (e.kind === 'case') out.cases.push(e.evalCase);
+    else if (e.kind === 'error') out.errors.push(e.error);
+  }
+  return out;
+}
+
+export function failures(cases: EvalCase[]): EvalCase[] {
+  return cases.filter((c) => c.outcome === 'fail' || c.outcome === 'error');
+}
