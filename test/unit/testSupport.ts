@@ -2,7 +2,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { after } from 'node:test';
 import { DEFAULT_READ_OPTIONS, type ReadOptions, type RecordError, type RunDescription } from '../../src/core/formats/adapter';
 import { openResultFile } from '../../src/core/formats/readResultFile';
 import type { EvalCase } from '../../src/core/model/caseModel';
@@ -14,10 +13,15 @@ export function fixture(relative: string): string {
   return join(FIXTURES, relative);
 }
 
-/** A fresh temp folder, removed when the test file ends. */
+const tempDirs: string[] = [];
+process.on('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temp folder, removed when the test process exits (after every store is closed). */
 export function tempDir(prefix = 'evalloop-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  tempDirs.push(dir);
   return dir;
 }
 

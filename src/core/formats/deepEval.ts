@@ -5,7 +5,7 @@ import { buildCase } from '../model/buildCase';
 import type { EvalCase, Message, Outcome, Score, TraceStep } from '../model/caseModel';
 import { asString, isRecord, toNumber, toText } from '../text/values';
 import { FormatError, type ReadEvent } from './adapter';
-import { zodReason } from './zodReason';
+import { zodReason } from '../model/zodReason';
 
 const metricSchema = z.looseObject({
   name: z.string(),

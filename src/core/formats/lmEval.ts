@@ -10,7 +10,7 @@ import { shortHash } from '../text/hashing';
 import { isRecord, toNumber, toText } from '../text/values';
 import { FormatError, type ReadOptions } from './adapter';
 import type { LineFormat } from './lineFormat';
-import { zodReason } from './zodReason';
+import { zodReason } from '../model/zodReason';
 
 const sampleSchema = z.looseObject({
   doc_id: z.union([z.number(), z.string()]),

@@ -7,7 +7,7 @@ import { shortHash } from '../text/hashing';
 import { isRecord, toNumber, toText } from '../text/values';
 import { FormatError, type ReadEvent, type RunDescription } from './adapter';
 import type { LineFormat } from './lineFormat';
-import { zodReason } from './zodReason';
+import { zodReason } from '../model/zodReason';
 
 const assertionSchema = z.looseObject({ type: z.string().optional(), value: z.unknown().optional() });
 

@@ -1,7 +1,8 @@
 // Turns what an adapter read into a validated EvalCase with a stable case key.
 import { canonicalJson, shortHash } from '../text/hashing';
 import { titleOf } from '../text/values';
-import { evalCaseSchema, type EvalCase, type FormatId } from './caseModel';
+import { evalCaseSchema, type EvalCase, type FormatId, type Score } from './caseModel';
+import { zodReason } from './zodReason';
 
 export type CaseDraft = Omit<EvalCase, 'caseKey' | 'inputHash' | 'title' | 'metadata' | 'scores' | 'trace'> & {
   title?: string;
@@ -51,8 +52,15 @@ export function buildCase(format: FormatId, draft: CaseDraft): EvalCase {
     inputHash,
     title: titleOf(draft.title ?? firstInputText(draft.input)) || '(empty input)',
     metadata: draft.metadata ?? {},
-    scores: draft.scores ?? [],
+    scores: (draft.scores ?? []).map(finiteScore),
     trace: draft.trace ?? [],
   };
-  return evalCaseSchema.parse(evalCase);
+  const parsed = evalCaseSchema.safeParse(evalCase);
+  if (!parsed.success) throw new Error(`record does not fit the case model: ${zodReason(parsed.error)}`);
+  return parsed.data;
+}
+
+/** NaN and ±Infinity do not survive JSON; keep them as readable text. */
+function finiteScore(score: Score): Score {
+  return typeof score.value === 'number' && !Number.isFinite(score.value) ? { ...score, value: String(score.value) } : score;
 }

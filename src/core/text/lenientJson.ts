@@ -63,10 +63,11 @@ export function parseLenientJson(raw: string): unknown {
 function describeJsonError(text: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const match = /position (\d+)/.exec(message);
-  if (!match) {
+  const truncated = /Unexpected end of JSON input/.test(message);
+  if (!match && !truncated) {
     return text.trim() === '' ? 'empty JSON' : `invalid JSON: ${message}`;
   }
-  const pos = Number(match[1]);
+  const pos = match ? Number(match[1]) : text.length;
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < pos && i < text.length; i++) {
@@ -75,6 +76,6 @@ function describeJsonError(text: string, error: unknown): string {
       lineStart = i + 1;
     }
   }
-  const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, '');
+  const reason = truncated ? 'the text ends before the JSON does (truncated?)' : message.replace(/ in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, '');
   return `invalid JSON at line ${line}, column ${pos - lineStart + 1}: ${reason}`;
 }
