@@ -12,7 +12,7 @@ const MIGRATIONS: Migration[] = [
     version: 1,
     sql: `
       CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE journal_progress (file TEXT PRIMARY KEY, offset INTEGER NOT NULL, next_line INTEGER NOT NULL, head TEXT NOT NULL);
+      CREATE TABLE journal_progress (file TEXT PRIMARY KEY, offset INTEGER NOT NULL, next_line INTEGER NOT NULL, fingerprint TEXT NOT NULL);
       CREATE TABLE runs (
         id TEXT PRIMARY KEY, format TEXT NOT NULL, suite TEXT NOT NULL, model TEXT, started_at TEXT,
         captured_at TEXT, source_path TEXT, git_commit TEXT, eval_commit TEXT, tags TEXT NOT NULL DEFAULT '[]',

@@ -31,14 +31,18 @@ export function listJournalFiles(journalDir: string): string[] {
   }
 }
 
-/** A fingerprint of the journal's first line, to notice a file replaced under the same name. */
-export function journalHead(journalDir: string, file: string): string {
+/**
+ * A fingerprint of the bytes just before `offset`: if they change, the journal was
+ * edited or replaced under the index, and the index must be rebuilt.
+ */
+export function journalFingerprint(journalDir: string, file: string, offset: number): string {
+  if (offset === 0) return '';
   const fd = openSync(join(journalDir, file), 'r');
   try {
-    const buf = Buffer.alloc(512);
-    const n = readSync(fd, buf, 0, 512, 0);
-    const nl = buf.subarray(0, n).indexOf(10);
-    return nl === -1 ? '' : sha256Hex(buf.subarray(0, nl)).slice(0, 16);
+    const start = Math.max(0, offset - 256);
+    const buf = Buffer.alloc(offset - start);
+    const n = readSync(fd, buf, 0, buf.length, start);
+    return sha256Hex(buf.subarray(0, n)).slice(0, 16);
   } finally {
     closeSync(fd);
   }

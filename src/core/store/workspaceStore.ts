@@ -8,7 +8,7 @@ import { writeFileAtomic } from './durableFile';
 import { migrate } from './indexSchema';
 import { IndexProjection, emptyTally, addTally, type ApplyTally } from './indexProjection';
 import { type JournalEvent, type NewEvent } from './journalEvents';
-import { journalHead, journalSize, listJournalFiles, readJournal, type JournalProblem } from './journalReader';
+import { journalFingerprint, journalSize, listJournalFiles, readJournal, type JournalProblem } from './journalReader';
 import { defaultActor, JournalWriter } from './journalWriter';
 import { loadSqlEngine } from './sqlEngine';
 import { workspacePaths, type WorkspacePaths } from './workspacePaths';
@@ -28,7 +28,8 @@ export interface CatchUpReport {
 interface Progress {
   offset: number;
   nextLine: number;
-  head: string;
+  /** journalFingerprint at offset. */
+  fingerprint: string;
 }
 
 export class WorkspaceStore {
@@ -93,13 +94,13 @@ export class WorkspaceStore {
   }
 
   private progressOf(file: string): Progress | undefined {
-    const rows = this.db.exec('SELECT offset, next_line, head FROM journal_progress WHERE file = ?', [file]);
+    const rows = this.db.exec('SELECT offset, next_line, fingerprint FROM journal_progress WHERE file = ?', [file]);
     const row = rows[0]?.values[0];
-    return row ? { offset: Number(row[0]), nextLine: Number(row[1]), head: String(row[2]) } : undefined;
+    return row ? { offset: Number(row[0]), nextLine: Number(row[1]), fingerprint: String(row[2]) } : undefined;
   }
 
   private setProgress(file: string, p: Progress): void {
-    this.db.run('INSERT OR REPLACE INTO journal_progress (file, offset, next_line, head) VALUES (?, ?, ?, ?)', [file, p.offset, p.nextLine, p.head]);
+    this.db.run('INSERT OR REPLACE INTO journal_progress (file, offset, next_line, fingerprint) VALUES (?, ?, ?, ?)', [file, p.offset, p.nextLine, p.fingerprint]);
   }
 
   /** Replays whatever the journals hold beyond what the index has applied. */
@@ -110,9 +111,8 @@ export class WorkspaceStore {
       const p = this.progressOf(file);
       if (!p || p.offset === 0) continue;
       const size = journalSize(this.paths.journalDir, file);
-      const head = journalHead(this.paths.journalDir, file);
-      if (size < p.offset || head !== p.head) {
-        return this.rebuild(`journal ${file} changed underneath the index (${size < p.offset ? 'shorter than before' : 'replaced'})`);
+      if (size < p.offset || journalFingerprint(this.paths.journalDir, file, p.offset) !== p.fingerprint) {
+        return this.rebuild(`journal ${file} changed underneath the index (${size < p.offset ? 'shorter than before' : 'edited'})`);
       }
     }
     for (const file of known) {
@@ -126,12 +126,12 @@ export class WorkspaceStore {
     const problems: JournalProblem[] = [];
     const advance: [string, Progress][] = [];
     for (const file of files) {
-      const p = this.progressOf(file) ?? { offset: 0, nextLine: 1, head: '' };
+      const p = this.progressOf(file) ?? { offset: 0, nextLine: 1, fingerprint: '' };
       const chunk = readJournal(this.paths.journalDir, file, p.offset, p.nextLine);
       problems.push(...chunk.problems);
       for (const event of chunk.events) pending.push({ event, file });
       if (chunk.endOffset !== p.offset) {
-        advance.push([file, { offset: chunk.endOffset, nextLine: chunk.endLine, head: journalHead(this.paths.journalDir, file) }]);
+        advance.push([file, { offset: chunk.endOffset, nextLine: chunk.endLine, fingerprint: journalFingerprint(this.paths.journalDir, file, chunk.endOffset) }]);
       }
     }
     // Events from several writers are applied in time order, so runs precede their cases
@@ -163,7 +163,7 @@ export class WorkspaceStore {
     if (events.length === 0) return { events: [], tally: emptyTally() };
     this.writer ??= this.claimWriter();
     const file = `${this.writer.writerId}.jsonl`;
-    const before = this.progressOf(file) ?? { offset: 0, nextLine: 1, head: '' };
+    const before = this.progressOf(file) ?? { offset: 0, nextLine: 1, fingerprint: '' };
     const result = this.writer.append(events);
     const tally = emptyTally();
     addTally(tally, this.projection.apply(result.events));
@@ -171,7 +171,7 @@ export class WorkspaceStore {
       this.setProgress(file, {
         offset: result.endOffset,
         nextLine: before.nextLine + result.events.length,
-        head: before.head || journalHead(this.paths.journalDir, file),
+        fingerprint: journalFingerprint(this.paths.journalDir, file, result.endOffset),
       });
     }
     this.dirty = true;
