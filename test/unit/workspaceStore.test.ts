@@ -126,7 +126,7 @@ describe('identity across runs', () => {
       assert.equal(y.regressionRun, null, 'y never passed');
       assert.equal(y.fixedRun, null);
       assert.equal(y.occurrences, 3);
-      assert.equal(getRun(s.database, reports[1]!.runId)?.regressions, 1);
+      assert.equal(getRun(s.database, reports[1]!.runId!)?.regressions, 1);
     });
   });
 
