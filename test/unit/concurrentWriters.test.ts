@@ -1,0 +1,78 @@
+// Several processes capturing into one workspace at the same time lose nothing:
+// each claims its own journal, and every index converges on the union.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { listItems, occurrencesOf, storeStatus } from '../../src/core/store/storeQueries';
+import { WorkspaceStore } from '../../src/core/store/workspaceStore';
+import { REPO_ROOT, tempDir } from './testSupport';
+
+function generate(path: string, prefix: string, count: number): void {
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) {
+    lines.push(JSON.stringify({ success: i % 4 === 0, vars: { q: `${prefix}-${i}` }, prompt: { raw: `Q ${prefix}-${i}`, label: 'Q' }, provider: { id: 'm' }, response: { output: 'x'.repeat(200) }, testCase: {} }));
+  }
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], { cwd: REPO_ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('concurrent writers', () => {
+  it('two processes capturing different files at once end with the union', async () => {
+    const root = tempDir();
+    const a = join(root, 'a.jsonl');
+    const b = join(root, 'b.jsonl');
+    generate(a, 'a', 4000);
+    generate(b, 'b', 4000);
+    const results = await Promise.all([
+      runCli(['capture', a, '--root', root, '--json']),
+      runCli(['capture', b, '--root', root, '--json']),
+      runCli(['capture', a, '--root', root, '--json']), // the same file as the first, at the same time
+    ]);
+    for (const r of results) assert.equal(r.code, 0, r.stderr);
+    const journals = readdirSync(join(root, '.evalloop/default/journal')).filter((f) => f.endsWith('.jsonl'));
+    assert.equal(journals.length, 3, 'each process wrote its own journal');
+    assert.deepEqual(readdirSync(join(root, '.evalloop/default/journal')).filter((f) => f.endsWith('.lock')), [], 'locks are released');
+    for (const j of journals) {
+      for (const line of readFileSync(join(root, '.evalloop/default/journal', j), 'utf8').trim().split('\n')) JSON.parse(line);
+    }
+    const store = await WorkspaceStore.open(root, 'default');
+    try {
+      const status = storeStatus(store.database);
+      assert.equal(status.items, 6000, '3000 failures from each file');
+      assert.equal(status.runs, 2);
+      assert.equal(status.cases, 8000, 'the file captured twice is counted once');
+      const item = listItems(store.database, { limit: 1 })[0]!;
+      assert.equal(occurrencesOf(store.database, item.caseKey).length, 1, 'no duplicate occurrence from the double capture');
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a writer that died holding its slot does not block the next one', async () => {
+    const root = tempDir();
+    const journalDir = join(root, '.evalloop/default/journal');
+    const store = await WorkspaceStore.open(root, 'default');
+    store.close();
+    const { userInfo, hostname } = await import('node:os');
+    const slot = `${userInfo().username}@${hostname()}`.replace(/[^A-Za-z0-9._@-]/g, '_');
+    // a lock left by a process that no longer exists
+    writeFileSync(join(journalDir, `${slot}.lock`), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), startedAt: '' }));
+    const a = join(root, 'a.jsonl');
+    generate(a, 'z', 10);
+    const r = await runCli(['capture', a, '--root', root]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')), [`${slot}.jsonl`], 'the stale slot was taken over');
+  });
+});
