@@ -1,7 +1,7 @@
 // Turns what an adapter read into a validated EvalCase with a stable case key.
 import { canonicalJson, shortHash } from '../text/hashing';
 import { titleOf } from '../text/values';
-import { evalCaseSchema, type EvalCase, type FormatId, type Score } from './caseModel';
+import { evalCaseSchema, isFailure, type EvalCase, type FormatId, type Score } from './caseModel';
 import { zodReason } from './zodReason';
 
 export type CaseDraft = Omit<EvalCase, 'caseKey' | 'inputHash' | 'title' | 'metadata' | 'scores' | 'trace'> & {
@@ -14,15 +14,16 @@ export type CaseDraft = Omit<EvalCase, 'caseKey' | 'inputHash' | 'title' | 'meta
 };
 
 /**
- * The input as the leakage firewall and identity see it: whitespace folded and
- * case kept, so reformatting a prompt does not make it a different case.
+ * The input as the leakage firewall and identity see it: what the model was given
+ * (the rendered prompt, else the messages, else the variables), with whitespace
+ * folded and case kept, so reformatting a prompt does not make it a different case.
  */
 export function normalisedInputText(input: EvalCase['input']): string {
-  const parts: unknown[] = [];
-  if (input.prompt !== undefined) parts.push(input.prompt);
-  if (input.messages) parts.push(input.messages.map((m) => [m.role, m.content]));
-  if (input.vars) parts.push(input.vars);
-  return canonicalJson(parts).replace(/\s+/g, ' ');
+  let text: string;
+  if (input.prompt !== undefined) text = `p:${input.prompt}`;
+  else if (input.messages?.length) text = `m:${canonicalJson(input.messages.map((m) => [m.role, m.content]))}`;
+  else text = `v:${canonicalJson(input.vars ?? {})}`;
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 export function inputHashOf(input: EvalCase['input']): string {
@@ -55,6 +56,9 @@ export function buildCase(format: FormatId, draft: CaseDraft): EvalCase {
     scores: (draft.scores ?? []).map(finiteScore),
     trace: draft.trace ?? [],
   };
+  // Only failing cases are stored, so only they are validated: a passing case
+  // contributes its key and outcome, which are built here, not read.
+  if (!isFailure(evalCase.outcome)) return evalCase as EvalCase;
   const parsed = evalCaseSchema.safeParse(evalCase);
   if (!parsed.success) throw new Error(`record does not fit the case model: ${zodReason(parsed.error)}`);
   return parsed.data;

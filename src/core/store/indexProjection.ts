@@ -42,7 +42,12 @@ const OUTCOME_COLUMN: Record<Outcome, string> = {
 export class IndexProjection {
   private statements: Map<string, Statement> = new Map();
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    db.run(`CREATE TEMP TABLE IF NOT EXISTS batch (
+      pos INTEGER PRIMARY KEY, k TEXT NOT NULL, o TEXT NOT NULL, h TEXT NOT NULL, t TEXT, i INTEGER, r TEXT,
+      failure INTEGER NOT NULL, id TEXT, prev_run TEXT, prev_outcome TEXT, prev_pass_run TEXT, prev_pass_record TEXT,
+      regression INTEGER NOT NULL DEFAULT 0, item_exists INTEGER NOT NULL DEFAULT 0)`);
+  }
 
   private stmt(sql: string): Statement {
     let s = this.statements.get(sql);
@@ -64,6 +69,30 @@ export class IndexProjection {
   private run(sql: string, params: (string | number | null)[]): void {
     const s = this.stmt(sql);
     s.run(params);
+  }
+
+  /** Loads refs into temp.batch with multi-row inserts (far fewer calls into sql.js than one per row). */
+  private fillBatch(refs: CasesEvent['cases']): void {
+    const ROWS = 100;
+    const wide = this.stmt(`INSERT INTO temp.batch (pos, k, o, h, t, i, r, failure, id) VALUES ${Array(ROWS).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+    const narrow = this.stmt('INSERT INTO temp.batch (pos, k, o, h, t, i, r, failure, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const params: (string | number | null)[] = [];
+    const push = (pos: number) => {
+      const c = refs[pos]!;
+      const failure = isFailure(c.o);
+      params.push(pos, c.k, c.o, c.h, c.t ?? null, c.i ?? null, c.r ?? null, failure ? 1 : 0, failure ? itemIdOf(c.k) : null);
+    };
+    let pos = 0;
+    for (; pos + ROWS <= refs.length; pos += ROWS) {
+      params.length = 0;
+      for (let j = pos; j < pos + ROWS; j++) push(j);
+      wide.run(params);
+    }
+    for (; pos < refs.length; pos++) {
+      params.length = 0;
+      push(pos);
+      narrow.run(params);
+    }
   }
 
   /** Frees prepared statements (required before sql.js exports or closes the database). */
@@ -128,78 +157,85 @@ export class IndexProjection {
     );
   }
 
+  /**
+   * Applies a batch of case references with set-based SQL: the refs go in as one JSON
+   * parameter (expanded by json_each inside SQLite), so the cost per case stays in C.
+   */
   private applyCases(e: CasesEvent, tally: ApplyTally): void {
     this.ensureRun(e.runId, e.format, e.suite, e.at);
+    const db = this.db;
+    const R = e.runId;
+    db.run('DELETE FROM temp.batch');
+    this.fillBatch(e.cases);
+    // a case listed twice in one batch counts once
+    db.run('DELETE FROM temp.batch WHERE pos NOT IN (SELECT MIN(pos) FROM temp.batch GROUP BY k)');
+    tally.duplicates += db.getRowsModified();
+    db.run(
+      `UPDATE temp.batch SET prev_run = c.run_id, prev_outcome = c.outcome, prev_pass_run = c.pass_run, prev_pass_record = c.pass_record
+       FROM case_last c WHERE c.case_key = temp.batch.k`,
+    );
+    // replaying an event already applied changes nothing
+    db.run(
+      `DELETE FROM temp.batch WHERE
+         (failure = 1 AND EXISTS (SELECT 1 FROM occurrences WHERE run_id = ? AND case_key = temp.batch.k))
+         OR (failure = 0 AND (prev_run = ? OR prev_pass_run = ?))`,
+      [R, R, R],
+    );
+    tally.duplicates += db.getRowsModified();
+    db.run(`UPDATE temp.batch SET regression = 1 WHERE failure = 1 AND prev_outcome = 'pass' AND prev_run <> ?`, [R]);
+    db.run(
+      `INSERT OR REPLACE INTO case_last (case_key, run_id, outcome, pass_run, pass_record)
+       SELECT k, ?, o, CASE WHEN o = 'pass' THEN ? ELSE prev_pass_run END, CASE WHEN o = 'pass' THEN r ELSE prev_pass_record END
+       FROM temp.batch`,
+      [R, R],
+    );
+    db.run(
+      `INSERT INTO occurrences (run_id, case_key, outcome, blob, blob_index, record, regression, at)
+       SELECT ?, k, o, ?, i, r, regression, ? FROM temp.batch WHERE failure = 1`,
+      [R, e.blob ?? null, e.at],
+    );
+    db.run('UPDATE temp.batch SET item_exists = 1 WHERE failure = 1 AND EXISTS (SELECT 1 FROM items WHERE items.id = temp.batch.id)');
+    db.run(
+      `INSERT INTO items (id, case_key, format, suite, title, input_hash, state, first_run, last_run, occurrences,
+         regression_run, latest_blob, latest_index, created_at, updated_at)
+       SELECT id, k, ?, ?, COALESCE(t, k), h, 'new', ?, ?, 1, CASE WHEN regression = 1 THEN ? END, ?, i, ?, ?
+       FROM temp.batch WHERE failure = 1 AND item_exists = 0 ORDER BY pos`,
+      [e.format, e.suite, R, R, R, e.blob ?? null, e.at, e.at],
+    );
+    tally.newItems += db.getRowsModified();
+    db.run(
+      `UPDATE items SET occurrences = occurrences + 1, last_run = ?, fixed_run = NULL,
+         regression_run = CASE WHEN b.regression = 1 THEN ? ELSE items.regression_run END,
+         latest_blob = COALESCE(?, items.latest_blob), latest_index = COALESCE(b.i, items.latest_index),
+         title = COALESCE(b.t, items.title), updated_at = ?
+       FROM temp.batch b WHERE b.failure = 1 AND b.item_exists = 1 AND items.id = b.id`,
+      [R, R, e.blob ?? null, e.at],
+    );
+    tally.knownItems += db.getRowsModified();
+    db.run(
+      `UPDATE items SET fixed_run = ?, updated_at = ?
+       FROM temp.batch b WHERE b.o = 'pass' AND items.case_key = b.k AND items.fixed_run IS NULL AND items.last_run <> ?`,
+      [R, e.at, R],
+    );
+    const fixed = db.getRowsModified();
+    tally.fixed += fixed;
     const counts: Record<string, number> = {};
     let regressions = 0;
-    let fixed = 0;
-    for (const ref of e.cases) {
-      const failure = isFailure(ref.o);
-      const last = this.one('SELECT run_id, outcome, pass_run, pass_record FROM case_last WHERE case_key = ?', [ref.k]);
-      const seenInRun = failure
-        ? this.one('SELECT 1 FROM occurrences WHERE run_id = ? AND case_key = ?', [e.runId, ref.k]) !== undefined
-        : last !== undefined && (last[0] === e.runId || last[2] === e.runId);
-      if (seenInRun) {
-        tally.duplicates++;
-        continue;
-      }
-      tally.cases++;
-      counts[OUTCOME_COLUMN[ref.o]] = (counts[OUTCOME_COLUMN[ref.o]] ?? 0) + 1;
-      if (ref.o === 'judge-error') tally.judgeErrors++;
-      const regression = failure && last !== undefined && last[1] === 'pass' && last[0] !== e.runId;
-      const passRun = ref.o === 'pass' ? e.runId : ((last?.[2] as string | null | undefined) ?? null);
-      const passRecord = ref.o === 'pass' ? (ref.r ?? null) : ((last?.[3] as string | null | undefined) ?? null);
-      this.run('INSERT OR REPLACE INTO case_last (case_key, run_id, outcome, pass_run, pass_record) VALUES (?, ?, ?, ?, ?)', [
-        ref.k,
-        e.runId,
-        ref.o,
-        passRun,
-        passRecord,
-      ]);
-      const itemId = itemIdOf(ref.k);
-      if (failure) {
-        tally.failures++;
-        if (regression) {
-          tally.regressions++;
-          regressions++;
-        }
-        this.run(
-          `INSERT INTO occurrences (run_id, case_key, outcome, blob, blob_index, record, regression, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          [e.runId, ref.k, ref.o, e.blob ?? null, ref.i ?? null, ref.r ?? null, regression ? 1 : 0, e.at],
-        );
-        const exists = this.one('SELECT 1 FROM items WHERE id = ?', [itemId]) !== undefined;
-        if (!exists) {
-          tally.newItems++;
-          this.run(
-            `INSERT INTO items (id, case_key, format, suite, title, input_hash, state, first_run, last_run, occurrences,
-               regression_run, latest_blob, latest_index, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, 1, ?, ?, ?, ?, ?)`,
-            [itemId, ref.k, e.format, e.suite, ref.t ?? ref.k, ref.h, e.runId, e.runId, regression ? e.runId : null, e.blob ?? null, ref.i ?? null, e.at, e.at],
-          );
-        } else {
-          tally.knownItems++;
-          this.run(
-            `UPDATE items SET occurrences = occurrences + 1, last_run = ?, fixed_run = NULL,
-               regression_run = CASE WHEN ? THEN ? ELSE regression_run END,
-               latest_blob = COALESCE(?, latest_blob), latest_index = COALESCE(?, latest_index),
-               title = COALESCE(?, title), updated_at = ? WHERE id = ?`,
-            [e.runId, regression ? 1 : 0, e.runId, e.blob ?? null, ref.i ?? null, ref.t ?? null, e.at, itemId],
-          );
-        }
-      } else if (ref.o === 'pass') {
-        const item = this.one('SELECT fixed_run, last_run FROM items WHERE id = ?', [itemId]);
-        if (item && item[0] === null && item[1] !== e.runId) {
-          tally.fixed++;
-          fixed++;
-          this.run('UPDATE items SET fixed_run = ?, updated_at = ? WHERE id = ?', [e.runId, e.at, itemId]);
-        }
-      }
+    let total = 0;
+    for (const [outcome, n, regr] of db.exec('SELECT o, COUNT(*), SUM(regression) FROM temp.batch GROUP BY o')[0]?.values ?? []) {
+      const column = OUTCOME_COLUMN[outcome as Outcome];
+      counts[column] = Number(n);
+      total += Number(n);
+      regressions += Number(regr);
+      if (outcome === 'judge-error') tally.judgeErrors += Number(n);
+      if (isFailure(outcome as Outcome)) tally.failures += Number(n);
     }
+    tally.cases += total;
+    tally.regressions += regressions;
     const sets = Object.entries(counts).map(([column, n]) => `${column} = ${column} + ${n}`);
-    const total = Object.values(counts).reduce((a, b) => a + b, 0);
     this.run(
       `UPDATE runs SET cases = cases + ?, regressions = regressions + ?, fixed = fixed + ?${sets.length ? `, ${sets.join(', ')}` : ''} WHERE id = ?`,
-      [total, regressions, fixed, e.runId],
+      [total, regressions, fixed, R],
     );
   }
 }

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { BlobStore } from './blobStore';
 import { writeFileAtomic } from './durableFile';
-import { migrate } from './indexSchema';
+import { migrate, tuneConnection } from './indexSchema';
 import { IndexProjection, emptyTally, addTally, type ApplyTally } from './indexProjection';
 import { type JournalEvent, type NewEvent } from './journalEvents';
 import { journalFingerprint, journalSize, listJournalFiles, readJournal, type JournalProblem } from './journalReader';
@@ -47,6 +47,7 @@ export class WorkspaceStore {
     readonly actor: string,
   ) {
     this.blobs = new BlobStore(paths.blobDir);
+    tuneConnection(db);
     this.projection = new IndexProjection(db);
   }
 
@@ -151,6 +152,7 @@ export class WorkspaceStore {
     this.db.close();
     this.db = fresh;
     migrate(this.db);
+    tuneConnection(this.db);
     this.projection = new IndexProjection(this.db);
     this.notices.push(`${reason}; rebuilt the index from the journals`);
     const report = this.replay(listJournalFiles(this.paths.journalDir));
@@ -190,6 +192,9 @@ export class WorkspaceStore {
     if (!this.dirty) return;
     this.projection.release();
     const bytes = this.db.export();
+    // export() reopens the database, which resets connection settings and temp tables
+    tuneConnection(this.db);
+    this.projection = new IndexProjection(this.db);
     writeFileAtomic(this.paths.indexFile, bytes);
     this.dirty = false;
   }

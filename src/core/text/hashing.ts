@@ -1,8 +1,11 @@
 // Content hashes used for case keys, input hashes and blob names.
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+// crypto.hash (Node 20.12+) skips the Hash object; older hosts (VS Code 1.90 ships Node 20.9) fall back
+const oneShot = (crypto as { hash?: (algorithm: string, data: string | Uint8Array) => string }).hash;
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return oneShot ? oneShot('sha256', data) : crypto.createHash('sha256').update(data).digest('hex');
 }
 
 /** A short, stable hash for keys shown to people (64 bits of sha256). */

@@ -52,7 +52,7 @@ export function asString(value: unknown): string | undefined {
 
 /** A one-line title of at most `max` characters for lists. */
 export function titleOf(text: string, max = 120): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = (text.length > max * 4 ? text.slice(0, max * 4) : text).replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 

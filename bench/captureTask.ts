@@ -1,0 +1,57 @@
+// One measured task, run in its own process so its peak memory is its own:
+//   capture <file> <root>  — Eval Loop's capture into a fresh workspace
+//   baseline <file>        — bare line split + JSON.parse of the same bytes
+// Prints one JSON line: {task, seconds, cases, bytes, maxRssMb}.
+import { createReadStream, statSync } from 'node:fs';
+import { captureFile } from '../src/core/capture/captureFile';
+import { WorkspaceStore } from '../src/core/store/workspaceStore';
+
+async function baseline(path: string): Promise<number> {
+  let cases = 0;
+  let rest = '';
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const text = rest + (chunk as string);
+    let from = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', from);
+      if (nl === -1) break;
+      if (nl > from) {
+        JSON.parse(text.slice(from, nl));
+        cases++;
+      }
+      from = nl + 1;
+    }
+    rest = text.slice(from);
+  }
+  if (rest.trim()) {
+    JSON.parse(rest);
+    cases++;
+  }
+  return cases;
+}
+
+async function capture(path: string, root: string): Promise<number> {
+  const store = await WorkspaceStore.open(root, 'bench');
+  try {
+    const report = await captureFile(store, path);
+    if (report.errors.length) throw new Error(`capture reported errors: ${JSON.stringify(report.errors.slice(0, 3))}`);
+    return report.cases;
+  } finally {
+    store.close(); // the index save is part of the measured work
+  }
+}
+
+async function main(): Promise<void> {
+  const [task, path, root] = process.argv.slice(2);
+  if (!task || !path) throw new Error('usage: captureTask <capture|baseline> <file> [root]');
+  const started = process.hrtime.bigint();
+  const cases = task === 'baseline' ? await baseline(path) : await capture(path, root!);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${JSON.stringify({ task, seconds, cases, bytes: statSync(path).size, maxRssMb })}\n`);
+}
+
+void main().catch((error) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,53 @@
+// `npm run bench`: benchmarks that time our code and a baseline in the same run and
+// print ratios. BENCH_MB sets the capture file size (default 200).
+import { spawnSync } from 'node:child_process';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const megabytes = Number(process.env.BENCH_MB ?? 200);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+const dataDir = 'bench/.data';
+mkdirSync(dataDir, { recursive: true });
+const file = join(dataDir, `promptfoo-${megabytes}mb.jsonl`);
+
+function tsx(args) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed:\n${r.stderr}`);
+  return r.stdout;
+}
+
+process.stdout.write(`generating ${megabytes} MB of promptfoo JSONL (cached in ${dataDir}) …\n`);
+tsx(['-e', `require('./bench/generateData.ts').ensurePromptfooJsonl(${JSON.stringify(file)}, ${megabytes})`]);
+
+const results = { baseline: [], capture: [] };
+for (let round = 0; round < rounds; round++) {
+  results.baseline.push(JSON.parse(tsx(['bench/captureTask.ts', 'baseline', file])));
+  const root = mkdtempSync(join(tmpdir(), 'evalloop-bench-'));
+  try {
+    results.capture.push(JSON.parse(tsx(['bench/captureTask.ts', 'capture', file, root])));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const best = (list) => list.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+const base = best(results.baseline);
+const ours = best(results.capture);
+const mb = base.bytes / (1024 * 1024);
+const row = (name, r) => `| ${name} | ${r.cases} | ${r.seconds.toFixed(2)} | ${Math.round(r.cases / r.seconds)} | ${(mb / r.seconds).toFixed(1)} | ${Math.round(r.maxRssMb)} |`;
+const ratio = base.seconds / ours.seconds;
+const lines = [
+  `capture throughput, ${mb.toFixed(0)} MB promptfoo JSONL, best of ${rounds} (${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version})`,
+  '',
+  '| task | cases | seconds | cases/s | MB/s | peak RSS MB |',
+  '|---|---|---|---|---|---|',
+  row('baseline: line split + JSON.parse', base),
+  row('evalloop capture (fresh workspace, index saved)', ours),
+  '',
+  `capture / baseline throughput: ${(ratio * 100).toFixed(0)}% (target ≥ 50%: ${ratio >= 0.5 ? 'met' : 'NOT met'})`,
+  `capture peak RSS: ${Math.round(ours.maxRssMb)} MB (target < 300 MB: ${ours.maxRssMb < 300 ? 'met' : 'NOT met'})`,
+];
+process.stdout.write(`\n${lines.join('\n')}\n`);
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/capture-latest.json', JSON.stringify({ date: new Date().toISOString(), megabytes, results }, null, 2));

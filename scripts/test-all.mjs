@@ -1,0 +1,53 @@
+// The whole test run: build, type-check, then every test tier, ending with one
+// "N passed, N failed" line. Each tier writes TAP into test-results/ for CI.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+mkdirSync('test-results', { recursive: true });
+
+function step(title, command, args) {
+  process.stdout.write(`\n── ${title}\n`);
+  const r = spawnSync(command, args, { stdio: 'inherit' });
+  return r.status === 0;
+}
+
+function tapCounts(file) {
+  if (!existsSync(file)) return { passed: 0, failed: 1 };
+  const text = readFileSync(file, 'utf8');
+  const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { passed: count('pass'), failed: count('fail') + count('cancelled') };
+}
+
+let passed = 0;
+let failed = 0;
+
+if (!step('build', process.execPath, ['esbuild.mjs'])) failed++;
+else passed++;
+if (!step('type-check', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.'])) failed++;
+else passed++;
+
+// Node 20's test runner does not expand globs itself
+const testFiles = (dir) => readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join(dir, f));
+const tiers = [{ name: 'unit', files: testFiles('test/unit') }];
+for (const tier of tiers) {
+  const tap = `test-results/${tier.name}.tap`;
+  rmSync(tap, { force: true });
+  step(`${tier.name} tests`, process.execPath, [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    ...tier.files,
+  ]);
+  const counts = tapCounts(tap);
+  passed += counts.passed;
+  failed += counts.failed;
+}
+
+process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+process.exitCode = failed === 0 && passed > 0 ? 0 : 1;
