@@ -71,7 +71,7 @@ describe('capture idempotence and offsets', () => {
     assert.equal(second.cases, 2, 'only the appended lines are read');
     assert.equal(second.newItems, 2);
     assert.equal(second.runId, first.runId, 'appended lines belong to the same run');
-    const occ = await withStore(root, (s) => occurrencesOf(s.database, listItems(s.database)[0]!.caseKey));
+    const occ = await withStore(root, (s) => occurrencesOf(s.database, listItems(s.database).find((i) => i.title === 'Q: a')!.caseKey));
     assert.equal(occ[0]?.record, 'line 2');
   });
 

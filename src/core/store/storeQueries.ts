@@ -106,7 +106,7 @@ export function listItems(db: Database, filter: ItemFilter = {}): ItemRow[] {
   }
   if (filter.regression) where.push('regression_run IS NOT NULL');
   const limit = filter.limit && filter.limit > 0 ? `LIMIT ${Math.floor(filter.limit)} OFFSET ${Math.floor(filter.offset ?? 0)}` : '';
-  return rows(db, `SELECT ${ITEM_COLUMNS} FROM items ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id ${limit}`, params) as unknown as ItemRow[];
+  return rows(db, `SELECT ${ITEM_COLUMNS} FROM items ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, rowid ${limit}`, params) as unknown as ItemRow[];
 }
 
 /** An item by full id, unique id prefix (4+ characters) or case key. */
