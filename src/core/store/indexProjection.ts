@@ -3,7 +3,7 @@
 // and re-reads converge on the same index.
 import type { Database, Statement } from 'sql.js';
 import { isFailure, type Outcome } from '../model/caseModel';
-import { sha256Hex } from '../text/hashing';
+import { caseIdsOf } from './caseIds';
 import type { CasesEvent, JournalEvent, RunEvent, SourceEvent } from './journalEvents';
 
 export interface ApplyTally {
@@ -25,10 +25,7 @@ export function addTally(into: ApplyTally, from: ApplyTally): void {
   for (const key of Object.keys(into) as (keyof ApplyTally)[]) into[key] += from[key];
 }
 
-/** Item ids are short, stable and derived from the case key, so every writer agrees on them. */
-export function itemIdOf(caseKey: string): string {
-  return sha256Hex(caseKey).slice(0, 12);
-}
+export { itemIdOf } from './caseIds';
 
 const OUTCOME_COLUMN: Record<Outcome, string> = {
   pass: 'passed',
@@ -43,9 +40,11 @@ export class IndexProjection {
   private statements: Map<string, Statement> = new Map();
 
   constructor(private readonly db: Database) {
+    // passing cases fill only cid, o and r: the text columns are for failures
     db.run(`CREATE TEMP TABLE IF NOT EXISTS batch (
-      pos INTEGER PRIMARY KEY, k TEXT NOT NULL, o TEXT NOT NULL, h TEXT NOT NULL, t TEXT, i INTEGER, r TEXT,
-      failure INTEGER NOT NULL, id TEXT, prev_run TEXT, prev_outcome TEXT, prev_pass_run TEXT, prev_pass_record TEXT,
+      pos INTEGER PRIMARY KEY, cid INTEGER NOT NULL, o TEXT NOT NULL, failure INTEGER NOT NULL, r TEXT,
+      k TEXT, h TEXT, t TEXT, i INTEGER, id TEXT,
+      prev_rn INTEGER, prev_outcome TEXT, prev_pass_rn INTEGER, prev_pass_record TEXT,
       regression INTEGER NOT NULL DEFAULT 0, item_exists INTEGER NOT NULL DEFAULT 0)`);
   }
 
@@ -74,13 +73,16 @@ export class IndexProjection {
   /** Loads refs into temp.batch with multi-row inserts (far fewer calls into sql.js than one per row). */
   private fillBatch(refs: CasesEvent['cases']): void {
     const ROWS = 100;
-    const wide = this.stmt(`INSERT INTO temp.batch (pos, k, o, h, t, i, r, failure, id) VALUES ${Array(ROWS).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
-    const narrow = this.stmt('INSERT INTO temp.batch (pos, k, o, h, t, i, r, failure, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const columns = '(pos, cid, o, failure, r, k, h, t, i, id)';
+    const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+    const wide = this.stmt(`INSERT INTO temp.batch ${columns} VALUES ${Array(ROWS).fill(row).join(', ')}`);
+    const narrow = this.stmt(`INSERT INTO temp.batch ${columns} VALUES ${row}`);
     const params: (string | number | null)[] = [];
     const push = (pos: number) => {
       const c = refs[pos]!;
-      const failure = isFailure(c.o);
-      params.push(pos, c.k, c.o, c.h, c.t ?? null, c.i ?? null, c.r ?? null, failure ? 1 : 0, failure ? itemIdOf(c.k) : null);
+      const ids = caseIdsOf(c.k);
+      if (isFailure(c.o)) params.push(pos, ids.cid, c.o, 1, c.r ?? null, c.k, c.h, c.t ?? null, c.i ?? null, ids.id);
+      else params.push(pos, ids.cid, c.o, 0, c.r ?? null, null, null, null, null, null);
     };
     let pos = 0;
     for (; pos + ROWS <= refs.length; pos += ROWS) {
@@ -119,11 +121,10 @@ export class IndexProjection {
     return tally;
   }
 
-  private ensureRun(runId: string, format: string, suite: string, at: string): void {
-    this.run(
-      `INSERT OR IGNORE INTO runs (id, format, suite, captured_at, ord) VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(ord), 0) + 1 FROM runs))`,
-      [runId, format, suite, at],
-    );
+  /** The run's number, creating a placeholder row if its run event has not been applied yet. */
+  private ensureRun(runId: string, format: string, suite: string, at: string): number {
+    this.run('INSERT OR IGNORE INTO runs (id, format, suite, captured_at) VALUES (?, ?, ?, ?)', [runId, format, suite, at]);
+    return Number(this.one('SELECT rn FROM runs WHERE id = ?', [runId])![0]);
   }
 
   private applyRun(e: RunEvent): void {
@@ -158,64 +159,63 @@ export class IndexProjection {
   }
 
   /**
-   * Applies a batch of case references with set-based SQL: the refs go in as one JSON
-   * parameter (expanded by json_each inside SQLite), so the cost per case stays in C.
+   * Applies a batch of case references with set-based SQL: the refs are staged in a
+   * temp table, then every rule below runs once per batch inside SQLite.
    */
   private applyCases(e: CasesEvent, tally: ApplyTally): void {
-    this.ensureRun(e.runId, e.format, e.suite, e.at);
+    const rn = this.ensureRun(e.runId, e.format, e.suite, e.at);
     const db = this.db;
-    const R = e.runId;
     db.run('DELETE FROM temp.batch');
     this.fillBatch(e.cases);
     // a case listed twice in one batch counts once
-    db.run('DELETE FROM temp.batch WHERE pos NOT IN (SELECT MIN(pos) FROM temp.batch GROUP BY k)');
+    db.run('DELETE FROM temp.batch WHERE pos NOT IN (SELECT MIN(pos) FROM temp.batch GROUP BY cid)');
     tally.duplicates += db.getRowsModified();
     db.run(
-      `UPDATE temp.batch SET prev_run = c.run_id, prev_outcome = c.outcome, prev_pass_run = c.pass_run, prev_pass_record = c.pass_record
-       FROM case_last c WHERE c.case_key = temp.batch.k`,
+      `UPDATE temp.batch SET prev_rn = c.rn, prev_outcome = c.outcome, prev_pass_rn = c.pass_rn, prev_pass_record = c.pass_record
+       FROM case_last c WHERE c.cid = temp.batch.cid`,
     );
     // replaying an event already applied changes nothing
     db.run(
       `DELETE FROM temp.batch WHERE
-         (failure = 1 AND EXISTS (SELECT 1 FROM occurrences WHERE run_id = ? AND case_key = temp.batch.k))
-         OR (failure = 0 AND (prev_run = ? OR prev_pass_run = ?))`,
-      [R, R, R],
+         (failure = 1 AND EXISTS (SELECT 1 FROM occurrences o WHERE o.cid = temp.batch.cid AND o.rn = ?))
+         OR (failure = 0 AND (prev_rn = ? OR prev_pass_rn = ?))`,
+      [rn, rn, rn],
     );
     tally.duplicates += db.getRowsModified();
-    db.run(`UPDATE temp.batch SET regression = 1 WHERE failure = 1 AND prev_outcome = 'pass' AND prev_run <> ?`, [R]);
+    db.run(`UPDATE temp.batch SET regression = 1 WHERE failure = 1 AND prev_outcome = 'pass' AND prev_rn <> ?`, [rn]);
     db.run(
-      `INSERT OR REPLACE INTO case_last (case_key, run_id, outcome, pass_run, pass_record)
-       SELECT k, ?, o, CASE WHEN o = 'pass' THEN ? ELSE prev_pass_run END, CASE WHEN o = 'pass' THEN r ELSE prev_pass_record END
+      `INSERT OR REPLACE INTO case_last (cid, rn, outcome, pass_rn, pass_record)
+       SELECT cid, ?, o, CASE WHEN o = 'pass' THEN ? ELSE prev_pass_rn END, CASE WHEN o = 'pass' THEN r ELSE prev_pass_record END
        FROM temp.batch`,
-      [R, R],
+      [rn, rn],
     );
     db.run(
-      `INSERT INTO occurrences (run_id, case_key, outcome, blob, blob_index, record, regression, at)
-       SELECT ?, k, o, ?, i, r, regression, ? FROM temp.batch WHERE failure = 1`,
-      [R, e.blob ?? null, e.at],
+      `INSERT INTO occurrences (cid, rn, outcome, blob, blob_index, record, regression, at)
+       SELECT cid, ?, o, ?, i, r, regression, ? FROM temp.batch WHERE failure = 1`,
+      [rn, e.blob ?? null, e.at],
     );
-    db.run('UPDATE temp.batch SET item_exists = 1 WHERE failure = 1 AND EXISTS (SELECT 1 FROM items WHERE items.id = temp.batch.id)');
+    db.run('UPDATE temp.batch SET item_exists = 1 WHERE failure = 1 AND EXISTS (SELECT 1 FROM items WHERE items.cid = temp.batch.cid)');
     db.run(
-      `INSERT INTO items (id, case_key, format, suite, title, input_hash, state, first_run, last_run, occurrences,
-         regression_run, latest_blob, latest_index, created_at, updated_at)
-       SELECT id, k, ?, ?, COALESCE(t, k), h, 'new', ?, ?, 1, CASE WHEN regression = 1 THEN ? END, ?, i, ?, ?
+      `INSERT INTO items (cid, id, case_key, format, suite, title, input_hash, state, first_rn, last_rn, occurrences,
+         regression_rn, latest_blob, latest_index, created_at, updated_at)
+       SELECT cid, id, k, ?, ?, COALESCE(t, k), h, 'new', ?, ?, 1, CASE WHEN regression = 1 THEN ? END, ?, i, ?, ?
        FROM temp.batch WHERE failure = 1 AND item_exists = 0 ORDER BY pos`,
-      [e.format, e.suite, R, R, R, e.blob ?? null, e.at, e.at],
+      [e.format, e.suite, rn, rn, rn, e.blob ?? null, e.at, e.at],
     );
     tally.newItems += db.getRowsModified();
     db.run(
-      `UPDATE items SET occurrences = occurrences + 1, last_run = ?, fixed_run = NULL,
-         regression_run = CASE WHEN b.regression = 1 THEN ? ELSE items.regression_run END,
+      `UPDATE items SET occurrences = occurrences + 1, last_rn = ?, fixed_rn = NULL,
+         regression_rn = CASE WHEN b.regression = 1 THEN ? ELSE items.regression_rn END,
          latest_blob = COALESCE(?, items.latest_blob), latest_index = COALESCE(b.i, items.latest_index),
          title = COALESCE(b.t, items.title), updated_at = ?
-       FROM temp.batch b WHERE b.failure = 1 AND b.item_exists = 1 AND items.id = b.id`,
-      [R, R, e.blob ?? null, e.at],
+       FROM temp.batch b WHERE b.failure = 1 AND b.item_exists = 1 AND items.cid = b.cid`,
+      [rn, rn, e.blob ?? null, e.at],
     );
     tally.knownItems += db.getRowsModified();
     db.run(
-      `UPDATE items SET fixed_run = ?, updated_at = ?
-       FROM temp.batch b WHERE b.o = 'pass' AND items.case_key = b.k AND items.fixed_run IS NULL AND items.last_run <> ?`,
-      [R, e.at, R],
+      `UPDATE items SET fixed_rn = ?, updated_at = ?
+       FROM temp.batch b WHERE b.o = 'pass' AND items.cid = b.cid AND items.fixed_rn IS NULL AND items.last_rn <> ?`,
+      [rn, e.at, rn],
     );
     const fixed = db.getRowsModified();
     tally.fixed += fixed;
@@ -234,8 +234,8 @@ export class IndexProjection {
     tally.regressions += regressions;
     const sets = Object.entries(counts).map(([column, n]) => `${column} = ${column} + ${n}`);
     this.run(
-      `UPDATE runs SET cases = cases + ?, regressions = regressions + ?, fixed = fixed + ?${sets.length ? `, ${sets.join(', ')}` : ''} WHERE id = ?`,
-      [total, regressions, fixed, R],
+      `UPDATE runs SET cases = cases + ?, regressions = regressions + ?, fixed = fixed + ?${sets.length ? `, ${sets.join(', ')}` : ''} WHERE rn = ?`,
+      [total, regressions, fixed, rn],
     );
   }
 }

@@ -14,32 +14,32 @@ const MIGRATIONS: Migration[] = [
       CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE journal_progress (file TEXT PRIMARY KEY, offset INTEGER NOT NULL, next_line INTEGER NOT NULL, fingerprint TEXT NOT NULL);
       CREATE TABLE runs (
-        id TEXT PRIMARY KEY, format TEXT NOT NULL, suite TEXT NOT NULL, model TEXT, started_at TEXT,
-        captured_at TEXT, source_path TEXT, git_commit TEXT, eval_commit TEXT, tags TEXT NOT NULL DEFAULT '[]',
-        partial INTEGER NOT NULL DEFAULT 0, metadata TEXT NOT NULL DEFAULT '{}', ord INTEGER NOT NULL,
+        rn INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, format TEXT NOT NULL, suite TEXT NOT NULL, model TEXT,
+        started_at TEXT, captured_at TEXT, source_path TEXT, git_commit TEXT, eval_commit TEXT,
+        tags TEXT NOT NULL DEFAULT '[]', partial INTEGER NOT NULL DEFAULT 0, metadata TEXT NOT NULL DEFAULT '{}',
         cases INTEGER NOT NULL DEFAULT 0, passed INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
         errored INTEGER NOT NULL DEFAULT 0, judge_errors INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0,
         unknown INTEGER NOT NULL DEFAULT 0, regressions INTEGER NOT NULL DEFAULT 0, fixed INTEGER NOT NULL DEFAULT 0
       );
+      -- cases are keyed by a 52-bit integer from the sha256 of their case key (see caseIds.ts):
+      -- integer keys keep the per-case work of a capture small
       CREATE TABLE items (
-        id TEXT PRIMARY KEY, case_key TEXT NOT NULL UNIQUE, format TEXT NOT NULL, suite TEXT NOT NULL,
-        title TEXT NOT NULL, input_hash TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'new',
-        first_run TEXT NOT NULL, last_run TEXT NOT NULL, occurrences INTEGER NOT NULL DEFAULT 1,
-        regression_run TEXT, fixed_run TEXT, latest_blob TEXT, latest_index INTEGER,
+        cid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, case_key TEXT NOT NULL, format TEXT NOT NULL,
+        suite TEXT NOT NULL, title TEXT NOT NULL, input_hash TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'new',
+        first_rn INTEGER NOT NULL, last_rn INTEGER NOT NULL, occurrences INTEGER NOT NULL DEFAULT 1,
+        regression_rn INTEGER, fixed_rn INTEGER, latest_blob TEXT, latest_index INTEGER,
         created_at TEXT NOT NULL, updated_at TEXT NOT NULL
       );
-      CREATE INDEX items_state ON items (state, updated_at);
+      CREATE INDEX items_state ON items (state, created_at);
       CREATE INDEX items_suite ON items (suite);
       CREATE TABLE occurrences (
-        run_id TEXT NOT NULL, case_key TEXT NOT NULL, outcome TEXT NOT NULL, blob TEXT, blob_index INTEGER,
+        cid INTEGER NOT NULL, rn INTEGER NOT NULL, outcome TEXT NOT NULL, blob TEXT, blob_index INTEGER,
         record TEXT, regression INTEGER NOT NULL DEFAULT 0, at TEXT NOT NULL,
-        PRIMARY KEY (run_id, case_key)
+        PRIMARY KEY (cid, rn)
       ) WITHOUT ROWID;
-      CREATE INDEX occurrences_case ON occurrences (case_key);
       CREATE TABLE case_last (
-        case_key TEXT PRIMARY KEY, run_id TEXT NOT NULL, outcome TEXT NOT NULL,
-        pass_run TEXT, pass_record TEXT
-      ) WITHOUT ROWID;
+        cid INTEGER PRIMARY KEY, rn INTEGER NOT NULL, outcome TEXT NOT NULL, pass_rn INTEGER, pass_record TEXT
+      );
       CREATE TABLE sources (
         path TEXT PRIMARY KEY, run_id TEXT NOT NULL, format TEXT NOT NULL, size INTEGER NOT NULL,
         mtime_ms REAL NOT NULL, offset INTEGER NOT NULL, next_line INTEGER NOT NULL, head_hash TEXT NOT NULL,

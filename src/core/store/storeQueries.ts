@@ -2,6 +2,7 @@
 import type { Database, SqlValue } from 'sql.js';
 import { evalCaseSchema, type EvalCase } from '../model/caseModel';
 import type { BlobStore } from './blobStore';
+import { caseIdsOf } from './caseIds';
 
 export interface ItemRow {
   id: string;
@@ -81,8 +82,10 @@ function rows(db: Database, sql: string, params: SqlValue[] = []): Record<string
   }
 }
 
-const ITEM_COLUMNS = `id, case_key AS caseKey, format, suite, title, input_hash AS inputHash, state, first_run AS firstRun,
-  last_run AS lastRun, occurrences, regression_run AS regressionRun, fixed_run AS fixedRun, latest_blob AS latestBlob,
+const runIdOf = (column: string) => `(SELECT r.id FROM runs r WHERE r.rn = items.${column})`;
+const ITEM_COLUMNS = `items.id, case_key AS caseKey, items.format, items.suite, title, input_hash AS inputHash, state,
+  ${runIdOf('first_rn')} AS firstRun, ${runIdOf('last_rn')} AS lastRun, occurrences,
+  ${runIdOf('regression_rn')} AS regressionRun, ${runIdOf('fixed_rn')} AS fixedRun, latest_blob AS latestBlob,
   latest_index AS latestIndex, created_at AS createdAt, updated_at AS updatedAt`;
 
 export interface ItemFilter {
@@ -104,14 +107,16 @@ export function listItems(db: Database, filter: ItemFilter = {}): ItemRow[] {
     where.push('suite = ?');
     params.push(filter.suite);
   }
-  if (filter.regression) where.push('regression_run IS NOT NULL');
+  if (filter.regression) where.push('regression_rn IS NOT NULL');
   const limit = filter.limit && filter.limit > 0 ? `LIMIT ${Math.floor(filter.limit)} OFFSET ${Math.floor(filter.offset ?? 0)}` : '';
   return rows(db, `SELECT ${ITEM_COLUMNS} FROM items ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, rowid ${limit}`, params) as unknown as ItemRow[];
 }
 
 /** An item by full id, unique id prefix (4+ characters) or case key. */
 export function findItem(db: Database, idOrKey: string): ItemRow | 'ambiguous' | undefined {
-  const exact = rows(db, `SELECT ${ITEM_COLUMNS} FROM items WHERE id = ? OR case_key = ?`, [idOrKey, idOrKey]);
+  const exact = rows(db, `SELECT ${ITEM_COLUMNS} FROM items WHERE id = ? OR cid = ?`, [idOrKey, caseIdsOf(idOrKey).cid]).filter(
+    (r) => r.id === idOrKey || r.caseKey === idOrKey,
+  );
   if (exact.length) return exact[0] as unknown as ItemRow;
   if (!/^[0-9a-f]{4,}$/.test(idOrKey)) return undefined;
   const prefixed = rows(db, `SELECT ${ITEM_COLUMNS} FROM items WHERE id LIKE ? LIMIT 2`, [`${idOrKey}%`]);
@@ -122,9 +127,9 @@ export function findItem(db: Database, idOrKey: string): ItemRow | 'ambiguous' |
 export function occurrencesOf(db: Database, caseKey: string): OccurrenceRow[] {
   return rows(
     db,
-    `SELECT o.run_id AS runId, o.outcome, o.blob, o.blob_index AS blobIndex, o.record, o.regression, o.at
-     FROM occurrences o LEFT JOIN runs r ON r.id = o.run_id WHERE o.case_key = ? ORDER BY r.ord, o.at`,
-    [caseKey],
+    `SELECT r.id AS runId, o.outcome, o.blob, o.blob_index AS blobIndex, o.record, o.regression, o.at
+     FROM occurrences o JOIN runs r ON r.rn = o.rn WHERE o.cid = ? ORDER BY o.rn`,
+    [caseIdsOf(caseKey).cid],
   ).map((r) => ({ ...(r as unknown as OccurrenceRow), regression: r.regression === 1 }));
 }
 
@@ -141,7 +146,7 @@ const RUN_COLUMNS = `id, format, suite, model, started_at AS startedAt, captured
   judge_errors AS judgeErrors, skipped, unknown, regressions, fixed`;
 
 export function listRuns(db: Database): RunRow[] {
-  return rows(db, `SELECT ${RUN_COLUMNS} FROM runs ORDER BY ord`).map(toRun);
+  return rows(db, `SELECT ${RUN_COLUMNS} FROM runs ORDER BY rn`).map(toRun);
 }
 
 export function getRun(db: Database, runId: string): RunRow | undefined {
@@ -176,8 +181,8 @@ export function storeStatus(db: Database): StoreStatus {
   return {
     items: one('SELECT COUNT(*) AS n FROM items'),
     byState,
-    regressions: one('SELECT COUNT(*) AS n FROM items WHERE regression_run IS NOT NULL AND fixed_run IS NULL'),
-    fixed: one('SELECT COUNT(*) AS n FROM items WHERE fixed_run IS NOT NULL'),
+    regressions: one('SELECT COUNT(*) AS n FROM items WHERE regression_rn IS NOT NULL AND fixed_rn IS NULL'),
+    fixed: one('SELECT COUNT(*) AS n FROM items WHERE fixed_rn IS NOT NULL'),
     runs: one('SELECT COUNT(*) AS n FROM runs'),
     cases: one('SELECT COALESCE(SUM(cases), 0) AS n FROM runs'),
     failures: one('SELECT COALESCE(SUM(failed + errored), 0) AS n FROM runs'),
