@@ -23,7 +23,7 @@ const HEAD_BYTES = 64 * 1024;
 const MAX_DOCUMENT_BYTES = 512 * 1024 * 1024;
 const LINE_FORMATS: LineFormat[] = [lmEvalSamples, openaiEvalsRecord, promptfooJsonl];
 
-/** How far a line-based read got: resume here next time. */
+/** How far a line-based read got: resume here next time. Sent once, after the last line. */
 export interface Checkpoint {
   kind: 'checkpoint';
   offset: number;
@@ -194,7 +194,6 @@ async function* readLineEvents(path: string, reader: LineFormatReader, options: 
       yield { kind: 'error', error: { line: line.number, reason: (error as Error).message } };
     }
     checkpoint = { kind: 'checkpoint', offset: line.end, nextLine: line.number + 1 };
-    yield checkpoint;
   }
   for (const evalCase of reader.finish()) yield { kind: 'case', evalCase };
   yield checkpoint;

@@ -71,7 +71,9 @@ export class IndexProjection {
   }
 
   /** Loads refs into temp.batch with multi-row inserts (far fewer calls into sql.js than one per row). */
-  private fillBatch(refs: CasesEvent['cases']): void {
+  private fillBatch(refs: CasesEvent['cases']): boolean {
+    const seen = new Set<number>();
+    let repeated = false;
     const ROWS = 100;
     const columns = '(pos, cid, o, failure, r, k, h, t, i, id)';
     const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
@@ -81,6 +83,8 @@ export class IndexProjection {
     const push = (pos: number) => {
       const c = refs[pos]!;
       const ids = caseIdsOf(c.k);
+      if (seen.has(ids.cid)) repeated = true;
+      else seen.add(ids.cid);
       if (isFailure(c.o)) params.push(pos, ids.cid, c.o, 1, c.r ?? null, c.k, c.h, c.t ?? null, c.i ?? null, ids.id);
       else params.push(pos, ids.cid, c.o, 0, c.r ?? null, null, null, null, null, null);
     };
@@ -95,6 +99,7 @@ export class IndexProjection {
       push(pos);
       narrow.run(params);
     }
+    return repeated;
   }
 
   /** Frees prepared statements (required before sql.js exports or closes the database). */
@@ -166,10 +171,11 @@ export class IndexProjection {
     const rn = this.ensureRun(e.runId, e.format, e.suite, e.at);
     const db = this.db;
     db.run('DELETE FROM temp.batch');
-    this.fillBatch(e.cases);
-    // a case listed twice in one batch counts once
-    db.run('DELETE FROM temp.batch WHERE pos NOT IN (SELECT MIN(pos) FROM temp.batch GROUP BY cid)');
-    tally.duplicates += db.getRowsModified();
+    if (this.fillBatch(e.cases)) {
+      // a case listed twice in one batch counts once
+      db.run('DELETE FROM temp.batch WHERE pos NOT IN (SELECT MIN(pos) FROM temp.batch GROUP BY cid)');
+      tally.duplicates += db.getRowsModified();
+    }
     db.run(
       `UPDATE temp.batch SET prev_rn = c.rn, prev_outcome = c.outcome, prev_pass_rn = c.pass_rn, prev_pass_record = c.pass_record
        FROM case_last c WHERE c.cid = temp.batch.cid`,
