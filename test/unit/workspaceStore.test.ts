@@ -176,6 +176,20 @@ describe('durability and rebuilds', () => {
     assert.ok(existsSync(indexFile), 'the rebuilt index is saved');
   });
 
+  it('an index from a newer schema is not trusted: it is rebuilt from the journals', async () => {
+    const root = tempDir();
+    await withStore(root, (s) => captureFile(s, writeRun(root, 'm1.jsonl', { a: false })));
+    await withStore(root, (s) => {
+      s.database.run("UPDATE meta SET value = '999' WHERE key = 'schema_version'");
+      (s as unknown as { dirty: boolean }).dirty = true;
+    });
+    const [items, notices] = await withStore(root, (s) => [storeStatus(s.database).items, [...s.notices]] as const);
+    assert.equal(items, 1);
+    assert.match(notices.join('\n'), /written by a newer Eval Loop; rebuilt/);
+    const version = await withStore(root, (s) => s.database.exec("SELECT value FROM meta WHERE key = 'schema_version'")[0]!.values[0]![0]);
+    assert.equal(version, '1');
+  });
+
   it('an index behind the journals replays only what is new', async () => {
     const root = tempDir();
     const run1 = writeRun(root, 'b1.jsonl', { a: false });

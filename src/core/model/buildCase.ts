@@ -46,19 +46,28 @@ export function firstInputText(input: EvalCase['input']): string {
 export function buildCase(format: FormatId, draft: CaseDraft): EvalCase {
   const inputHash = inputHashOf(draft.input);
   const identity = draft.keyParts?.length ? shortHash(canonicalJson([inputHash, ...draft.keyParts])) : inputHash;
-  const { keyParts: _keyParts, ...rest } = draft;
-  const evalCase = {
-    ...rest,
+  const failure = isFailure(draft.outcome);
+  const evalCase: EvalCase = {
     caseKey: buildCaseKey(format, draft.suite, draft.sampleId, identity),
+    suite: draft.suite,
+    // titles are shown only for queued (failing) cases; passing ones skip the work
+    title: failure ? titleOf(draft.title ?? firstInputText(draft.input)) || '(empty input)' : '',
+    input: draft.input,
     inputHash,
-    title: titleOf(draft.title ?? firstInputText(draft.input)) || '(empty input)',
-    metadata: draft.metadata ?? {},
-    scores: (draft.scores ?? []).map(finiteScore),
+    output: draft.output,
+    expected: draft.expected,
+    outcome: draft.outcome,
+    scores: draft.scores ? draft.scores.map(finiteScore) : [],
     trace: draft.trace ?? [],
+    metadata: draft.metadata ?? {},
+    record: draft.record,
   };
+  if (draft.sampleId !== undefined) evalCase.sampleId = draft.sampleId;
+  if (draft.error !== undefined) evalCase.error = draft.error;
+  if (draft.model !== undefined) evalCase.model = draft.model;
   // Only failing cases are stored, so only they are validated: a passing case
   // contributes its key and outcome, which are built here, not read.
-  if (!isFailure(evalCase.outcome)) return evalCase as EvalCase;
+  if (!failure) return evalCase;
   const parsed = evalCaseSchema.safeParse(evalCase);
   if (!parsed.success) throw new Error(`record does not fit the case model: ${zodReason(parsed.error)}`);
   return parsed.data;
