@@ -40,7 +40,7 @@ for (const entry of ['package.json', 'dist', 'media', 'README.md', 'LICENSE']) {
 
 const userDir = join(demoDir, 'user');
 mkdirSync(join(userDir, 'User'), { recursive: true });
-writeFileSync(join(userDir, 'User', 'settings.json'), JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none' }, null, 2));
+writeFileSync(join(userDir, 'User', 'settings.json'), JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden' }, null, 2));
 
 if (!existsSync(workspace)) {
   console.log('demo: writing the demo workspace');
