@@ -29,7 +29,11 @@ else passed++;
 
 // Node 20's test runner does not expand globs itself
 const testFiles = (dir) => readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join(dir, f));
-const tiers = [{ name: 'unit', files: testFiles('test/unit') }];
+const tiers = [
+  { name: 'unit', files: testFiles('test/unit'), concurrency: 2 },
+  // the end-to-end tier sets up code-server itself (scripts/setup-e2e.sh, cached)
+  { name: 'e2e', files: testFiles('test/e2e'), concurrency: 1 },
+];
 for (const tier of tiers) {
   const tap = `test-results/${tier.name}.tap`;
   rmSync(tap, { force: true });
@@ -37,7 +41,7 @@ for (const tier of tiers) {
     '--import',
     'tsx',
     '--test',
-    '--test-concurrency=2',
+    `--test-concurrency=${tier.concurrency}`,
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',

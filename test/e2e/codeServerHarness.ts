@@ -1,0 +1,125 @@
+// Starts a real VS Code (code-server) with the built extension installed and drives
+// it with Playwright in Debian's chromium. Used by the end-to-end tests.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { REPO_ROOT } from '../unit/testSupport';
+
+export interface CodeServer {
+  url: string;
+  workspace: string;
+  page: Page;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function setupPaths(): { node: string; codeServer: string } {
+  const r = spawnSync('bash', [join(REPO_ROOT, 'scripts/setup-e2e.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error('scripts/setup-e2e.sh failed');
+  const vars = Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split('=') as [string, string]));
+  return { node: vars.NODE24!, codeServer: vars.CODE_SERVER! };
+}
+
+function installExtension(extensionsDir: string): void {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  const target = join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
+  mkdirSync(target, { recursive: true });
+  for (const entry of ['package.json', 'dist', 'media', 'README.md', 'LICENSE']) {
+    if (existsSync(join(REPO_ROOT, entry))) cpSync(join(REPO_ROOT, entry), join(target, entry), { recursive: true });
+  }
+}
+
+export async function startCodeServer(workspace: string): Promise<CodeServer> {
+  const { node, codeServer } = setupPaths();
+  const home = mkdtempSync(join(tmpdir(), 'evalloop-e2e-'));
+  const extensionsDir = join(home, 'extensions');
+  const userDir = join(home, 'user');
+  installExtension(extensionsDir);
+  mkdirSync(join(userDir, 'User'), { recursive: true });
+  writeFileSync(
+    join(userDir, 'User', 'settings.json'),
+    JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true }),
+  );
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    node,
+    [codeServer, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--extensions-dir', extensionsDir, '--user-data-dir', userDir, '--disable-telemetry', '--disable-update-check', workspace],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('code-server did not start within 60 s')), 60_000);
+    const watch = (chunk: Buffer) => {
+      if (/HTTP server listening/.test(String(chunk))) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', watch);
+    child.stderr?.on('data', watch);
+    child.on('exit', (code) => reject(new Error(`code-server exited with ${code}`)));
+  });
+  const browser: Browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const url = `http://127.0.0.1:${port}/?folder=${workspace}`;
+  await page.goto(url);
+  await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+  return {
+    url,
+    workspace,
+    page,
+    stop: async () => {
+      await browser.close().catch(() => undefined);
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+/** Runs a palette command, retrying until the extension has contributed it. */
+export async function runCommand(page: Page, title: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    await page.keyboard.press('F1');
+    await page.keyboard.type(title);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title });
+    try {
+      await row.first().waitFor({ timeout: 2_000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch {
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1_000);
+    }
+  }
+  throw new Error(`command "${title}" never appeared in the palette`);
+}
+
+/** Waits for a notification toast whose text matches. */
+export async function waitForToast(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const texts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+    const hit = texts.find((t) => pattern.test(t));
+    if (hit) return hit;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no notification matching ${pattern}`);
+}
