@@ -136,7 +136,7 @@ describe('identity across runs', () => {
     const report = await withStore(root, (s) => captureFile(s, path, { gitCommit: 'abc123', tags: ['nightly'] }));
     await withStore(root, (s) => {
       const run = getRun(s.database, report.runId!)!;
-      assert.equal(run.sourcePath, path);
+      assert.equal(run.sourcePath, 'meta.jsonl', 'stored relative to the workspace root');
       assert.equal(run.format, 'promptfoo');
       assert.equal(run.gitCommit, 'abc123');
       assert.deepEqual(run.tags, ['nightly']);

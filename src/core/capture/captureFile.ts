@@ -3,7 +3,7 @@
 // batches (each durable before it is applied), and remembers how far it read so
 // the same file twice adds nothing and a grown JSONL is read from its last offset.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { isFailure, type EvalCase, type FormatId, type RunInfo } from '../model/caseModel';
 import { DEFAULT_READ_OPTIONS, FormatError, type ReadOptions, type RecordError, type RunDescription } from '../formats/adapter';
 import { openResultFile, type ResumePoint } from '../formats/readResultFile';
@@ -120,6 +120,16 @@ class CaseBatcher {
   }
 }
 
+/**
+ * Paths inside the workspace root are stored relative to it (with '/'), so journals
+ * committed to git mean the same on every machine and after the folder moves.
+ */
+export function storedPathOf(root: string, path: string): string {
+  const rel = relative(root, path);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return path;
+  return rel.split(sep).join('/');
+}
+
 function emptyReport(path: string, status: FileStatus, extra: Partial<FileCaptureReport> = {}): FileCaptureReport {
   return { path, status, ...emptyTally(), errors: [], ...extra };
 }
@@ -136,7 +146,8 @@ export async function captureFile(store: WorkspaceStore, inputPath: string, opti
   }
   if (info.isDirectory()) return emptyReport(path, 'failed', { reason: 'is a folder (capture folders with capturePaths)' });
 
-  const source = getSource(store.database, path);
+  const storedPath = storedPathOf(store.paths.root, path);
+  const source = getSource(store.database, storedPath);
   const headHash = info.size > 0 ? headHashOf(path, Math.min(info.size, HEAD_HASH_BYTES)) : '';
   if (source && source.done && source.size === info.size && source.headHash === headHash && source.mtimeMs === info.mtimeMs) {
     return emptyReport(path, 'unchanged', { format: source.format as FormatId, runId: source.runId });
@@ -163,7 +174,7 @@ export async function captureFile(store: WorkspaceStore, inputPath: string, opti
     let seen = 0;
     for await (const event of opened.events) {
       if (event.kind === 'run') {
-        const run = completeRun(event.run, path, options);
+        const run = completeRun(event.run, storedPath, options);
         const known = getRun(store.database, run.runId);
         batcher.setRun(run, !known || known.partial !== run.partial || known.sourcePath !== run.sourcePath);
         report.runId = run.runId;
@@ -189,7 +200,7 @@ export async function captureFile(store: WorkspaceStore, inputPath: string, opti
   if (run) {
     extra.push({
       type: 'source',
-      path,
+      path: storedPath,
       runId: run.runId,
       format: run.format,
       size: info.size,
