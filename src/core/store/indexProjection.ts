@@ -4,7 +4,8 @@
 import type { Database, Statement } from 'sql.js';
 import { isFailure, type Outcome } from '../model/caseModel';
 import { caseIdsOf } from './caseIds';
-import type { CasesEvent, JournalEvent, RunEvent, SourceEvent } from './journalEvents';
+import { eventIdOf, type CasesEvent, type JournalEvent, type RunEvent, type SourceEvent } from './journalEvents';
+import { applyReview, applyTag, applyUndo, refreshReviewState } from './reviewProjection';
 
 export interface ApplyTally {
   cases: number;
@@ -108,15 +109,18 @@ export class IndexProjection {
     this.statements.clear();
   }
 
-  /** Applies events in one transaction; returns what changed. */
-  apply(events: JournalEvent[]): ApplyTally {
+  /** Applies events (each with the writer whose journal holds it) in one transaction; returns what changed. */
+  apply(events: { event: JournalEvent; writer: string }[]): ApplyTally {
     const tally = emptyTally();
     this.db.exec('BEGIN');
     try {
-      for (const e of events) {
+      for (const { event: e, writer } of events) {
         if (e.type === 'run') this.applyRun(e);
         else if (e.type === 'cases') this.applyCases(e, tally);
         else if (e.type === 'source') this.applySource(e);
+        else if (e.type === 'review') applyReview(this.db, e, eventIdOf(writer, e.seq));
+        else if (e.type === 'tag') applyTag(this.db, e, eventIdOf(writer, e.seq));
+        else if (e.type === 'undo') applyUndo(this.db, e);
       }
       this.db.exec('COMMIT');
     } catch (error) {
@@ -209,6 +213,13 @@ export class IndexProjection {
       [e.format, e.suite, rn, rn, rn, e.blob ?? null, e.at, e.at],
     );
     tally.newItems += db.getRowsModified();
+    // reviews can be replayed before the capture that created their item (another writer's clock)
+    for (const [cid] of db.exec(
+      `SELECT cid FROM temp.batch b WHERE failure = 1 AND item_exists = 0
+       AND (EXISTS (SELECT 1 FROM reviews r WHERE r.cid = b.cid) OR EXISTS (SELECT 1 FROM tag_events t WHERE t.cid = b.cid))`,
+    )[0]?.values ?? []) {
+      refreshReviewState(this.db, Number(cid));
+    }
     db.run(
       `UPDATE items SET occurrences = occurrences + 1, last_rn = ?, fixed_rn = NULL,
          regression_rn = CASE WHEN b.regression = 1 THEN ? ELSE items.regression_rn END,

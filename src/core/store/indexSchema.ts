@@ -28,7 +28,9 @@ const MIGRATIONS: Migration[] = [
         suite TEXT NOT NULL, title TEXT NOT NULL, input_hash TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'new',
         first_rn INTEGER NOT NULL, last_rn INTEGER NOT NULL, occurrences INTEGER NOT NULL DEFAULT 1,
         regression_rn INTEGER, fixed_rn INTEGER, latest_blob TEXT, latest_index INTEGER,
-        created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+        verdict TEXT, correction TEXT, rubric INTEGER, comment TEXT, reviewer TEXT, reviewed_at TEXT,
+        grader TEXT, tags TEXT NOT NULL DEFAULT '[]'
       );
       CREATE INDEX items_state ON items (state, created_at);
       CREATE INDEX items_suite ON items (suite);
@@ -40,6 +42,18 @@ const MIGRATIONS: Migration[] = [
       CREATE TABLE case_last (
         cid INTEGER PRIMARY KEY, rn INTEGER NOT NULL, outcome TEXT NOT NULL, pass_rn INTEGER, pass_record TEXT
       );
+      -- every review is kept; the item shows the latest one not retracted (a person's before a grader's)
+      CREATE TABLE reviews (
+        eid TEXT PRIMARY KEY, cid INTEGER NOT NULL, reviewer TEXT NOT NULL, verdict TEXT NOT NULL, correction TEXT,
+        tags TEXT NOT NULL DEFAULT '[]', rubric INTEGER, comment TEXT, grader TEXT, reason TEXT, at TEXT NOT NULL,
+        retracted INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX reviews_cid ON reviews (cid, at);
+      CREATE TABLE tag_events (
+        eid TEXT NOT NULL, cid INTEGER NOT NULL, added TEXT NOT NULL, removed TEXT NOT NULL, at TEXT NOT NULL,
+        retracted INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (eid, cid)
+      );
+      CREATE INDEX tag_events_cid ON tag_events (cid, at);
       CREATE TABLE sources (
         path TEXT PRIMARY KEY, run_id TEXT NOT NULL, format TEXT NOT NULL, size INTEGER NOT NULL,
         mtime_ms REAL NOT NULL, offset INTEGER NOT NULL, next_line INTEGER NOT NULL, head_hash TEXT NOT NULL,

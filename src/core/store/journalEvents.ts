@@ -57,7 +57,58 @@ export const sourceEventSchema = z.object({
   done: z.boolean(),
 });
 
-export const journalEventSchema = z.discriminatedUnion('type', [runEventSchema, casesEventSchema, sourceEventSchema]);
+export const VERDICTS = ['model-wrong', 'eval-wrong', 'ambiguous', 'discard'] as const;
+export const verdictSchema = z.enum(VERDICTS);
+export type Verdict = z.infer<typeof verdictSchema>;
+
+const tagSchema = z.string().min(1).max(64);
+
+/** A verdict on one item, by a person or (with `grader`) by an automatic grader. */
+export const reviewEventSchema = z.object({
+  ...baseFields,
+  type: z.literal('review'),
+  caseKey: z.string(),
+  verdict: verdictSchema,
+  correction: z.string().optional(),
+  tags: z.array(tagSchema).optional(),
+  rubric: z.number().int().min(1).max(5).optional(),
+  comment: z.string().optional(),
+  reviewer: z.string(),
+  grader: z.string().optional(),
+  reason: z.string().optional(),
+});
+
+export const tagEventSchema = z.object({
+  ...baseFields,
+  type: z.literal('tag'),
+  caseKeys: z.array(z.string()).min(1),
+  add: z.array(tagSchema),
+  remove: z.array(tagSchema),
+});
+
+/** Retracts an earlier review or tag event, named `<writer>:<seq>`. */
+export const undoEventSchema = z.object({
+  ...baseFields,
+  type: z.literal('undo'),
+  target: z.string(),
+});
+
+export const journalEventSchema = z.discriminatedUnion('type', [
+  runEventSchema,
+  casesEventSchema,
+  sourceEventSchema,
+  reviewEventSchema,
+  tagEventSchema,
+  undoEventSchema,
+]);
+export type ReviewEvent = z.infer<typeof reviewEventSchema>;
+export type TagEvent = z.infer<typeof tagEventSchema>;
+export type UndoEvent = z.infer<typeof undoEventSchema>;
+
+/** An event's id across all journals. */
+export function eventIdOf(writer: string, seq: number): string {
+  return `${writer}:${seq}`;
+}
 export type JournalEvent = z.infer<typeof journalEventSchema>;
 export type RunEvent = z.infer<typeof runEventSchema>;
 export type CasesEvent = z.infer<typeof casesEventSchema>;

@@ -21,6 +21,14 @@ export interface ItemRow {
   latestIndex: number | null;
   createdAt: string;
   updatedAt: string;
+  verdict: string | null;
+  correction: string | null;
+  rubric: number | null;
+  comment: string | null;
+  reviewer: string | null;
+  reviewedAt: string | null;
+  grader: string | null;
+  tags: string[];
 }
 
 export interface RunRow {
@@ -86,17 +94,27 @@ const runIdOf = (column: string) => `(SELECT r.id FROM runs r WHERE r.rn = items
 const ITEM_COLUMNS = `items.id, case_key AS caseKey, items.format, items.suite, title, input_hash AS inputHash, state,
   ${runIdOf('first_rn')} AS firstRun, ${runIdOf('last_rn')} AS lastRun, occurrences,
   ${runIdOf('regression_rn')} AS regressionRun, ${runIdOf('fixed_rn')} AS fixedRun, latest_blob AS latestBlob,
-  latest_index AS latestIndex, created_at AS createdAt, updated_at AS updatedAt`;
+  latest_index AS latestIndex, created_at AS createdAt, updated_at AS updatedAt, verdict, correction, rubric, comment,
+  reviewer, reviewed_at AS reviewedAt, grader, tags`;
+
+function toItem(r: Record<string, SqlValue>): ItemRow {
+  return { ...(r as unknown as ItemRow), tags: JSON.parse(String(r.tags ?? '[]')) as string[] };
+}
 
 export interface ItemFilter {
   state?: string;
   suite?: string;
+  verdict?: string;
+  tag?: string;
+  runId?: string;
   regression?: boolean;
+  /** Words that must all appear in the title or case key. */
+  text?: string;
   limit?: number;
   offset?: number;
 }
 
-export function listItems(db: Database, filter: ItemFilter = {}): ItemRow[] {
+function itemWhere(filter: ItemFilter): { sql: string; params: SqlValue[] } {
   const where: string[] = [];
   const params: SqlValue[] = [];
   if (filter.state) {
@@ -104,12 +122,39 @@ export function listItems(db: Database, filter: ItemFilter = {}): ItemRow[] {
     params.push(filter.state);
   }
   if (filter.suite) {
-    where.push('suite = ?');
+    where.push('items.suite = ?');
     params.push(filter.suite);
   }
+  if (filter.verdict) {
+    where.push('verdict = ?');
+    params.push(filter.verdict);
+  }
+  if (filter.tag) {
+    where.push('EXISTS (SELECT 1 FROM json_each(items.tags) WHERE value = ?)');
+    params.push(filter.tag);
+  }
+  if (filter.runId) {
+    where.push('EXISTS (SELECT 1 FROM occurrences o JOIN runs r ON r.rn = o.rn WHERE o.cid = items.cid AND r.id = ?)');
+    params.push(filter.runId);
+  }
   if (filter.regression) where.push('regression_rn IS NOT NULL');
+  for (const word of (filter.text ?? '').split(/\s+/).filter(Boolean)) {
+    where.push("(title LIKE ? ESCAPE '\\' OR case_key LIKE ? ESCAPE '\\')");
+    const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    params.push(pattern, pattern);
+  }
+  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+export function countItems(db: Database, filter: ItemFilter = {}): number {
+  const { sql, params } = itemWhere(filter);
+  return Number(rows(db, `SELECT COUNT(*) AS n FROM items ${sql}`, params)[0]?.n ?? 0);
+}
+
+export function listItems(db: Database, filter: ItemFilter = {}): ItemRow[] {
+  const { sql, params } = itemWhere(filter);
   const limit = filter.limit && filter.limit > 0 ? `LIMIT ${Math.floor(filter.limit)} OFFSET ${Math.floor(filter.offset ?? 0)}` : '';
-  return rows(db, `SELECT ${ITEM_COLUMNS} FROM items ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, rowid ${limit}`, params) as unknown as ItemRow[];
+  return rows(db, `SELECT ${ITEM_COLUMNS} FROM items ${sql} ORDER BY created_at, rowid ${limit}`, params).map(toItem);
 }
 
 /** An item by full id, unique id prefix (4+ characters) or case key. */
@@ -117,11 +162,11 @@ export function findItem(db: Database, idOrKey: string): ItemRow | 'ambiguous' |
   const exact = rows(db, `SELECT ${ITEM_COLUMNS} FROM items WHERE id = ? OR cid = ?`, [idOrKey, caseIdsOf(idOrKey).cid]).filter(
     (r) => r.id === idOrKey || r.caseKey === idOrKey,
   );
-  if (exact.length) return exact[0] as unknown as ItemRow;
+  if (exact.length) return toItem(exact[0]!);
   if (!/^[0-9a-f]{4,}$/.test(idOrKey)) return undefined;
   const prefixed = rows(db, `SELECT ${ITEM_COLUMNS} FROM items WHERE id LIKE ? LIMIT 2`, [`${idOrKey}%`]);
   if (prefixed.length > 1) return 'ambiguous';
-  return prefixed[0] as unknown as ItemRow | undefined;
+  return prefixed[0] ? toItem(prefixed[0]) : undefined;
 }
 
 export function occurrencesOf(db: Database, caseKey: string): OccurrenceRow[] {

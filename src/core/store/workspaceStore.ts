@@ -7,7 +7,7 @@ import { BlobStore } from './blobStore';
 import { writeFileAtomic } from './durableFile';
 import { migrate, tuneConnection } from './indexSchema';
 import { IndexProjection, emptyTally, addTally, type ApplyTally } from './indexProjection';
-import { type JournalEvent, type NewEvent } from './journalEvents';
+import { eventIdOf, type JournalEvent, type NewEvent } from './journalEvents';
 import { journalFingerprint, journalSize, listJournalFiles, readJournal, type JournalProblem } from './journalReader';
 import { defaultActor, JournalWriter } from './journalWriter';
 import { loadSqlEngine } from './sqlEngine';
@@ -123,14 +123,14 @@ export class WorkspaceStore {
   }
 
   private replay(files: string[]): CatchUpReport {
-    const pending: { event: JournalEvent; file: string }[] = [];
+    const pending: { event: JournalEvent; file: string; writer: string }[] = [];
     const problems: JournalProblem[] = [];
     const advance: [string, Progress][] = [];
     for (const file of files) {
       const p = this.progressOf(file) ?? { offset: 0, nextLine: 1, fingerprint: '' };
       const chunk = readJournal(this.paths.journalDir, file, p.offset, p.nextLine);
       problems.push(...chunk.problems);
-      for (const event of chunk.events) pending.push({ event, file });
+      for (const event of chunk.events) pending.push({ event, file, writer: chunk.writerId });
       if (chunk.endOffset !== p.offset) {
         advance.push([file, { offset: chunk.endOffset, nextLine: chunk.endLine, fingerprint: journalFingerprint(this.paths.journalDir, file, chunk.endOffset) }]);
       }
@@ -138,7 +138,7 @@ export class WorkspaceStore {
     // Events from several writers are applied in time order, so runs precede their cases
     // and "the previous run" means the same thing to every process.
     pending.sort((a, b) => (a.event.at < b.event.at ? -1 : a.event.at > b.event.at ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.event.seq - b.event.seq));
-    const tally = pending.length ? this.projection.apply(pending.map((x) => x.event)) : emptyTally();
+    const tally = pending.length ? this.projection.apply(pending) : emptyTally();
     for (const [file, p] of advance) this.setProgress(file, p);
     if (pending.length || advance.length) this.dirty = true;
     for (const problem of problems) this.notices.push(`${problem.file} line ${problem.line}: ${problem.reason} (skipped)`);
@@ -161,14 +161,15 @@ export class WorkspaceStore {
   }
 
   /** Journals the events (durable when this returns), then applies them to the index. */
-  append(events: NewEvent[]): { events: JournalEvent[]; tally: ApplyTally } {
-    if (events.length === 0) return { events: [], tally: emptyTally() };
+  append(events: NewEvent[]): { events: JournalEvent[]; eventIds: string[]; tally: ApplyTally } {
+    if (events.length === 0) return { events: [], eventIds: [], tally: emptyTally() };
     this.writer ??= this.claimWriter();
     const file = `${this.writer.writerId}.jsonl`;
     const before = this.progressOf(file) ?? { offset: 0, nextLine: 1, fingerprint: '' };
     const result = this.writer.append(events);
     const tally = emptyTally();
-    addTally(tally, this.projection.apply(result.events));
+    const writer = this.writer.writerId;
+    addTally(tally, this.projection.apply(result.events.map((event) => ({ event, writer }))));
     if (before.offset === result.startOffset) {
       this.setProgress(file, {
         offset: result.endOffset,
@@ -177,7 +178,7 @@ export class WorkspaceStore {
       });
     }
     this.dirty = true;
-    return { events: result.events, tally };
+    return { events: result.events, eventIds: result.events.map((e) => eventIdOf(writer, e.seq)), tally };
   }
 
   private claimWriter(): JournalWriter {
