@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError, type GlobalOptions } from './cliContext';
 import { runCapture, type CaptureFlags } from './commands/captureCommand';
 import { runList, type ListFlags } from './commands/listCommand';
+import { runGrade, runReview, type ReviewFlags } from './commands/reviewCommand';
 import { runShow } from './commands/showCommand';
 import { runStatus } from './commands/statusCommand';
 
@@ -58,6 +59,25 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('one item: occurrences, input, expected, actual, scores, trace')
     .argument('<id>', 'item id, unique id prefix, or case key')
     .action(async (id: string) => setExit(await runShow(id, globals())));
+
+  program
+    .command('review')
+    .description('record a verdict on one or more items')
+    .argument('<ids...>', 'item ids, unique id prefixes, or case keys')
+    .requiredOption('--verdict <verdict>', 'model-wrong | eval-wrong | ambiguous | discard')
+    .option('--correction <text>', 'the output that should have been produced (model-wrong)')
+    .option('--correction-file <file>', 'read the correction from a file')
+    .option('--tag <tag>', 'tag the items (repeatable)', collect, [])
+    .option('--rubric <n>', 'rubric score 1–5')
+    .option('--comment <text>', 'a comment')
+    .option('--reviewer <name>', 'who reviewed (default: your user name)')
+    .action(async (ids: string[], flags: ReviewFlags) => setExit(await runReview(ids, flags, globals())));
+
+  program
+    .command('grade')
+    .description('auto-grade what is mechanically decidable')
+    .option('--auto', 'run the mechanical graders over items waiting for review')
+    .action(async (flags: { auto?: boolean }) => setExit(await runGrade(flags, globals())));
 
   return program;
 }

@@ -102,6 +102,23 @@ describe('evalloop CLI', () => {
     assert.equal(cli('capture', FIXTURES, '--root', root, '--workspace', '../escape').code, 1);
   });
 
+  it('review records a verdict; grade --auto settles what is decidable', () => {
+    const [item] = cli('list', '--root', root, '--json', '--limit', '0').json().filter((i: { caseKey: string }) => i.caseKey.startsWith('junit/'));
+    const r = cli('review', item.id, '--verdict', 'model-wrong', '--correction', 'exit code 0', '--tag', 'spark', '--rubric', '2', '--reviewer', 'ana', '--root', root, '--json');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.json().reviewed, 1);
+    const shown = cli('show', item.id, '--root', root, '--json').json();
+    assert.equal(shown.item.state, 'reviewed');
+    assert.equal(cli('review', item.id, '--verdict', 'wrong', '--root', root).code, 1);
+    assert.equal(cli('review', item.id, '--verdict', 'discard', '--correction', 'x', '--root', root).code, 1, 'a correction needs model-wrong');
+    const graded = cli('grade', '--auto', '--root', root, '--json');
+    assert.equal(graded.code, 0, graded.stderr);
+    const summary = graded.json();
+    assert.equal(summary.examined, 23, 'every item still new');
+    assert.equal(summary.decided + summary.undecided, 23);
+    assert.equal(cli('list', '--root', root, '--json', '--limit', '0', '--state', 'auto-graded').json().length, summary.decided);
+  });
+
   it('--workspace keeps queues apart', () => {
     const r = cli('capture', join(FIXTURES, 'junit'), '--root', root, '--workspace', 'team-b', '--json');
     assert.equal(r.code, 0, r.stderr);

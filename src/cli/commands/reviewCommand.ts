@@ -1,0 +1,74 @@
+// `evalloop review <id…>` and `evalloop grade --auto`: the headless review loop.
+import { readFileSync } from 'node:fs';
+import { autoGrade } from '../../core/grading/autoGrade';
+import { submitReviews } from '../../core/review/reviewActions';
+import { VERDICTS, type Verdict } from '../../core/store/journalEvents';
+import { defaultActor } from '../../core/store/journalWriter';
+import { findItem } from '../../core/store/storeQueries';
+import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
+
+export interface ReviewFlags {
+  verdict: string;
+  correction?: string;
+  correctionFile?: string;
+  tag: string[];
+  rubric?: string;
+  comment?: string;
+  reviewer?: string;
+}
+
+export async function runReview(ids: string[], flags: ReviewFlags, options: GlobalOptions): Promise<number> {
+  if (!(VERDICTS as readonly string[]).includes(flags.verdict)) throw new CliError(`--verdict must be one of ${VERDICTS.join(', ')}`);
+  if (flags.correction !== undefined && flags.correctionFile) throw new CliError('give --correction or --correction-file, not both');
+  let correction = flags.correction;
+  if (flags.correctionFile) {
+    try {
+      correction = readFileSync(flags.correctionFile, 'utf8');
+    } catch (error) {
+      throw new CliError(`cannot read ${flags.correctionFile}: ${(error as Error).message}`);
+    }
+  }
+  if (correction !== undefined && flags.verdict !== 'model-wrong') throw new CliError('a correction goes with --verdict model-wrong');
+  const rubric = flags.rubric === undefined ? undefined : Number(flags.rubric);
+  return withStore(options, (store) => {
+    const keys = ids.map((id) => {
+      const item = findItem(store.database, id);
+      if (item === 'ambiguous') throw new CliError(`"${id}" matches more than one item; give more characters`);
+      if (!item) throw new CliError(`no item "${id}"`);
+      return item.caseKey;
+    });
+    let eventIds: string[];
+    try {
+      eventIds = submitReviews(
+        store,
+        keys,
+        {
+          verdict: flags.verdict as Verdict,
+          ...(correction !== undefined ? { correction } : {}),
+          tags: flags.tag,
+          ...(rubric !== undefined ? { rubric } : {}),
+          ...(flags.comment ? { comment: flags.comment } : {}),
+        },
+        flags.reviewer ?? defaultActor(),
+      );
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+    if (options.json) printJson({ reviewed: keys.length, eventIds });
+    else printLines([`${keys.length} item${keys.length === 1 ? '' : 's'} marked ${flags.verdict}`]);
+    return 0;
+  });
+}
+
+export async function runGrade(flags: { auto?: boolean }, options: GlobalOptions): Promise<number> {
+  if (!flags.auto) throw new CliError('grade needs --auto (mechanical graders over the items waiting for review)');
+  return withStore(options, (store) => {
+    const summary = autoGrade(store, []);
+    if (options.json) printJson(summary);
+    else
+      printLines([
+        `${summary.examined} items examined: ${summary.decided} decided (${summary.modelWrong} model wrong, ${summary.evalWrong} eval wrong), ${summary.undecided} left for review`,
+      ]);
+    return 0;
+  });
+}
