@@ -1,10 +1,20 @@
-// The composition root: one store session per window, the capture commands and
-// the output channel. Features register here; each stays in its own folder.
+// The composition root: one store session per window, and each feature registered
+// once: capture commands, watcher, trees, status bar, review panel, diffs.
 import * as vscode from 'vscode';
 import { registerCaptureCommands } from './capture/captureCommands';
+import { COMMANDS } from './commandIds';
 import { DisposableHost } from './disposableHost';
 import { workspaceName } from './extensionSettings';
+import { CaseDiffs, openResultAt } from './review/caseDiffs';
+import { ReviewPanel } from './review/reviewPanel';
+import { reviewerName } from './reviewerName';
 import { StoreSession } from './storeSession';
+import { QueueTreeProvider } from './views/queueTreeProvider';
+import { RunsTreeProvider } from './views/runsTreeProvider';
+import { WaitingStatusBar } from './views/waitingStatusBar';
+import { ResultWatcher } from './watch/resultWatcher';
+import type { RunNode } from '../core/views/treeModels';
+import { isAbsolute, resolve } from 'node:path';
 
 export class EvalLoopExtension extends DisposableHost {
   readonly output: vscode.OutputChannel;
@@ -18,6 +28,38 @@ export class EvalLoopExtension extends DisposableHost {
       this.session = this.register(new StoreSession(root.fsPath, workspaceName, (notice) => this.output.appendLine(notice)));
     }
     registerCaptureCommands(this, (d) => this.register(d));
+    if (this.session) this.registerViews(this.session);
+  }
+
+  private registerViews(session: StoreSession): void {
+    const queue = this.register(new QueueTreeProvider(session));
+    const runs = this.register(new RunsTreeProvider(session));
+    this.register(vscode.window.createTreeView('evalloop.queue', { treeDataProvider: queue, showCollapseAll: true }));
+    this.register(vscode.window.createTreeView('evalloop.runs', { treeDataProvider: runs }));
+    const statusBar = this.register(new WaitingStatusBar(session));
+    const diffs = this.register(new CaseDiffs(session));
+    const watcher = this.register(new ResultWatcher(session, this.output));
+    const openPanel = (itemId?: string) =>
+      ReviewPanel.show(this.context.extensionUri, session, reviewerName, { openSource: (id) => diffs.openSource(id), openDiff: (id, against) => diffs.openDiff(id, against) }, this.output, itemId);
+
+    this.register(vscode.commands.registerCommand(COMMANDS.openQueue, () => this.guard('Open queue', async () => void openPanel())));
+    this.register(vscode.commands.registerCommand(COMMANDS.openItem, (id: string) => this.guard('Open item', async () => void openPanel(id))));
+    this.register(vscode.commands.registerCommand(COMMANDS.refreshViews, () => queue.refresh()));
+    this.register(
+      vscode.commands.registerCommand(COMMANDS.openRunSource, (node: RunNode) =>
+        this.guard('Open result file', async () => {
+          const path = node?.run.sourcePath;
+          if (path) await openResultAt(isAbsolute(path) ? path : resolve(session.root, path), null);
+        }),
+      ),
+    );
+    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => watcher.start()));
+    watcher.start();
+    // after activation returns: the first look at the store loads sql.js
+    setTimeout(() => {
+      void statusBar.update();
+      void watcher.scanExisting();
+    }, 0);
   }
 
   /** Runs a command body, logging and showing any error instead of letting it escape. */

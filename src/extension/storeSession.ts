@@ -1,13 +1,17 @@
 // The extension's handle on the workspace store: opened on first use (so sql.js is
-// loaded only when needed), one operation at a time, index saved after each.
+// loaded only when needed), one operation at a time, index saved after each write.
+// Writes (and journal lines from other processes) fire onDidChange for the views.
+import * as vscode from 'vscode';
 import type { WorkspaceStore } from '../core/store/workspaceStore';
 
-export class StoreSession {
+export class StoreSession implements vscode.Disposable {
   private store: Promise<WorkspaceStore> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
 
   constructor(
-    private readonly root: string,
+    readonly root: string,
     private readonly workspace: () => string,
     private readonly onNotice: (message: string) => void,
   ) {}
@@ -20,8 +24,7 @@ export class StoreSession {
     return store;
   }
 
-  /** Runs `work` with the store once every earlier operation has finished; saves the index after. */
-  run<T>(work: (store: WorkspaceStore) => Promise<T> | T): Promise<T> {
+  private enqueue<T>(work: (store: WorkspaceStore) => Promise<T> | T, write: boolean): Promise<T> {
     const next = this.queue.then(async () => {
       this.store ??= this.open();
       let store: WorkspaceStore;
@@ -31,20 +34,37 @@ export class StoreSession {
         this.store = undefined;
         throw error;
       }
+      const caught = store.catchUp();
       try {
-        store.catchUp();
         return await work(store);
       } finally {
         store.save();
+        if (write || caught.events > 0) this.changed.fire();
       }
     });
     this.queue = next.catch(() => undefined);
     return next;
   }
 
+  /** Reads the store (after catching up with other writers). */
+  read<T>(work: (store: WorkspaceStore) => Promise<T> | T): Promise<T> {
+    return this.enqueue(work, false);
+  }
+
+  /** Changes the store; views refresh afterwards. */
+  write<T>(work: (store: WorkspaceStore) => Promise<T> | T): Promise<T> {
+    return this.enqueue(work, true);
+  }
+
+  /** Another process appended to a journal: replay it. */
+  catchUp(): Promise<void> {
+    return this.enqueue(() => undefined, false);
+  }
+
   dispose(): void {
     const pending = this.store;
     this.store = undefined;
+    this.changed.dispose();
     void this.queue.then(async () => (await pending)?.close());
   }
 }

@@ -1,0 +1,101 @@
+// The review panel's questions, answered from the index: pages of the queue, one
+// item in full, and the counts for the header.
+import { listItems, countItems, findItem, getRun, loadCase, occurrencesOf, listRuns, type ItemFilter, type ItemRow } from '../store/storeQueries';
+import type { WorkspaceStore } from '../store/workspaceStore';
+import type { EvalCase } from '../model/caseModel';
+import { caseIdsOf } from '../store/caseIds';
+
+export interface ItemSummaryData {
+  id: string;
+  caseKey: string;
+  title: string;
+  state: string;
+  verdict: string | null;
+  suite: string;
+  format: string;
+  regression: boolean;
+  fixed: boolean;
+  occurrences: number;
+  tags: string[];
+}
+
+export function summaryOf(i: ItemRow): ItemSummaryData {
+  return {
+    id: i.id,
+    caseKey: i.caseKey,
+    title: i.title,
+    state: i.state,
+    verdict: i.verdict,
+    suite: i.suite,
+    format: i.format,
+    regression: i.regressionRun !== null && i.fixedRun === null,
+    fixed: i.fixedRun !== null,
+    occurrences: i.occurrences,
+    tags: i.tags,
+  };
+}
+
+export function queryPage(store: WorkspaceStore, filter: ItemFilter, offset: number, limit: number): { total: number; items: ItemSummaryData[] } {
+  const total = countItems(store.database, filter);
+  const items = listItems(store.database, { ...filter, offset, limit }).map(summaryOf);
+  return { total, items };
+}
+
+export function queueSnapshot(store: WorkspaceStore) {
+  const db = store.database;
+  const counts: Record<string, number> = {};
+  for (const [state, n] of db.exec('SELECT state, COUNT(*) FROM items GROUP BY state')[0]?.values ?? []) counts[String(state)] = Number(n);
+  const tags = (db.exec("SELECT DISTINCT value FROM items, json_each(items.tags) ORDER BY value")[0]?.values ?? []).map((r) => String(r[0]));
+  const runs = listRuns(db)
+    .reverse()
+    .slice(0, 200)
+    .map((r) => ({ id: r.id, label: `${r.suite}${r.model ? ` · ${r.model}` : ''} (${r.failed + r.errored} failed)` }));
+  return {
+    total: countItems(db),
+    counts,
+    regressions: countItems(db, { regression: true }),
+    tags,
+    runs,
+  };
+}
+
+export function itemDetail(store: WorkspaceStore, id: string) {
+  const item = findItem(store.database, id);
+  if (!item || item === 'ambiguous') return null;
+  const occurrences = occurrencesOf(store.database, item.caseKey).map((o) => {
+    const run = getRun(store.database, o.runId);
+    return {
+      runId: o.runId,
+      outcome: o.outcome,
+      record: o.record,
+      regression: o.regression,
+      at: o.at,
+      model: run?.model ?? null,
+      startedAt: run?.startedAt ?? null,
+      sourcePath: run?.sourcePath ?? null,
+      gitCommit: run?.gitCommit ?? null,
+    };
+  });
+  let evalCase: EvalCase | null = null;
+  try {
+    evalCase = loadCase(store.blobs, item.latestBlob, item.latestIndex) ?? null;
+  } catch {
+    evalCase = null; // a damaged blob: show what the index knows
+  }
+  const gradeRow = store.database.exec('SELECT reason FROM reviews WHERE cid = ? AND grader IS NOT NULL AND retracted = 0 ORDER BY at DESC LIMIT 1', [caseIdsOf(item.caseKey).cid])[0]?.values[0];
+  const lastPass = store.database.exec('SELECT r.id FROM case_last c JOIN runs r ON r.rn = c.pass_rn WHERE c.cid = ?', [caseIdsOf(item.caseKey).cid])[0]?.values[0];
+  return {
+    item: {
+      ...summaryOf(item),
+      correction: item.correction,
+      rubric: item.rubric,
+      comment: item.comment,
+      reviewer: item.reviewer,
+      grader: item.grader,
+      gradeReason: gradeRow ? String(gradeRow[0]) : null,
+    },
+    case: evalCase,
+    occurrences,
+    lastPassRun: lastPass ? String(lastPass[0]) : null,
+  };
+}

@@ -1,0 +1,59 @@
+// Captures files into the session's store (then auto-grades new failures when the
+// setting asks), used by the palette commands and the watcher alike.
+import * as vscode from 'vscode';
+import { captureFile, type FileCaptureReport } from '../../core/capture/captureFile';
+import { autoGrade, validateRules, type AutoGradeSummary } from '../../core/grading/autoGrade';
+import { gitCommitOf } from '../../core/store/gitCommit';
+import { readOptions } from '../extensionSettings';
+import type { StoreSession } from '../storeSession';
+
+export interface CaptureOutcome {
+  reports: FileCaptureReport[];
+  graded?: AutoGradeSummary;
+}
+
+export function gradingRules() {
+  return validateRules(vscode.workspace.getConfiguration('evalloop').get('autoGrade.rules'));
+}
+
+export async function captureInto(
+  session: StoreSession,
+  paths: string[],
+  progress?: (message: string, fraction: number) => void,
+): Promise<CaptureOutcome> {
+  return session.write(async (store) => {
+    const gitCommit = gitCommitOf(session.root);
+    const reports: FileCaptureReport[] = [];
+    for (const [i, path] of paths.entries()) {
+      progress?.(vscode.workspace.asRelativePath(path), 1 / Math.max(1, paths.length));
+      reports.push(await captureFile(store, path, { read: readOptions(), ...(gitCommit ? { gitCommit } : {}) }));
+      void i;
+    }
+    const anyNew = reports.some((r) => r.newItems > 0);
+    const grade = vscode.workspace.getConfiguration('evalloop').get<boolean>('autoGrade.onCapture', true);
+    return { reports, ...(anyNew && grade ? { graded: autoGrade(store, gradingRules()) } : {}) };
+  });
+}
+
+export function summariseReports(reports: FileCaptureReport[]): string {
+  const failures = reports.reduce((a, r) => a + r.newItems, 0);
+  const known = reports.reduce((a, r) => a + r.knownItems, 0);
+  const regressions = reports.reduce((a, r) => a + r.regressions, 0);
+  const errors = reports.reduce((a, r) => a + r.errors.filter((e) => !e.warning).length + (r.status === 'failed' ? 1 : 0), 0);
+  const parts = [`${failures} new failure${failures === 1 ? '' : 's'}`];
+  if (known) parts.push(`${known} seen before`);
+  if (regressions) parts.push(`${regressions} regression${regressions === 1 ? '' : 's'}`);
+  if (errors) parts.push(`${errors} error${errors === 1 ? '' : 's'} (see the Eval Loop output)`);
+  return parts.join(', ');
+}
+
+export function logReports(output: vscode.OutputChannel, reports: FileCaptureReport[]): void {
+  for (const r of reports) {
+    if (r.status === 'unchanged') continue;
+    output.appendLine(`${r.status} ${r.path}${r.reason ? `: ${r.reason}` : ''} — ${r.cases} cases, ${r.failures} failures`);
+    for (const e of r.errors) {
+      const where = e.line !== undefined ? `line ${e.line}` : e.record !== undefined ? `record ${e.record}` : '';
+      output.appendLine(`  ${e.warning ? 'note' : 'error'} ${where}: ${e.reason}`);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+// Read-only virtual documents for VS Code's own diff editor: expected ↔ actual, and
+// this occurrence ↔ the last passing one (trace included), plus opening the result
+// file at an item's record.
+import { isAbsolute, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import { caseAsDocument, caseInRun } from '../../core/review/caseDocuments';
+import { findItem, loadCase } from '../../core/store/storeQueries';
+import { readOptions } from '../extensionSettings';
+import type { StoreSession } from '../storeSession';
+
+export const DIFF_SCHEME = 'evalloop-case';
+
+export class CaseDiffs implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly documents = new Map<string, string>();
+  private readonly registration: vscode.Disposable;
+
+  constructor(private readonly session: StoreSession) {
+    this.registration = vscode.workspace.registerTextDocumentContentProvider(DIFF_SCHEME, this);
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.documents.get(uri.toString()) ?? '';
+  }
+
+  private uriFor(id: string, name: string, text: string): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: DIFF_SCHEME, path: `/${id}/${name}`, query: String(Date.now()) });
+    this.documents.set(uri.toString(), text);
+    if (this.documents.size > 40) this.documents.delete(this.documents.keys().next().value as string);
+    return uri;
+  }
+
+  async openDiff(id: string, against: 'expected' | 'lastPass'): Promise<void> {
+    const data = await this.session.read(async (store) => {
+      const item = findItem(store.database, id);
+      if (!item || item === 'ambiguous') return null;
+      const current = loadCase(store.blobs, item.latestBlob, item.latestIndex) ?? null;
+      if (against === 'expected') return { item, current, before: null, passRun: null };
+      const passRun = store.database.exec('SELECT r.id FROM case_last c JOIN runs r ON r.rn = c.pass_rn WHERE c.cid = (SELECT cid FROM items WHERE id = ?)', [id])[0]?.values[0]?.[0];
+      const before = passRun ? await caseInRun(store, String(passRun), item.caseKey, readOptions()) : null;
+      return { item, current, before, passRun: passRun ? String(passRun) : null };
+    });
+    if (!data?.current) {
+      void vscode.window.showWarningMessage('Eval Loop: this item’s case could not be loaded.');
+      return;
+    }
+    const { item, current } = data;
+    if (against === 'expected') {
+      const left = this.uriFor(id, 'expected.txt', current.expected ?? '');
+      const right = this.uriFor(id, 'actual.txt', current.output ?? '');
+      await vscode.commands.executeCommand('vscode.diff', left, right, `${item.title.slice(0, 40)}: expected ↔ actual`, { preview: true });
+      return;
+    }
+    if (!data.before) {
+      void vscode.window.showInformationMessage(
+        data.passRun ? 'Eval Loop: the passing run’s result file has changed or is gone, so its occurrence cannot be shown.' : 'Eval Loop: this case has not passed in any captured run.',
+      );
+      return;
+    }
+    const left = this.uriFor(id, 'last-pass.md', caseAsDocument(data.before, `last pass · ${data.passRun}`));
+    const right = this.uriFor(id, 'this-failure.md', caseAsDocument(current, 'this failure'));
+    await vscode.commands.executeCommand('vscode.diff', left, right, `${item.title.slice(0, 40)}: last pass ↔ this failure`, { preview: true });
+  }
+
+  async openSource(id: string): Promise<void> {
+    const target = await this.session.read((store) => {
+      const item = findItem(store.database, id);
+      if (!item || item === 'ambiguous') return null;
+      const run = store.database.exec(
+        'SELECT r.source_path, o.record FROM occurrences o JOIN runs r ON r.rn = o.rn WHERE o.cid = (SELECT cid FROM items WHERE id = ?) ORDER BY o.rn DESC LIMIT 1',
+        [id],
+      )[0]?.values[0];
+      if (!run || !run[0]) return null;
+      const path = String(run[0]);
+      return { path: isAbsolute(path) ? path : resolve(store.paths.root, path), record: run[1] === null ? null : String(run[1]) };
+    });
+    if (!target) {
+      void vscode.window.showWarningMessage('Eval Loop: no result file is recorded for this item.');
+      return;
+    }
+    await openResultAt(target.path, target.record);
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+    this.documents.clear();
+  }
+}
+
+/** Opens a result file, at the line of a `line N` record; zip logs are revealed in the explorer. */
+export async function openResultAt(path: string, record: string | null): Promise<void> {
+  const uri = vscode.Uri.file(path);
+  if (path.endsWith('.eval')) {
+    await vscode.commands.executeCommand('revealInExplorer', uri);
+    if (record) void vscode.window.showInformationMessage(`Eval Loop: the case is ${record} inside ${path}.`);
+    return;
+  }
+  const line = record ? /^line (\d+)$/.exec(record)?.[1] : undefined;
+  const position = line ? new vscode.Position(Number(line) - 1, 0) : undefined;
+  await vscode.window.showTextDocument(uri, { preview: true, ...(position ? { selection: new vscode.Range(position, position) } : {}) });
+}

@@ -1,0 +1,90 @@
+// The review panel's host side: one webview panel with a strict CSP, every incoming
+// message validated, answers from the shared request handler.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { webviewMessageSchema, type HostMessage } from '../../protocol/reviewProtocol';
+import type { StoreSession } from '../storeSession';
+import { ReviewRequestHandler, type PanelActions } from './reviewRequestHandler';
+
+export class ReviewPanel implements vscode.Disposable {
+  private static current: ReviewPanel | undefined;
+  private readonly panel: vscode.WebviewPanel;
+  private readonly handler: ReviewRequestHandler;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  static show(extensionUri: vscode.Uri, session: StoreSession, reviewer: () => Promise<string>, actions: PanelActions, output: vscode.OutputChannel, itemId?: string): ReviewPanel {
+    if (!ReviewPanel.current) ReviewPanel.current = new ReviewPanel(extensionUri, session, reviewer, actions, output);
+    else ReviewPanel.current.panel.reveal(undefined, false);
+    if (itemId) ReviewPanel.current.post({ type: 'select', id: itemId });
+    return ReviewPanel.current;
+  }
+
+  private constructor(
+    private readonly extensionUri: vscode.Uri,
+    session: StoreSession,
+    reviewer: () => Promise<string>,
+    actions: PanelActions,
+    output: vscode.OutputChannel,
+  ) {
+    this.panel = vscode.window.createWebviewPanel('evalloop.review', 'Eval Loop: Review', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    });
+    this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'evalloop.svg');
+    this.handler = new ReviewRequestHandler(session, reviewer, actions, (m) => this.post(m));
+    this.panel.webview.html = this.html();
+    this.subscriptions.push(
+      this.panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const parsed = webviewMessageSchema.safeParse(raw);
+        if (!parsed.success) {
+          output.appendLine(`review panel: ignored a malformed message (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+          return;
+        }
+        void this.handler.handle(parsed.data);
+      }),
+      session.onDidChange(() => {
+        this.post({ type: 'changed' });
+        void this.handler.snapshot();
+      }),
+      this.panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  post(message: HostMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'review.css'));
+    const csp = [
+      "default-src 'none'",
+      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+      `font-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}" nonce="${nonce}">
+<title>Eval Loop: Review</title>
+</head>
+<body>
+<div id="app"></div>
+<script type="module" nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    if (ReviewPanel.current === this) ReviewPanel.current = undefined;
+    for (const s of this.subscriptions.splice(0)) s.dispose();
+    this.panel.dispose();
+  }
+}

@@ -1,0 +1,112 @@
+// Answers the review panel's messages from the store. No VS Code API here (opening
+// files and diffs is passed in), so the same handler serves the real panel and the
+// stand-in host of the browser tests.
+import { itemDetail, queryPage, queueSnapshot } from '../../core/review/reviewQueries';
+import { submitReviews, tagItems, undoEvents } from '../../core/review/reviewActions';
+import { findItem } from '../../core/store/storeQueries';
+import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import type { HostMessage, WebviewMessage } from '../../protocol/reviewProtocol';
+
+export interface StoreAccess {
+  read<T>(work: (store: WorkspaceStore) => T | Promise<T>): Promise<T>;
+  write<T>(work: (store: WorkspaceStore) => T | Promise<T>): Promise<T>;
+}
+
+export interface PanelActions {
+  openSource(id: string): Promise<void>;
+  openDiff(id: string, against: 'expected' | 'lastPass'): Promise<void>;
+}
+
+export class ReviewRequestHandler {
+  /** Event ids of each action, newest last, for undo. */
+  private readonly undoStack: string[][] = [];
+
+  constructor(
+    private readonly store: StoreAccess,
+    private readonly reviewer: () => Promise<string>,
+    private readonly actions: PanelActions,
+    private readonly post: (message: HostMessage) => void,
+  ) {}
+
+  async snapshot(): Promise<void> {
+    const snap = await this.store.read(queueSnapshot);
+    this.post({ type: 'snapshot', reviewer: await this.reviewer(), ...snap });
+  }
+
+  async handle(message: WebviewMessage): Promise<void> {
+    const requestId = 'requestId' in message ? message.requestId : undefined;
+    try {
+      await this.dispatch(message);
+    } catch (error) {
+      this.post({ type: 'error', ...(requestId !== undefined ? { requestId } : {}), message: (error as Error).message });
+    }
+  }
+
+  private keysOf(store: WorkspaceStore, ids: string[]): string[] {
+    return ids.map((id) => {
+      const item = findItem(store.database, id);
+      if (!item || item === 'ambiguous') throw new Error(`no item ${id}`);
+      return item.caseKey;
+    });
+  }
+
+  private async dispatch(m: WebviewMessage): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        return this.snapshot();
+      case 'query': {
+        const page = await this.store.read((s) => queryPage(s, m.filter, m.offset, m.limit));
+        return this.post({ type: 'page', requestId: m.requestId, offset: m.offset, ...page });
+      }
+      case 'detail':
+        return this.post({ type: 'detail', requestId: m.requestId, detail: await this.store.read((s) => itemDetail(s, m.id)) });
+      case 'review': {
+        const reviewer = await this.reviewer();
+        const ids = await this.store.write((s) =>
+          submitReviews(
+            s,
+            this.keysOf(s, m.ids),
+            {
+              verdict: m.verdict,
+              ...(m.correction !== undefined ? { correction: m.correction } : {}),
+              ...(m.tags ? { tags: m.tags } : {}),
+              ...(m.rubric !== undefined ? { rubric: m.rubric } : {}),
+              ...(m.comment ? { comment: m.comment } : {}),
+            },
+            reviewer,
+          ),
+        );
+        this.undoStack.push(ids);
+        return this.post({ type: 'saved', requestId: m.requestId, count: m.ids.length, undoable: true });
+      }
+      case 'acceptAuto': {
+        const reviewer = await this.reviewer();
+        const ids = await this.store.write((s) => {
+          const out: string[] = [];
+          for (const id of m.ids) {
+            const item = findItem(s.database, id);
+            if (!item || item === 'ambiguous' || item.state !== 'auto-graded' || !item.verdict) continue;
+            out.push(...submitReviews(s, [item.caseKey], { verdict: item.verdict as 'model-wrong', ...(item.correction ? { correction: item.correction } : {}) }, reviewer));
+          }
+          return out;
+        });
+        if (ids.length) this.undoStack.push(ids);
+        return this.post({ type: 'saved', requestId: m.requestId, count: ids.length, undoable: ids.length > 0 });
+      }
+      case 'tag': {
+        const id = await this.store.write((s) => tagItems(s, this.keysOf(s, m.ids), m.add, m.remove));
+        this.undoStack.push([id]);
+        return this.post({ type: 'saved', requestId: m.requestId, count: m.ids.length, undoable: true });
+      }
+      case 'undo': {
+        const last = this.undoStack.pop();
+        if (last) await this.store.write((s) => undoEvents(s, last));
+        return this.post({ type: 'saved', requestId: m.requestId, count: last ? last.length : 0, undoable: this.undoStack.length > 0 });
+      }
+      case 'openSource':
+        return this.actions.openSource(m.id);
+      case 'openDiff':
+        return this.actions.openDiff(m.id, m.against);
+    }
+  }
+}

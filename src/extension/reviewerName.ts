@@ -1,0 +1,19 @@
+// The reviewer's name: the setting, else git's user.name, else the OS user.
+import { execFile } from 'node:child_process';
+import * as vscode from 'vscode';
+import { defaultActor } from '../core/store/journalWriter';
+
+let cached: Promise<string> | undefined;
+
+function gitUserName(cwd: string | undefined): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile('git', ['config', 'user.name'], { cwd, timeout: 2000 }, (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined));
+  });
+}
+
+export function reviewerName(): Promise<string> {
+  const configured = vscode.workspace.getConfiguration('evalloop').get<string>('reviewer')?.trim();
+  if (configured) return Promise.resolve(configured);
+  cached ??= gitUserName(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath).then((name) => name ?? defaultActor());
+  return cached;
+}

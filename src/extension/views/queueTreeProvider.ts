@@ -1,0 +1,83 @@
+// The Queue tree: state → suite → items, with counts; selecting an item opens it.
+import * as vscode from 'vscode';
+import { queueGroups, queueItems, queueRoots, type QueueNode } from '../../core/views/treeModels';
+import { COMMANDS } from '../commandIds';
+import type { StoreSession } from '../storeSession';
+
+const STATE_ICONS: Record<string, string> = { new: 'inbox', 'auto-graded': 'wand', reviewed: 'pass' };
+const VERDICT_ICONS: Record<string, [string, string]> = {
+  'model-wrong': ['error', 'testing.iconFailed'],
+  'eval-wrong': ['debug-alt', 'charts.yellow'],
+  ambiguous: ['question', 'charts.orange'],
+  discard: ['trash', 'disabledForeground'],
+};
+
+export class QueueTreeProvider implements vscode.TreeDataProvider<QueueNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<QueueNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly session: StoreSession) {
+    this.subscription = session.onDidChange(() => this.refresh());
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  getChildren(node?: QueueNode): Promise<QueueNode[]> {
+    return this.session.read((store) => {
+      if (!node) return queueRoots(store.database);
+      if (node.kind === 'state') return queueGroups(store.database, node.state);
+      if (node.kind === 'group') return queueItems(store.database, node.state, node.suite);
+      return [];
+    });
+  }
+
+  getTreeItem(node: QueueNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'state': {
+        const item = new vscode.TreeItem(node.label, node.state === 'new' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `state:${node.state}`;
+        item.description = `${node.count}${node.regressions ? ` · ${node.regressions} regressions` : ''}`;
+        item.iconPath = new vscode.ThemeIcon(STATE_ICONS[node.state] ?? 'circle-outline');
+        item.contextValue = 'state';
+        return item;
+      }
+      case 'group': {
+        const item = new vscode.TreeItem(node.suite, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `group:${node.state}:${node.suite}`;
+        item.description = String(node.count);
+        item.iconPath = new vscode.ThemeIcon('beaker');
+        item.contextValue = 'group';
+        return item;
+      }
+      case 'item': {
+        const item = new vscode.TreeItem(node.title, vscode.TreeItemCollapsibleState.None);
+        item.id = `item:${node.id}`;
+        const badges = [node.regression ? 'regression' : '', node.fixed ? 'fixed' : '', node.verdict ?? '', node.occurrences > 1 ? `×${node.occurrences}` : ''];
+        item.description = badges.filter(Boolean).join(' · ');
+        item.tooltip = new vscode.MarkdownString().appendText(`${node.caseKey}\n${node.title}`);
+        const verdict = node.verdict ? VERDICT_ICONS[node.verdict] : undefined;
+        item.iconPath = node.regression
+          ? new vscode.ThemeIcon('arrow-down', new vscode.ThemeColor('testing.iconFailed'))
+          : verdict
+            ? new vscode.ThemeIcon(verdict[0], new vscode.ThemeColor(verdict[1]))
+            : new vscode.ThemeIcon('circle-large-outline');
+        item.contextValue = 'item';
+        item.command = { command: COMMANDS.openItem, title: 'Open Item', arguments: [node.id] };
+        return item;
+      }
+      case 'more': {
+        const item = new vscode.TreeItem(`… ${node.remaining} more in the review panel`, vscode.TreeItemCollapsibleState.None);
+        item.command = { command: COMMANDS.openQueue, title: 'Open Review Queue' };
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,102 @@
+// The messages between the review panel (webview) and the extension host. Both sides
+// validate every message they receive with these schemas and drop what does not fit.
+import { z } from 'zod';
+import { evalCaseSchema } from '../core/model/caseModel';
+
+export const verdictSchema = z.enum(['model-wrong', 'eval-wrong', 'ambiguous', 'discard']);
+const id = z.string().regex(/^[0-9a-f]{12}$/);
+const requestId = z.number().int().min(0);
+const tag = z.string().trim().min(1).max(64);
+
+export const queueFilterSchema = z.object({
+  state: z.enum(['new', 'auto-graded', 'reviewed']).optional(),
+  verdict: verdictSchema.optional(),
+  tag: tag.optional(),
+  runId: z.string().max(300).optional(),
+  regression: z.boolean().optional(),
+  text: z.string().max(200).optional(),
+});
+export type QueueFilter = z.infer<typeof queueFilterSchema>;
+
+export const itemSummarySchema = z.object({
+  id,
+  caseKey: z.string(),
+  title: z.string(),
+  state: z.string(),
+  verdict: z.string().nullable(),
+  suite: z.string(),
+  format: z.string(),
+  regression: z.boolean(),
+  fixed: z.boolean(),
+  occurrences: z.number(),
+  tags: z.array(z.string()),
+});
+export type ItemSummary = z.infer<typeof itemSummarySchema>;
+
+export const occurrenceSchema = z.object({
+  runId: z.string(),
+  outcome: z.string(),
+  record: z.string().nullable(),
+  regression: z.boolean(),
+  at: z.string(),
+  model: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  sourcePath: z.string().nullable(),
+  gitCommit: z.string().nullable(),
+});
+
+export const itemDetailSchema = z.object({
+  item: itemSummarySchema.extend({
+    correction: z.string().nullable(),
+    rubric: z.number().nullable(),
+    comment: z.string().nullable(),
+    reviewer: z.string().nullable(),
+    grader: z.string().nullable(),
+    gradeReason: z.string().nullable(),
+  }),
+  case: evalCaseSchema.nullable(),
+  occurrences: z.array(occurrenceSchema),
+  lastPassRun: z.string().nullable(),
+});
+export type ItemDetail = z.infer<typeof itemDetailSchema>;
+
+export const webviewMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('query'), requestId, filter: queueFilterSchema, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }),
+  z.object({ type: z.literal('detail'), requestId, id }),
+  z.object({
+    type: z.literal('review'),
+    requestId,
+    ids: z.array(id).min(1).max(10_000),
+    verdict: verdictSchema,
+    correction: z.string().max(1_000_000).optional(),
+    tags: z.array(tag).max(50).optional(),
+    rubric: z.number().int().min(1).max(5).optional(),
+    comment: z.string().max(100_000).optional(),
+  }),
+  z.object({ type: z.literal('acceptAuto'), requestId, ids: z.array(id).min(1).max(10_000) }),
+  z.object({ type: z.literal('tag'), requestId, ids: z.array(id).min(1).max(10_000), add: z.array(tag).max(50), remove: z.array(tag).max(50) }),
+  z.object({ type: z.literal('undo'), requestId }),
+  z.object({ type: z.literal('openSource'), id }),
+  z.object({ type: z.literal('openDiff'), id, against: z.enum(['expected', 'lastPass']) }),
+]);
+export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
+
+export const hostMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('snapshot'),
+    reviewer: z.string(),
+    total: z.number(),
+    counts: z.record(z.string(), z.number()),
+    regressions: z.number(),
+    tags: z.array(z.string()),
+    runs: z.array(z.object({ id: z.string(), label: z.string() })),
+  }),
+  z.object({ type: z.literal('page'), requestId, offset: z.number(), total: z.number(), items: z.array(itemSummarySchema) }),
+  z.object({ type: z.literal('detail'), requestId, detail: itemDetailSchema.nullable() }),
+  z.object({ type: z.literal('saved'), requestId, count: z.number(), undoable: z.boolean() }),
+  z.object({ type: z.literal('changed') }),
+  z.object({ type: z.literal('select'), id }),
+  z.object({ type: z.literal('error'), requestId: requestId.optional(), message: z.string() }),
+]);
+export type HostMessage = z.infer<typeof hostMessageSchema>;

@@ -1,0 +1,122 @@
+// The detail pane: input, trace, expected vs actual, grader scores, occurrences.
+// Everything from the case is placed as text.
+import type { ItemDetail } from '../src/protocol/reviewProtocol';
+import { el, textBlock, visibleText } from './safeText';
+import { wordDiff } from './wordDiff';
+
+const TRACE_STEPS_SHOWN = 200;
+
+function section(title: string, ...children: Node[]): HTMLElement {
+  const s = el('section', 'detail-section');
+  s.append(el('h3', undefined, title), ...children);
+  return s;
+}
+
+export function renderDetail(detail: ItemDetail, actions: { openSource(): void; openDiff(against: 'expected' | 'lastPass'): void }): HTMLElement {
+  const root = el('div', 'detail');
+  const { item, case: c } = detail;
+  const header = el('div', 'detail-header');
+  header.append(el('h2', 'detail-title', item.title));
+  const badges = el('div', 'badges');
+  const badge = (text: string, kind: string) => badges.append(el('span', `badge badge-${kind}`, text));
+  if (item.regression) badge('regression', 'regression');
+  if (item.fixed) badge('fixed', 'fixed');
+  badge(item.state, item.state);
+  if (item.verdict) badge(item.verdict, 'verdict');
+  if (item.grader) badge(`auto: ${item.grader}`, 'auto');
+  for (const t of item.tags) badge(`#${t}`, 'tag');
+  header.append(badges, el('div', 'case-key', item.caseKey));
+  root.append(header);
+
+  if (item.gradeReason) root.append(section('Auto-grade', el('p', 'grade-reason', item.gradeReason)));
+  if (!c) {
+    root.append(el('p', 'missing', 'The full case could not be loaded (its blob is missing or damaged).'));
+    return root;
+  }
+
+  // input
+  const input = el('div', 'input');
+  if (c.input.prompt !== undefined) input.append(textBlock(c.input.prompt));
+  for (const m of c.input.messages ?? []) {
+    const msg = el('div', `message role-${m.role.replace(/[^a-z]/gi, '')}`);
+    msg.append(el('span', 'role', m.role), textBlock(m.content));
+    input.append(msg);
+  }
+  if (c.input.vars && Object.keys(c.input.vars).length) input.append(textBlock(JSON.stringify(c.input.vars, null, 2), 'text vars'));
+  root.append(section('Input', input));
+
+  // expected vs actual
+  const compare = el('div', 'compare');
+  const expected = c.expected ?? '';
+  const actual = c.output ?? '';
+  if (c.expected !== null && c.output !== null) {
+    compare.append(el('div', 'legend', 'Word diff: removed = expected only, added = actual only'), wordDiff(expected, actual));
+  }
+  const sides = el('div', 'sides');
+  const side = (title: string, text: string | null) => {
+    const box = el('div', 'side');
+    box.append(el('h4', undefined, title), text === null ? el('p', 'none', '(none)') : textBlock(text));
+    return box;
+  };
+  sides.append(side('Expected', c.expected), side('Actual', c.output));
+  compare.append(sides);
+  const diffButtons = el('div', 'buttons');
+  const diffButton = document.createElement('vscode-button');
+  diffButton.textContent = 'Open Diff';
+  diffButton.setAttribute('secondary', '');
+  diffButton.addEventListener('click', () => actions.openDiff('expected'));
+  diffButtons.append(diffButton);
+  if (detail.lastPassRun) {
+    const passButton = document.createElement('vscode-button');
+    passButton.textContent = 'Diff with last pass';
+    passButton.setAttribute('secondary', '');
+    passButton.addEventListener('click', () => actions.openDiff('lastPass'));
+    diffButtons.append(passButton);
+  }
+  compare.append(diffButtons);
+  root.append(section('Expected vs actual', compare));
+
+  if (c.error) root.append(section('Error', textBlock(c.error, 'text error')));
+
+  if (c.scores.length) {
+    const list = el('ul', 'scores');
+    for (const s of c.scores) {
+      const li = el('li', s.passed === true ? 'pass' : s.passed === false ? 'fail' : 'undecided');
+      const mark = s.passed === true ? '✓' : s.passed === false ? '✗' : '·';
+      li.append(el('span', 'score-head', `${mark} ${s.name} · score ${String(s.value)}${s.threshold !== undefined ? ` (threshold ${s.threshold})` : ''}`));
+      if (s.reason) li.append(textBlock(s.reason, 'text reason'));
+      list.append(li);
+    }
+    root.append(section('Graders', list));
+  }
+
+  if (c.trace.length) {
+    const trace = el('div', 'trace');
+    for (const step of c.trace.slice(0, TRACE_STEPS_SHOWN)) {
+      const d = document.createElement('details');
+      d.className = `step step-${step.kind}`;
+      d.style.marginLeft = `${Math.min(step.depth ?? 0, 8) * 12}px`;
+      const summary = document.createElement('summary');
+      summary.textContent = visibleText(`${step.kind}: ${step.title}`);
+      d.append(summary);
+      // the body is built only when opened: a long trace costs nothing until read
+      d.addEventListener('toggle', () => {
+        if (d.open && d.children.length === 1) d.append(textBlock(step.content ?? ''));
+      }, { once: false });
+      trace.append(d);
+    }
+    if (c.trace.length > TRACE_STEPS_SHOWN) trace.append(el('p', 'none', `… ${c.trace.length - TRACE_STEPS_SHOWN} more steps`));
+    root.append(section(`Trace (${c.trace.length} steps)`, trace));
+  }
+
+  const occ = el('ul', 'occurrences');
+  for (const o of detail.occurrences) {
+    occ.append(el('li', o.regression ? 'regression' : undefined, `${o.startedAt ?? o.at} · ${o.model ?? 'model ?'} · ${o.outcome}${o.regression ? ' · regression' : ''}${o.gitCommit ? ` · commit ${o.gitCommit.slice(0, 10)}` : ''}${o.record ? ` · ${o.record}` : ''}`));
+  }
+  const source = document.createElement('vscode-button');
+  source.textContent = 'Open result file at this record';
+  source.setAttribute('secondary', '');
+  source.addEventListener('click', () => actions.openSource());
+  root.append(section(`Seen in ${detail.occurrences.length} run${detail.occurrences.length === 1 ? '' : 's'}${detail.lastPassRun ? ' · passed before' : ''}`, occ, source));
+  return root;
+}

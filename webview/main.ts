@@ -1,0 +1,283 @@
+// The review panel: a filter bar, the virtualised queue, the detail pane and the
+// verdict form, driven from the keyboard (j/k, 1–4, e, t, x, u, /, Ctrl+Enter).
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-textarea/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import type { HostMessage, ItemDetail, ItemSummary, QueueFilter } from '../src/protocol/reviewProtocol';
+import { renderDetail } from './detailView';
+import { HostBridge } from './hostBridge';
+import { QueueList } from './queueList';
+import { ReviewForm, VERDICT_KEYS } from './reviewForm';
+import { el } from './safeText';
+
+const bridge = new HostBridge();
+let filter: QueueFilter = ((bridge.state as { filter?: QueueFilter } | undefined)?.filter ?? { state: 'new' }) as QueueFilter;
+const details = new Map<string, ItemDetail | null>();
+let current: ItemSummary | undefined;
+let shownDetail: ItemDetail | null = null;
+
+// ── layout
+const app = document.getElementById('app')!;
+const header = el('div', 'header');
+const stateSelect = document.createElement('select');
+stateSelect.className = 'filter-state';
+for (const [value, label] of [['new', 'waiting'], ['auto-graded', 'auto-graded'], ['reviewed', 'reviewed'], ['', 'all']] as const) {
+  const o = document.createElement('option');
+  o.value = value;
+  o.textContent = label;
+  stateSelect.append(o);
+}
+const tagSelect = document.createElement('select');
+tagSelect.className = 'filter-tag';
+const runSelect = document.createElement('select');
+runSelect.className = 'filter-run';
+const regressionToggle = document.createElement('label');
+const regressionBox = document.createElement('input');
+regressionBox.type = 'checkbox';
+regressionToggle.append(regressionBox, document.createTextNode(' regressions'));
+const search = document.createElement('input');
+search.type = 'search';
+search.className = 'search';
+search.placeholder = 'search titles… (/)';
+const counts = el('span', 'counts');
+const acceptAuto = document.createElement('vscode-button');
+acceptAuto.textContent = 'Accept auto-graded';
+acceptAuto.setAttribute('secondary', '');
+acceptAuto.title = 'Confirm the automatic verdicts of the listed (or selected) items';
+header.append(stateSelect, tagSelect, runSelect, regressionToggle, search, acceptAuto, counts);
+
+const main = el('div', 'main');
+const list = new QueueList({
+  fetchPage: async (offset, limit) => {
+    const answer = await bridge.request({ type: 'query', filter, offset, limit });
+    return answer.type === 'page' ? { total: answer.total, items: answer.items } : { total: 0, items: [] };
+  },
+  onCursor: (_index, item) => void showItem(item),
+});
+const detailPane = el('div', 'detail-pane');
+const form = new ReviewForm(() => void submit());
+const right = el('div', 'right');
+right.append(detailPane, form.element);
+main.append(list.element, right);
+const footer = el('div', 'footer', 'j/k move · 1 model wrong · 2 eval wrong · 3 ambiguous · 4 discard · e correction · t tags · x select · Ctrl+Enter submit & next · u undo · / search');
+app.append(header, main, footer);
+
+function setOptions(select: HTMLSelectElement, options: [string, string][], selected: string | undefined): void {
+  select.replaceChildren(
+    ...options.map(([value, label]) => {
+      const o = document.createElement('option');
+      o.value = value;
+      o.textContent = label;
+      return o;
+    }),
+  );
+  select.value = selected ?? '';
+}
+
+function syncFilterControls(): void {
+  stateSelect.value = filter.state ?? '';
+  regressionBox.checked = !!filter.regression;
+  search.value = filter.text ?? '';
+}
+
+function applyFilter(next: QueueFilter): void {
+  filter = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined && v !== '' && v !== false)) as QueueFilter;
+  bridge.state = { filter };
+  list.selected.clear();
+  void list.reset();
+}
+
+stateSelect.addEventListener('change', () => applyFilter({ ...filter, state: (stateSelect.value || undefined) as QueueFilter['state'] }));
+tagSelect.addEventListener('change', () => applyFilter({ ...filter, tag: tagSelect.value || undefined }));
+runSelect.addEventListener('change', () => applyFilter({ ...filter, runId: runSelect.value || undefined }));
+regressionBox.addEventListener('change', () => applyFilter({ ...filter, regression: regressionBox.checked || undefined }));
+let searchTimer: ReturnType<typeof setTimeout> | undefined;
+search.addEventListener('input', () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => applyFilter({ ...filter, text: search.value.trim() || undefined }), 200);
+});
+acceptAuto.addEventListener('click', () => void acceptAutoGraded());
+
+// ── detail
+async function loadDetail(id: string): Promise<ItemDetail | null> {
+  if (details.has(id)) return details.get(id)!;
+  const answer = await bridge.request({ type: 'detail', id });
+  const detail = answer.type === 'detail' ? answer.detail : null;
+  details.set(id, detail);
+  if (details.size > 64) details.delete(details.keys().next().value as string);
+  return detail;
+}
+
+async function showItem(item: ItemSummary | undefined): Promise<void> {
+  current = item;
+  if (!item) {
+    detailPane.replaceChildren(el('p', 'empty', list.total === 0 ? 'Nothing here: no items match this filter.' : ''));
+    form.load(null);
+    return;
+  }
+  const detail = await loadDetail(item.id);
+  if (current?.id !== item.id) return; // moved on meanwhile
+  shownDetail = detail;
+  detailPane.replaceChildren(
+    detail
+      ? renderDetail(detail, {
+          openSource: () => bridge.send({ type: 'openSource', id: item.id }),
+          openDiff: (against) => bridge.send({ type: 'openDiff', id: item.id, against }),
+        })
+      : el('p', 'empty', 'This item is no longer in the queue.'),
+  );
+  detailPane.scrollTop = 0;
+  form.load(detail);
+  // the next item is usually next: fetch it ahead
+  const next = list.itemAt(list.cursor + 1);
+  if (next) void loadDetail(next.id);
+}
+
+// ── actions
+async function submit(): Promise<void> {
+  const value = form.value();
+  const ids = list.targetIds();
+  if (!value.verdict) {
+    form.status.textContent = 'Choose a verdict (1–4) first.';
+    return;
+  }
+  if (ids.length === 0) return;
+  form.status.textContent = 'Saving…';
+  const answer = await bridge.request({
+    type: 'review',
+    ids,
+    verdict: value.verdict,
+    ...(value.verdict === 'model-wrong' ? { correction: value.correction } : {}),
+    ...(value.tags.length ? { tags: value.tags } : {}),
+    ...(value.rubric ? { rubric: value.rubric } : {}),
+    ...(value.comment ? { comment: value.comment } : {}),
+  });
+  if (answer.type === 'error') {
+    form.status.textContent = `Not saved: ${answer.message}`;
+    return;
+  }
+  for (const id of ids) details.delete(id);
+  list.selected.clear();
+  // saved to the journal: only now does the queue move on
+  await afterChange(true);
+}
+
+async function acceptAutoGraded(): Promise<void> {
+  const ids = list.selected.size ? [...list.selected] : collectLoaded().filter((i) => i.state === 'auto-graded').map((i) => i.id);
+  if (!ids.length) return;
+  const answer = await bridge.request({ type: 'acceptAuto', ids });
+  if (answer.type === 'saved') form.status.textContent = `Accepted ${answer.count} automatic verdicts.`;
+  for (const id of ids) details.delete(id);
+  list.selected.clear();
+  await afterChange(true);
+}
+
+function collectLoaded(): ItemSummary[] {
+  const out: ItemSummary[] = [];
+  for (let i = 0; i < list.total; i++) {
+    const item = list.itemAt(i);
+    if (item) out.push(item);
+  }
+  return out;
+}
+
+async function undo(): Promise<void> {
+  const answer = await bridge.request({ type: 'undo' });
+  if (answer.type === 'saved') form.status.textContent = answer.count ? 'Undone.' : 'Nothing to undo.';
+  details.clear();
+  await afterChange(true);
+}
+
+async function tagFromField(): Promise<void> {
+  const add = form.value().tags;
+  const ids = list.targetIds();
+  if (!add.length || !ids.length) return;
+  await bridge.request({ type: 'tag', ids, add, remove: [] });
+  for (const id of ids) details.delete(id);
+  await afterChange(true);
+}
+
+async function afterChange(keepCursor: boolean): Promise<void> {
+  await list.reset(keepCursor);
+}
+
+// ── keyboard
+function inField(target: EventTarget | null): boolean {
+  const t = target as HTMLElement | null;
+  if (!t) return false;
+  return t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.tagName === 'VSCODE-TEXTAREA' || t.tagName === 'VSCODE-TEXTFIELD' || t.isContentEditable;
+}
+
+window.addEventListener('keydown', (event) => {
+  if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
+    event.preventDefault();
+    void submit();
+    return;
+  }
+  if (event.key === 'Escape') {
+    (document.activeElement as HTMLElement | null)?.blur();
+    list.element.focus();
+    return;
+  }
+  if (inField(event.target)) {
+    if (event.key === 'Enter' && (event.target as HTMLElement).tagName === 'VSCODE-TEXTFIELD' && event.target === form.tags) {
+      event.preventDefault();
+      void tagFromField();
+    }
+    return;
+  }
+  if (event.altKey || event.ctrlKey || event.metaKey) return;
+  const key = event.key;
+  let handled = true;
+  if (key === 'j' || key === 'ArrowDown') list.moveTo(list.cursor + 1);
+  else if (key === 'k' || key === 'ArrowUp') list.moveTo(list.cursor - 1);
+  else if (key === 'g') list.moveTo(0);
+  else if (key === 'G') list.moveTo(list.total - 1);
+  else if (key >= '1' && key <= '4') form.setVerdict(VERDICT_KEYS[Number(key) - 1]!);
+  else if (key === 'e') {
+    form.setVerdict('model-wrong');
+    form.correction.focus();
+  } else if (key === 't') form.tags.focus();
+  else if (key === 'x' || key === ' ') list.toggleSelected();
+  else if (key === 'u') void undo();
+  else if (key === '/') search.focus();
+  else if (key === 'o') current && bridge.send({ type: 'openSource', id: current.id });
+  else if (key === 'd') current && bridge.send({ type: 'openDiff', id: current.id, against: 'expected' });
+  else handled = false;
+  if (handled) event.preventDefault();
+});
+
+// ── host messages
+bridge.on((message: HostMessage) => {
+  if (message.type === 'snapshot') {
+    const waiting = message.counts.new ?? 0;
+    counts.textContent = `${waiting} waiting · ${message.counts['auto-graded'] ?? 0} auto-graded · ${message.regressions} regressions · ${message.total} items`;
+    setOptions(tagSelect, [['', 'any tag'], ...message.tags.map((t): [string, string] => [t, `#${t}`])], filter.tag);
+    setOptions(runSelect, [['', 'any run'], ...message.runs.map((r): [string, string] => [r.id, r.label])], filter.runId);
+  } else if (message.type === 'changed') {
+    details.clear();
+    void afterChange(true);
+  } else if (message.type === 'select') {
+    void selectById(message.id);
+  }
+});
+
+async function selectById(id: string): Promise<void> {
+  for (let i = 0; i < list.total; i++) {
+    if (list.itemAt(i)?.id === id) {
+      list.moveTo(i);
+      return;
+    }
+  }
+  // not in the current filter: show all items and look again
+  applyFilter({});
+  await list.reset();
+  for (let i = 0; i < list.total; i++) if (list.itemAt(i)?.id === id) return list.moveTo(i);
+}
+
+syncFilterControls();
+bridge.send({ type: 'ready' });
+void list.reset().then(() => list.element.focus());
+(window as unknown as { __evalloop: unknown }).__evalloop = { list, form, bridge, get detail() { return shownDetail; } };

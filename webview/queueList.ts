@@ -1,0 +1,153 @@
+// A virtualised list of queue items: only the rows in view exist in the page, and
+// rows are fetched from the host a page at a time, so 100,000 items scroll smoothly.
+import type { ItemSummary } from '../src/protocol/reviewProtocol';
+import { visibleText } from './safeText';
+
+export const ROW_HEIGHT = 26;
+const PAGE = 200;
+const OVERSCAN = 8;
+
+export interface ListCallbacks {
+  fetchPage(offset: number, limit: number): Promise<{ total: number; items: ItemSummary[] }>;
+  onCursor(index: number, item: ItemSummary | undefined): void;
+}
+
+export class QueueList {
+  readonly element: HTMLElement;
+  private readonly spacer: HTMLElement;
+  private readonly rows: HTMLElement[] = [];
+  private readonly pages = new Map<number, ItemSummary[]>();
+  private readonly loading = new Set<number>();
+  private generation = 0;
+  total = 0;
+  cursor = 0;
+  readonly selected = new Set<string>();
+
+  constructor(private readonly callbacks: ListCallbacks) {
+    this.element = document.createElement('div');
+    this.element.className = 'queue-list';
+    this.element.tabIndex = 0;
+    this.element.setAttribute('role', 'listbox');
+    this.element.setAttribute('aria-label', 'Review queue');
+    this.spacer = document.createElement('div');
+    this.spacer.className = 'queue-spacer';
+    this.element.append(this.spacer);
+    this.element.addEventListener('scroll', () => this.render());
+    this.element.addEventListener('click', (event) => {
+      const row = (event.target as HTMLElement).closest<HTMLElement>('.queue-row');
+      if (!row) return;
+      const index = Number(row.dataset.index);
+      if (event.ctrlKey || event.metaKey) this.toggleSelected(index);
+      else this.moveTo(index);
+    });
+    new ResizeObserver(() => this.render()).observe(this.element);
+  }
+
+  /** Drops cached pages (the filter or the data changed) and starts again at `cursor`. */
+  async reset(keepCursor = false): Promise<void> {
+    this.generation++;
+    this.pages.clear();
+    this.loading.clear();
+    if (!keepCursor) {
+      this.cursor = 0;
+      this.element.scrollTop = 0;
+    }
+    await this.loadPage(Math.floor(this.cursor / PAGE));
+    this.cursor = Math.min(this.cursor, Math.max(0, this.total - 1));
+    this.render();
+    this.callbacks.onCursor(this.cursor, this.itemAt(this.cursor));
+  }
+
+  itemAt(index: number): ItemSummary | undefined {
+    return this.pages.get(Math.floor(index / PAGE))?.[index % PAGE];
+  }
+
+  private async loadPage(page: number): Promise<void> {
+    if (this.pages.has(page) || this.loading.has(page)) return;
+    this.loading.add(page);
+    const generation = this.generation;
+    const { total, items } = await this.callbacks.fetchPage(page * PAGE, PAGE);
+    if (generation !== this.generation) return;
+    this.loading.delete(page);
+    this.total = total;
+    this.pages.set(page, items);
+    this.spacer.style.height = `${total * ROW_HEIGHT}px`;
+    this.render();
+  }
+
+  render(): void {
+    const height = this.element.clientHeight || 600;
+    const first = Math.max(0, Math.floor(this.element.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(this.total, Math.ceil((this.element.scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+    const needed = last - first;
+    while (this.rows.length < needed) {
+      const row = document.createElement('div');
+      row.className = 'queue-row';
+      row.setAttribute('role', 'option');
+      for (const part of ['badge', 'title', 'meta']) {
+        const span = document.createElement('span');
+        span.className = `row-${part}`;
+        row.append(span);
+      }
+      this.element.append(row);
+      this.rows.push(row);
+    }
+    for (let r = 0; r < this.rows.length; r++) {
+      const row = this.rows[r]!;
+      const index = first + r;
+      if (r >= needed) {
+        row.style.display = 'none';
+        continue;
+      }
+      row.style.display = '';
+      row.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
+      row.dataset.index = String(index);
+      const item = this.itemAt(index);
+      if (!item) void this.loadPage(Math.floor(index / PAGE));
+      this.fillRow(row, item, index);
+    }
+  }
+
+  private fillRow(row: HTMLElement, item: ItemSummary | undefined, index: number): void {
+    const [badge, title, meta] = row.children as unknown as HTMLElement[];
+    row.classList.toggle('cursor', index === this.cursor);
+    row.setAttribute('aria-selected', String(index === this.cursor));
+    row.classList.toggle('selected', !!item && this.selected.has(item.id));
+    if (!item) {
+      badge!.textContent = '';
+      title!.textContent = '…';
+      meta!.textContent = '';
+      return;
+    }
+    const label = item.regression ? 'REGR' : item.state === 'auto-graded' ? 'auto' : item.state === 'reviewed' ? (item.verdict ?? 'done') : 'new';
+    badge!.textContent = label;
+    badge!.className = `row-badge badge-${item.regression ? 'regression' : item.state}`;
+    title!.textContent = visibleText(item.title);
+    meta!.textContent = `${item.suite}${item.occurrences > 1 ? ` ×${item.occurrences}` : ''}`;
+  }
+
+  moveTo(index: number): void {
+    if (this.total === 0) return;
+    this.cursor = Math.max(0, Math.min(this.total - 1, index));
+    const top = this.cursor * ROW_HEIGHT;
+    if (top < this.element.scrollTop) this.element.scrollTop = top;
+    else if (top + ROW_HEIGHT > this.element.scrollTop + this.element.clientHeight) this.element.scrollTop = top + ROW_HEIGHT - this.element.clientHeight;
+    this.render();
+    this.callbacks.onCursor(this.cursor, this.itemAt(this.cursor));
+  }
+
+  toggleSelected(index = this.cursor): void {
+    const item = this.itemAt(index);
+    if (!item) return;
+    if (this.selected.has(item.id)) this.selected.delete(item.id);
+    else this.selected.add(item.id);
+    this.render();
+  }
+
+  /** The ids an action applies to: the selection, or else the item under the cursor. */
+  targetIds(): string[] {
+    if (this.selected.size) return [...this.selected];
+    const item = this.itemAt(this.cursor);
+    return item ? [item.id] : [];
+  }
+}

@@ -1,0 +1,94 @@
+// The verdict form: four verdicts, a correction prefilled from the expected answer,
+// tags, a 1–5 rubric score and a comment.
+import type { ItemDetail } from '../src/protocol/reviewProtocol';
+import { el } from './safeText';
+
+export const VERDICT_KEYS = ['model-wrong', 'eval-wrong', 'ambiguous', 'discard'] as const;
+export type VerdictKey = (typeof VERDICT_KEYS)[number];
+const LABELS: Record<VerdictKey, string> = { 'model-wrong': 'Model wrong', 'eval-wrong': 'Eval wrong', ambiguous: 'Ambiguous', discard: 'Discard' };
+
+export interface FormValue {
+  verdict: VerdictKey | null;
+  correction: string;
+  tags: string[];
+  rubric: number | undefined;
+  comment: string;
+}
+
+type ValueElement = HTMLElement & { value: string };
+
+export class ReviewForm {
+  readonly element = el('div', 'review-form');
+  private verdict: VerdictKey | null = null;
+  private readonly buttons = new Map<VerdictKey, HTMLElement>();
+  readonly correction = document.createElement('vscode-textarea') as ValueElement;
+  readonly tags = document.createElement('vscode-textfield') as ValueElement;
+  readonly comment = document.createElement('vscode-textfield') as ValueElement;
+  private readonly rubric = document.createElement('vscode-single-select') as ValueElement;
+  readonly status = el('span', 'form-status');
+
+  constructor(private readonly onSubmit: () => void) {
+    const verdicts = el('div', 'verdicts');
+    VERDICT_KEYS.forEach((key, i) => {
+      const b = document.createElement('vscode-button');
+      b.textContent = `${i + 1} ${LABELS[key]}`;
+      b.setAttribute('secondary', '');
+      b.dataset.verdict = key;
+      b.addEventListener('click', () => this.setVerdict(key));
+      this.buttons.set(key, b);
+      verdicts.append(b);
+    });
+    this.correction.setAttribute('placeholder', 'Correction: the output that should have been produced (e to edit)');
+    this.correction.setAttribute('rows', '4');
+    this.correction.className = 'correction';
+    this.tags.setAttribute('placeholder', 'tags, comma separated (t)');
+    this.comment.setAttribute('placeholder', 'comment');
+    for (const v of ['', '1', '2', '3', '4', '5']) {
+      const o = document.createElement('vscode-option');
+      o.setAttribute('value', v);
+      o.textContent = v === '' ? 'rubric –' : `rubric ${v}`;
+      this.rubric.append(o);
+    }
+    const submit = document.createElement('vscode-button');
+    submit.textContent = 'Submit & next (Ctrl+Enter)';
+    submit.addEventListener('click', () => this.onSubmit());
+    const row = el('div', 'form-row');
+    row.append(this.tags, this.rubric, this.comment);
+    const actions = el('div', 'form-row');
+    actions.append(submit, this.status);
+    this.element.append(verdicts, this.correction, row, actions);
+  }
+
+  setVerdict(key: VerdictKey): void {
+    this.verdict = key;
+    for (const [k, b] of this.buttons) {
+      if (k === key) b.removeAttribute('secondary');
+      else b.setAttribute('secondary', '');
+    }
+    this.correction.classList.toggle('dimmed', key !== 'model-wrong');
+  }
+
+  /** Fills the form for an item: its review if it has one, else a correction from the expected answer. */
+  load(detail: ItemDetail | null): void {
+    this.verdict = null;
+    for (const b of this.buttons.values()) b.setAttribute('secondary', '');
+    const item = detail?.item;
+    if (item?.verdict && (VERDICT_KEYS as readonly string[]).includes(item.verdict)) this.setVerdict(item.verdict as VerdictKey);
+    this.correction.value = item?.correction ?? detail?.case?.expected ?? '';
+    this.tags.value = item?.tags.join(', ') ?? '';
+    this.comment.value = item?.comment ?? '';
+    this.rubric.value = item?.rubric ? String(item.rubric) : '';
+    this.status.textContent = '';
+  }
+
+  value(): FormValue {
+    const rubric = Number(this.rubric.value);
+    return {
+      verdict: this.verdict,
+      correction: this.correction.value,
+      tags: this.tags.value.split(',').map((t) => t.trim()).filter(Boolean),
+      rubric: rubric >= 1 && rubric <= 5 ? rubric : undefined,
+      comment: this.comment.value.trim(),
+    };
+  }
+}
