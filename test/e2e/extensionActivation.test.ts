@@ -1,40 +1,100 @@
-// In a real VS Code (code-server), the extension activates in a workspace with eval
-// results, its commands capture them into the workspace's journal, and status reports them.
+// In a real VS Code (code-server): the watcher captures the results already in the
+// workspace without any command, the trees and status bar show them, and a reviewer
+// clears ten items from the keyboard alone, each review landing in the journal.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REPO_ROOT, tempDir } from '../unit/testSupport';
+import type { Frame } from 'playwright-core';
+import { FIXTURES, REPO_ROOT, tempDir } from '../unit/testSupport';
 import { runCommand, startCodeServer, waitForToast, type CodeServer } from './codeServerHarness';
 
-describe('extension in code-server', { timeout: 240_000 }, () => {
+function journalEvents(workspace: string): { type: string; reviewer?: string; grader?: string; verdict?: string }[] {
+  const dir = join(workspace, '.evalloop/default/journal');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .flatMap((f) => readFileSync(join(dir, f), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)));
+}
+
+async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe().catch(() => undefined);
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('extension in code-server', { timeout: 300_000 }, () => {
   let vscode: CodeServer;
   const workspace = tempDir('evalloop-e2e-ws-');
 
   before(async () => {
-    execFileSync(process.execPath, [join(REPO_ROOT, 'demo/createDemoWorkspace.mjs'), workspace]);
+    // fixtures where the default watch globs look: logs/, samples_*.jsonl, junit*.xml, …
+    cpSync(join(FIXTURES, 'inspect_ai'), join(workspace, 'logs'), { recursive: true });
+    cpSync(join(FIXTURES, 'lm_eval'), join(workspace, 'lm_eval_out'), { recursive: true });
+    cpSync(join(FIXTURES, 'junit/junit.fail.xml'), join(workspace, 'reports/junit.fail.xml'));
+    cpSync(join(FIXTURES, 'promptfoo/sample-export.json'), join(workspace, 'promptfoo/output.json'));
     vscode = await startCodeServer(workspace);
   });
   after(async () => {
-    await vscode?.page.screenshot({ path: join(REPO_ROOT, 'test-results/e2e-activation.png') }).catch(() => undefined);
+    await vscode?.page.screenshot({ path: join(REPO_ROOT, 'test-results/e2e-final.png') }).catch(() => undefined);
     await vscode?.stop();
   });
 
-  it('Rescan Workspace captures every failure of the demo results into the journal', async () => {
-    await runCommand(vscode.page, 'Eval Loop: Rescan Workspace for Results');
-    const toast = await waitForToast(vscode.page, /Eval Loop: scanned \d+ files/);
-    assert.match(toast, /17 new failures/);
-    const journalDir = join(workspace, '.evalloop/default/journal');
-    const journal = readdirSync(journalDir).find((f) => f.endsWith('.jsonl'));
-    assert.ok(journal, 'the extension wrote a journal');
-    const events = readFileSync(join(journalDir, journal), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
-    assert.equal(events.filter((e) => e.type === 'run').length, 4);
+  it('the watcher captures the results in the workspace with no command, and the status bar counts them', async () => {
+    // 4 Inspect/arc + 10 lm-eval + 1 junit + 4 promptfoo failures, the popularity case once
+    const item = await until(async () => {
+      const label = await vscode.page.locator('.statusbar-item [aria-label^="Eval Loop:"]').first().getAttribute('aria-label', { timeout: 1000 });
+      return label && /\d+ waiting/.test(label) ? label : undefined;
+    }, 'the status bar item', 60_000);
+    assert.match(item, /Eval Loop: \d+ waiting for review, \d+ auto-graded/);
+    const events = await until(async () => {
+      const e = journalEvents(workspace);
+      return e.filter((x) => x.type === 'run').length >= 6 ? e : undefined;
+    }, 'the runs in the journal');
+    assert.equal(events.filter((e) => e.type === 'run').length, 6);
   });
 
   it('Show Capture Status reports the captured items', async () => {
     await runCommand(vscode.page, 'Eval Loop: Show Capture Status');
     const toast = await waitForToast(vscode.page, /Eval Loop: \d+ items/);
-    assert.match(toast, /17 items \(17 new\)/);
+    assert.match(toast, /18 items/);
+  });
+
+  it('reviews ten items from the keyboard alone; the journal holds the ten reviews', async () => {
+    await runCommand(vscode.page, 'Eval Loop: Open Review Queue');
+    const frame: Frame = await until(async () => {
+      for (const f of vscode.page.frames()) if (await f.$('.queue-row .row-title')) return f;
+      return undefined;
+    }, 'the review panel');
+    await vscode.page.screenshot({ path: join(REPO_ROOT, 'test-results/e2e-panel.png') });
+    const total = () => frame.evaluate(() => (window as unknown as { __evalloop: { list: { total: number } } }).__evalloop.list.total);
+    await frame.focus('.queue-list');
+    const verdicts = ['1', '2', '3', '4', '1', '2', '3', '4', '1', '2'];
+    for (const [i, key] of verdicts.entries()) {
+      const before = await total();
+      const title = await frame.locator('.detail-title').innerText();
+      await vscode.page.keyboard.press(key);
+      await vscode.page.keyboard.press('Control+Enter');
+      await until(async () => (await total()) === before - 1 || undefined, `review ${i + 1} to leave the waiting list`);
+      await until(async () => (await frame.locator('.detail-title').innerText()) !== title || undefined, `the next item after review ${i + 1}`);
+    }
+    const reviews = journalEvents(workspace).filter((e) => e.type === 'review' && !e.grader);
+    assert.equal(reviews.length, 10);
+    assert.deepEqual(
+      reviews.map((r) => r.verdict),
+      ['model-wrong', 'eval-wrong', 'ambiguous', 'discard', 'model-wrong', 'eval-wrong', 'ambiguous', 'discard', 'model-wrong', 'eval-wrong'],
+    );
+  });
+
+  it('u undoes the last review', async () => {
+    const frame = vscode.page.frames().find((f) => f.url().includes('fake.html'))!;
+    const total = () => frame.evaluate(() => (window as unknown as { __evalloop: { list: { total: number } } }).__evalloop.list.total);
+    const before = await total();
+    await vscode.page.keyboard.press('u');
+    await until(async () => (await total()) === before + 1 || undefined, 'the undone item to come back');
+    assert.equal(journalEvents(workspace).filter((e) => e.type === 'undo').length, 1);
   });
 });

@@ -24,6 +24,7 @@ export class WaitingStatusBar implements vscode.Disposable {
     }
     this.item.text = `$(checklist) ${waiting}${auto ? ` · $(wand) ${auto}` : ''}`;
     this.item.tooltip = `Eval Loop: ${waiting} waiting for review, ${auto} auto-graded to confirm, ${status.regressions} open regressions`;
+    this.item.accessibilityInformation = { label: `Eval Loop: ${waiting} waiting for review, ${auto} auto-graded` };
     this.item.show();
   }
 
