@@ -31,6 +31,8 @@ else passed++;
 const testFiles = (dir) => readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join(dir, f));
 const tiers = [
   { name: 'unit', files: testFiles('test/unit'), concurrency: 2 },
+  // the review panel's built bundle in Debian's chromium, against a stand-in host
+  { name: 'webview', files: testFiles('test/webview'), concurrency: 1 },
   // the end-to-end tier sets up code-server itself (scripts/setup-e2e.sh, cached)
   { name: 'e2e', files: testFiles('test/e2e'), concurrency: 1 },
 ];

@@ -45,15 +45,19 @@ export class QueueList {
 
   /** Drops cached pages (the filter or the data changed) and starts again at `cursor`. */
   async reset(keepCursor = false): Promise<void> {
-    this.generation++;
-    this.pages.clear();
+    const generation = ++this.generation;
     this.loading.clear();
-    if (!keepCursor) {
-      this.cursor = 0;
-      this.element.scrollTop = 0;
-    }
-    await this.loadPage(Math.floor(this.cursor / PAGE));
-    this.cursor = Math.min(this.cursor, Math.max(0, this.total - 1));
+    const cursor = keepCursor ? this.cursor : 0;
+    const page = Math.floor(cursor / PAGE);
+    // the old rows stay until the new page is here, so keys pressed meanwhile still act on what is shown
+    const { total, items } = await this.callbacks.fetchPage(page * PAGE, PAGE);
+    if (generation !== this.generation) return;
+    this.pages.clear();
+    this.pages.set(page, items);
+    this.total = total;
+    this.spacer.style.height = `${total * ROW_HEIGHT}px`;
+    if (!keepCursor) this.element.scrollTop = 0;
+    this.cursor = Math.min(cursor, Math.max(0, total - 1));
     this.render();
     this.callbacks.onCursor(this.cursor, this.itemAt(this.cursor));
   }

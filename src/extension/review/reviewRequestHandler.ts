@@ -37,6 +37,7 @@ export class ReviewRequestHandler {
     const requestId = 'requestId' in message ? message.requestId : undefined;
     try {
       await this.dispatch(message);
+      if (message.type === 'review' || message.type === 'acceptAuto' || message.type === 'tag' || message.type === 'undo') await this.snapshot();
     } catch (error) {
       this.post({ type: 'error', ...(requestId !== undefined ? { requestId } : {}), message: (error as Error).message });
     }

@@ -1,0 +1,121 @@
+// The review panel in real chromium against a real store (captured fixtures), through
+// the same request handler the extension uses: keyboard flow, verdicts landing in the
+// journal, the word diff, tags and undo.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { capturePaths } from '../../src/core/capture/capturePaths';
+import { findItem, listItems, type ItemRow } from '../../src/core/store/storeQueries';
+import { WorkspaceStore } from '../../src/core/store/workspaceStore';
+import { ReviewRequestHandler } from '../../src/extension/review/reviewRequestHandler';
+import { FIXTURES, tempDir } from '../unit/testSupport';
+import { closeBrowser, openWebview, type WebviewSession } from './webviewHarness';
+
+describe('review panel (chromium, real store)', { timeout: 120_000 }, () => {
+  let store: WorkspaceStore;
+  let view: WebviewSession;
+  const opened: { id: string; against: string }[] = [];
+
+  before(async () => {
+    store = await WorkspaceStore.open(tempDir(), 'default');
+    await capturePaths(store, [FIXTURES]);
+    const access = { read: async <T,>(work: (s: WorkspaceStore) => T | Promise<T>) => work(store), write: async <T,>(work: (s: WorkspaceStore) => T | Promise<T>) => work(store) };
+    let handler: ReviewRequestHandler | undefined;
+    view = await openWebview(async (message, post) => {
+      handler ??= new ReviewRequestHandler(access, async () => 'tester', { openSource: async () => undefined, openDiff: async (id, against) => void opened.push({ id, against }) }, post);
+      await handler.handle(message);
+    });
+    await view.page.waitForSelector('.queue-row .row-title');
+    await view.page.waitForSelector('.detail-title');
+  });
+  after(async () => {
+    await view?.close();
+    await closeBrowser();
+    store?.close();
+  });
+
+  const cursorTitle = () => view.page.locator('.queue-row.cursor .row-title').innerText();
+  const detailTitle = () => view.page.locator('.detail-title').innerText();
+
+  it('shows the waiting items with counts in the header', async () => {
+    const header = await view.page.locator('.counts').innerText();
+    assert.match(header, /^24 waiting · 0 auto-graded · 0 regressions · 24 items$/);
+    assert.equal(await view.page.locator('.queue-spacer').evaluate((e) => (e as HTMLElement).style.height), `${24 * 26}px`);
+  });
+
+  it('j and k move the cursor and the detail follows', async () => {
+    const first = await cursorTitle();
+    await view.page.keyboard.press('j');
+    const second = await cursorTitle();
+    assert.notEqual(first, second);
+    await view.page.waitForFunction((t) => document.querySelector('.detail-title')?.textContent === t, second);
+    await view.page.keyboard.press('k');
+    assert.equal(await cursorTitle(), first);
+  });
+
+  it('a verdict key and Ctrl+Enter journal the review and move to the next item', async () => {
+    const title = await detailTitle();
+    const item = listItems(store.database, { state: 'new' }).find((i) => i.title === title) as ItemRow;
+    await view.page.keyboard.press('2');
+    await view.page.keyboard.press('Control+Enter');
+    await view.page.waitForFunction((t) => document.querySelector('.detail-title')?.textContent !== t, title);
+    const reviewed = findItem(store.database, item.id) as ItemRow;
+    assert.equal(reviewed.state, 'reviewed');
+    assert.equal(reviewed.verdict, 'eval-wrong');
+    assert.equal(reviewed.reviewer, 'tester');
+    assert.match(await view.page.locator('.counts').innerText(), /^23 waiting/);
+  });
+
+  it('model-wrong takes the correction, prefilled from the expected answer and editable with e', async () => {
+    await view.page.fill('.search', 'mold spores');
+    await view.page.waitForFunction(() => document.querySelector('.detail-title')?.textContent?.includes('mold spores'));
+    const correction = await view.page.locator('vscode-textarea.correction').evaluate((e) => (e as HTMLElement & { value: string }).value);
+    assert.equal(correction, 'B', 'prefilled from the expected answer');
+    await view.page.locator('.queue-list').focus();
+    await view.page.keyboard.press('e');
+    await view.page.keyboard.press('End');
+    await view.page.keyboard.type(') Breathing mask');
+    await view.page.keyboard.press('Control+Enter');
+    const item = findItem(store.database, 'inspect/inspect_evals/arc_easy/id:2') as ItemRow;
+    await view.page.waitForFunction(() => document.querySelector('.counts')?.textContent?.startsWith('22 waiting'));
+    assert.equal((findItem(store.database, item.id) as ItemRow).correction, 'B) Breathing mask');
+    assert.equal((findItem(store.database, item.id) as ItemRow).verdict, 'model-wrong');
+  });
+
+  it('renders expected vs actual as a word diff', async () => {
+    await view.page.fill('.search', 'Positive posts');
+    await view.page.waitForFunction(() => document.querySelector('.detail-title')?.textContent?.includes('Positive posts'));
+    assert.equal(await view.page.locator('.diff .diff-removed').first().innerText(), ' Yes');
+    assert.equal(await view.page.locator('.diff .diff-added').first().innerText(), 'No');
+    await view.page.locator('.queue-list').focus();
+    await view.page.keyboard.press('d');
+    await view.page.waitForTimeout(100);
+    assert.deepEqual(opened.at(-1)?.against, 'expected', 'd asks the host for the native diff');
+  });
+
+  it('u undoes the last review', async () => {
+    await view.page.fill('.search', '');
+    await view.page.waitForFunction(() => (window as unknown as { __evalloop: { list: { total: number } } }).__evalloop.list.total === 22);
+    await view.page.locator('.queue-list').focus();
+    await view.page.keyboard.press('u');
+    await view.page.waitForFunction(() => document.querySelector('.counts')?.textContent?.startsWith('23 waiting'));
+    assert.equal((findItem(store.database, 'inspect/inspect_evals/arc_easy/id:2') as ItemRow).state, 'new');
+  });
+
+  it('x selects several items; a verdict then applies to all of them', async () => {
+    await view.page.locator('.queue-list').focus();
+    await view.page.keyboard.press('g');
+    await view.page.keyboard.press('x');
+    await view.page.keyboard.press('j');
+    await view.page.keyboard.press('x');
+    await view.page.keyboard.press('4');
+    await view.page.keyboard.press('Control+Enter');
+    await view.page.waitForFunction(() => document.querySelector('.counts')?.textContent?.startsWith('21 waiting'));
+    assert.equal(listItems(store.database, { verdict: 'discard' }).length, 2);
+  });
+
+  it('every message the panel sent fit the protocol', () => {
+    assert.equal(view.rejected, 0);
+    assert.ok(view.received.some((m) => m.type === 'ready'));
+    assert.deepEqual(view.strayRequests, []);
+  });
+});
