@@ -36,6 +36,10 @@ const tiers = [
   // the end-to-end tier sets up code-server itself (scripts/setup-e2e.sh, cached)
   { name: 'e2e', files: testFiles('test/e2e'), concurrency: 1 },
 ];
+// chromium, Node 24 and code-server for the browser tiers (cached after the first run)
+if (!step('browser and code-server set-up', 'bash', ['scripts/setup-e2e.sh'])) failed++;
+else passed++;
+
 for (const tier of tiers) {
   const tap = `test-results/${tier.name}.tap`;
   rmSync(tap, { force: true });

@@ -77,6 +77,8 @@ export class QueueList {
     this.pages.set(page, items);
     this.spacer.style.height = `${total * ROW_HEIGHT}px`;
     this.render();
+    // the cursor may have been waiting for this page (a jump to the end)
+    if (Math.floor(this.cursor / PAGE) === page) this.callbacks.onCursor(this.cursor, this.itemAt(this.cursor));
   }
 
   render(): void {
@@ -137,7 +139,9 @@ export class QueueList {
     if (top < this.element.scrollTop) this.element.scrollTop = top;
     else if (top + ROW_HEIGHT > this.element.scrollTop + this.element.clientHeight) this.element.scrollTop = top + ROW_HEIGHT - this.element.clientHeight;
     this.render();
-    this.callbacks.onCursor(this.cursor, this.itemAt(this.cursor));
+    const item = this.itemAt(this.cursor);
+    if (item) this.callbacks.onCursor(this.cursor, item);
+    else void this.loadPage(Math.floor(this.cursor / PAGE));
   }
 
   toggleSelected(index = this.cursor): void {

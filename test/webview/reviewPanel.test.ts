@@ -39,7 +39,7 @@ describe('review panel (chromium, real store)', { timeout: 120_000 }, () => {
   it('shows the waiting items with counts in the header', async () => {
     const header = await view.page.locator('.counts').innerText();
     assert.match(header, /^24 waiting · 0 auto-graded · 0 regressions · 24 items$/);
-    assert.equal(await view.page.locator('.queue-spacer').evaluate((e) => (e as HTMLElement).style.height), `${24 * 26}px`);
+    assert.equal(await view.page.locator('.queue-spacer').evaluate((e) => parseFloat((e as HTMLElement).style.height)), 24 * 26);
   });
 
   it('j and k move the cursor and the detail follows', async () => {
