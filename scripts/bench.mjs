@@ -1,5 +1,6 @@
 // `npm run bench`: benchmarks that time our code and a baseline in the same run and
-// print ratios. BENCH_MB sets the capture file size (default 200).
+// print ratios: capture throughput (BENCH_MB sets the file size, default 200) and the
+// review panel's first paint and next-item latency in chromium.
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,3 +52,20 @@ const lines = [
 process.stdout.write(`\n${lines.join('\n')}\n`);
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/capture-latest.json', JSON.stringify({ date: new Date().toISOString(), megabytes, results }, null, 2));
+
+// the review panel in chromium (needs scripts/setup-e2e.sh's chromium and a built dist/webview.js)
+process.stdout.write('\nreview panel in chromium, 100,000 items (stand-in host) …\n');
+const web = JSON.parse(tsx(['bench/webviewBench.ts']));
+const ms = (n) => `${n.toFixed(1)} ms`;
+const webLines = [
+  '',
+  '| measure | ours | baseline | ratio |',
+  '|---|---|---|---|',
+  `| first paint after the first page of 100,000 items arrives (median of 5) | ${ms(web.firstPaintMedianMs)} | ${ms(web.baselinePaintMs)} (60 rows by innerHTML) | ${(web.firstPaintMedianMs / web.baselinePaintMs).toFixed(1)}× |`,
+  `| j keypress → cursor moved and laid out (median of 200; p95 ${ms(web.nextItemP95Ms)}) | ${ms(web.nextItemMedianMs)} | ${ms(web.baselineMoveMedianMs)} (moving a class) | ${(web.nextItemMedianMs / web.baselineMoveMedianMs).toFixed(1)}× |`,
+  `| j keypress → next frame painted (median) | ${ms(web.nextItemToFrameMedianMs)} | | |`,
+  '',
+  `first paint under 300 ms: ${web.firstPaintMedianMs < 300 ? 'met' : 'NOT met'}; next item under 16 ms median: ${web.nextItemMedianMs < 16 ? 'met' : 'NOT met'}`,
+];
+process.stdout.write(`${webLines.join('\n')}\n`);
+writeFileSync('bench/results/webview-latest.json', JSON.stringify({ date: new Date().toISOString(), ...web }, null, 2));

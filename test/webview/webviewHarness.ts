@@ -54,7 +54,10 @@ function serve(): Promise<Server> {
 
 let browser: Browser | undefined;
 
-export async function openWebview(answer: (message: WebviewMessage, post: (m: HostMessage) => void) => void | Promise<void>): Promise<WebviewSession> {
+export async function openWebview(
+  answer: (message: WebviewMessage, post: (m: HostMessage) => void) => void | Promise<void>,
+  initScript?: string,
+): Promise<WebviewSession> {
   browser ??= await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -88,6 +91,7 @@ export async function openWebview(answer: (message: WebviewMessage, post: (m: Ho
     session.received.push(parsed.data);
     await answer(parsed.data, post);
   });
+  if (initScript) await page.addInitScript(initScript);
   await page.goto(`${origin}/`);
   return session;
 }
