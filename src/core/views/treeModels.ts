@@ -1,6 +1,7 @@
 // View models for the Queue and Runs trees, as plain data computed from the index.
 // The extension maps these nodes to TreeItems; nothing here knows about VS Code.
 import type { Database, SqlValue } from 'sql.js';
+import { summaryOf, type ItemSummaryData } from '../review/reviewQueries';
 import { listItems, listRuns, type ItemFilter, type RunRow } from '../store/storeQueries';
 
 export const STATE_ORDER = ['new', 'auto-graded', 'reviewed'] as const;
@@ -9,7 +10,7 @@ export const STATE_LABELS: Record<string, string> = { new: 'Waiting for review',
 export type QueueNode =
   | { kind: 'state'; state: string; label: string; count: number; regressions: number }
   | { kind: 'group'; state: string; suite: string; count: number }
-  | { kind: 'item'; id: string; caseKey: string; title: string; state: string; verdict: string | null; regression: boolean; fixed: boolean; occurrences: number; format: string }
+  | ({ kind: 'item' } & ItemSummaryData)
   | { kind: 'more'; state: string; suite: string; remaining: number };
 
 function all(db: Database, sql: string, params: SqlValue[] = []): SqlValue[][] {
@@ -38,18 +39,7 @@ export function queueGroups(db: Database, state: string): QueueNode[] {
 
 export function queueItems(db: Database, state: string, suite: string, limit = 500): QueueNode[] {
   const filter: ItemFilter = { state, suite, limit };
-  const items = listItems(db, filter).map((i): QueueNode => ({
-    kind: 'item',
-    id: i.id,
-    caseKey: i.caseKey,
-    title: i.title,
-    state: i.state,
-    verdict: i.verdict,
-    regression: i.regressionRun !== null && i.fixedRun === null,
-    fixed: i.fixedRun !== null,
-    occurrences: i.occurrences,
-    format: i.format,
-  }));
+  const items = listItems(db, filter).map((i): QueueNode => ({ kind: 'item', ...summaryOf(i) }));
   const total = Number(all(db, 'SELECT COUNT(*) FROM items WHERE state = ? AND suite = ?', [state, suite])[0]?.[0] ?? 0);
   if (total > items.length) items.push({ kind: 'more', state, suite, remaining: total - items.length });
   return items;
