@@ -1,0 +1,73 @@
+// The data behind the trees, the panel and the native diffs, computed from a real store.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { captureFile } from '../../src/core/capture/captureFile';
+import { capturePaths } from '../../src/core/capture/capturePaths';
+import { caseAsDocument, caseInRun } from '../../src/core/review/caseDocuments';
+import { itemDetail, queryPage, queueSnapshot } from '../../src/core/review/reviewQueries';
+import { submitReviews } from '../../src/core/review/reviewActions';
+import { listItems } from '../../src/core/store/storeQueries';
+import { WorkspaceStore } from '../../src/core/store/workspaceStore';
+import { queueGroups, queueItems, queueRoots, runNodes } from '../../src/core/views/treeModels';
+import { FIXTURES, tempDir } from './testSupport';
+
+describe('tree and panel data', () => {
+  it('the Queue tree groups by state, then suite, with counts; Runs lists every run', async () => {
+    const store = await WorkspaceStore.open(tempDir(), 'default');
+    try {
+      await capturePaths(store, [FIXTURES]);
+      submitReviews(store, [listItems(store.database)[0]!.caseKey], { verdict: 'discard' }, 'ana');
+      const roots = queueRoots(store.database);
+      assert.deepEqual(roots.map((r) => r.kind === 'state' && [r.state, r.count]), [['new', 23], ['reviewed', 1]]);
+      const groups = queueGroups(store.database, 'new');
+      const math = groups.find((g) => g.kind === 'group' && g.suite === 'math_perturbed_full');
+      assert.equal(math?.kind === 'group' && math.count, 10);
+      const items = queueItems(store.database, 'new', 'math_perturbed_full', 4);
+      assert.equal(items.length, 5, 'four items and a "more" node');
+      assert.deepEqual(items.at(-1), { kind: 'more', state: 'new', suite: 'math_perturbed_full', remaining: 6 });
+      const runs = runNodes(store.database);
+      assert.equal(runs.length, 9);
+      assert.ok(runs.some((r) => r.description === '0/10 passed · 10 failed'));
+      const snapshot = queueSnapshot(store);
+      assert.equal(snapshot.total, 24);
+      assert.equal(snapshot.counts.new, 23);
+      const page = queryPage(store, { state: 'new' }, 20, 10);
+      assert.equal(page.total, 23);
+      assert.equal(page.items.length, 3);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('the detail of an item holds its case, its occurrences and the run it last passed in', async () => {
+    const root = tempDir();
+    const line = (q: string, ok: boolean, out: string) =>
+      JSON.stringify({ success: ok, vars: { q }, prompt: { raw: q, label: 'Q' }, provider: { id: 'm' }, response: { output: out }, testCase: { vars: { q } } });
+    const run1 = join(root, 'run1.jsonl');
+    const run2 = join(root, 'run2.jsonl');
+    writeFileSync(run1, `${line('first run', true, '')}\n${line('2+2?', true, '4')}\n`);
+    writeFileSync(run2, `${line('second run', true, '')}\n${line('2+2?', false, '5')}\n`);
+    const store = await WorkspaceStore.open(root, 'default');
+    try {
+      await captureFile(store, run1);
+      const second = await captureFile(store, run2);
+      assert.equal(second.regressions, 1);
+      const item = listItems(store.database)[0]!;
+      const detail = itemDetail(store, item.id)!;
+      assert.equal(detail.case?.output, '5');
+      assert.equal(detail.item.regression, true);
+      assert.equal(detail.occurrences.length, 1);
+      assert.ok(detail.lastPassRun, 'the run it passed in is known');
+      const before = await caseInRun(store, detail.lastPassRun, item.caseKey);
+      assert.equal(before?.output, '4', 'the passing occurrence is read again from its file');
+      const doc = caseAsDocument(before!, 'last pass');
+      assert.match(doc, /## output\n4\n/);
+      writeFileSync(run1, `${line('replaced', true, '')}\n`);
+      assert.equal(await caseInRun(store, detail.lastPassRun, item.caseKey), null, 'a file that now holds another run gives nothing');
+    } finally {
+      store.close();
+    }
+  });
+});
