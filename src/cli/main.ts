@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, type GlobalOptions } from './cliContext';
 import { runCapture, type CaptureFlags } from './commands/captureCommand';
+import { runExport, runExportSlice, runPin, runSnapshot, runVerify } from './commands/corpusCommands';
 import { runList, type ListFlags } from './commands/listCommand';
 import { runGrade, runReview, type ReviewFlags } from './commands/reviewCommand';
 import { runShow } from './commands/showCommand';
@@ -78,6 +79,51 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('auto-grade what is mechanically decidable')
     .option('--auto', 'run the mechanical graders over items waiting for review')
     .action(async (flags: { auto?: boolean }) => setExit(await runGrade(flags, globals())));
+
+  program
+    .command('snapshot')
+    .description('write the next immutable corpus version from reviewed items')
+    .option('--policy <name>', 'a named policy from corpus/corpus.json')
+    .option('--filter <expr>', 'a filter instead of a policy, e.g. "reviewed verdict:model-wrong -tag:pii"')
+    .option('--format <format>', 'sft | openai-preference | trl-preference | kto (repeatable; default all)', collect, [])
+    .option('--secrets <mode>', 'block | redact | allow secrets and personal data (default block)')
+    .option('--corpus <dir>', 'the corpus folder (default <root>/corpus)')
+    .option('--to <dir>', 'write into this corpus folder instead')
+    .option('--dry-run', 'count what would be written, write nothing')
+    .action(async (flags) => setExit(await runSnapshot(flags, globals())));
+
+  program
+    .command('export')
+    .description('one format of a version as a single JSONL file')
+    .argument('<version>', 'e.g. v0003')
+    .requiredOption('--format <format>', 'sft | dpo (OpenAI preference) | trl-preference | kto')
+    .option('-o, --output <file>', 'write here instead of standard output')
+    .option('--corpus <dir>', 'the corpus folder (default <root>/corpus)')
+    .action(async (version: string, flags) => setExit(await runExport(version, flags, globals())));
+
+  program
+    .command('pin')
+    .description('pin matching cases as the next version of a held-out eval slice')
+    .argument('<slice>', 'slice name')
+    .option('--filter <expr>', 'which items (default "reviewed")')
+    .option('--corpus <dir>', 'the corpus folder (default <root>/corpus)')
+    .action(async (slice: string, flags) => setExit(await runPin(slice, flags, globals())));
+
+  program
+    .command('export-slice')
+    .description('a pinned slice as promptfoo tests, an Inspect dataset or JSONL')
+    .argument('<slice>', 'slice name')
+    .requiredOption('--format <format>', 'promptfoo | inspect | jsonl')
+    .option('--version <v>', 'slice version (default the latest)')
+    .option('-o, --output <file>', 'write here instead of standard output')
+    .option('--corpus <dir>', 'the corpus folder (default <root>/corpus)')
+    .action(async (slice: string, flags) => setExit(await runExportSlice(slice, flags, globals())));
+
+  program
+    .command('verify')
+    .description('re-check every hash and that no slice case is in any training version')
+    .option('--corpus <dir>', 'the corpus folder (default <root>/corpus)')
+    .action(async (flags) => setExit(await runVerify(flags, globals())));
 
   return program;
 }

@@ -174,11 +174,16 @@ export function inspectSampleToCase(rawSample: unknown, suite: string, record: E
   if (scores.length === 0 && !errorText) return null;
   const decided = scores.filter((x) => x.passed !== null && x.passed !== undefined);
   const outcome: Outcome = errorText ? 'error' : decided.length === 0 ? 'unknown' : decided.every((x) => x.passed) ? 'pass' : 'fail';
+  const messages = (Array.isArray(s.messages) ? s.messages : []).map(toMessage).filter((m): m is Message => m !== null);
+  // what the model was sent: the conversation up to its final answer (solvers add system
+  // prompts and choices to the dataset input), else the dataset input itself
+  const lastAnswer = messages.map((m) => m.role).lastIndexOf('assistant');
+  const sent = lastAnswer > 0 ? messages.slice(0, lastAnswer) : [];
+  const datasetMessages = (Array.isArray(s.input) ? s.input : []).map(toMessage).filter((m): m is Message => m !== null);
   const input: EvalCase['input'] =
     typeof s.input === 'string'
-      ? { prompt: s.input }
-      : { messages: (Array.isArray(s.input) ? s.input : []).map(toMessage).filter((m): m is Message => m !== null) };
-  const messages = (Array.isArray(s.messages) ? s.messages : []).map(toMessage).filter((m): m is Message => m !== null);
+      ? { prompt: s.input, ...(sent.length ? { messages: sent } : {}) }
+      : { messages: sent.length ? sent : datasetMessages };
   const events = Array.isArray(s.events) ? s.events : isRecord(s.transcript) && Array.isArray(s.transcript.events) ? s.transcript.events : [];
   const trace: TraceStep[] = [
     ...messages.map((m): TraceStep => ({

@@ -1,0 +1,153 @@
+// The corpus folder: named policies in corpus.json, immutable versions, content-
+// addressed segments shared between versions, and pinned eval slices.
+//   corpus/corpus.json
+//   corpus/segments/<format>/<sha256>.jsonl        (+ .index.jsonl: which case each line is)
+//   corpus/versions/vNNNN/manifest.json, README.md
+//   corpus/slices/<name>/vNNNN/cases.jsonl, manifest.json
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { OUTPUT_FORMATS } from './trainingRecords';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function validateName(kind: string, name: string): string {
+  if (!NAME.test(name) || name.includes('..')) throw new Error(`${kind} name "${name}" is not allowed: use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+  return name;
+}
+
+export const secretsModeSchema = z.enum(['block', 'redact', 'allow']);
+
+export const policySchema = z.object({
+  filter: z.string(),
+  formats: z.array(z.enum(OUTPUT_FORMATS)).min(1),
+  secrets: secretsModeSchema.default('block'),
+  description: z.string().optional(),
+});
+export type SnapshotPolicy = z.infer<typeof policySchema>;
+
+export const corpusConfigSchema = z.object({
+  policies: z.record(z.string(), policySchema).default({}),
+});
+
+export const DEFAULT_POLICY: SnapshotPolicy = {
+  filter: 'reviewed',
+  formats: ['sft', 'openai-preference', 'trl-preference', 'kto'],
+  secrets: 'block',
+  description: 'every human-reviewed item, in all formats',
+};
+
+export const segmentSchema = z.object({ path: z.string(), sha256: z.string(), records: z.number().int().min(0) });
+
+export const versionManifestSchema = z.object({
+  version: z.string(),
+  parent: z.string().nullable(),
+  createdAt: z.string(),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  policy: z.object({ name: z.string().nullable(), filter: z.string(), formats: z.array(z.string()), secrets: z.string() }),
+  sources: z.object({ items: z.array(z.string()), reviewEvents: z.array(z.string()) }),
+  files: z.record(z.string(), z.object({ records: z.number(), sha256: z.string(), segments: z.array(segmentSchema) })),
+  added: z.number(),
+  removed: z.number(),
+  leakage: z.object({ checked: z.boolean(), slices: z.array(z.string()), excluded: z.array(z.object({ itemId: z.string(), slice: z.string() })) }),
+  redactions: z.array(z.object({ itemId: z.string(), kinds: z.array(z.string()) })),
+  findings: z.array(z.object({ itemId: z.string(), kinds: z.array(z.string()) })),
+});
+export type VersionManifest = z.infer<typeof versionManifestSchema>;
+
+export const sliceManifestSchema = z.object({
+  slice: z.string(),
+  version: z.string(),
+  createdAt: z.string(),
+  filter: z.string(),
+  cases: z.number(),
+  sha256: z.string(),
+  inputHashes: z.array(z.string()),
+});
+export type SliceManifest = z.infer<typeof sliceManifestSchema>;
+
+export class CorpusLayout {
+  readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = resolve(dir);
+  }
+
+  get configFile(): string {
+    return join(this.dir, 'corpus.json');
+  }
+  get versionsDir(): string {
+    return join(this.dir, 'versions');
+  }
+  get slicesDir(): string {
+    return join(this.dir, 'slices');
+  }
+  segmentDir(format: string): string {
+    return join(this.dir, 'segments', format);
+  }
+
+  ensure(): void {
+    for (const d of [this.versionsDir, this.slicesDir, ...OUTPUT_FORMATS.map((f) => this.segmentDir(f))]) mkdirSync(d, { recursive: true });
+  }
+
+  policies(): Record<string, SnapshotPolicy> {
+    if (!existsSync(this.configFile)) return {};
+    const parsed = corpusConfigSchema.safeParse(JSON.parse(readFileSync(this.configFile, 'utf8')));
+    if (!parsed.success) throw new Error(`${this.configFile}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+    return parsed.data.policies;
+  }
+
+  /** Version names in order, oldest first. */
+  versions(): string[] {
+    if (!existsSync(this.versionsDir)) return [];
+    return readdirSync(this.versionsDir).filter((v) => /^v\d{4,}$/.test(v)).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+  }
+
+  versionDir(version: string): string {
+    if (!/^v\d{4,}$/.test(version)) throw new Error(`"${version}" is not a version name (vNNNN)`);
+    return join(this.versionsDir, version);
+  }
+
+  manifest(version: string): VersionManifest {
+    const file = join(this.versionDir(version), 'manifest.json');
+    const parsed = versionManifestSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!parsed.success) throw new Error(`${file}: not a version manifest (${parsed.error.issues[0]?.message})`);
+    return parsed.data;
+  }
+
+  slices(): string[] {
+    if (!existsSync(this.slicesDir)) return [];
+    return readdirSync(this.slicesDir).filter((s) => NAME.test(s)).sort();
+  }
+
+  sliceVersions(slice: string): string[] {
+    const dir = join(this.slicesDir, validateName('slice', slice));
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir).filter((v) => /^v\d{4,}$/.test(v)).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+  }
+
+  sliceDir(slice: string, version: string): string {
+    return join(this.slicesDir, validateName('slice', slice), version);
+  }
+
+  sliceManifest(slice: string, version: string): SliceManifest {
+    const file = join(this.sliceDir(slice, version), 'manifest.json');
+    return sliceManifestSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  }
+
+  /** Input hashes of every pinned slice case, with the slice that holds each. */
+  pinnedInputs(): Map<string, string> {
+    const pinned = new Map<string, string>();
+    for (const slice of this.slices()) {
+      for (const version of this.sliceVersions(slice)) {
+        for (const h of this.sliceManifest(slice, version).inputHashes) if (!pinned.has(h)) pinned.set(h, `${slice}/${version}`);
+      }
+    }
+    return pinned;
+  }
+}
+
+export function nextVersionName(existing: string[]): string {
+  const last = existing.length ? Number(existing.at(-1)!.slice(1)) : 0;
+  return `v${String(last + 1).padStart(4, '0')}`;
+}

@@ -1,0 +1,204 @@
+// Builds the next immutable corpus version from reviewed items: training records in
+// each format, pinned slice cases held out, secrets blocked or redacted, records stored
+// in content-addressed segments shared with the parent version where unchanged. The
+// version is assembled in a temporary folder and renamed into place, so a crash
+// never leaves a partial version.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { WorkspaceStore } from '../store/workspaceStore';
+import { writeFileAtomic } from '../store/durableFile';
+import { sha256Hex } from '../text/hashing';
+import { CorpusLayout, DEFAULT_POLICY, nextVersionName, type SnapshotPolicy, type VersionManifest } from './corpusLayout';
+import { datasetCard } from './datasetCard';
+import { findSensitive, redactValue, type SensitiveKind } from './sensitiveContent';
+import { selectCases } from './selectReviewed';
+import { recordsFor, type OutputFormat } from './trainingRecords';
+
+export interface SnapshotOptions {
+  policyName?: string;
+  /** A filter instead of a named policy (formats and secrets mode then come from the default policy or `formats`/`secrets`). */
+  filter?: string;
+  formats?: OutputFormat[];
+  secrets?: SnapshotPolicy['secrets'];
+  toolVersion?: string;
+  /** Count what would be written without writing anything. */
+  dryRun?: boolean;
+}
+
+export interface SnapshotResult {
+  version: string | null;
+  manifest: VersionManifest;
+  dir: string | null;
+}
+
+export class SnapshotBlockedError extends Error {
+  constructor(readonly findings: { itemId: string; kinds: string[] }[]) {
+    super(
+      `secrets or personal data found in ${findings.length} item${findings.length === 1 ? '' : 's'}: ${findings
+        .slice(0, 10)
+        .map((f) => `${f.itemId} (${[...new Set(f.kinds)].join(', ')})`)
+        .join('; ')}${findings.length > 10 ? '; …' : ''}. Review them, or snapshot with secrets "redact" or "allow".`,
+    );
+  }
+}
+
+interface RecordLine {
+  key: string;
+  itemId: string;
+  inputHash: string;
+  line: string;
+}
+
+function resolvePolicy(layout: CorpusLayout, options: SnapshotOptions): { name: string | null; policy: SnapshotPolicy } {
+  if (options.policyName) {
+    const policy = layout.policies()[options.policyName];
+    if (!policy) throw new Error(`no policy "${options.policyName}" in ${layout.configFile}`);
+    return { name: options.policyName, policy: { ...policy, ...(options.secrets ? { secrets: options.secrets } : {}) } };
+  }
+  return {
+    name: null,
+    policy: {
+      ...DEFAULT_POLICY,
+      ...(options.filter !== undefined ? { filter: options.filter } : {}),
+      ...(options.formats ? { formats: options.formats } : {}),
+      ...(options.secrets ? { secrets: options.secrets } : {}),
+    },
+  };
+}
+
+function readSegmentKeys(layout: CorpusLayout, format: string, sha: string): string[] {
+  const index = join(layout.segmentDir(format), `${sha}.index.jsonl`);
+  return readFileSync(index, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { k: string }).k);
+}
+
+function writeSegment(layout: CorpusLayout, format: string, lines: RecordLine[]): { path: string; sha256: string; records: number } {
+  const content = lines.map((l) => `${l.line}\n`).join('');
+  const sha = sha256Hex(content);
+  const dir = layout.segmentDir(format);
+  const file = join(dir, `${sha}.jsonl`);
+  if (!existsSync(file)) {
+    // the index first: a segment file never exists without it
+    writeFileAtomic(join(dir, `${sha}.index.jsonl`), lines.map((l) => `${JSON.stringify({ k: l.key, h: l.inputHash, i: l.itemId })}\n`).join(''));
+    writeFileAtomic(file, content);
+  }
+  return { path: relative(layout.dir, file).split('\\').join('/'), sha256: sha, records: lines.length };
+}
+
+/** Segments of the parent whose every line is still wanted unchanged are reused; the rest go to one new segment. */
+function buildSegments(layout: CorpusLayout, format: string, lines: RecordLine[], parent: VersionManifest | null) {
+  const wanted = new Map(lines.map((l) => [l.key, l.line]));
+  const covered = new Set<string>();
+  const segments: { path: string; sha256: string; records: number }[] = [];
+  for (const seg of parent?.files[format]?.segments ?? []) {
+    const keys = readSegmentKeys(layout, format, seg.sha256);
+    const content = readFileSync(join(layout.dir, seg.path), 'utf8').split('\n');
+    if (keys.every((k, i) => wanted.get(k) === content[i] && !covered.has(k))) {
+      segments.push(seg);
+      for (const k of keys) covered.add(k);
+    }
+  }
+  const fresh = lines.filter((l) => !covered.has(l.key));
+  if (fresh.length) segments.push(writeSegment(layout, format, fresh));
+  return segments;
+}
+
+function segmentsDigest(layout: CorpusLayout, segments: { path: string }[]): string {
+  return sha256Hex(Buffer.concat(segments.map((s) => readFileSync(join(layout.dir, s.path)))));
+}
+
+function removeStaleBuilds(layout: CorpusLayout): void {
+  for (const entry of readdirSync(layout.versionsDir)) if (entry.startsWith('.build-')) rmSync(join(layout.versionsDir, entry), { recursive: true, force: true });
+}
+
+export function snapshot(store: WorkspaceStore, corpusDir: string, options: SnapshotOptions = {}): SnapshotResult {
+  const layout = new CorpusLayout(corpusDir);
+  layout.ensure();
+  const { name, policy } = resolvePolicy(layout, options);
+  const versions = layout.versions();
+  const parentName = versions.at(-1) ?? null;
+  const parent = parentName ? layout.manifest(parentName) : null;
+  const versionTime = (v: string) => (versions.includes(v) ? layout.manifest(v).createdAt : undefined);
+  const selected = selectCases(store, policy.filter, versionTime);
+
+  // the leakage firewall: no case pinned in a slice goes into training data
+  const pinned = layout.pinnedInputs();
+  const excluded: { itemId: string; slice: string }[] = [];
+  const kept = selected.filter((c) => {
+    const slice = pinned.get(c.inputHash);
+    if (slice) excluded.push({ itemId: c.itemId, slice });
+    return !slice;
+  });
+
+  const findings: { itemId: string; kinds: SensitiveKind[] }[] = [];
+  const redactions: { itemId: string; kinds: SensitiveKind[] }[] = [];
+  const perFormat = new Map<string, RecordLine[]>();
+  for (const format of policy.formats) {
+    const lines: RecordLine[] = [];
+    for (const c of kept) {
+      recordsFor(format, c).forEach((record, n) => {
+        let value: unknown = record;
+        const raw = JSON.stringify(record);
+        const found = findSensitive(raw);
+        if (found.length) {
+          const kinds = found.map((f) => f.kind);
+          if (!findings.some((f) => f.itemId === c.itemId)) findings.push({ itemId: c.itemId, kinds });
+          if (policy.secrets === 'redact') {
+            const kindsRedacted: SensitiveKind[] = [];
+            value = redactValue(record, kindsRedacted);
+            if (!redactions.some((r) => r.itemId === c.itemId)) redactions.push({ itemId: c.itemId, kinds: kindsRedacted });
+          }
+        }
+        lines.push({ key: `${c.caseKey}#${n}`, itemId: c.itemId, inputHash: c.inputHash, line: JSON.stringify(value) });
+      });
+    }
+    perFormat.set(format, lines);
+  }
+  if (findings.length && policy.secrets === 'block') throw new SnapshotBlockedError(findings);
+
+  const keysNow = new Set([...perFormat.values()].flatMap((ls) => ls.map((l) => `${l.key}`)));
+  const keysBefore = new Set<string>();
+  for (const [format, file] of Object.entries(parent?.files ?? {})) for (const seg of file.segments) for (const k of readSegmentKeys(layout, format, seg.sha256)) keysBefore.add(k);
+  const manifestBase = {
+    parent: parentName,
+    createdAt: new Date().toISOString(),
+    tool: { name: 'evalloop', version: options.toolVersion ?? '0.0.0-dev' },
+    policy: { name, filter: policy.filter, formats: policy.formats, secrets: policy.secrets },
+    sources: { items: kept.map((c) => c.itemId), reviewEvents: kept.map((c) => c.reviewEvent).filter((e): e is string => e !== null) },
+    added: [...keysNow].filter((k) => !keysBefore.has(k)).length,
+    removed: [...keysBefore].filter((k) => !keysNow.has(k)).length,
+    leakage: { checked: true, slices: [...new Set(pinned.values())].sort(), excluded },
+    redactions: policy.secrets === 'redact' ? redactions : [],
+    findings: policy.secrets === 'allow' ? findings : [],
+  };
+
+  if (options.dryRun) {
+    const files: VersionManifest['files'] = {};
+    for (const [format, lines] of perFormat) files[format] = { records: lines.length, sha256: '', segments: [] };
+    return { version: null, dir: null, manifest: { version: nextVersionName(versions), files, ...manifestBase } };
+  }
+
+  removeStaleBuilds(layout);
+  const files: VersionManifest['files'] = {};
+  for (const [format, lines] of perFormat) {
+    const segments = buildSegments(layout, format, lines, parent);
+    files[format] = { records: lines.length, sha256: segmentsDigest(layout, segments), segments };
+  }
+  const build = join(layout.versionsDir, `.build-${randomBytes(6).toString('hex')}`);
+  mkdirSync(build);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const version = nextVersionName(layout.versions());
+    const manifest: VersionManifest = { version, files, ...manifestBase };
+    writeFileSync(join(build, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(join(build, 'README.md'), datasetCard(manifest));
+    const target = layout.versionDir(version);
+    if (existsSync(target)) continue; // another process took this number meanwhile
+    renameSync(build, target);
+    return { version, manifest, dir: target };
+  }
+  rmSync(build, { recursive: true, force: true });
+  throw new Error('could not claim a version number');
+}

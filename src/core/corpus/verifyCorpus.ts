@@ -1,0 +1,82 @@
+// `verify`: every segment still has the hash it is named by and its manifest records;
+// every version's files digest matches; no pinned slice case is in any training version.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sha256Hex } from '../text/hashing';
+import { CorpusLayout } from './corpusLayout';
+
+export interface Violation {
+  kind: 'hash' | 'missing' | 'records' | 'leak' | 'manifest';
+  where: string;
+  detail: string;
+}
+
+export interface VerifyReport {
+  versions: number;
+  segments: number;
+  slices: number;
+  violations: Violation[];
+}
+
+export function verifyCorpus(corpusDir: string): VerifyReport {
+  const layout = new CorpusLayout(corpusDir);
+  const violations: Violation[] = [];
+  const pinned = layout.pinnedInputs();
+  const checked = new Map<string, string[]>(); // segment path → input hashes
+  for (const slice of layout.slices()) {
+    for (const version of layout.sliceVersions(slice)) {
+      const m = layout.sliceManifest(slice, version);
+      const file = join(layout.sliceDir(slice, version), 'cases.jsonl');
+      if (!existsSync(file)) violations.push({ kind: 'missing', where: `slices/${slice}/${version}`, detail: 'cases.jsonl is missing' });
+      else if (sha256Hex(readFileSync(file)) !== m.sha256) violations.push({ kind: 'hash', where: `slices/${slice}/${version}/cases.jsonl`, detail: 'content does not match the manifest sha256' });
+    }
+  }
+  const versions = layout.versions();
+  for (const version of versions) {
+    let manifest;
+    try {
+      manifest = layout.manifest(version);
+    } catch (error) {
+      violations.push({ kind: 'manifest', where: `versions/${version}`, detail: (error as Error).message });
+      continue;
+    }
+    for (const [format, file] of Object.entries(manifest.files)) {
+      const parts: Buffer[] = [];
+      for (const seg of file.segments) {
+        const path = join(layout.dir, seg.path);
+        if (!existsSync(path)) {
+          violations.push({ kind: 'missing', where: `${version} ${format}`, detail: `${seg.path} is missing` });
+          continue;
+        }
+        const bytes = readFileSync(path);
+        parts.push(bytes);
+        if (!checked.has(seg.path)) {
+          if (sha256Hex(bytes) !== seg.sha256) violations.push({ kind: 'hash', where: seg.path, detail: 'content does not match its sha256' });
+          const lines = bytes.toString('utf8').split('\n').filter(Boolean).length;
+          if (lines !== seg.records) violations.push({ kind: 'records', where: seg.path, detail: `${lines} records, manifest says ${seg.records}` });
+          const indexFile = join(layout.segmentDir(format), `${seg.sha256}.index.jsonl`);
+          const hashes = existsSync(indexFile) ? readFileSync(indexFile, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { h: string }).h) : [];
+          if (!existsSync(indexFile)) violations.push({ kind: 'missing', where: seg.path, detail: 'its index (which case each line is) is missing' });
+          checked.set(seg.path, hashes);
+        }
+        for (const h of checked.get(seg.path) ?? []) {
+          const slice = pinned.get(h);
+          if (slice) violations.push({ kind: 'leak', where: `${version} ${format} ${seg.path}`, detail: `holds a case pinned in slice ${slice} (input ${h})` });
+        }
+      }
+      if (parts.length === file.segments.length && sha256Hex(Buffer.concat(parts)) !== file.sha256) {
+        violations.push({ kind: 'hash', where: `${version} ${format}`, detail: 'the concatenated segments do not match the manifest sha256' });
+      }
+    }
+  }
+  return { versions: versions.length, segments: checked.size, slices: layout.slices().length, violations };
+}
+
+/** One format of a version as a single file's content. */
+export function exportVersion(corpusDir: string, version: string, format: string): string {
+  const layout = new CorpusLayout(corpusDir);
+  const manifest = layout.manifest(version);
+  const file = manifest.files[format];
+  if (!file) throw new Error(`${version} has no ${format} records (formats: ${Object.keys(manifest.files).join(', ')})`);
+  return file.segments.map((s) => readFileSync(join(layout.dir, s.path), 'utf8')).join('');
+}
