@@ -159,15 +159,22 @@ export function snapshot(store: WorkspaceStore, corpusDir: string, options: Snap
   }
   if (findings.length && policy.secrets === 'block') throw new SnapshotBlockedError(findings);
 
-  const keysNow = new Set([...perFormat.values()].flatMap((ls) => ls.map((l) => `${l.key}`)));
+  const producers = new Set([...perFormat.values()].flatMap((ls) => ls.map((l) => l.itemId)));
+  const contributing = kept.filter((c) => producers.has(c.itemId));
+  // added and removed count records, format by format
+  const keysNow = new Set([...perFormat.entries()].flatMap(([format, ls]) => ls.map((l) => `${format}:${l.key}`)));
   const keysBefore = new Set<string>();
-  for (const [format, file] of Object.entries(parent?.files ?? {})) for (const seg of file.segments) for (const k of readSegmentKeys(layout, format, seg.sha256)) keysBefore.add(k);
+  for (const [format, file] of Object.entries(parent?.files ?? {})) for (const seg of file.segments) for (const k of readSegmentKeys(layout, format, seg.sha256)) keysBefore.add(`${format}:${k}`);
   const manifestBase = {
     parent: parentName,
     createdAt: new Date().toISOString(),
     tool: { name: 'evalloop', version: options.toolVersion ?? '0.0.0-dev' },
     policy: { name, filter: policy.filter, formats: policy.formats, secrets: policy.secrets },
-    sources: { items: kept.map((c) => c.itemId), reviewEvents: kept.map((c) => c.reviewEvent).filter((e): e is string => e !== null) },
+    // the items and reviews that produced records (a discarded item produces none)
+    sources: {
+      items: contributing.map((c) => c.itemId),
+      reviewEvents: contributing.map((c) => c.reviewEvent).filter((e): e is string => e !== null),
+    },
     added: [...keysNow].filter((k) => !keysBefore.has(k)).length,
     removed: [...keysBefore].filter((k) => !keysNow.has(k)).length,
     leakage: { checked: true, slices: [...new Set(pinned.values())].sort(), excluded },
