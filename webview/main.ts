@@ -46,7 +46,15 @@ const acceptAuto = document.createElement('vscode-button');
 acceptAuto.textContent = 'Accept auto-graded';
 acceptAuto.setAttribute('secondary', '');
 acceptAuto.title = 'Confirm the automatic verdicts of the listed (or selected) items';
-header.append(stateSelect, tagSelect, runSelect, regressionToggle, search, acceptAuto, counts);
+const promote = document.createElement('vscode-button');
+promote.textContent = 'Promote';
+promote.setAttribute('secondary', '');
+promote.title = 'Tag the selected (or current) items "promoted" for the next snapshot (p)';
+const pin = document.createElement('vscode-button');
+pin.textContent = 'Pin…';
+pin.setAttribute('secondary', '');
+pin.title = 'Pin the selected (or current) items as a held-out eval slice';
+header.append(stateSelect, tagSelect, runSelect, regressionToggle, search, acceptAuto, promote, pin, counts);
 
 const main = el('div', 'main');
 const list = new QueueList({
@@ -61,7 +69,7 @@ const form = new ReviewForm(() => void submit());
 const right = el('div', 'right');
 right.append(detailPane, form.element);
 main.append(list.element, right);
-const footer = el('div', 'footer', 'j/k move · 1 model wrong · 2 eval wrong · 3 ambiguous · 4 discard · e correction · t tags · x select · Ctrl+Enter submit & next · u undo · / search');
+const footer = el('div', 'footer', 'j/k move · 1 model wrong · 2 eval wrong · 3 ambiguous · 4 discard · e correction · t tags · x select · Ctrl+Enter submit & next · u undo · p promote · / search');
 app.append(header, main, footer);
 
 function setOptions(select: HTMLSelectElement, options: [string, string][], selected: string | undefined): void {
@@ -99,6 +107,11 @@ search.addEventListener('input', () => {
   searchTimer = setTimeout(() => applyFilter({ ...filter, text: search.value.trim() || undefined }), 200);
 });
 acceptAuto.addEventListener('click', () => void acceptAutoGraded());
+promote.addEventListener('click', () => void promoteTargets());
+pin.addEventListener('click', () => {
+  const ids = list.targetIds();
+  if (ids.length) void bridge.request({ type: 'pin', ids });
+});
 
 // ── detail
 async function loadDetail(id: string): Promise<ItemDetail | null> {
@@ -190,6 +203,15 @@ async function undo(): Promise<void> {
   await afterChange(true);
 }
 
+async function promoteTargets(): Promise<void> {
+  const ids = list.targetIds();
+  if (!ids.length) return;
+  await bridge.request({ type: 'tag', ids, add: ['promoted'], remove: [] });
+  form.status.textContent = `Promoted ${ids.length} item${ids.length === 1 ? '' : 's'} (tag:promoted).`;
+  for (const id of ids) details.delete(id);
+  await afterChange(true);
+}
+
 async function tagFromField(): Promise<void> {
   const add = form.value().tags;
   const ids = list.targetIds();
@@ -244,6 +266,7 @@ window.addEventListener('keydown', (event) => {
   else if (key === 'u') void undo();
   else if (key === '/') search.focus();
   else if (key === 'o') current && bridge.send({ type: 'openSource', id: current.id });
+  else if (key === 'p') void promoteTargets();
   else if (key === 'd') current && bridge.send({ type: 'openDiff', id: current.id, against: 'expected' });
   else handled = false;
   if (handled) event.preventDefault();

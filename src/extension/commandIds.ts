@@ -8,4 +8,9 @@ export const COMMANDS = {
   refreshViews: 'evalloop.refreshViews',
   openItem: 'evalloop.openItem',
   openRunSource: 'evalloop.openRunSource',
+  snapshotCorpus: 'evalloop.snapshotCorpus',
+  pinSlice: 'evalloop.pinSlice',
+  verifyCorpus: 'evalloop.verifyCorpus',
+  exportSlice: 'evalloop.exportSlice',
+  openManifest: 'evalloop.openManifest',
 } as const;

@@ -6,6 +6,8 @@ import { COMMANDS } from './commandIds';
 import { DisposableHost } from './disposableHost';
 import { workspaceName } from './extensionSettings';
 import { CaseDiffs, openResultAt } from './review/caseDiffs';
+import { registerCorpusCommands, pinItems } from './corpus/corpusCommands';
+import { CorpusTreeProvider } from './corpus/corpusTreeProvider';
 import { ReviewPanel } from './review/reviewPanel';
 import { reviewerName } from './reviewerName';
 import { StoreSession } from './storeSession';
@@ -36,11 +38,25 @@ export class EvalLoopExtension extends DisposableHost {
     const runs = this.register(new RunsTreeProvider(session));
     this.register(vscode.window.createTreeView('evalloop.queue', { treeDataProvider: queue, showCollapseAll: true }));
     this.register(vscode.window.createTreeView('evalloop.runs', { treeDataProvider: runs }));
+    const corpus = this.register(new CorpusTreeProvider(session.root));
+    this.register(vscode.window.createTreeView('evalloop.corpus', { treeDataProvider: corpus }));
+    registerCorpusCommands(this, session, corpus, (d) => this.register(d));
     const statusBar = this.register(new WaitingStatusBar(session));
     const diffs = this.register(new CaseDiffs(session));
     const watcher = this.register(new ResultWatcher(session, this.output));
     const openPanel = (itemId?: string) =>
-      ReviewPanel.show(this.context.extensionUri, session, reviewerName, { openSource: (id) => diffs.openSource(id), openDiff: (id, against) => diffs.openDiff(id, against) }, this.output, itemId);
+      ReviewPanel.show(
+        this.context.extensionUri,
+        session,
+        reviewerName,
+        {
+          openSource: (id) => diffs.openSource(id),
+          openDiff: (id, against) => diffs.openDiff(id, against),
+          pin: (ids) => this.guard('Pin slice', () => pinItems(session, session.root, `item:${ids.join(',')}`, () => corpus.refresh())),
+        },
+        this.output,
+        itemId,
+      );
 
     this.register(vscode.commands.registerCommand(COMMANDS.openQueue, () => this.guard('Open queue', async () => void openPanel())));
     this.register(vscode.commands.registerCommand(COMMANDS.openItem, (id: string) => this.guard('Open item', async () => void openPanel(id))));

@@ -77,6 +77,7 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('acceptAuto'), requestId, ids: z.array(id).min(1).max(10_000) }),
   z.object({ type: z.literal('tag'), requestId, ids: z.array(id).min(1).max(10_000), add: z.array(tag).max(50), remove: z.array(tag).max(50) }),
   z.object({ type: z.literal('undo'), requestId }),
+  z.object({ type: z.literal('pin'), requestId, ids: z.array(id).min(1).max(10_000) }),
   z.object({ type: z.literal('openSource'), id }),
   z.object({ type: z.literal('openDiff'), id, against: z.enum(['expected', 'lastPass']) }),
 ]);

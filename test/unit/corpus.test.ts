@@ -43,7 +43,7 @@ function dirBytes(dir: string): number {
 }
 
 describe('filter language', () => {
-  const subject = { state: 'reviewed', verdict: 'model-wrong', tags: ['math'], runIds: ['r1'], suite: 'gsm8k', format: 'lm-eval', reviewer: 'ana', reviewedAt: '2026-11-02T00:00:00Z', regression: false };
+  const subject = { id: '0123456789ab', state: 'reviewed', verdict: 'model-wrong', tags: ['math'], runIds: ['r1'], suite: 'gsm8k', format: 'lm-eval', reviewer: 'ana', reviewedAt: '2026-11-02T00:00:00Z', regression: false };
   const never = () => undefined;
   it('all terms must hold; - negates; quotes allow spaces', () => {
     assert.equal(matchesFilter(parseFilter('reviewed verdict:model-wrong tag:math -tag:pii'), subject, never), true);
@@ -52,6 +52,8 @@ describe('filter language', () => {
     assert.equal(matchesFilter(parseFilter('since:v0001'), subject, () => '2026-11-01T00:00:00Z'), true);
     assert.equal(matchesFilter(parseFilter('since:v0001'), subject, () => '2026-11-03T00:00:00Z'), false);
     assert.equal(matchesFilter(parseFilter(''), subject, never), true);
+    assert.equal(matchesFilter(parseFilter('item:ffff,01234567'), subject, never), true, 'any of the listed ids (prefixes)');
+    assert.equal(matchesFilter(parseFilter('item:ffff'), subject, never), false);
   });
   it('reports mistakes with their column', () => {
     assert.throws(() => parseFilter('reviewed colour:red'), (e: Error) => e instanceof FilterSyntaxError && /unknown filter key "colour" at column 10/.test(e.message));

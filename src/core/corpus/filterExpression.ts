@@ -1,11 +1,12 @@
 // The snapshot filter language: space-separated terms that must all hold, `-` in
 // front negates one. Terms: `reviewed`, `auto`, `regression`, and `key:value` with
 // keys verdict, tag, run, suite, state, format, reviewer, since (a version: items
-// reviewed after it was made). Values with spaces go in double quotes.
+// reviewed after it was made), item (ids, comma-separated: any of them). Values with
+// spaces go in double quotes.
 //   reviewed verdict:model-wrong tag:math -tag:pii since:v0003
 
-export type FilterKey = 'verdict' | 'tag' | 'run' | 'suite' | 'state' | 'format' | 'reviewer' | 'since';
-const KEYS: FilterKey[] = ['verdict', 'tag', 'run', 'suite', 'state', 'format', 'reviewer', 'since'];
+export type FilterKey = 'verdict' | 'tag' | 'run' | 'suite' | 'state' | 'format' | 'reviewer' | 'since' | 'item';
+const KEYS: FilterKey[] = ['verdict', 'tag', 'run', 'suite', 'state', 'format', 'reviewer', 'since', 'item'];
 const WORDS = ['reviewed', 'auto', 'regression'] as const;
 
 export type FilterTerm =
@@ -55,6 +56,7 @@ export function parseFilter(source: string): FilterTerm[] {
 
 /** What a term is checked against: one item as the index knows it. */
 export interface FilterSubject {
+  id: string;
   state: string;
   verdict: string | null;
   tags: string[];
@@ -96,6 +98,9 @@ export function matchesFilter(terms: FilterTerm[], subject: FilterSubject, versi
           break;
         case 'reviewer':
           hit = subject.reviewer === t.value;
+          break;
+        case 'item':
+          hit = t.value.split(',').some((id) => id.length >= 4 && subject.id.startsWith(id));
           break;
         case 'since': {
           const at = versionTime(t.value);

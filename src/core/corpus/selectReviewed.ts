@@ -26,6 +26,7 @@ export function selectCases(store: WorkspaceStore, filter: string, versionTime: 
   for (const item of listItems(db)) {
     const { cid } = caseIdsOf(item.caseKey);
     const subject = {
+      id: item.id,
       state: item.state,
       verdict: item.verdict,
       tags: item.tags,

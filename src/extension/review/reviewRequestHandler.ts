@@ -15,6 +15,8 @@ export interface StoreAccess {
 export interface PanelActions {
   openSource(id: string): Promise<void>;
   openDiff(id: string, against: 'expected' | 'lastPass'): Promise<void>;
+  /** Pins the items as a held-out eval slice (the host asks for the slice name). */
+  pin?(ids: string[]): Promise<void>;
 }
 
 export class ReviewRequestHandler {
@@ -104,6 +106,9 @@ export class ReviewRequestHandler {
         if (last) await this.store.write((s) => undoEvents(s, last));
         return this.post({ type: 'saved', requestId: m.requestId, count: last ? last.length : 0, undoable: this.undoStack.length > 0 });
       }
+      case 'pin':
+        await this.actions.pin?.(m.ids);
+        return this.post({ type: 'saved', requestId: m.requestId, count: m.ids.length, undoable: false });
       case 'openSource':
         return this.actions.openSource(m.id);
       case 'openDiff':

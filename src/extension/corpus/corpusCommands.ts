@@ -1,0 +1,131 @@
+// Palette commands for the corpus: snapshot (pick a policy, preview the counts, write,
+// reveal), pin a slice, verify, export a slice, open a version's manifest.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { CorpusLayout } from '../../core/corpus/corpusLayout';
+import { exportSlice, pinSlice, readSliceCases, SLICE_FORMATS, type SliceFormat } from '../../core/corpus/slices';
+import { snapshot } from '../../core/corpus/snapshot';
+import { verifyCorpus } from '../../core/corpus/verifyCorpus';
+import { COMMANDS } from '../commandIds';
+import type { EvalLoopExtension } from '../evalLoopExtension';
+import type { StoreSession } from '../storeSession';
+import { corpusDirOf } from './corpusLocation';
+import type { CorpusTreeProvider } from './corpusTreeProvider';
+
+declare const EVALLOOP_VERSION: string | undefined;
+const TOOL_VERSION = typeof EVALLOOP_VERSION === 'string' ? EVALLOOP_VERSION : '0.0.0-dev';
+
+async function pickPolicy(layout: CorpusLayout): Promise<{ policyName?: string; filter?: string } | undefined> {
+  const named = Object.entries(layout.policies()).map(([name, p]) => ({ label: name, description: p.filter, detail: p.description ?? p.formats.join(', '), value: { policyName: name } }));
+  const picked = await vscode.window.showQuickPick(
+    [
+      ...named,
+      { label: 'All reviewed items', description: 'reviewed', detail: 'every human-reviewed item, in all formats', value: { filter: 'reviewed' } },
+      { label: 'Custom filter…', description: 'e.g. reviewed verdict:model-wrong -tag:pii', value: { filter: undefined as string | undefined } },
+    ],
+    { title: 'Snapshot Corpus: which items?', placeHolder: 'a policy from corpus/corpus.json, or a filter' },
+  );
+  if (!picked) return undefined;
+  if (picked.label === 'Custom filter…') {
+    const filter = await vscode.window.showInputBox({ title: 'Snapshot filter', value: 'reviewed ', prompt: 'terms: reviewed, auto, regression, verdict:, tag:, run:, suite:, state:, format:, reviewer:, since:, item:; - negates' });
+    return filter === undefined ? undefined : { filter };
+  }
+  return picked.value;
+}
+
+export async function pinItems(session: StoreSession, root: string, filter: string, refresh: () => void): Promise<void> {
+  const slice = await vscode.window.showInputBox({
+    title: 'Pin Eval Slice',
+    prompt: 'Slice name (letters, digits, ".", "_", "-"). Pinned cases are held out of every training version.',
+    value: 'heldout',
+    validateInput: (v) => (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v) ? undefined : 'use 1–64 letters, digits, ".", "_" or "-"'),
+  });
+  if (!slice) return;
+  const result = await session.read((store) => pinSlice(store, corpusDirOf(root), slice, filter));
+  refresh();
+  void vscode.window.showInformationMessage(`Eval Loop: pinned ${result.manifest.cases} cases as slice ${slice} ${result.version}.`);
+}
+
+export function registerCorpusCommands(ext: EvalLoopExtension, session: StoreSession, tree: CorpusTreeProvider, register: (d: vscode.Disposable) => void): void {
+  const root = session.root;
+
+  register(
+    vscode.commands.registerCommand(COMMANDS.snapshotCorpus, () =>
+      ext.guard('Snapshot', async () => {
+        const dir = corpusDirOf(root);
+        const choice = await pickPolicy(new CorpusLayout(dir));
+        if (!choice) return;
+        const preview = await session.read((store) => snapshot(store, dir, { ...choice, dryRun: true, toolVersion: TOOL_VERSION }));
+        const counts = Object.entries(preview.manifest.files).map(([f, x]) => `${f} ${x.records}`).join(', ');
+        const go = await vscode.window.showInformationMessage(
+          `Write corpus ${preview.manifest.version}? ${counts}; ${preview.manifest.added} records added, ${preview.manifest.removed} removed, ${preview.manifest.leakage.excluded.length} held out as slice cases.`,
+          { modal: true },
+          'Write Version',
+        );
+        if (go !== 'Write Version') return;
+        const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Eval Loop: writing ${preview.manifest.version}` }, () =>
+          session.read((store) => snapshot(store, dir, { ...choice, toolVersion: TOOL_VERSION })),
+        );
+        tree.refresh();
+        await vscode.window.showTextDocument(vscode.Uri.file(join(result.dir!, 'manifest.json')), { preview: true });
+        void vscode.window.showInformationMessage(`Eval Loop: wrote corpus ${result.version}.`);
+      }),
+    ),
+  );
+
+  register(
+    vscode.commands.registerCommand(COMMANDS.pinSlice, () =>
+      ext.guard('Pin slice', async () => {
+        const filter = await vscode.window.showInputBox({ title: 'Pin Eval Slice: which items?', value: 'reviewed', prompt: 'a snapshot filter, e.g. "suite:gsm8k -verdict:discard"' });
+        if (filter === undefined) return;
+        await pinItems(session, root, filter, () => tree.refresh());
+      }),
+    ),
+  );
+
+  register(
+    vscode.commands.registerCommand(COMMANDS.verifyCorpus, () =>
+      ext.guard('Verify', async () => {
+        const report = verifyCorpus(corpusDirOf(root));
+        if (report.violations.length === 0) {
+          void vscode.window.showInformationMessage(`Eval Loop: corpus verified clean (${report.versions} versions, ${report.segments} segments, ${report.slices} slices).`);
+          return;
+        }
+        ext.output.appendLine(`Verify Corpus: ${report.violations.length} violations`);
+        for (const v of report.violations) ext.output.appendLine(`  ${v.kind}: ${v.where}: ${v.detail}`);
+        ext.output.show(true);
+        void vscode.window.showErrorMessage(`Eval Loop: corpus verification found ${report.violations.length} violations (see the Eval Loop output).`);
+      }),
+    ),
+  );
+
+  register(
+    vscode.commands.registerCommand(COMMANDS.exportSlice, () =>
+      ext.guard('Export slice', async () => {
+        const layout = new CorpusLayout(corpusDirOf(root));
+        const slice = await vscode.window.showQuickPick(layout.slices(), { title: 'Export Slice: which slice?' });
+        if (!slice) return;
+        const format = (await vscode.window.showQuickPick([...SLICE_FORMATS], { title: 'Export Slice: as what?' })) as SliceFormat | undefined;
+        if (!format) return;
+        const { version, cases } = readSliceCases(layout, slice);
+        const ext_ = format === 'promptfoo' ? 'json' : 'jsonl';
+        const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(root, `${slice}-${version}.${format}.${ext_}`)) });
+        if (!target) return;
+        writeFileSync(target.fsPath, exportSlice(cases, format));
+        await vscode.window.showTextDocument(target, { preview: true });
+      }),
+    ),
+  );
+
+  register(
+    vscode.commands.registerCommand(COMMANDS.openManifest, (version?: string) =>
+      ext.guard('Open manifest', async () => {
+        const layout = new CorpusLayout(corpusDirOf(root));
+        const chosen = version ?? (await vscode.window.showQuickPick(layout.versions().reverse(), { title: 'Open Version Manifest' }));
+        if (!chosen) return;
+        await vscode.window.showTextDocument(vscode.Uri.file(join(layout.versionDir(chosen), 'manifest.json')), { preview: true });
+      }),
+    ),
+  );
+}
