@@ -1,6 +1,7 @@
 // `npm run bench`: benchmarks that time our code and a baseline in the same run and
 // print ratios: capture throughput (BENCH_MB sets the file size, default 200) and the
-// review panel's first paint and next-item latency in chromium.
+// review panel's first paint and next-item latency in chromium, and corpus snapshots
+// (BENCH_CORPUS_ITEMS, default 100,000) and their disk use.
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -69,3 +70,19 @@ const webLines = [
 ];
 process.stdout.write(`${webLines.join('\n')}\n`);
 writeFileSync('bench/results/webview-latest.json', JSON.stringify({ date: new Date().toISOString(), ...web }, null, 2));
+
+// corpus: a snapshot of N reviewed items, and the disk use of 20 versions each adding 1,000
+const corpusItems = Number(process.env.BENCH_CORPUS_ITEMS ?? 100_000);
+process.stdout.write(`\ncorpus: snapshot of ${corpusItems.toLocaleString()} reviewed items; 20 versions of +1,000 …\n`);
+const corpus = JSON.parse(tsx(['bench/corpusBench.ts']));
+const corpusLines = [
+  '',
+  '| measure | ours | baseline | ratio |',
+  '|---|---|---|---|',
+  `| snapshot of ${corpus.items.toLocaleString()} reviewed items (${corpus.records.toLocaleString()} records, 4 formats) | ${corpus.snapshotSeconds.toFixed(2)} s | ${corpus.baselineSeconds.toFixed(2)} s (select + serialise, one file per format) | ${(corpus.snapshotSeconds / corpus.baselineSeconds).toFixed(1)}× |`,
+  `| disk use of 20 versions, each +1,000 items | ${(corpus.twentyVersionsBytes / 1e6).toFixed(1)} MB | ${(corpus.oneFullCopyBytes / 1e6).toFixed(1)} MB (one full copy) | ${(corpus.twentyVersionsBytes / corpus.oneFullCopyBytes).toFixed(2)}× |`,
+  '',
+  `snapshot of 100k under 5 s: ${corpus.items >= 100_000 ? (corpus.snapshotSeconds < 5 ? 'met' : 'NOT met') : 'not measured at 100k'}; 20 versions under 1.5× one copy: ${corpus.twentyVersionsBytes < 1.5 * corpus.oneFullCopyBytes ? 'met' : 'NOT met'}`,
+];
+process.stdout.write(`${corpusLines.join('\n')}\n`);
+writeFileSync('bench/results/corpus-latest.json', JSON.stringify({ date: new Date().toISOString(), ...corpus }, null, 2));

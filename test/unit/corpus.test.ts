@@ -93,8 +93,11 @@ describe('corpus versions', () => {
       const dpo = exportVersion(join(root, 'corpus'), 'v0001', 'openai-preference').split('\n').filter(Boolean).map((l) => JSON.parse(l));
       const pair = dpo.find((r) => r.preferred_output[0].content === 'Yes');
       assert.equal(pair.non_preferred_output[0].content, 'No', 'rejected = the failed output');
-      assert.equal(m.sources.items.length, 4);
-      assert.equal(m.sources.reviewEvents.length, 4);
+      assert.equal(m.sources.items, 4);
+      assert.equal(m.sources.reviewEvents, 4);
+      const sources = readFileSync(join(root, 'corpus', m.sources.segments[0]!.path), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      assert.deepEqual(sources.map((x) => x.caseKey).sort(), ['inspect/inspect_evals/arc_easy/id:2', 'inspect/inspect_evals/arc_easy/id:3', 'inspect/popularity/id:1', 'openai-evals/test-match/id:test-match.s1.0']);
+      assert.ok(sources.every((x) => typeof x.review === 'string' && x.review.includes(':')), 'each with the review event that decided it');
       assert.ok(existsSync(join(result.dir!, 'README.md')));
       assert.match(readFileSync(join(result.dir!, 'README.md'), 'utf8'), /^---\nconfigs:\n- config_name: sft/);
     } finally {

@@ -2,6 +2,7 @@
 // addressed segments shared between versions, and pinned eval slices.
 //   corpus/corpus.json
 //   corpus/segments/<format>/<sha256>.jsonl        (+ .index.jsonl: which case each line is)
+//   corpus/segments/sources/<sha256>.jsonl          (the items and review events a version drew from)
 //   corpus/versions/vNNNN/manifest.json, README.md
 //   corpus/slices/<name>/vNNNN/cases.jsonl, manifest.json
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -45,7 +46,8 @@ export const versionManifestSchema = z.object({
   createdAt: z.string(),
   tool: z.object({ name: z.string(), version: z.string() }),
   policy: z.object({ name: z.string().nullable(), filter: z.string(), formats: z.array(z.string()), secrets: z.string() }),
-  sources: z.object({ items: z.array(z.string()), reviewEvents: z.array(z.string()) }),
+  /** Counts, and the (itemId, review event) pairs in segments shared with the parent like the records. */
+  sources: z.object({ items: z.number(), reviewEvents: z.number(), segments: z.array(segmentSchema) }),
   files: z.record(z.string(), z.object({ records: z.number(), sha256: z.string(), segments: z.array(segmentSchema) })),
   added: z.number(),
   removed: z.number(),
@@ -87,7 +89,7 @@ export class CorpusLayout {
   }
 
   ensure(): void {
-    for (const d of [this.versionsDir, this.slicesDir, ...OUTPUT_FORMATS.map((f) => this.segmentDir(f))]) mkdirSync(d, { recursive: true });
+    for (const d of [this.versionsDir, this.slicesDir, this.segmentDir('sources'), ...OUTPUT_FORMATS.map((f) => this.segmentDir(f))]) mkdirSync(d, { recursive: true });
   }
 
   policies(): Record<string, SnapshotPolicy> {

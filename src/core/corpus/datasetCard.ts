@@ -27,7 +27,7 @@ Parent version: ${m.parent ?? 'none'}. Policy: ${m.policy.name ?? '(ad hoc)'}, f
 |---|---|---|
 ${counts}
 
-${m.added} records added and ${m.removed} removed since the parent. ${m.sources.items.length} items and ${m.sources.reviewEvents.length} review events went in.
+${m.added} records added and ${m.removed} removed since the parent. ${m.sources.items} items and ${m.sources.reviewEvents} review events went in (listed in \`${m.sources.segments.map((x) => x.path).join('`, `') || 'no segment'}\`).
 ${m.leakage.excluded.length} cases were held out because they are pinned in eval slices (${m.leakage.slices.join(', ') || 'none pinned'}).
 ${m.redactions.length ? `${m.redactions.length} items had secrets or personal data redacted.` : ''}
 

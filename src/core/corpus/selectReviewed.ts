@@ -1,8 +1,7 @@
 // The items a snapshot or slice draws from: every item matching the filter, with its
 // full case and the review event that decided it.
 import type { SqlValue } from 'sql.js';
-import { caseIdsOf } from '../store/caseIds';
-import { listItems, loadCase } from '../store/storeQueries';
+import { loadCase } from '../store/storeQueries';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import { matchesFilter, parseFilter, type VersionTime } from './filterExpression';
 import type { ReviewedCase } from './trainingRecords';
@@ -20,27 +19,43 @@ export function selectCases(store: WorkspaceStore, filter: string, versionTime: 
     list.push(runId);
     runsOf.set(cid, list);
   }
-  const effectiveReview = (cid: number): SqlValue =>
-    db.exec('SELECT eid FROM reviews WHERE cid = ? AND retracted = 0 ORDER BY (grader IS NULL) DESC, at DESC, eid DESC LIMIT 1', [cid])[0]?.values[0]?.[0] ?? null;
+  // the review that decides each item, in the order refreshReviewState picks it: the last row per cid wins
+  const effective = new Map<number, SqlValue>();
+  for (const [cid, eid] of (db.exec('SELECT cid, eid FROM reviews WHERE retracted = 0 ORDER BY cid, (grader IS NULL), at, eid')[0]?.values ?? []) as [number, SqlValue][]) {
+    effective.set(cid, eid);
+  }
   const out: SelectedCase[] = [];
-  for (const item of listItems(db)) {
-    const { cid } = caseIdsOf(item.caseKey);
+  const rows = db.exec(
+    `SELECT cid, id, case_key, state, verdict, tags, suite, format, reviewer, reviewed_at, regression_rn IS NOT NULL AND fixed_rn IS NULL,
+            latest_blob, latest_index, input_hash, correction FROM items ORDER BY created_at, rowid`,
+  )[0]?.values ?? [];
+  for (const r of rows) {
+    const cid = Number(r[0]);
+    const item = {
+      id: String(r[1]),
+      caseKey: String(r[2]),
+      verdict: r[4] === null ? null : String(r[4]),
+      latestBlob: r[11] === null ? null : String(r[11]),
+      latestIndex: r[12] === null ? null : Number(r[12]),
+      inputHash: String(r[13]),
+      correction: r[14] === null ? null : String(r[14]),
+    };
     const subject = {
       id: item.id,
-      state: item.state,
+      state: String(r[3]),
       verdict: item.verdict,
-      tags: item.tags,
+      tags: JSON.parse(String(r[5] ?? '[]')) as string[],
       runIds: runsOf.get(cid) ?? [],
-      suite: item.suite,
-      format: item.format,
-      reviewer: item.reviewer,
-      reviewedAt: item.reviewedAt,
-      regression: item.regressionRun !== null && item.fixedRun === null,
+      suite: String(r[6]),
+      format: String(r[7]),
+      reviewer: r[8] === null ? null : String(r[8]),
+      reviewedAt: r[9] === null ? null : String(r[9]),
+      regression: r[10] === 1,
     };
     if (!matchesFilter(terms, subject, versionTime)) continue;
     const evalCase = loadCase(store.blobs, item.latestBlob, item.latestIndex);
     if (!evalCase || (requireVerdict && !item.verdict)) continue;
-    const eid = effectiveReview(cid);
+    const eid = effective.get(cid) ?? null;
     out.push({
       itemId: item.id,
       caseKey: item.caseKey,

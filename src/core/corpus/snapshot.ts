@@ -136,26 +136,20 @@ export function snapshot(store: WorkspaceStore, corpusDir: string, options: Snap
   const findings: { itemId: string; kinds: SensitiveKind[] }[] = [];
   const redactions: { itemId: string; kinds: SensitiveKind[] }[] = [];
   const perFormat = new Map<string, RecordLine[]>();
-  for (const format of policy.formats) {
-    const lines: RecordLine[] = [];
-    for (const c of kept) {
-      recordsFor(format, c).forEach((record, n) => {
-        let value: unknown = record;
-        const raw = JSON.stringify(record);
-        const found = findSensitive(raw);
-        if (found.length) {
-          const kinds = found.map((f) => f.kind);
-          if (!findings.some((f) => f.itemId === c.itemId)) findings.push({ itemId: c.itemId, kinds });
-          if (policy.secrets === 'redact') {
-            const kindsRedacted: SensitiveKind[] = [];
-            value = redactValue(record, kindsRedacted);
-            if (!redactions.some((r) => r.itemId === c.itemId)) redactions.push({ itemId: c.itemId, kinds: kindsRedacted });
-          }
-        }
-        lines.push({ key: `${c.caseKey}#${n}`, itemId: c.itemId, inputHash: c.inputHash, line: JSON.stringify(value) });
+  for (const format of policy.formats) perFormat.set(format, []);
+  for (const c of kept) {
+    const byFormat = policy.formats.map((format) => [format, recordsFor(format, c)] as const);
+    // one scan per case: its records in every format share the same texts
+    const found = findSensitive(JSON.stringify(byFormat.map(([, records]) => records)));
+    const redacted: SensitiveKind[] = [];
+    if (found.length) findings.push({ itemId: c.itemId, kinds: [...new Set(found.map((f) => f.kind))] });
+    for (const [format, records] of byFormat) {
+      records.forEach((record, n) => {
+        const value = found.length && policy.secrets === 'redact' ? redactValue(record, redacted) : record;
+        perFormat.get(format)!.push({ key: `${c.caseKey}#${n}`, itemId: c.itemId, inputHash: c.inputHash, line: JSON.stringify(value) });
       });
     }
-    perFormat.set(format, lines);
+    if (redacted.length) redactions.push({ itemId: c.itemId, kinds: [...new Set(redacted)] });
   }
   if (findings.length && policy.secrets === 'block') throw new SnapshotBlockedError(findings);
 
@@ -172,8 +166,9 @@ export function snapshot(store: WorkspaceStore, corpusDir: string, options: Snap
     policy: { name, filter: policy.filter, formats: policy.formats, secrets: policy.secrets },
     // the items and reviews that produced records (a discarded item produces none)
     sources: {
-      items: contributing.map((c) => c.itemId),
-      reviewEvents: contributing.map((c) => c.reviewEvent).filter((e): e is string => e !== null),
+      items: contributing.length,
+      reviewEvents: contributing.filter((c) => c.reviewEvent !== null).length,
+      segments: [] as { path: string; sha256: string; records: number }[],
     },
     added: [...keysNow].filter((k) => !keysBefore.has(k)).length,
     removed: [...keysBefore].filter((k) => !keysNow.has(k)).length,
@@ -189,6 +184,8 @@ export function snapshot(store: WorkspaceStore, corpusDir: string, options: Snap
   }
 
   removeStaleBuilds(layout);
+  const sourceLines: RecordLine[] = contributing.map((c) => ({ key: c.itemId, itemId: c.itemId, inputHash: c.inputHash, line: JSON.stringify({ item: c.itemId, caseKey: c.caseKey, review: c.reviewEvent }) }));
+  manifestBase.sources.segments = buildSegments(layout, 'sources', sourceLines, parent ? { ...parent, files: { sources: { records: 0, sha256: '', segments: parent.sources.segments } } } : null);
   const files: VersionManifest['files'] = {};
   for (const [format, lines] of perFormat) {
     const segments = buildSegments(layout, format, lines, parent);

@@ -40,6 +40,11 @@ export function verifyCorpus(corpusDir: string): VerifyReport {
       violations.push({ kind: 'manifest', where: `versions/${version}`, detail: (error as Error).message });
       continue;
     }
+    for (const seg of manifest.sources.segments) {
+      const path = join(layout.dir, seg.path);
+      if (!existsSync(path)) violations.push({ kind: 'missing', where: `${version} sources`, detail: `${seg.path} is missing` });
+      else if (sha256Hex(readFileSync(path)) !== seg.sha256) violations.push({ kind: 'hash', where: seg.path, detail: 'content does not match its sha256' });
+    }
     for (const [format, file] of Object.entries(manifest.files)) {
       const parts: Buffer[] = [];
       for (const seg of file.segments) {
