@@ -97,4 +97,23 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
     await until(async () => (await total()) === before + 1 || undefined, 'the undone item to come back');
     assert.equal(journalEvents(workspace).filter((e) => e.type === 'undo').length, 1);
   });
+
+  it('Snapshot Corpus from the palette writes v0001 with the reviewed records; Verify Corpus reports clean', async () => {
+    const page = vscode.page;
+    await runCommand(page, 'Eval Loop: Snapshot Corpus…');
+    const option = page.locator('.quick-input-list .monaco-list-row', { hasText: 'All reviewed items' });
+    await option.first().waitFor({ timeout: 30_000 });
+    await option.first().click();
+    const write = page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Write Version' });
+    await write.waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(REPO_ROOT, 'test-results/e2e-snapshot-preview.png') });
+    await write.click();
+    const manifestPath = join(workspace, 'corpus/versions/v0001/manifest.json');
+    const manifest = await until(async () => JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: Record<string, { records: number }>; sources: { items: number } }, 'corpus v0001');
+    // nine reviews remain after the undo: model-wrong ×3 (corrections prefilled), eval-wrong ×3, the rest give no records
+    assert.ok(manifest.sources.items >= 1);
+    assert.ok(manifest.files.sft!.records >= 1);
+    await runCommand(page, 'Eval Loop: Verify Corpus');
+    assert.match(await waitForToast(page, /Eval Loop: corpus verified/), /verified clean/);
+  });
 });

@@ -195,7 +195,7 @@ export function snapshot(store: WorkspaceStore, corpusDir: string, options: Snap
   mkdirSync(build);
   for (let attempt = 0; attempt < 20; attempt++) {
     const version = nextVersionName(layout.versions());
-    const manifest: VersionManifest = { version, files, ...manifestBase };
+    const manifest: VersionManifest = { version, ...manifestBase, files };
     writeFileSync(join(build, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     writeFileSync(join(build, 'README.md'), datasetCard(manifest));
     const target = layout.versionDir(version);
