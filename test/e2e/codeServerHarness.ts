@@ -98,7 +98,14 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     await page.keyboard.press('F1');
-    await page.keyboard.type(title);
+    // type only once the palette has focus, or the keys land in whatever editor is open
+    const input = page.locator('.quick-input-widget input.input');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+    } catch {
+      continue;
+    }
+    await input.fill(`>${title}`);
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title });
     try {
       await row.first().waitFor({ timeout: 2_000 });

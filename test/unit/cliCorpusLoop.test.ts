@@ -66,7 +66,8 @@ describe('the headless loop (CLI)', () => {
   it('verify exits 1 and names the violation when a segment is edited', () => {
     const manifest = JSON.parse(readFileSync(join(root, 'corpus/versions/v0001/manifest.json'), 'utf8'));
     const seg = join(root, 'corpus', manifest.files.sft.segments[0].path);
-    const { writeFileSync } = require('node:fs') as typeof import('node:fs');
+    const { chmodSync, writeFileSync } = require('node:fs') as typeof import('node:fs');
+    chmodSync(seg, 0o644);
     writeFileSync(seg, readFileSync(seg, 'utf8').replace('Yes', 'No!'));
     const r = cli('verify');
     assert.equal(r.code, 1);

@@ -2,7 +2,7 @@
 // identical rebuilds, immutable versions, delta disk use, a secrets gate, clean verify.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { captureFile } from '../../src/core/capture/captureFile';
@@ -191,6 +191,8 @@ describe('corpus versions', () => {
       const report = verifyCorpus(corpus);
       assert.ok(report.violations.some((v) => v.kind === 'leak' && v.detail.includes('persona/v0001')), JSON.stringify(report.violations));
       const seg = new CorpusLayout(corpus).manifest('v0001').files.kto!.segments[0]!;
+      assert.equal(statSync(join(corpus, seg.path)).mode & 0o222, 0, 'segments are read-only on disk');
+      chmodSync(join(corpus, seg.path), 0o644);
       writeFileSync(join(corpus, seg.path), readFileSync(join(corpus, seg.path), 'utf8').replace('false', 'true '));
       assert.ok(verifyCorpus(corpus).violations.some((v) => v.kind === 'hash' && v.where === seg.path));
     } finally {

@@ -3,7 +3,7 @@
 // in content-addressed segments shared with the parent version where unchanged. The
 // version is assembled in a temporary folder and renamed into place, so a crash
 // never leaves a partial version.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { WorkspaceStore } from '../store/workspaceStore';
@@ -84,6 +84,8 @@ function writeSegment(layout: CorpusLayout, format: string, lines: RecordLine[])
     // the index first: a segment file never exists without it
     writeFileAtomic(join(dir, `${sha}.index.jsonl`), lines.map((l) => `${JSON.stringify({ k: l.key, h: l.inputHash, i: l.itemId })}\n`).join(''));
     writeFileAtomic(file, content);
+    // immutable: read-only on disk too, so an editor does not save over it by accident
+    chmodSync(file, 0o444);
   }
   return { path: relative(layout.dir, file).split('\\').join('/'), sha256: sha, records: lines.length };
 }
@@ -196,8 +198,9 @@ export function snapshot(store: WorkspaceStore, corpusDir: string, options: Snap
   for (let attempt = 0; attempt < 20; attempt++) {
     const version = nextVersionName(layout.versions());
     const manifest: VersionManifest = { version, ...manifestBase, files };
-    writeFileSync(join(build, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    writeFileSync(join(build, 'README.md'), datasetCard(manifest));
+    for (const f of ['manifest.json', 'README.md']) rmSync(join(build, f), { force: true });
+    writeFileSync(join(build, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o444 });
+    writeFileSync(join(build, 'README.md'), datasetCard(manifest), { mode: 0o444 });
     const target = layout.versionDir(version);
     if (existsSync(target)) continue; // another process took this number meanwhile
     renameSync(build, target);

@@ -1,6 +1,6 @@
 // Palette commands for the corpus: snapshot (pick a policy, preview the counts, write,
 // reveal), pin a slice, verify, export a slice, open a version's manifest.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CorpusLayout } from '../../core/corpus/corpusLayout';
@@ -34,6 +34,23 @@ async function pickPolicy(layout: CorpusLayout): Promise<{ policyName?: string; 
   return picked.value;
 }
 
+/** Versions are immutable: their files open read-only (a virtual document over the file). */
+export const READONLY_SCHEME = 'evalloop-readonly';
+
+export function registerReadOnlyFiles(register: (d: vscode.Disposable) => void): void {
+  register(
+    vscode.workspace.registerTextDocumentContentProvider(READONLY_SCHEME, {
+      provideTextDocumentContent: (uri) => readFileSync(uri.path, 'utf8'),
+    }),
+  );
+}
+
+async function openReadOnly(path: string): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: READONLY_SCHEME, path }));
+  await vscode.languages.setTextDocumentLanguage(doc, path.endsWith('.json') ? 'json' : 'markdown');
+  await vscode.window.showTextDocument(doc, { preview: true });
+}
+
 export async function pinItems(session: StoreSession, root: string, filter: string, refresh: () => void): Promise<void> {
   const slice = await vscode.window.showInputBox({
     title: 'Pin Eval Slice',
@@ -49,6 +66,7 @@ export async function pinItems(session: StoreSession, root: string, filter: stri
 
 export function registerCorpusCommands(ext: EvalLoopExtension, session: StoreSession, tree: CorpusTreeProvider, register: (d: vscode.Disposable) => void): void {
   const root = session.root;
+  registerReadOnlyFiles(register);
 
   register(
     vscode.commands.registerCommand(COMMANDS.snapshotCorpus, () =>
@@ -68,7 +86,7 @@ export function registerCorpusCommands(ext: EvalLoopExtension, session: StoreSes
           session.read((store) => snapshot(store, dir, { ...choice, toolVersion: TOOL_VERSION })),
         );
         tree.refresh();
-        await vscode.window.showTextDocument(vscode.Uri.file(join(result.dir!, 'manifest.json')), { preview: true });
+        await openReadOnly(join(result.dir!, 'manifest.json'));
         void vscode.window.showInformationMessage(`Eval Loop: wrote corpus ${result.version}.`);
       }),
     ),
@@ -124,7 +142,7 @@ export function registerCorpusCommands(ext: EvalLoopExtension, session: StoreSes
         const layout = new CorpusLayout(corpusDirOf(root));
         const chosen = version ?? (await vscode.window.showQuickPick(layout.versions().reverse(), { title: 'Open Version Manifest' }));
         if (!chosen) return;
-        await vscode.window.showTextDocument(vscode.Uri.file(join(layout.versionDir(chosen), 'manifest.json')), { preview: true });
+        await openReadOnly(join(layout.versionDir(chosen), 'manifest.json'));
       }),
     ),
   );
