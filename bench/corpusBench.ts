@@ -1,7 +1,7 @@
 // Corpus timings: a snapshot of N reviewed items (all four formats) against a baseline
 // of writing the same records with no selection, segments or manifest; and disk use
 // of 20 successive versions each adding 1,000 items, against one full copy.
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { captureFile } from '../src/core/capture/captureFile';
@@ -11,15 +11,8 @@ import { recordsFor, OUTPUT_FORMATS } from '../src/core/corpus/trainingRecords';
 import { submitReviews } from '../src/core/review/reviewActions';
 import { listItems } from '../src/core/store/storeQueries';
 import { WorkspaceStore } from '../src/core/store/workspaceStore';
+import { dirBytes } from '../test/unit/testSupport';
 
-function dirBytes(dir: string): number {
-  let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    total += entry.isDirectory() ? dirBytes(p) : statSync(p).size;
-  }
-  return total;
-}
 
 function failingLines(from: number, count: number): string {
   const lines: string[] = [];

@@ -17,7 +17,7 @@ import { exportVersion, verifyCorpus } from '../../src/core/corpus/verifyCorpus'
 import { submitReviews } from '../../src/core/review/reviewActions';
 import { findItem, listItems, type ItemRow } from '../../src/core/store/storeQueries';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
-import { FIXTURES, REPO_ROOT, fixture, tempDir } from './testSupport';
+import { FIXTURES, REPO_ROOT, dirBytes, fixture, tempDir } from './testSupport';
 
 async function reviewedStore(): Promise<{ root: string; store: WorkspaceStore }> {
   const root = tempDir();
@@ -33,14 +33,6 @@ async function reviewedStore(): Promise<{ root: string; store: WorkspaceStore }>
   return { root, store };
 }
 
-function dirBytes(dir: string): number {
-  let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    total += entry.isDirectory() ? dirBytes(p) : statSync(p).size;
-  }
-  return total;
-}
 
 describe('filter language', () => {
   const subject = { id: '0123456789ab', state: 'reviewed', verdict: 'model-wrong', tags: ['math'], runIds: ['r1'], suite: 'gsm8k', format: 'lm-eval', reviewer: 'ana', reviewedAt: '2026-11-02T00:00:00Z', regression: false };

@@ -1,5 +1,5 @@
 // Shared helpers for plain-Node tests: fixture paths, temp folders, reading a file's events.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_READ_OPTIONS, type ReadOptions, type RecordError, type RunDescription } from '../../src/core/formats/adapter';
@@ -47,4 +47,14 @@ export async function readAll(path: string, options: Partial<ReadOptions> = {}):
 
 export function failures(cases: EvalCase[]): EvalCase[] {
   return cases.filter((c) => c.outcome === 'fail' || c.outcome === 'error');
+}
+
+/** Bytes of every file below a folder. */
+export function dirBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    total += entry.isDirectory() ? dirBytes(p) : statSync(p).size;
+  }
+  return total;
 }
