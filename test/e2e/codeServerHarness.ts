@@ -1,7 +1,7 @@
 // Starts a real VS Code (code-server) with the built extension installed and drives
 // it with Playwright in Debian's chromium. Used by the end-to-end tests.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,13 +32,13 @@ function setupPaths(): { node: string; codeServer: string } {
   return { node: vars.NODE24!, codeServer: vars.CODE_SERVER! };
 }
 
-function installExtension(extensionsDir: string): void {
-  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
-  const target = join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
-  mkdirSync(target, { recursive: true });
-  for (const entry of ['package.json', 'dist', 'media', 'README.md', 'LICENSE']) {
-    if (existsSync(join(REPO_ROOT, entry))) cpSync(join(REPO_ROOT, entry), join(target, entry), { recursive: true });
-  }
+/** Installs the packaged extension (npm run package) the way a user would. */
+function installExtension(node: string, codeServer: string, extensionsDir: string, userDir: string): void {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  const vsix = join(REPO_ROOT, `${pkg.name}-${pkg.version}.vsix`);
+  if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run npm run package first`);
+  const r = spawnSync(node, [codeServer, '--extensions-dir', extensionsDir, '--user-data-dir', userDir, '--install-extension', vsix], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`installing ${vsix} failed: ${r.stderr || r.stdout}`);
 }
 
 export async function startCodeServer(workspace: string): Promise<CodeServer> {
@@ -46,8 +46,8 @@ export async function startCodeServer(workspace: string): Promise<CodeServer> {
   const home = mkdtempSync(join(tmpdir(), 'evalloop-e2e-'));
   const extensionsDir = join(home, 'extensions');
   const userDir = join(home, 'user');
-  installExtension(extensionsDir);
   mkdirSync(join(userDir, 'User'), { recursive: true });
+  installExtension(node, codeServer, extensionsDir, userDir);
   writeFileSync(
     join(userDir, 'User', 'settings.json'),
     JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true }),
