@@ -42,7 +42,8 @@ describe('concurrent writers', () => {
     ]);
     for (const r of results) assert.equal(r.code, 0, r.stderr);
     const journals = readdirSync(join(root, '.evalloop/default/journal')).filter((f) => f.endsWith('.jsonl'));
-    assert.equal(journals.length, 3, 'each process wrote its own journal');
+    // how many slots were used depends on how the three runs overlapped (a finished run frees its slot)
+    assert.ok(journals.length >= 1 && journals.length <= 3, `${journals.length} journals`);
     assert.deepEqual(readdirSync(join(root, '.evalloop/default/journal')).filter((f) => f.endsWith('.lock')), [], 'locks are released');
     for (const j of journals) {
       for (const line of readFileSync(join(root, '.evalloop/default/journal', j), 'utf8').trim().split('\n')) JSON.parse(line);
@@ -57,6 +58,36 @@ describe('concurrent writers', () => {
       assert.equal(occurrencesOf(store.database, item.caseKey).length, 1, 'no duplicate occurrence from the double capture');
     } finally {
       store.close();
+    }
+  });
+
+  it('two open stores write to two journals at once, and each sees the other\'s events', async () => {
+    const root = tempDir();
+    const a = join(root, 'a.jsonl');
+    const b = join(root, 'b.jsonl');
+    generate(a, 'a', 200);
+    generate(b, 'b', 200);
+    const { captureFile } = await import('../../src/core/capture/captureFile');
+    const first = await WorkspaceStore.open(root, 'default');
+    const second = await WorkspaceStore.open(root, 'default');
+    try {
+      // interleaved: both writers hold their slots at the same time
+      await Promise.all([captureFile(first, a), captureFile(second, b)]);
+      assert.notEqual(first.writerId, second.writerId);
+      assert.equal(readdirSync(join(root, '.evalloop/default/journal')).filter((f) => f.endsWith('.jsonl')).length, 2);
+      first.catchUp();
+      second.catchUp();
+      assert.equal(storeStatus(first.database).items, 300);
+      assert.equal(storeStatus(second.database).items, 300);
+    } finally {
+      first.close();
+      second.close();
+    }
+    const reopened = await WorkspaceStore.open(root, 'default');
+    try {
+      assert.equal(storeStatus(reopened.database).items, 300, 'whichever index was saved last, the journals fill in the rest');
+    } finally {
+      reopened.close();
     }
   });
 
