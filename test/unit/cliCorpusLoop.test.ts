@@ -81,4 +81,42 @@ describe('the headless loop (CLI)', () => {
     assert.equal(cli('pin', '../x').code, 1);
     assert.equal(cli('export', 'v9999', '--format', 'sft').code, 1);
   });
+
+  it('runs the same loop on a generated workspace', () => {
+    const gen = tempDir();
+    const run = (name: string, from: number, count: number, failEvery: number) => {
+      const lines: string[] = [];
+      for (let i = from; i < from + count; i++) {
+        const ok = i % failEvery !== 0;
+        lines.push(JSON.stringify({ success: ok, vars: { q: `item ${i}` }, prompt: { raw: `What is ${i} doubled?`, label: 'double' }, provider: { id: 'gen-model' }, response: { output: String(ok ? 2 * i : 2 * i + 1) }, testCase: { assert: [{ type: 'equals', value: String(2 * i) }] } }));
+      }
+      const path = join(gen, name);
+      require('node:fs').writeFileSync(path, `${lines.join('\n')}\n`);
+      return path;
+    };
+    const g = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [CLI, '--root', gen, ...args], { encoding: 'utf8' });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
+    };
+    assert.equal(g('capture', run('run1.jsonl', 0, 400, 4), '--json').json().totals.failures, 100);
+    const graded = g('grade', '--auto', '--json').json();
+    assert.equal(graded.modelWrong, 100, 'numeric answers are decided mechanically');
+    const auto = g('list', '--json', '--limit', '0', '--state', 'auto-graded').json().map((i: { id: string }) => i.id);
+    assert.equal(g('review', ...auto.slice(0, 60), '--verdict', 'model-wrong', '--correction', 'the doubled number').code, 0);
+    const v1 = g('snapshot', '--json').json();
+    assert.equal(v1.manifest.files.sft.records, 60);
+    const heldout = auto.slice(60, 80).join(',');
+    assert.equal(g('pin', 'heldout', '--filter', `item:${heldout}`, '--json').json().cases, 20);
+    // the next run fails the pinned cases again, plus new ones
+    g('capture', run('run2.jsonl', 0, 800, 4));
+    const waiting = g('list', '--json', '--limit', '0', '--state', 'auto-graded').json().map((i: { id: string }) => i.id);
+    assert.equal(g('review', ...waiting, '--verdict', 'model-wrong', '--correction', 'fixed').code, 0);
+    g('grade', '--auto');
+    const rest = g('list', '--json', '--limit', '0', '--state', 'auto-graded').json().map((i: { id: string }) => i.id);
+    if (rest.length) g('review', ...rest, '--verdict', 'model-wrong', '--correction', 'fixed');
+    const v2 = g('snapshot', '--json').json();
+    assert.equal(v2.manifest.leakage.excluded.length, 20);
+    assert.equal(v2.manifest.files.sft.records, 180, '200 failures in all, 20 of them pinned');
+    assert.equal(g('verify').code, 0);
+  });
 });
