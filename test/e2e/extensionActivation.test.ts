@@ -116,4 +116,21 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
     await runCommand(page, 'Eval Loop: Verify Corpus');
     assert.match(await waitForToast(page, /Eval Loop: corpus verified/), /verified clean/);
   });
+
+  it('Pin Eval Slice from the palette pins the ambiguous cases; the next snapshot holds them out and Verify stays clean', async () => {
+    const page = vscode.page;
+    await runCommand(page, 'Eval Loop: Pin Eval Slice…');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('verdict:ambiguous');
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(500);
+    await input.fill('unclear');
+    await page.keyboard.press('Enter');
+    assert.match(await waitForToast(page, /Eval Loop: pinned \d+ cases as slice unclear v0001/), /pinned 2 cases/);
+    const slice = join(workspace, 'corpus/slices/unclear/v0001/manifest.json');
+    assert.equal((JSON.parse(readFileSync(slice, 'utf8')) as { cases: number }).cases, 2);
+    await runCommand(page, 'Eval Loop: Verify Corpus');
+    assert.match(await waitForToast(page, /corpus verified clean \(1 versions, \d+ segments, 1 slices\)/), /clean/);
+  });
 });
