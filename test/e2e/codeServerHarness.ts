@@ -100,14 +100,11 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
     await page.keyboard.press('F1');
     // type only once the palette has focus, or the keys land in whatever editor is open
     const input = page.locator('.quick-input-widget input.input');
-    try {
-      await input.waitFor({ state: 'visible', timeout: 5_000 });
-    } catch {
-      continue;
-    }
-    await input.fill(`>${title}`);
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title });
     try {
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      // the palette can close under us (an editor opening takes focus): then start again
+      await input.fill(`>${title}`, { timeout: 3_000 });
       await row.first().waitFor({ timeout: 2_000 });
       await page.keyboard.press('Enter');
       return;

@@ -21,12 +21,23 @@ describe('tree and panel data', () => {
       submitReviews(store, [listItems(store.database)[0]!.caseKey], { verdict: 'discard' }, 'ana');
       const roots = queueRoots(store.database);
       assert.deepEqual(roots.map((r) => r.kind === 'state' && [r.state, r.count]), [['new', 23], ['reviewed', 1]]);
-      const groups = queueGroups(store.database, 'new');
-      const math = groups.find((g) => g.kind === 'group' && g.suite === 'math_perturbed_full');
+      const groups = queueGroups(store.database, 'new', 'suite');
+      const math = groups.find((g) => g.kind === 'group' && g.key === 'math_perturbed_full');
       assert.equal(math?.kind === 'group' && math.count, 10);
-      const items = queueItems(store.database, 'new', 'math_perturbed_full', 4);
+      const items = queueItems(store.database, 'new', 'suite', 'math_perturbed_full', 4);
       assert.equal(items.length, 5, 'four items and a "more" node');
-      assert.deepEqual(items.at(-1), { kind: 'more', state: 'new', suite: 'math_perturbed_full', remaining: 6 });
+      assert.deepEqual(items.at(-1), { kind: 'more', state: 'new', by: 'suite', key: 'math_perturbed_full', remaining: 6 });
+      // by run: each item under the run it last failed in
+      const byRun = queueGroups(store.database, 'new', 'run');
+      assert.equal(byRun.reduce((a, g) => a + (g.kind === 'group' ? g.count : 0), 0), 23, 'every waiting item once');
+      const lmRun = byRun.find((g) => g.kind === 'group' && g.label.startsWith('math_perturbed_full'));
+      assert.equal(lmRun?.kind === 'group' && queueItems(store.database, 'new', 'run', lmRun.key).length, 10);
+      // by tag: tagged items under each tag, the rest untagged
+      const { tagItems } = await import('../../src/core/review/reviewActions');
+      tagItems(store, listItems(store.database, { suite: 'math_perturbed_full' }).slice(0, 3).map((i) => i.caseKey), ['math', 'algebra']);
+      const byTag = queueGroups(store.database, 'new', 'tag').map((g) => g.kind === 'group' && [g.label, g.count]);
+      assert.deepEqual(byTag, [['#algebra', 3], ['#math', 3], ['untagged', 20]]);
+      assert.equal(queueItems(store.database, 'new', 'tag', '').length, 20);
       const runs = runNodes(store.database);
       assert.equal(runs.length, 9);
       assert.ok(runs.some((r) => r.description === '0/10 passed · 10 failed'));

@@ -107,6 +107,9 @@ export interface ItemFilter {
   verdict?: string;
   tag?: string;
   runId?: string;
+  /** Items whose latest failure was in this run. */
+  lastRunId?: string;
+  untagged?: boolean;
   regression?: boolean;
   /** Words that must all appear in the title or case key. */
   text?: string;
@@ -137,6 +140,11 @@ function itemWhere(filter: ItemFilter): { sql: string; params: SqlValue[] } {
     where.push('EXISTS (SELECT 1 FROM occurrences o JOIN runs r ON r.rn = o.rn WHERE o.cid = items.cid AND r.id = ?)');
     params.push(filter.runId);
   }
+  if (filter.lastRunId) {
+    where.push('last_rn = (SELECT rn FROM runs WHERE id = ?)');
+    params.push(filter.lastRunId);
+  }
+  if (filter.untagged) where.push("tags = '[]'");
   if (filter.regression) where.push('regression_rn IS NOT NULL');
   for (const word of (filter.text ?? '').split(/\s+/).filter(Boolean)) {
     where.push("(title LIKE ? ESCAPE '\\' OR case_key LIKE ? ESCAPE '\\')");

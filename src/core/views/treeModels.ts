@@ -2,16 +2,19 @@
 // The extension maps these nodes to TreeItems; nothing here knows about VS Code.
 import type { Database, SqlValue } from 'sql.js';
 import { summaryOf, type ItemSummaryData } from '../review/reviewQueries';
-import { listItems, listRuns, type ItemFilter, type RunRow } from '../store/storeQueries';
+import { countItems, listItems, listRuns, type ItemFilter, type RunRow } from '../store/storeQueries';
 
 export const STATE_ORDER = ['new', 'auto-graded', 'reviewed'] as const;
 export const STATE_LABELS: Record<string, string> = { new: 'Waiting for review', 'auto-graded': 'Auto-graded', reviewed: 'Reviewed' };
 
+/** The second level of the Queue tree: the suite, the run an item last failed in, or its tags. */
+export type QueueGrouping = 'suite' | 'run' | 'tag';
+
 export type QueueNode =
   | { kind: 'state'; state: string; label: string; count: number; regressions: number }
-  | { kind: 'group'; state: string; suite: string; count: number }
+  | { kind: 'group'; state: string; by: QueueGrouping; key: string; label: string; count: number }
   | ({ kind: 'item' } & ItemSummaryData)
-  | { kind: 'more'; state: string; suite: string; remaining: number };
+  | { kind: 'more'; state: string; by: QueueGrouping; key: string; remaining: number };
 
 function all(db: Database, sql: string, params: SqlValue[] = []): SqlValue[][] {
   return db.exec(sql, params)[0]?.values ?? [];
@@ -28,20 +31,34 @@ export function queueRoots(db: Database): QueueNode[] {
   }));
 }
 
-export function queueGroups(db: Database, state: string): QueueNode[] {
-  return all(db, 'SELECT suite, COUNT(*) FROM items WHERE state = ? GROUP BY suite ORDER BY suite', [state]).map((r) => ({
-    kind: 'group' as const,
-    state,
-    suite: String(r[0]),
-    count: Number(r[1]),
-  }));
+const UNTAGGED = '';
+
+export function queueGroups(db: Database, state: string, by: QueueGrouping = 'suite'): QueueNode[] {
+  const group = (key: string, label: string, count: number): QueueNode => ({ kind: 'group', state, by, key, label, count });
+  if (by === 'run') {
+    return all(
+      db,
+      `SELECT r.id, r.suite, r.model, r.started_at, COUNT(*) FROM items i JOIN runs r ON r.rn = i.last_rn
+       WHERE i.state = ? GROUP BY i.last_rn ORDER BY i.last_rn DESC`,
+      [state],
+    ).map((r) => group(String(r[0]), `${String(r[1])}${r[2] ? ` · ${String(r[2])}` : ''}${r[3] ? ` · ${String(r[3]).slice(0, 16)}` : ''}`, Number(r[4])));
+  }
+  if (by === 'tag') {
+    const tagged = all(db, 'SELECT t.value, COUNT(*) FROM items, json_each(items.tags) t WHERE items.state = ? GROUP BY t.value ORDER BY t.value', [state]).map((r) =>
+      group(String(r[0]), `#${String(r[0])}`, Number(r[1])),
+    );
+    const untagged = Number(all(db, "SELECT COUNT(*) FROM items WHERE state = ? AND tags = '[]'", [state])[0]?.[0] ?? 0);
+    return untagged ? [...tagged, group(UNTAGGED, 'untagged', untagged)] : tagged;
+  }
+  return all(db, 'SELECT suite, COUNT(*) FROM items WHERE state = ? GROUP BY suite ORDER BY suite', [state]).map((r) => group(String(r[0]), String(r[0]), Number(r[1])));
 }
 
-export function queueItems(db: Database, state: string, suite: string, limit = 500): QueueNode[] {
-  const filter: ItemFilter = { state, suite, limit };
-  const items = listItems(db, filter).map((i): QueueNode => ({ kind: 'item', ...summaryOf(i) }));
-  const total = Number(all(db, 'SELECT COUNT(*) FROM items WHERE state = ? AND suite = ?', [state, suite])[0]?.[0] ?? 0);
-  if (total > items.length) items.push({ kind: 'more', state, suite, remaining: total - items.length });
+export function queueItems(db: Database, state: string, by: QueueGrouping, key: string, limit = 500): QueueNode[] {
+  const filter: ItemFilter =
+    by === 'suite' ? { state, suite: key } : by === 'run' ? { state, lastRunId: key } : key === UNTAGGED ? { state, untagged: true } : { state, tag: key };
+  const items = listItems(db, { ...filter, limit }).map((i): QueueNode => ({ kind: 'item', ...summaryOf(i) }));
+  const total = countItems(db, filter);
+  if (total > items.length) items.push({ kind: 'more', state, by, key, remaining: total - items.length });
   return items;
 }
 

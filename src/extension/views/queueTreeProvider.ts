@@ -1,6 +1,6 @@
 // The Queue tree: state → suite → items, with counts; selecting an item opens it.
 import * as vscode from 'vscode';
-import { queueGroups, queueItems, queueRoots, type QueueNode } from '../../core/views/treeModels';
+import { queueGroups, queueItems, queueRoots, type QueueGrouping, type QueueNode } from '../../core/views/treeModels';
 import { COMMANDS } from '../commandIds';
 import type { StoreSession } from '../storeSession';
 
@@ -18,7 +18,15 @@ export class QueueTreeProvider implements vscode.TreeDataProvider<QueueNode>, vs
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly session: StoreSession) {
-    this.subscription = session.onDidChange(() => this.refresh());
+    this.subscription = vscode.Disposable.from(
+      session.onDidChange(() => this.refresh()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('evalloop.queueGroupBy') && this.refresh()),
+    );
+  }
+
+  private grouping(): QueueGrouping {
+    const value = vscode.workspace.getConfiguration('evalloop').get<string>('queueGroupBy');
+    return value === 'suite' || value === 'tag' ? value : 'run';
   }
 
   refresh(): void {
@@ -28,8 +36,8 @@ export class QueueTreeProvider implements vscode.TreeDataProvider<QueueNode>, vs
   getChildren(node?: QueueNode): Promise<QueueNode[]> {
     return this.session.read((store) => {
       if (!node) return queueRoots(store.database);
-      if (node.kind === 'state') return queueGroups(store.database, node.state);
-      if (node.kind === 'group') return queueItems(store.database, node.state, node.suite);
+      if (node.kind === 'state') return queueGroups(store.database, node.state, this.grouping());
+      if (node.kind === 'group') return queueItems(store.database, node.state, node.by, node.key);
       return [];
     });
   }
@@ -45,10 +53,11 @@ export class QueueTreeProvider implements vscode.TreeDataProvider<QueueNode>, vs
         return item;
       }
       case 'group': {
-        const item = new vscode.TreeItem(node.suite, vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `group:${node.state}:${node.suite}`;
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `group:${node.state}:${node.by}:${node.key}`;
         item.description = String(node.count);
-        item.iconPath = new vscode.ThemeIcon('beaker');
+        item.tooltip = node.by === 'run' ? `run ${node.key}` : undefined;
+        item.iconPath = new vscode.ThemeIcon(node.by === 'run' ? 'history' : node.by === 'tag' ? 'tag' : 'beaker');
         item.contextValue = 'group';
         return item;
       }
