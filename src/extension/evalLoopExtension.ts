@@ -16,7 +16,7 @@ import { RunsTreeProvider } from './views/runsTreeProvider';
 import { WaitingStatusBar } from './views/waitingStatusBar';
 import { ResultWatcher } from './watch/resultWatcher';
 import type { RunNode } from '../core/views/treeModels';
-import { isAbsolute, resolve } from 'node:path';
+import { sourcePathOnDisk } from '../core/capture/captureFile';
 
 export class EvalLoopExtension extends DisposableHost {
   readonly output: vscode.OutputChannel;
@@ -65,7 +65,7 @@ export class EvalLoopExtension extends DisposableHost {
       vscode.commands.registerCommand(COMMANDS.openRunSource, (node: RunNode) =>
         this.guard('Open result file', async () => {
           const path = node?.run.sourcePath;
-          if (path) await openResultAt(isAbsolute(path) ? path : resolve(session.root, path), null);
+          if (path) await openResultAt(sourcePathOnDisk(session.root, path), null);
         }),
       ),
     );

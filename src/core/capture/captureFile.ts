@@ -130,6 +130,11 @@ export function storedPathOf(root: string, path: string): string {
   return rel.split(sep).join('/');
 }
 
+/** The file a stored source path names: relative ones are inside the workspace root. */
+export function sourcePathOnDisk(root: string, stored: string): string {
+  return isAbsolute(stored) ? stored : resolve(root, stored);
+}
+
 function emptyReport(path: string, status: FileStatus, extra: Partial<FileCaptureReport> = {}): FileCaptureReport {
   return { path, status, ...emptyTally(), errors: [], ...extra };
 }

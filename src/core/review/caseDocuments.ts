@@ -1,6 +1,6 @@
 // Plain-text renderings of a case for the native diff editor, and the lookup of a
 // case's earlier (passing) occurrence by re-reading that run's result file.
-import { isAbsolute, resolve } from 'node:path';
+import { sourcePathOnDisk } from '../capture/captureFile';
 import { DEFAULT_READ_OPTIONS, type ReadOptions } from '../formats/adapter';
 import { openResultFile } from '../formats/readResultFile';
 import type { EvalCase } from '../model/caseModel';
@@ -27,7 +27,7 @@ export function caseAsDocument(c: EvalCase, label: string): string {
 export async function caseInRun(store: WorkspaceStore, runId: string, caseKey: string, options: ReadOptions = DEFAULT_READ_OPTIONS): Promise<EvalCase | null> {
   const run = getRun(store.database, runId);
   if (!run?.sourcePath) return null;
-  const path = isAbsolute(run.sourcePath) ? run.sourcePath : resolve(store.paths.root, run.sourcePath);
+  const path = sourcePathOnDisk(store.paths.root, run.sourcePath);
   try {
     const opened = await openResultFile(path, options);
     if (opened.status !== 'ok') return null;

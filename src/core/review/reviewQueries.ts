@@ -1,6 +1,6 @@
 // The review panel's questions, answered from the index: pages of the queue, one
 // item in full, and the counts for the header.
-import { listItems, countItems, findItem, getRun, loadCase, occurrencesOf, listRuns, type ItemFilter, type ItemRow } from '../store/storeQueries';
+import { listItems, countItems, findItem, getRun, lastPassRunOf, loadCase, occurrencesOf, listRuns, type ItemFilter, type ItemRow } from '../store/storeQueries';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import type { EvalCase } from '../model/caseModel';
 import { caseIdsOf } from '../store/caseIds';
@@ -83,7 +83,6 @@ export function itemDetail(store: WorkspaceStore, id: string) {
     evalCase = null; // a damaged blob: show what the index knows
   }
   const gradeRow = store.database.exec('SELECT reason FROM reviews WHERE cid = ? AND grader IS NOT NULL AND retracted = 0 ORDER BY at DESC LIMIT 1', [caseIdsOf(item.caseKey).cid])[0]?.values[0];
-  const lastPass = store.database.exec('SELECT r.id FROM case_last c JOIN runs r ON r.rn = c.pass_rn WHERE c.cid = ?', [caseIdsOf(item.caseKey).cid])[0]?.values[0];
   return {
     item: {
       ...summaryOf(item),
@@ -96,6 +95,6 @@ export function itemDetail(store: WorkspaceStore, id: string) {
     },
     case: evalCase,
     occurrences,
-    lastPassRun: lastPass ? String(lastPass[0]) : null,
+    lastPassRun: lastPassRunOf(store.database, item.caseKey),
   };
 }

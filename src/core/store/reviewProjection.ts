@@ -1,12 +1,10 @@
 // Applies review, tag and undo events to the index. An item's shown state is
 // recomputed from all its events, so undo and out-of-order replay give the same result.
-import type { Database, SqlValue } from 'sql.js';
+import type { Database } from 'sql.js';
+import { valuesOf } from './storeQueries';
 import { caseIdsOf } from './caseIds';
 import type { ReviewEvent, TagEvent, UndoEvent } from './journalEvents';
 
-function rowsOf(db: Database, sql: string, params: SqlValue[]): SqlValue[][] {
-  return db.exec(sql, params)[0]?.values ?? [];
-}
 
 export function applyReview(db: Database, e: ReviewEvent, eid: string): void {
   const { cid } = caseIdsOf(e.caseKey);
@@ -28,8 +26,8 @@ export function applyTag(db: Database, e: TagEvent, eid: string): void {
 
 export function applyUndo(db: Database, e: UndoEvent): void {
   const cids = new Set<number>();
-  for (const [cid] of rowsOf(db, 'SELECT cid FROM reviews WHERE eid = ?', [e.target])) cids.add(Number(cid));
-  for (const [cid] of rowsOf(db, 'SELECT cid FROM tag_events WHERE eid = ?', [e.target])) cids.add(Number(cid));
+  for (const [cid] of valuesOf(db, 'SELECT cid FROM reviews WHERE eid = ?', [e.target])) cids.add(Number(cid));
+  for (const [cid] of valuesOf(db, 'SELECT cid FROM tag_events WHERE eid = ?', [e.target])) cids.add(Number(cid));
   db.run('UPDATE reviews SET retracted = 1 WHERE eid = ?', [e.target]);
   db.run('UPDATE tag_events SET retracted = 1 WHERE eid = ?', [e.target]);
   for (const cid of cids) refreshReviewState(db, cid);
@@ -37,14 +35,14 @@ export function applyUndo(db: Database, e: UndoEvent): void {
 
 /** Recomputes an item's verdict, state and tags from its events. */
 export function refreshReviewState(db: Database, cid: number): void {
-  const [effective] = rowsOf(
+  const [effective] = valuesOf(
     db,
     `SELECT verdict, correction, rubric, comment, reviewer, at, grader FROM reviews
      WHERE cid = ? AND retracted = 0 ORDER BY (grader IS NULL) DESC, at DESC, eid DESC LIMIT 1`,
     [cid],
   );
   const tags = new Set<string>();
-  const timeline = rowsOf(
+  const timeline = valuesOf(
     db,
     `SELECT tags AS added, '[]' AS removed, at, eid FROM reviews WHERE cid = ? AND retracted = 0 AND grader IS NULL
      UNION ALL SELECT added, removed, at, eid FROM tag_events WHERE cid = ? AND retracted = 0

@@ -78,6 +78,11 @@ export interface SourceRow {
   done: boolean;
 }
 
+/** The rows of a query as arrays of values ([] when there are none). */
+export function valuesOf(db: Database, sql: string, params: SqlValue[] = []): SqlValue[][] {
+  return db.exec(sql, params)[0]?.values ?? [];
+}
+
 function rows(db: Database, sql: string, params: SqlValue[] = []): Record<string, SqlValue>[] {
   const stmt = db.prepare(sql);
   try {
@@ -205,6 +210,12 @@ export function listRuns(db: Database): RunRow[] {
 export function getRun(db: Database, runId: string): RunRow | undefined {
   const r = rows(db, `SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`, [runId])[0];
   return r ? toRun(r) : undefined;
+}
+
+/** The id of the run this case last passed in, if it ever passed in a captured run. */
+export function lastPassRunOf(db: Database, caseKey: string): string | null {
+  const row = db.exec('SELECT r.id FROM case_last c JOIN runs r ON r.rn = c.pass_rn WHERE c.cid = ?', [caseIdsOf(caseKey).cid])[0]?.values[0];
+  return row ? String(row[0]) : null;
 }
 
 export function getSource(db: Database, path: string): SourceRow | undefined {

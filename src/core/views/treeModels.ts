@@ -1,8 +1,8 @@
 // View models for the Queue and Runs trees, as plain data computed from the index.
 // The extension maps these nodes to TreeItems; nothing here knows about VS Code.
-import type { Database, SqlValue } from 'sql.js';
+import type { Database } from 'sql.js';
 import { summaryOf, type ItemSummaryData } from '../review/reviewQueries';
-import { countItems, listItems, listRuns, type ItemFilter, type RunRow } from '../store/storeQueries';
+import { countItems, listItems, listRuns, valuesOf, type ItemFilter, type RunRow } from '../store/storeQueries';
 
 export const STATE_ORDER = ['new', 'auto-graded', 'reviewed'] as const;
 export const STATE_LABELS: Record<string, string> = { new: 'Waiting for review', 'auto-graded': 'Auto-graded', reviewed: 'Reviewed' };
@@ -16,12 +16,9 @@ export type QueueNode =
   | ({ kind: 'item' } & ItemSummaryData)
   | { kind: 'more'; state: string; by: QueueGrouping; key: string; remaining: number };
 
-function all(db: Database, sql: string, params: SqlValue[] = []): SqlValue[][] {
-  return db.exec(sql, params)[0]?.values ?? [];
-}
 
 export function queueRoots(db: Database): QueueNode[] {
-  const counts = new Map(all(db, 'SELECT state, COUNT(*), SUM(regression_rn IS NOT NULL AND fixed_rn IS NULL) FROM items GROUP BY state').map((r) => [String(r[0]), [Number(r[1]), Number(r[2])]]));
+  const counts = new Map(valuesOf(db, 'SELECT state, COUNT(*), SUM(regression_rn IS NOT NULL AND fixed_rn IS NULL) FROM items GROUP BY state').map((r) => [String(r[0]), [Number(r[1]), Number(r[2])]]));
   return STATE_ORDER.filter((s) => counts.has(s)).map((state) => ({
     kind: 'state' as const,
     state,
@@ -36,7 +33,7 @@ const UNTAGGED = '';
 export function queueGroups(db: Database, state: string, by: QueueGrouping = 'suite'): QueueNode[] {
   const group = (key: string, label: string, count: number): QueueNode => ({ kind: 'group', state, by, key, label, count });
   if (by === 'run') {
-    return all(
+    return valuesOf(
       db,
       `SELECT r.id, r.suite, r.model, r.started_at, COUNT(*) FROM items i JOIN runs r ON r.rn = i.last_rn
        WHERE i.state = ? GROUP BY i.last_rn ORDER BY i.last_rn DESC`,
@@ -44,13 +41,13 @@ export function queueGroups(db: Database, state: string, by: QueueGrouping = 'su
     ).map((r) => group(String(r[0]), `${String(r[1])}${r[2] ? ` · ${String(r[2])}` : ''}${r[3] ? ` · ${String(r[3]).slice(0, 16)}` : ''}`, Number(r[4])));
   }
   if (by === 'tag') {
-    const tagged = all(db, 'SELECT t.value, COUNT(*) FROM items, json_each(items.tags) t WHERE items.state = ? GROUP BY t.value ORDER BY t.value', [state]).map((r) =>
+    const tagged = valuesOf(db, 'SELECT t.value, COUNT(*) FROM items, json_each(items.tags) t WHERE items.state = ? GROUP BY t.value ORDER BY t.value', [state]).map((r) =>
       group(String(r[0]), `#${String(r[0])}`, Number(r[1])),
     );
-    const untagged = Number(all(db, "SELECT COUNT(*) FROM items WHERE state = ? AND tags = '[]'", [state])[0]?.[0] ?? 0);
+    const untagged = Number(valuesOf(db, "SELECT COUNT(*) FROM items WHERE state = ? AND tags = '[]'", [state])[0]?.[0] ?? 0);
     return untagged ? [...tagged, group(UNTAGGED, 'untagged', untagged)] : tagged;
   }
-  return all(db, 'SELECT suite, COUNT(*) FROM items WHERE state = ? GROUP BY suite ORDER BY suite', [state]).map((r) => group(String(r[0]), String(r[0]), Number(r[1])));
+  return valuesOf(db, 'SELECT suite, COUNT(*) FROM items WHERE state = ? GROUP BY suite ORDER BY suite', [state]).map((r) => group(String(r[0]), String(r[0]), Number(r[1])));
 }
 
 export function queueItems(db: Database, state: string, by: QueueGrouping, key: string, limit = 500): QueueNode[] {

@@ -24,10 +24,9 @@ export async function captureInto(
   return session.write(async (store) => {
     const gitCommit = gitCommitOf(session.root);
     const reports: FileCaptureReport[] = [];
-    for (const [i, path] of paths.entries()) {
+    for (const path of paths) {
       progress?.(vscode.workspace.asRelativePath(path), 1 / Math.max(1, paths.length));
       reports.push(await captureFile(store, path, { read: readOptions(), ...(gitCommit ? { gitCommit } : {}) }));
-      void i;
     }
     const anyNew = reports.some((r) => r.newItems > 0);
     const grade = vscode.workspace.getConfiguration('evalloop').get<boolean>('autoGrade.onCapture', true);

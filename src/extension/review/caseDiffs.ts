@@ -1,10 +1,10 @@
 // Read-only virtual documents for VS Code's own diff editor: expected ↔ actual, and
 // this occurrence ↔ the last passing one (trace included), plus opening the result
 // file at an item's record.
-import { isAbsolute, resolve } from 'node:path';
+import { sourcePathOnDisk } from '../../core/capture/captureFile';
 import * as vscode from 'vscode';
 import { caseAsDocument, caseInRun } from '../../core/review/caseDocuments';
-import { findItem, loadCase } from '../../core/store/storeQueries';
+import { findItem, lastPassRunOf, loadCase } from '../../core/store/storeQueries';
 import { readOptions } from '../extensionSettings';
 import type { StoreSession } from '../storeSession';
 
@@ -35,9 +35,9 @@ export class CaseDiffs implements vscode.TextDocumentContentProvider, vscode.Dis
       if (!item || item === 'ambiguous') return null;
       const current = loadCase(store.blobs, item.latestBlob, item.latestIndex) ?? null;
       if (against === 'expected') return { item, current, before: null, passRun: null };
-      const passRun = store.database.exec('SELECT r.id FROM case_last c JOIN runs r ON r.rn = c.pass_rn WHERE c.cid = (SELECT cid FROM items WHERE id = ?)', [id])[0]?.values[0]?.[0];
-      const before = passRun ? await caseInRun(store, String(passRun), item.caseKey, readOptions()) : null;
-      return { item, current, before, passRun: passRun ? String(passRun) : null };
+      const passRun = lastPassRunOf(store.database, item.caseKey);
+      const before = passRun ? await caseInRun(store, passRun, item.caseKey, readOptions()) : null;
+      return { item, current, before, passRun };
     });
     if (!data?.current) {
       void vscode.window.showWarningMessage('Eval Loop: this item’s case could not be loaded.');
@@ -71,7 +71,7 @@ export class CaseDiffs implements vscode.TextDocumentContentProvider, vscode.Dis
       )[0]?.values[0];
       if (!run || !run[0]) return null;
       const path = String(run[0]);
-      return { path: isAbsolute(path) ? path : resolve(store.paths.root, path), record: run[1] === null ? null : String(run[1]) };
+      return { path: sourcePathOnDisk(store.paths.root, path), record: run[1] === null ? null : String(run[1]) };
     });
     if (!target) {
       void vscode.window.showWarningMessage('Eval Loop: no result file is recorded for this item.');

@@ -43,6 +43,8 @@ export class ReviewPanel implements vscode.Disposable {
         void this.handler.handle(parsed.data);
       }),
       session.onDidChange(() => {
+        // the panel's own reviews refresh it already; this is for captures and other processes
+        if (this.handler.writing) return;
         this.post({ type: 'changed' });
         void this.handler.snapshot();
       }),

@@ -22,6 +22,7 @@ export interface PanelActions {
 export class ReviewRequestHandler {
   /** Event ids of each action, newest last, for undo. */
   private readonly undoStack: string[][] = [];
+  private ownWrites = 0;
 
   constructor(
     private readonly store: StoreAccess,
@@ -29,6 +30,23 @@ export class ReviewRequestHandler {
     private readonly actions: PanelActions,
     private readonly post: (message: HostMessage) => void,
   ) {}
+
+  /**
+   * True while one of this panel's own writes is in progress: the store's change event
+   * then needs no 'changed' message, since the panel refreshes after each answer.
+   */
+  get writing(): boolean {
+    return this.ownWrites > 0;
+  }
+
+  private async write<T>(work: (store: WorkspaceStore) => T | Promise<T>): Promise<T> {
+    this.ownWrites++;
+    try {
+      return await this.store.write(work);
+    } finally {
+      this.ownWrites--;
+    }
+  }
 
   async snapshot(): Promise<void> {
     const snap = await this.store.read(queueSnapshot);
@@ -65,7 +83,7 @@ export class ReviewRequestHandler {
         return this.post({ type: 'detail', requestId: m.requestId, detail: await this.store.read((s) => itemDetail(s, m.id)) });
       case 'review': {
         const reviewer = await this.reviewer();
-        const ids = await this.store.write((s) =>
+        const ids = await this.write((s) =>
           submitReviews(
             s,
             this.keysOf(s, m.ids),
@@ -84,7 +102,7 @@ export class ReviewRequestHandler {
       }
       case 'acceptAuto': {
         const reviewer = await this.reviewer();
-        const ids = await this.store.write((s) => {
+        const ids = await this.write((s) => {
           const out: string[] = [];
           for (const id of m.ids) {
             const item = findItem(s.database, id);
@@ -97,13 +115,13 @@ export class ReviewRequestHandler {
         return this.post({ type: 'saved', requestId: m.requestId, count: ids.length, undoable: ids.length > 0 });
       }
       case 'tag': {
-        const id = await this.store.write((s) => tagItems(s, this.keysOf(s, m.ids), m.add, m.remove));
+        const id = await this.write((s) => tagItems(s, this.keysOf(s, m.ids), m.add, m.remove));
         this.undoStack.push([id]);
         return this.post({ type: 'saved', requestId: m.requestId, count: m.ids.length, undoable: true });
       }
       case 'undo': {
         const last = this.undoStack.pop();
-        if (last) await this.store.write((s) => undoEvents(s, last));
+        if (last) await this.write((s) => undoEvents(s, last));
         return this.post({ type: 'saved', requestId: m.requestId, count: last ? last.length : 0, undoable: this.undoStack.length > 0 });
       }
       case 'pin':
