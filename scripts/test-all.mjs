@@ -37,11 +37,15 @@ const tiers = [
   // the end-to-end tier sets up code-server itself (scripts/setup-e2e.sh, cached)
   { name: 'e2e', files: testFiles('test/e2e'), concurrency: 1 },
 ];
+// `npm test -- e2e` (or unit, webview) runs only the named tiers
+const only = process.argv.slice(2);
+const chosen = only.length ? tiers.filter((t) => only.includes(t.name)) : tiers;
+if (only.length && chosen.length !== only.length) throw new Error(`unknown tier in ${only.join(' ')} (tiers: ${tiers.map((t) => t.name).join(', ')})`);
 // chromium, Node 24 and code-server for the browser tiers (cached after the first run)
 if (!step('browser and code-server set-up', 'bash', ['scripts/setup-e2e.sh'])) failed++;
 else passed++;
 
-for (const tier of tiers) {
+for (const tier of chosen) {
   const tap = `test-results/${tier.name}.tap`;
   rmSync(tap, { force: true });
   step(`${tier.name} tests`, process.execPath, [

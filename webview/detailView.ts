@@ -19,6 +19,7 @@ export function renderDetail(detail: ItemDetail, actions: { openSource(): void; 
   header.append(el('h2', 'detail-title', item.title));
   const badges = el('div', 'badges');
   const badge = (text: string, kind: string) => badges.append(el('span', `badge badge-${kind}`, text));
+  if (item.pinned) badge(`pinned: ${item.pinned}`, 'pinned');
   if (item.regression) badge('regression', 'regression');
   if (item.fixed) badge('fixed', 'fixed');
   badge(item.state, item.state);
@@ -26,6 +27,7 @@ export function renderDetail(detail: ItemDetail, actions: { openSource(): void; 
   if (item.grader) badge(`auto: ${item.grader}`, 'auto');
   for (const t of item.tags) badge(`#${t}`, 'tag');
   header.append(badges, el('div', 'case-key', item.caseKey));
+  if (item.pinned) header.append(el('p', 'pinned-note', `This input is pinned in eval slice ${item.pinned}: snapshots hold it out of every training version, whatever the verdict.`));
   root.append(header);
 
   if (item.gradeReason) root.append(section('Auto-grade', el('p', 'grade-reason', item.gradeReason)));

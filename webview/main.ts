@@ -239,6 +239,8 @@ window.addEventListener('keydown', (event) => {
     return;
   }
   if (event.key === 'Escape') {
+    // leave the field with its text: a search box would otherwise clear itself without refiltering
+    event.preventDefault();
     (document.activeElement as HTMLElement | null)?.blur();
     list.element.focus();
     return;

@@ -129,7 +129,10 @@ export class QueueList {
     badge!.textContent = label;
     badge!.className = `row-badge badge-${item.regression ? 'regression' : item.state}`;
     title!.textContent = visibleText(item.title);
-    meta!.textContent = `${item.suite}${item.occurrences > 1 ? ` ×${item.occurrences}` : ''}`;
+    meta!.textContent = `${item.pinned ? 'pinned · ' : ''}${item.suite}${item.occurrences > 1 ? ` ×${item.occurrences}` : ''}`;
+    row.classList.toggle('pinned', item.pinned !== null);
+    if (item.pinned) row.title = `pinned in eval slice ${item.pinned}: held out of training`;
+    else row.removeAttribute('title');
   }
 
   moveTo(index: number): void {

@@ -8,6 +8,7 @@ import { workspaceName } from './extensionSettings';
 import { CaseDiffs, openResultAt } from './review/caseDiffs';
 import { registerCorpusCommands, pinItems } from './corpus/corpusCommands';
 import { CorpusTreeProvider } from './corpus/corpusTreeProvider';
+import { PinnedInputs } from './corpus/pinnedInputs';
 import { ReviewPanel } from './review/reviewPanel';
 import { reviewerName } from './reviewerName';
 import { StoreSession } from './storeSession';
@@ -34,13 +35,18 @@ export class EvalLoopExtension extends DisposableHost {
   }
 
   private registerViews(session: StoreSession): void {
-    const queue = this.register(new QueueTreeProvider(session));
+    const pinned = this.register(new PinnedInputs(session.root, (line) => this.output.appendLine(line)));
+    const queue = this.register(new QueueTreeProvider(session, pinned));
     const runs = this.register(new RunsTreeProvider(session));
     this.register(vscode.window.createTreeView('evalloop.queue', { treeDataProvider: queue, showCollapseAll: true }));
     this.register(vscode.window.createTreeView('evalloop.runs', { treeDataProvider: runs }));
     const corpus = this.register(new CorpusTreeProvider(session.root));
     this.register(vscode.window.createTreeView('evalloop.corpus', { treeDataProvider: corpus }));
-    registerCorpusCommands(this, session, corpus, (d) => this.register(d));
+    const corpusChanged = () => {
+      corpus.refresh();
+      pinned.refresh();
+    };
+    registerCorpusCommands(this, session, corpusChanged, (d) => this.register(d));
     const statusBar = this.register(new WaitingStatusBar(session));
     const diffs = this.register(new CaseDiffs(session));
     const watcher = this.register(new ResultWatcher(session, this.output));
@@ -48,11 +54,12 @@ export class EvalLoopExtension extends DisposableHost {
       ReviewPanel.show(
         this.context.extensionUri,
         session,
+        pinned,
         reviewerName,
         {
           openSource: (id) => diffs.openSource(id),
           openDiff: (id, against) => diffs.openDiff(id, against),
-          pin: (ids) => this.guard('Pin slice', () => pinItems(session, session.root, `item:${ids.join(',')}`, () => corpus.refresh())),
+          pin: (ids) => this.guard('Pin slice', () => pinItems(session, session.root, `item:${ids.join(',')}`, corpusChanged)),
         },
         this.output,
         itemId,

@@ -30,6 +30,7 @@ export const itemSummarySchema = z.object({
   fixed: z.boolean(),
   occurrences: z.number(),
   tags: z.array(z.string()),
+  pinned: z.string().nullable(),
 });
 export type ItemSummary = z.infer<typeof itemSummarySchema>;
 

@@ -1,15 +1,63 @@
-// In a real VS Code (code-server): the watcher captures the results already in the
-// workspace without any command, the trees and status bar show them, and a reviewer
-// clears ten items from the keyboard alone, each review landing in the journal.
+// The whole loop in a real VS Code (code-server) with the packaged extension: the
+// watcher captures the results already in the workspace without any command, the
+// trees and status bar show them, a reviewer clears ten items from the keyboard, a
+// snapshot writes v0001, a slice is pinned, a re-run brings a pinned case and a new
+// failure, the pinned case is marked and held out of v0002, and the corpus verifies
+// clean. Each step leaves a screenshot in test-results/e2e/.
 import assert from 'node:assert/strict';
-import { cpSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { FIXTURES, REPO_ROOT, tempDir } from '../unit/testSupport';
 import { runCommand, startCodeServer, waitForToast, type CodeServer } from './codeServerHarness';
 
-function journalEvents(workspace: string): { type: string; reviewer?: string; grader?: string; verdict?: string }[] {
+const SHOTS = join(REPO_ROOT, 'test-results/e2e');
+let shotNumber = 0;
+/** Saves a numbered screenshot of the window as a test artifact. */
+async function shot(page: import('playwright-core').Page, name: string): Promise<void> {
+  shotNumber++;
+  await page.screenshot({ path: join(SHOTS, `${String(shotNumber).padStart(2, '0')}-${name}.png`) });
+}
+
+const itemIdOf = (caseKey: string) => createHash('sha256').update(caseKey).digest('hex').slice(0, 12);
+
+/** The records in one format of a corpus version, each with its item id from the segment index. */
+function versionRecords(workspace: string, version: string, format: string): { item: string; record: string }[] {
+  const corpus = join(workspace, 'corpus');
+  const manifest = JSON.parse(readFileSync(join(corpus, 'versions', version, 'manifest.json'), 'utf8')) as { files: Record<string, { segments: { path: string }[] }> };
+  const lines = (path: string) => readFileSync(join(corpus, path), 'utf8').split('\n').filter(Boolean);
+  return (manifest.files[format]?.segments ?? []).flatMap((seg) => {
+    const records = lines(seg.path);
+    return lines(seg.path.replace(/\.jsonl$/, '.index.jsonl')).map((l, n) => ({ item: (JSON.parse(l) as { i: string }).i, record: records[n]! }));
+  });
+}
+const recordItems = (workspace: string, version: string, format: string) => versionRecords(workspace, version, format).map((r) => r.item);
+
+/** A promptfoo re-run: one case that failed before (the boat riddle, now pinned) fails again, and one new case fails. */
+function promptfooRerun(): string {
+  const doc = JSON.parse(readFileSync(join(FIXTURES, 'promptfoo/sample-export.json'), 'utf8')) as {
+    evalId: string;
+    results: { results: Record<string, any>[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+  const again = doc.results.results[2]!;
+  const oldRiddle = again.vars.riddle as string;
+  const riddle = "What has keys but can't open locks?";
+  const fresh = structuredClone(again);
+  fresh.id = 'rerun-new-case';
+  fresh.vars = { riddle };
+  fresh.testCase.vars = { riddle };
+  // judged by a rubric, so no grader can settle it: it waits for a person
+  fresh.testCase.assert = [{ type: 'llm-rubric', value: 'Names a piano' }];
+  fresh.gradingResult = { pass: false, score: 0, reason: 'Does not name a piano', componentResults: [{ pass: false, score: 0, reason: 'Does not name a piano', assertion: { type: 'llm-rubric', value: 'Names a piano' } }] };
+  fresh.prompt.raw = (again.prompt.raw as string).replace(oldRiddle, riddle);
+  fresh.response.output = 'A keyboard, because it has keys.';
+  fresh.success = false;
+  return JSON.stringify({ ...doc, evalId: 'eval-rerun-2025-10-02T09:00:00', results: { ...doc.results, results: [again, fresh] } });
+}
+
+function journalEvents(workspace: string): { type: string; caseKey?: string; reviewer?: string; grader?: string; verdict?: string }[] {
   const dir = join(workspace, '.evalloop/default/journal');
   return readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
@@ -44,6 +92,8 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
   const workspace = tempDir('evalloop-e2e-ws-');
 
   before(async () => {
+    rmSync(SHOTS, { recursive: true, force: true });
+    mkdirSync(SHOTS, { recursive: true });
     // fixtures where the default watch globs look: logs/, samples_*.jsonl, junit*.xml, …
     cpSync(join(FIXTURES, 'inspect_ai'), join(workspace, 'logs'), { recursive: true });
     cpSync(join(FIXTURES, 'lm_eval'), join(workspace, 'lm_eval_out'), { recursive: true });
@@ -52,7 +102,7 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
     vscode = await startCodeServer(workspace);
   });
   after(async () => {
-    await vscode?.page.screenshot({ path: join(REPO_ROOT, 'test-results/e2e-final.png') }).catch(() => undefined);
+    await vscode?.page.screenshot({ path: join(SHOTS, 'last.png') }).catch(() => undefined);
     await vscode?.stop();
   });
 
@@ -63,6 +113,7 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
       return label && /\d+ waiting/.test(label) ? label : undefined;
     }, 'the status bar item', 60_000);
     assert.match(item, /Eval Loop: \d+ waiting for review, \d+ auto-graded/);
+    await shot(vscode.page, 'captured-status-bar');
     const events = await until(async () => {
       const e = journalEvents(workspace);
       return e.filter((x) => x.type === 'run').length >= 6 ? e : undefined;
@@ -76,15 +127,16 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
     const waiting = page.locator('.pane-body .monaco-list-row', { hasText: 'Waiting for review' });
     await waiting.first().waitFor({ timeout: 30_000 });
     assert.match(await waiting.first().innerText(), /Waiting for review\s*\d+/);
-    await page.screenshot({ path: join(REPO_ROOT, 'test-results/e2e-queue-tree.png') });
     const runRows = page.locator('.pane-body .monaco-list-row', { hasText: 'math_perturbed_full' });
     await runRows.first().waitFor({ timeout: 10_000 });
+    await shot(page, 'queue-tree');
   });
 
   it('Show Capture Status reports the captured items', async () => {
     await runCommand(vscode.page, 'Eval Loop: Show Capture Status');
     const toast = await waitForToast(vscode.page, /Eval Loop: \d+ items/);
     assert.match(toast, /18 items/);
+    await shot(vscode.page, 'capture-status');
   });
 
   it('reviews ten items from the keyboard alone; the journal holds the ten reviews', async () => {
@@ -93,7 +145,7 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
       for (const f of vscode.page.frames()) if (await f.$('.queue-row .row-title')) return f;
       return undefined;
     }, 'the review panel');
-    await vscode.page.screenshot({ path: join(REPO_ROOT, 'test-results/e2e-panel.png') });
+    await shot(vscode.page, 'review-panel');
     const total = () => frame.evaluate(() => (window as unknown as { __evalloop: { list: { total: number } } }).__evalloop.list.total);
     await frame.focus('.queue-list');
     const verdicts = ['1', '2', '3', '4', '1', '2', '3', '4', '1', '2'];
@@ -111,6 +163,7 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
       reviews.map((r) => r.verdict),
       ['model-wrong', 'eval-wrong', 'ambiguous', 'discard', 'model-wrong', 'eval-wrong', 'ambiguous', 'discard', 'model-wrong', 'eval-wrong'],
     );
+    await shot(vscode.page, 'ten-reviews');
   });
 
   it('u undoes the last review', async () => {
@@ -120,6 +173,7 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
     await vscode.page.keyboard.press('u');
     await until(async () => (await total()) === before + 1 || undefined, 'the undone item to come back');
     assert.equal(journalEvents(workspace).filter((e) => e.type === 'undo').length, 1);
+    await shot(vscode.page, 'undo');
   });
 
   it('Snapshot Corpus from the palette writes v0001 with the reviewed records; Verify Corpus reports clean', async () => {
@@ -132,31 +186,139 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
     await page.keyboard.press('Enter');
     const write = page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Write Version' });
     await write.waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: join(REPO_ROOT, 'test-results/e2e-snapshot-preview.png') });
+    await shot(page, 'snapshot-preview');
     await write.click();
     const manifestPath = join(workspace, 'corpus/versions/v0001/manifest.json');
     const manifest = await until(async () => JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: Record<string, { records: number }>; sources: { items: number } }, 'corpus v0001');
-    // nine reviews remain after the undo: model-wrong ×3 (corrections prefilled), eval-wrong ×3, the rest give no records
     // the new manifest opens in an editor: let it take focus before using the palette again
     await page.locator('.tab', { hasText: 'manifest.json' }).first().waitFor({ timeout: 30_000 });
-    assert.ok(manifest.sources.items >= 1);
-    assert.ok(manifest.files.sft!.records >= 1);
+    await shot(page, 'v0001-manifest');
+    // exactly the reviewed records: the ten reviews less the undone last one; model-wrong
+    // (corrections prefilled from the expected answers) and eval-wrong give SFT records
+    const reviews = journalEvents(workspace).filter((e) => e.type === 'review' && !e.grader).slice(0, -1);
+    assert.equal(reviews.length, 9);
+    const trained = reviews.filter((r) => r.verdict === 'model-wrong' || r.verdict === 'eval-wrong').map((r) => itemIdOf(r.caseKey!));
+    assert.equal(manifest.sources.items, trained.length, 'the items that gave records');
+    assert.deepEqual(recordItems(workspace, 'v0001', 'sft').sort(), trained.sort());
     assert.match(await verifyFromPalette(page, /Eval Loop: corpus verified clean \(1 versions, \d+ segments, 0 slices\)/), /verified clean/);
+    await shot(page, 'verify-v0001');
   });
 
-  it('Pin Eval Slice from the palette pins the ambiguous cases; the next snapshot holds them out and Verify stays clean', async () => {
+  it('Pin Eval Slice from the palette pins the promptfoo cases waiting for review; Verify stays clean', async () => {
     const page = vscode.page;
     await runCommand(page, 'Eval Loop: Pin Eval Slice…');
     const input = page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible' });
-    await input.fill('verdict:ambiguous');
+    await input.fill('format:promptfoo state:new');
     await page.keyboard.press('Enter');
     await page.waitForTimeout(500);
-    await input.fill('unclear');
+    await input.fill('riddles');
+    await shot(page, 'pin-slice-name');
     await page.keyboard.press('Enter');
-    assert.match(await waitForToast(page, /Eval Loop: pinned \d+ cases as slice unclear v0001/), /pinned 2 cases/);
-    const slice = join(workspace, 'corpus/slices/unclear/v0001/manifest.json');
-    assert.equal((JSON.parse(readFileSync(slice, 'utf8')) as { cases: number }).cases, 2);
+    // the watcher captured the files in path order, so the ten reviews took the ten lm-eval
+    // cases; of the four promptfoo failures one was auto-graded and three are waiting
+    assert.match(await waitForToast(page, /Eval Loop: pinned \d+ cases as slice riddles v0001/), /pinned 3 cases/);
+    const slice = join(workspace, 'corpus/slices/riddles/v0001/manifest.json');
+    assert.equal((JSON.parse(readFileSync(slice, 'utf8')) as { cases: number }).cases, 3);
     assert.match(await verifyFromPalette(page, /Eval Loop: corpus verified clean \(1 versions, \d+ segments, 1 slices\)/), /1 slices/);
+    await shot(page, 'pinned');
+  });
+
+  it('a re-run arrives: its new failure is announced and queued, and the pinned case is marked in the Queue and the panel', async () => {
+    const page = vscode.page;
+    writeFileSync(join(workspace, 'promptfoo/output-rerun.json'), promptfooRerun());
+    assert.match(await waitForToast(page, /Eval Loop: 1 new failure/, 60_000), /1 new failure/);
+    // the Queue tree: the re-run's group (newest first) holds the pinned case, marked
+    // (the side bar is hidden while an editor has the window: show the Eval Loop view)
+    if (!(await page.locator('.pane-header', { hasText: 'Queue' }).first().isVisible())) await page.locator('.activitybar [aria-label^="Eval Loop"]').first().click();
+    const rerun = page.locator('.pane-body .monaco-list-row', { hasText: 'performance on riddles' }).first();
+    await rerun.waitFor({ timeout: 30_000 });
+    await rerun.click();
+    const marked = page.locator('.pane-body .monaco-list-row', { hasText: 'pinned in riddles/v0001' }).first();
+    await marked.waitFor({ timeout: 30_000 });
+    assert.match(await marked.innerText(), /You see a boat[\s\S]*pinned in riddles\/v0001/);
+    const fresh = page.locator('.pane-body .monaco-list-row', { hasText: "What has keys but can't open locks?" }).first();
+    await fresh.waitFor({ timeout: 30_000 });
+    assert.doesNotMatch(await fresh.innerText(), /pinned/);
+    await shot(page, 'rerun-queue-pinned-marked');
+  });
+
+  it('the reviewer settles the new failure and the pinned cases from the keyboard; the panel marks the pinned ones', async () => {
+    const page = vscode.page;
+    await runCommand(page, 'Eval Loop: Open Review Queue');
+    const frame = await until(async () => {
+      for (const f of page.frames()) if (await f.$('.queue-row .row-title')) return f;
+      return undefined;
+    }, 'the review panel');
+    const total = () => frame.evaluate(() => (window as unknown as { __evalloop: { list: { total: number } } }).__evalloop.list.total);
+    // search from the keyboard: the three pinned riddles waiting and the new one
+    await frame.focus('.queue-list');
+    await page.keyboard.press('/');
+    await page.keyboard.type('Solve this riddle');
+    await until(async () => (await total()) === 4 || undefined, 'four riddles waiting');
+    await page.keyboard.press('Escape');
+    assert.equal(await frame.locator('input.search').inputValue(), 'Solve this riddle', 'the search keeps its text');
+    await until(async () => (await frame.locator('.queue-row.pinned').count()) === 3 || undefined, 'three rows marked pinned');
+    await until(async () => (await frame.locator('.badge-pinned').count()) === 1 || undefined, 'the pinned badge in the detail');
+    assert.match(await frame.locator('.badge-pinned').innerText(), /pinned: riddles\/v0001/);
+    await shot(page, 'panel-pinned-case');
+    const submit = async (what: string) => {
+      const before = await total();
+      await page.keyboard.press('Control+Enter');
+      await until(async () => (await total()) === before - 1 || undefined, `the review of ${what}`);
+    };
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('1'); // model wrong, the correction prefilled from the expected answer
+      await submit(`pinned riddle ${i + 1}`);
+    }
+    // last, the new case: no expected answer, so the reviewer writes the correction
+    await until(async () => /keys but/.test(await frame.locator('.detail-title').innerText()) || undefined, 'the new riddle in the detail');
+    assert.equal(await frame.locator('.badge-pinned').count(), 0);
+    await page.keyboard.press('e');
+    await page.keyboard.type('A piano: it has keys but no locks.');
+    await submit('the new riddle');
+    const reviews = journalEvents(workspace).filter((e) => e.type === 'review' && !e.grader);
+    assert.equal(reviews.length, 14);
+    assert.deepEqual(reviews.slice(-4).map((r) => r.verdict), ['model-wrong', 'model-wrong', 'model-wrong', 'model-wrong']);
+    await shot(page, 'riddles-reviewed');
+  });
+
+  it('the next snapshot holds the pinned cases out and adds the new one; Verify Corpus reports clean', async () => {
+    const page = vscode.page;
+    await runCommand(page, 'Eval Loop: Snapshot Corpus…');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'All reviewed items' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.quick-input-widget input.input').fill('All reviewed items');
+    await page.keyboard.press('Enter');
+    const write = page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Write Version' });
+    await write.waitFor({ timeout: 30_000 });
+    await shot(page, 'snapshot-v0002-preview');
+    await write.click();
+    const manifestPath = join(workspace, 'corpus/versions/v0002/manifest.json');
+    const manifest = await until(
+      async () => JSON.parse(readFileSync(manifestPath, 'utf8')) as { parent: string; leakage: { slices: string[]; excluded: { itemId: string; slice: string }[] } },
+      'corpus v0002',
+    );
+    await page.locator('.tab', { hasText: 'manifest.json' }).first().waitFor({ timeout: 30_000 });
+    await shot(page, 'v0002-manifest');
+    assert.equal(manifest.parent, 'v0001');
+    const sliceCases = readFileSync(join(workspace, 'corpus/slices/riddles/v0001/cases.jsonl'), 'utf8').trim().split('\n');
+    const pinnedIds = sliceCases.map((l) => itemIdOf((JSON.parse(l) as { caseKey: string }).caseKey));
+    const riddleIds = journalEvents(workspace)
+      .filter((e) => e.type === 'review' && !e.grader)
+      .slice(-4)
+      .map((r) => itemIdOf(r.caseKey!));
+    const newIds = riddleIds.filter((id) => !pinnedIds.includes(id));
+    assert.equal(newIds.length, 1, 'one of the four riddles reviewed is the new case');
+    const newId = newIds[0]!;
+    assert.deepEqual(manifest.leakage.excluded.map((e) => e.itemId).sort(), [...pinnedIds].sort());
+    assert.ok(manifest.leakage.excluded.every((e) => e.slice === 'riddles/v0001'));
+    const sft = recordItems(workspace, 'v0002', 'sft');
+    assert.ok(sft.includes(newId), 'the new failure is in the training data');
+    const newRecord = JSON.parse(versionRecords(workspace, 'v0002', 'sft').find((r) => r.item === newId)!.record) as { messages: { role: string; content: string }[] };
+    assert.equal(newRecord.messages.at(-1)!.content, 'A piano: it has keys but no locks.', 'the correction typed in the panel');
+    assert.ok(!pinnedIds.some((id) => sft.includes(id)), 'no pinned case is in the training data');
+    assert.deepEqual(sft.filter((id) => id !== newId).sort(), recordItems(workspace, 'v0001', 'sft').sort(), 'v0001 carried over');
+    assert.match(await verifyFromPalette(page, /Eval Loop: corpus verified clean \(2 versions, \d+ segments, 1 slices\)/), /2 versions/);
+    await shot(page, 'verify-final');
   });
 });

@@ -52,6 +52,32 @@ describe('tree and panel data', () => {
     }
   });
 
+  it('cases whose input is pinned in a slice are marked in the tree, the queue pages and the detail', async () => {
+    const root = tempDir();
+    const store = await WorkspaceStore.open(root, 'default');
+    try {
+      await capturePaths(store, [FIXTURES]);
+      const corpus = join(root, 'corpus');
+      const { pinSlice } = await import('../../src/core/corpus/slices');
+      const { CorpusLayout } = await import('../../src/core/corpus/corpusLayout');
+      const math = listItems(store.database, { suite: 'math_perturbed_full' }).slice(0, 2);
+      pinSlice(store, corpus, 'algebra', `item:${math.map((i) => i.id).join(',')}`);
+      const pinned = new CorpusLayout(corpus).pinnedInputs();
+      const lookup = (h: string) => pinned.get(h);
+      const page = queryPage(store, { suite: 'math_perturbed_full' }, 0, 50, lookup);
+      const marked = page.items.filter((i) => i.pinned !== null);
+      assert.deepEqual(marked.map((i) => i.id).sort(), math.map((i) => i.id).sort());
+      assert.ok(marked.every((i) => i.pinned === 'algebra/v0001'));
+      assert.equal(page.items.length - marked.length, 8, 'the other cases are not marked');
+      assert.equal(itemDetail(store, math[0]!.id, lookup)!.item.pinned, 'algebra/v0001');
+      assert.equal(itemDetail(store, math[0]!.id)!.item.pinned, null, 'no lookup, no mark');
+      const tree = queueItems(store.database, 'new', 'suite', 'math_perturbed_full', 500, lookup);
+      assert.equal(tree.filter((n) => n.kind === 'item' && n.pinned).length, 2);
+    } finally {
+      store.close();
+    }
+  });
+
   it('the detail of an item holds its case, its occurrences and the run it last passed in', async () => {
     const root = tempDir();
     const line = (q: string, ok: boolean, out: string) =>

@@ -15,6 +15,7 @@ export function summaryAt(i: number, title = `generated case number ${i}`): Item
     fixed: false,
     occurrences: 1,
     tags: [],
+    pinned: i % 50 === 7 ? 'heldout/v0001' : null,
   };
 }
 

@@ -17,9 +17,15 @@ export interface ItemSummaryData {
   fixed: boolean;
   occurrences: number;
   tags: string[];
+  /** The eval slice (`name/vNNNN`) holding this case's input out of training, if any. */
+  pinned: string | null;
 }
 
-export function summaryOf(i: ItemRow): ItemSummaryData {
+/** Which slice, if any, pins an input hash (from the corpus's slice manifests). */
+export type PinnedLookup = (inputHash: string) => string | undefined;
+const NONE_PINNED: PinnedLookup = () => undefined;
+
+export function summaryOf(i: ItemRow, pinned: PinnedLookup = NONE_PINNED): ItemSummaryData {
   return {
     id: i.id,
     caseKey: i.caseKey,
@@ -32,12 +38,13 @@ export function summaryOf(i: ItemRow): ItemSummaryData {
     fixed: i.fixedRun !== null,
     occurrences: i.occurrences,
     tags: i.tags,
+    pinned: pinned(i.inputHash) ?? null,
   };
 }
 
-export function queryPage(store: WorkspaceStore, filter: ItemFilter, offset: number, limit: number): { total: number; items: ItemSummaryData[] } {
+export function queryPage(store: WorkspaceStore, filter: ItemFilter, offset: number, limit: number, pinned: PinnedLookup = NONE_PINNED): { total: number; items: ItemSummaryData[] } {
   const total = countItems(store.database, filter);
-  const items = listItems(store.database, { ...filter, offset, limit }).map(summaryOf);
+  const items = listItems(store.database, { ...filter, offset, limit }).map((i) => summaryOf(i, pinned));
   return { total, items };
 }
 
@@ -59,7 +66,7 @@ export function queueSnapshot(store: WorkspaceStore) {
   };
 }
 
-export function itemDetail(store: WorkspaceStore, id: string) {
+export function itemDetail(store: WorkspaceStore, id: string, pinned: PinnedLookup = NONE_PINNED) {
   const item = findItem(store.database, id);
   if (!item || item === 'ambiguous') return null;
   const occurrences = occurrencesOf(store.database, item.caseKey).map((o) => {
@@ -85,7 +92,7 @@ export function itemDetail(store: WorkspaceStore, id: string) {
   const gradeRow = store.database.exec('SELECT reason FROM reviews WHERE cid = ? AND grader IS NOT NULL AND retracted = 0 ORDER BY at DESC LIMIT 1', [caseIdsOf(item.caseKey).cid])[0]?.values[0];
   return {
     item: {
-      ...summaryOf(item),
+      ...summaryOf(item, pinned),
       correction: item.correction,
       rubric: item.rubric,
       comment: item.comment,

@@ -1,7 +1,7 @@
 // View models for the Queue and Runs trees, as plain data computed from the index.
 // The extension maps these nodes to TreeItems; nothing here knows about VS Code.
 import type { Database } from 'sql.js';
-import { summaryOf, type ItemSummaryData } from '../review/reviewQueries';
+import { summaryOf, type ItemSummaryData, type PinnedLookup } from '../review/reviewQueries';
 import { countItems, listItems, listRuns, valuesOf, type ItemFilter, type RunRow } from '../store/storeQueries';
 
 export const STATE_ORDER = ['new', 'auto-graded', 'reviewed'] as const;
@@ -50,10 +50,10 @@ export function queueGroups(db: Database, state: string, by: QueueGrouping = 'su
   return valuesOf(db, 'SELECT suite, COUNT(*) FROM items WHERE state = ? GROUP BY suite ORDER BY suite', [state]).map((r) => group(String(r[0]), String(r[0]), Number(r[1])));
 }
 
-export function queueItems(db: Database, state: string, by: QueueGrouping, key: string, limit = 500): QueueNode[] {
+export function queueItems(db: Database, state: string, by: QueueGrouping, key: string, limit = 500, pinned?: PinnedLookup): QueueNode[] {
   const filter: ItemFilter =
     by === 'suite' ? { state, suite: key } : by === 'run' ? { state, lastRunId: key } : key === UNTAGGED ? { state, untagged: true } : { state, tag: key };
-  const items = listItems(db, { ...filter, limit }).map((i): QueueNode => ({ kind: 'item', ...summaryOf(i) }));
+  const items = listItems(db, { ...filter, limit }).map((i): QueueNode => ({ kind: 'item', ...summaryOf(i, pinned) }));
   const total = countItems(db, filter);
   if (total > items.length) items.push({ kind: 'more', state, by, key, remaining: total - items.length });
   return items;

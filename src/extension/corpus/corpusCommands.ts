@@ -11,7 +11,6 @@ import { COMMANDS } from '../commandIds';
 import type { EvalLoopExtension } from '../evalLoopExtension';
 import type { StoreSession } from '../storeSession';
 import { corpusDirOf } from './corpusLocation';
-import type { CorpusTreeProvider } from './corpusTreeProvider';
 
 declare const EVALLOOP_VERSION: string | undefined;
 const TOOL_VERSION = typeof EVALLOOP_VERSION === 'string' ? EVALLOOP_VERSION : '0.0.0-dev';
@@ -64,7 +63,8 @@ export async function pinItems(session: StoreSession, root: string, filter: stri
   void vscode.window.showInformationMessage(`Eval Loop: pinned ${result.manifest.cases} cases as slice ${slice} ${result.version}.`);
 }
 
-export function registerCorpusCommands(ext: EvalLoopExtension, session: StoreSession, tree: CorpusTreeProvider, register: (d: vscode.Disposable) => void): void {
+/** `corpusChanged` refreshes what shows the corpus (its tree, the pinned marks in the queue). */
+export function registerCorpusCommands(ext: EvalLoopExtension, session: StoreSession, corpusChanged: () => void, register: (d: vscode.Disposable) => void): void {
   const root = session.root;
   registerReadOnlyFiles(register);
 
@@ -85,7 +85,7 @@ export function registerCorpusCommands(ext: EvalLoopExtension, session: StoreSes
         const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Eval Loop: writing ${preview.manifest.version}` }, () =>
           session.read((store) => snapshot(store, dir, { ...choice, toolVersion: TOOL_VERSION })),
         );
-        tree.refresh();
+        corpusChanged();
         await openReadOnly(join(result.dir!, 'manifest.json'));
         void vscode.window.showInformationMessage(`Eval Loop: wrote corpus ${result.version}.`);
       }),
@@ -97,7 +97,7 @@ export function registerCorpusCommands(ext: EvalLoopExtension, session: StoreSes
       ext.guard('Pin slice', async () => {
         const filter = await vscode.window.showInputBox({ title: 'Pin Eval Slice: which items?', value: 'reviewed', prompt: 'a snapshot filter, e.g. "suite:gsm8k -verdict:discard"' });
         if (filter === undefined) return;
-        await pinItems(session, root, filter, () => tree.refresh());
+        await pinItems(session, root, filter, corpusChanged);
       }),
     ),
   );

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { webviewMessageSchema, type HostMessage } from '../../protocol/reviewProtocol';
+import type { PinnedInputs } from '../corpus/pinnedInputs';
 import type { StoreSession } from '../storeSession';
 import { ReviewRequestHandler, type PanelActions } from './reviewRequestHandler';
 
@@ -12,8 +13,8 @@ export class ReviewPanel implements vscode.Disposable {
   private readonly handler: ReviewRequestHandler;
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  static show(extensionUri: vscode.Uri, session: StoreSession, reviewer: () => Promise<string>, actions: PanelActions, output: vscode.OutputChannel, itemId?: string): ReviewPanel {
-    if (!ReviewPanel.current) ReviewPanel.current = new ReviewPanel(extensionUri, session, reviewer, actions, output);
+  static show(extensionUri: vscode.Uri, session: StoreSession, pinned: PinnedInputs, reviewer: () => Promise<string>, actions: PanelActions, output: vscode.OutputChannel, itemId?: string): ReviewPanel {
+    if (!ReviewPanel.current) ReviewPanel.current = new ReviewPanel(extensionUri, session, pinned, reviewer, actions, output);
     else ReviewPanel.current.panel.reveal(undefined, false);
     if (itemId) ReviewPanel.current.post({ type: 'select', id: itemId });
     return ReviewPanel.current;
@@ -22,6 +23,7 @@ export class ReviewPanel implements vscode.Disposable {
   private constructor(
     private readonly extensionUri: vscode.Uri,
     session: StoreSession,
+    pinned: PinnedInputs,
     reviewer: () => Promise<string>,
     actions: PanelActions,
     output: vscode.OutputChannel,
@@ -31,7 +33,7 @@ export class ReviewPanel implements vscode.Disposable {
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
     });
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'evalloop.svg');
-    this.handler = new ReviewRequestHandler(session, reviewer, actions, (m) => this.post(m));
+    this.handler = new ReviewRequestHandler(session, reviewer, actions, (m) => this.post(m), pinned.lookup);
     this.panel.webview.html = this.html();
     this.subscriptions.push(
       this.panel.webview.onDidReceiveMessage((raw: unknown) => {
@@ -48,6 +50,8 @@ export class ReviewPanel implements vscode.Disposable {
         this.post({ type: 'changed' });
         void this.handler.snapshot();
       }),
+      // a slice pinned or removed: the marks on the listed cases change
+      pinned.onDidChange(() => this.post({ type: 'changed' })),
       this.panel.onDidDispose(() => this.dispose()),
     );
   }

@@ -1,7 +1,7 @@
 // Answers the review panel's messages from the store. No VS Code API here (opening
 // files and diffs is passed in), so the same handler serves the real panel and the
 // stand-in host of the browser tests.
-import { itemDetail, queryPage, queueSnapshot } from '../../core/review/reviewQueries';
+import { itemDetail, queryPage, queueSnapshot, type PinnedLookup } from '../../core/review/reviewQueries';
 import { submitReviews, tagItems, undoEvents } from '../../core/review/reviewActions';
 import { findItem } from '../../core/store/storeQueries';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
@@ -29,6 +29,7 @@ export class ReviewRequestHandler {
     private readonly reviewer: () => Promise<string>,
     private readonly actions: PanelActions,
     private readonly post: (message: HostMessage) => void,
+    private readonly pinned: PinnedLookup = () => undefined,
   ) {}
 
   /**
@@ -76,11 +77,11 @@ export class ReviewRequestHandler {
       case 'ready':
         return this.snapshot();
       case 'query': {
-        const page = await this.store.read((s) => queryPage(s, m.filter, m.offset, m.limit));
+        const page = await this.store.read((s) => queryPage(s, m.filter, m.offset, m.limit, this.pinned));
         return this.post({ type: 'page', requestId: m.requestId, offset: m.offset, ...page });
       }
       case 'detail':
-        return this.post({ type: 'detail', requestId: m.requestId, detail: await this.store.read((s) => itemDetail(s, m.id)) });
+        return this.post({ type: 'detail', requestId: m.requestId, detail: await this.store.read((s) => itemDetail(s, m.id, this.pinned)) });
       case 'review': {
         const reviewer = await this.reviewer();
         const ids = await this.write((s) =>

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { queueGroups, queueItems, queueRoots, type QueueGrouping, type QueueNode } from '../../core/views/treeModels';
 import { COMMANDS } from '../commandIds';
+import type { PinnedInputs } from '../corpus/pinnedInputs';
 import type { StoreSession } from '../storeSession';
 
 const STATE_ICONS: Record<string, string> = { new: 'inbox', 'auto-graded': 'wand', reviewed: 'pass' };
@@ -17,9 +18,13 @@ export class QueueTreeProvider implements vscode.TreeDataProvider<QueueNode>, vs
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly session: StoreSession) {
+  constructor(
+    private readonly session: StoreSession,
+    private readonly pinned: PinnedInputs,
+  ) {
     this.subscription = vscode.Disposable.from(
       session.onDidChange(() => this.refresh()),
+      pinned.onDidChange(() => this.refresh()),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('evalloop.queueGroupBy') && this.refresh()),
     );
   }
@@ -37,7 +42,7 @@ export class QueueTreeProvider implements vscode.TreeDataProvider<QueueNode>, vs
     return this.session.read((store) => {
       if (!node) return queueRoots(store.database);
       if (node.kind === 'state') return queueGroups(store.database, node.state, this.grouping());
-      if (node.kind === 'group') return queueItems(store.database, node.state, node.by, node.key);
+      if (node.kind === 'group') return queueItems(store.database, node.state, node.by, node.key, undefined, this.pinned.lookup);
       return [];
     });
   }
@@ -64,16 +69,25 @@ export class QueueTreeProvider implements vscode.TreeDataProvider<QueueNode>, vs
       case 'item': {
         const item = new vscode.TreeItem(node.title, vscode.TreeItemCollapsibleState.None);
         item.id = `item:${node.id}`;
-        const badges = [node.regression ? 'regression' : '', node.fixed ? 'fixed' : '', node.verdict ?? '', node.occurrences > 1 ? `×${node.occurrences}` : ''];
+        const badges = [
+          node.pinned ? `pinned in ${node.pinned}` : '',
+          node.regression ? 'regression' : '',
+          node.fixed ? 'fixed' : '',
+          node.verdict ?? '',
+          node.occurrences > 1 ? `×${node.occurrences}` : '',
+        ];
         item.description = badges.filter(Boolean).join(' · ');
-        item.tooltip = new vscode.MarkdownString().appendText(`${node.caseKey}\n${node.title}`);
+        const heldOut = node.pinned ? `\nHeld out of training: its input is pinned in eval slice ${node.pinned}.` : '';
+        item.tooltip = new vscode.MarkdownString().appendText(`${node.caseKey}\n${node.title}${heldOut}`);
         const verdict = node.verdict ? VERDICT_ICONS[node.verdict] : undefined;
-        item.iconPath = node.regression
+        item.iconPath = node.pinned
+          ? new vscode.ThemeIcon('pinned', new vscode.ThemeColor('charts.blue'))
+          : node.regression
           ? new vscode.ThemeIcon('arrow-down', new vscode.ThemeColor('testing.iconFailed'))
           : verdict
             ? new vscode.ThemeIcon(verdict[0], new vscode.ThemeColor(verdict[1]))
             : new vscode.ThemeIcon('circle-large-outline');
-        item.contextValue = 'item';
+        item.contextValue = node.pinned ? 'item.pinned' : 'item';
         item.command = { command: COMMANDS.openItem, title: 'Open Item', arguments: [node.id] };
         return item;
       }

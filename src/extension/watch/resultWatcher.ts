@@ -49,7 +49,8 @@ export class ResultWatcher implements vscode.Disposable {
     for (const glob of this.config.get<string[]>('watch', [])) {
       for (const uri of await vscode.workspace.findFiles(glob, '**/{node_modules,.git,.evalloop}/**', 5000)) uris.set(uri.fsPath, uri);
     }
-    if (uris.size) await this.capture([...uris.keys()]);
+    // in path order, so the queue lists what was already there the same way each time
+    if (uris.size) await this.capture([...uris.keys()].sort());
   }
 
   private schedule(uri: vscode.Uri): void {

@@ -1,0 +1,51 @@
+// The inputs pinned in eval slices, read from the corpus's slice manifests and kept
+// current by a file watcher, so the queue can mark a case that is held out of training.
+import { existsSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { CorpusLayout } from '../../core/corpus/corpusLayout';
+import type { PinnedLookup } from '../../core/review/reviewQueries';
+import { corpusDirOf } from './corpusLocation';
+
+export class PinnedInputs implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly watcher: vscode.FileSystemWatcher;
+  private pinned: Map<string, string> | undefined;
+
+  constructor(
+    private readonly root: string,
+    private readonly log: (line: string) => void,
+  ) {
+    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(corpusDirOf(root), 'slices/**/manifest.json'));
+    this.watcher.onDidCreate(() => this.refresh());
+    this.watcher.onDidChange(() => this.refresh());
+    this.watcher.onDidDelete(() => this.refresh());
+  }
+
+  /** Reads the slice manifests again (after a pin, or when they change on disk). */
+  refresh(): void {
+    this.pinned = undefined;
+    this.changed.fire();
+  }
+
+  /** The slice (`name/vNNNN`) pinning an input hash; manifests are read on first use. */
+  readonly lookup: PinnedLookup = (inputHash) => this.load().get(inputHash);
+
+  private load(): Map<string, string> {
+    if (this.pinned) return this.pinned;
+    const layout = new CorpusLayout(corpusDirOf(this.root));
+    try {
+      this.pinned = existsSync(layout.slicesDir) ? layout.pinnedInputs() : new Map();
+    } catch (error) {
+      // a damaged slice manifest: Verify Corpus names it; until then nothing shows as pinned
+      this.log(`Reading pinned slices failed: ${(error as Error).message}`);
+      this.pinned = new Map();
+    }
+    return this.pinned;
+  }
+
+  dispose(): void {
+    this.watcher.dispose();
+    this.changed.dispose();
+  }
+}
