@@ -1,8 +1,9 @@
 // One measured task, run in its own process so its peak memory is its own:
-//   capture <file> <root>  — Eval Loop's capture into a fresh workspace
-//   baseline <file>        — bare line split + JSON.parse of the same bytes
+//   capture <file> <root>  — Eval Loop's capture into a fresh workspace (left in place)
+//   baseline <file>        — bare line split + JSON.parse of the same bytes (JSONL)
+//   baseline-doc <file>    — JSON.parse of the whole file (one JSON document)
 // Prints one JSON line: {task, seconds, cases, bytes, maxRssMb}.
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { captureFile } from '../src/core/capture/captureFile';
 import { WorkspaceStore } from '../src/core/store/workspaceStore';
 
@@ -30,6 +31,11 @@ async function baseline(path: string): Promise<number> {
   return cases;
 }
 
+function baselineDocument(path: string): number {
+  const doc = JSON.parse(readFileSync(path, 'utf8')) as { samples?: unknown[] };
+  return doc.samples?.length ?? 0;
+}
+
 async function capture(path: string, root: string): Promise<number> {
   const store = await WorkspaceStore.open(root, 'bench');
   try {
@@ -43,9 +49,9 @@ async function capture(path: string, root: string): Promise<number> {
 
 async function main(): Promise<void> {
   const [task, path, root] = process.argv.slice(2);
-  if (!task || !path) throw new Error('usage: captureTask <capture|baseline> <file> [root]');
+  if (!task || !path) throw new Error('usage: captureTask <capture|baseline|baseline-doc> <file> [root]');
   const started = process.hrtime.bigint();
-  const cases = task === 'baseline' ? await baseline(path) : await capture(path, root!);
+  const cases = task === 'baseline' ? await baseline(path) : task === 'baseline-doc' ? baselineDocument(path) : await capture(path, root!);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(`${JSON.stringify({ task, seconds, cases, bytes: statSync(path).size, maxRssMb })}\n`);

@@ -1,6 +1,6 @@
 // Deterministic synthetic eval results for benchmarks: promptfoo-style JSONL of a
 // requested size, about one failure in three.
-import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, renameSync, statSync } from 'node:fs';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -18,10 +18,10 @@ function sentence(next: () => number, words: number): string {
   return out.join(' ');
 }
 
-export function promptfooLine(i: number, next: () => number): string {
+export function promptfooLine(i: number, next: () => number, outputWords = 90): string {
   const pass = next() > 0.33;
   const question = `${sentence(next, 30)} #${i}?`;
-  const output = sentence(next, 90);
+  const output = sentence(next, outputWords);
   return JSON.stringify({
     id: `r-${i}`,
     success: pass,
@@ -62,4 +62,76 @@ export async function ensurePromptfooJsonl(path: string, megabytes: number): Pro
     if (!out.write(line)) await new Promise<void>((r) => out.once("drain", () => r()));
   }
   await new Promise<void>((r) => out.end(() => r()));
+}
+
+async function writeLines(path: string, count: number, line: (i: number) => string): Promise<void> {
+  const out = createWriteStream(path);
+  for (let i = 0; i < count; i++) {
+    if (!out.write(`${line(i)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((r) => out.end(() => r()));
+}
+
+/** `cases` promptfoo JSONL lines of about 1.1 KB, one in three failing (cached by name). */
+export async function ensurePromptfooCases(path: string, cases: number): Promise<void> {
+  if (existsSync(path)) return;
+  const next = rng(42);
+  await writeLines(`${path}.part`, cases, (i) => promptfooLine(i, next, 40));
+  renameSync(`${path}.part`, path);
+}
+
+/** `items` compact promptfoo JSONL lines, every one a distinct failure: a queue of `items` items. */
+export async function ensureFailures(path: string, items: number): Promise<void> {
+  if (existsSync(path)) return;
+  await writeLines(`${path}.part`, items, (i) =>
+    JSON.stringify({
+      success: false,
+      vars: { q: `question ${i}: what is ${i} plus ${i}?` },
+      prompt: { raw: `What is ${i} plus ${i}?`, label: 'sum' },
+      provider: { id: 'openai:gpt-4o-mini' },
+      response: { output: `${2 * i + 1}` },
+      testCase: { vars: {}, assert: [{ type: 'llm-rubric', value: 'gives the sum' }] },
+      gradingResult: { pass: false, score: 0, reason: 'wrong sum' },
+    }),
+  );
+  renameSync(`${path}.part`, path);
+}
+
+/** An Inspect AI `.json` log with `samples` samples, one in three scored incorrect. */
+export async function ensureInspectLog(path: string, samples: number): Promise<void> {
+  if (existsSync(path)) return;
+  const next = rng(7);
+  const out = createWriteStream(`${path}.part`);
+  const header = {
+    version: 2,
+    status: 'success',
+    eval: { eval_id: `bench${samples}`, run_id: `run${samples}`, created: '2026-01-01T00:00:00+00:00', task: 'bench/qa', task_id: 't1', task_version: 0, dataset: { name: 'bench', samples }, model: 'ollama/bench-model', config: {} },
+    plan: { name: 'plan', steps: [] },
+    results: { total_samples: samples, completed_samples: samples, scores: [] },
+    stats: { started_at: '2026-01-01T00:00:00+00:00', completed_at: '2026-01-01T01:00:00+00:00', model_usage: {} },
+  };
+  const head = JSON.stringify(header);
+  out.write(`${head.slice(0, -1)},"samples":[`);
+  for (let i = 0; i < samples; i++) {
+    const correct = next() > 0.33;
+    const question = `${sentence(next, 25)} #${i}?`;
+    const answer = sentence(next, 40);
+    const sample = {
+      id: i + 1,
+      epoch: 1,
+      input: question,
+      target: 'seven',
+      messages: [
+        { role: 'user', content: question, source: 'input' },
+        { role: 'assistant', content: answer, source: 'generate' },
+      ],
+      output: { model: 'bench-model', choices: [{ message: { role: 'assistant', content: answer }, stop_reason: 'stop' }], completion: answer },
+      scores: { match: { value: correct ? 'C' : 'I', answer, explanation: correct ? 'matched' : 'no match' } },
+      metadata: {},
+    };
+    if (!out.write(`${i ? ',' : ''}${JSON.stringify(sample)}`)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  out.write(']}');
+  await new Promise<void>((r) => out.end(() => r()));
+  renameSync(`${path}.part`, path);
 }

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < 5; round++) {
     // the page notes when the first page of items arrives and when rows are next painted after it
     const view = await openWebview(
-      syntheticHost(100_000),
+      syntheticHost(Number(process.env.BENCH_QUEUE_ITEMS ?? 100_000)),
       `window.addEventListener('message', (e) => {
          if (e.data && e.data.type === 'page' && !window.__firstPageAt) {
            window.__firstPageAt = performance.now();

@@ -1,12 +1,16 @@
 // The extension's handle on the workspace store: opened on first use (so sql.js is
-// loaded only when needed), one operation at a time, index saved after each write.
+// loaded only when needed), one operation at a time. Every write is in the journal
+// before it returns; the index is saved by the checkpoint policy (after a large batch,
+// else when quiet) so a review does not pay for exporting the whole index.
 // Writes (and journal lines from other processes) fire onDidChange for the views.
 import * as vscode from 'vscode';
+import { CHECKPOINT_IDLE_MS, checkpointNow } from '../core/store/checkpointPolicy';
 import type { WorkspaceStore } from '../core/store/workspaceStore';
 
 export class StoreSession implements vscode.Disposable {
   private store: Promise<WorkspaceStore> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  private idleSave: ReturnType<typeof setTimeout> | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
@@ -38,7 +42,7 @@ export class StoreSession implements vscode.Disposable {
       try {
         return await work(store);
       } finally {
-        store.save();
+        this.checkpoint(store);
         if (write || caught.events > 0) this.changed.fire();
       }
     });
@@ -49,6 +53,33 @@ export class StoreSession implements vscode.Disposable {
   /** Reads the store (after catching up with other writers). */
   read<T>(work: (store: WorkspaceStore) => Promise<T> | T): Promise<T> {
     return this.enqueue(work, false);
+  }
+
+  private checkpoint(store: WorkspaceStore): void {
+    clearTimeout(this.idleSave);
+    this.idleSave = undefined;
+    const unsaved = store.unsavedEvents;
+    if (unsaved === 0) return;
+    if (checkpointNow(unsaved)) {
+      this.save(store);
+      return;
+    }
+    this.idleSave = setTimeout(() => {
+      this.idleSave = undefined;
+      this.queue = this.queue.then(async () => {
+        const current = await this.store;
+        if (current) this.save(current);
+      });
+    }, CHECKPOINT_IDLE_MS);
+  }
+
+  private save(store: WorkspaceStore): void {
+    try {
+      store.save();
+    } catch (error) {
+      // nothing is lost: the journals hold every event, and the next open replays them
+      this.onNotice(`Saving the index failed; it is caught up from the journals on the next open: ${(error as Error).message}`);
+    }
   }
 
   /** Changes the store; views refresh afterwards. */
@@ -62,6 +93,7 @@ export class StoreSession implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.idleSave);
     const pending = this.store;
     this.store = undefined;
     this.changed.dispose();

@@ -37,6 +37,8 @@ export class WorkspaceStore {
   private writer: JournalWriter | undefined;
   private projection: IndexProjection;
   private dirty = false;
+  /** Events applied to the index since it was last saved (what the next open would replay). */
+  private unsaved = 0;
   /** Notes for the user about what happened on open (rebuilds, unreadable journal lines). */
   readonly notices: string[] = [];
 
@@ -141,6 +143,7 @@ export class WorkspaceStore {
     const tally = pending.length ? this.projection.apply(pending) : emptyTally();
     for (const [file, p] of advance) this.setProgress(file, p);
     if (pending.length || advance.length) this.dirty = true;
+    this.unsaved += pending.length;
     for (const problem of problems) this.notices.push(`${problem.file} line ${problem.line}: ${problem.reason} (skipped)`);
     return { events: pending.length, tally, problems, rebuilt: false };
   }
@@ -157,6 +160,7 @@ export class WorkspaceStore {
     this.notices.push(`${reason}; rebuilt the index from the journals`);
     const report = this.replay(listJournalFiles(this.paths.journalDir));
     this.dirty = true;
+    this.unsaved += report.events;
     return { ...report, rebuilt: true, rebuildReason: reason };
   }
 
@@ -178,6 +182,7 @@ export class WorkspaceStore {
       });
     }
     this.dirty = true;
+    this.unsaved += result.events.length;
     return { events: result.events, eventIds: result.events.map((e) => eventIdOf(writer, e.seq)), tally };
   }
 
@@ -186,6 +191,11 @@ export class WorkspaceStore {
     // the slot may hold events from an earlier process this index has not seen yet
     this.catchUp();
     return writer;
+  }
+
+  /** How many events the saved index is behind the journals (0 when saved). */
+  get unsavedEvents(): number {
+    return this.dirty ? Math.max(1, this.unsaved) : 0;
   }
 
   /** Writes the index atomically (temp file, fsync, rename). */
@@ -198,6 +208,7 @@ export class WorkspaceStore {
     this.projection = new IndexProjection(this.db);
     writeFileAtomic(this.paths.indexFile, bytes);
     this.dirty = false;
+    this.unsaved = 0;
   }
 
   close(): void {

@@ -1,0 +1,100 @@
+// Measured tasks on a workspace that a capture task left behind, each in its own process:
+//   open <root>                — index load + journal catch-up + a first count; peak memory
+//   incremental <root> <file>  — append 100 cases to the captured JSONL and capture them
+//                                (5 rounds), then the index checkpoint on its own
+//   review <root>              — 200 review actions through the review panel's request
+//                                handler: message in → event durable in the journal
+// Prints one JSON line.
+import { appendFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { captureFile } from '../src/core/capture/captureFile';
+import { countItems, listItems } from '../src/core/store/storeQueries';
+import { WorkspaceStore } from '../src/core/store/workspaceStore';
+import { ReviewRequestHandler, type StoreAccess } from '../src/extension/review/reviewRequestHandler';
+import type { HostMessage } from '../src/protocol/reviewProtocol';
+import { promptfooLine } from './generateData';
+
+const now = () => performance.now();
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+const rssMb = () => process.resourceUsage().maxRSS / 1024;
+
+async function open(root: string) {
+  const t = now();
+  const store = await WorkspaceStore.open(root, 'bench');
+  const items = countItems(store.database);
+  const seconds = (now() - t) / 1000;
+  const indexBytes = statSync(join(root, '.evalloop/bench/index.sqlite')).size;
+  store.close();
+  return { items, seconds, indexBytes, maxRssMb: rssMb() };
+}
+
+async function incremental(root: string, file: string) {
+  const store = await WorkspaceStore.open(root, 'bench');
+  const base = countItems(store.database);
+  let next = 0;
+  const rng = () => ((next = (next * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const rounds: number[] = [];
+  let appended = 0;
+  for (let round = 0; round < 5; round++) {
+    const lines: string[] = [];
+    for (let i = 0; i < 100; i++) lines.push(promptfooLine(10_000_000 + round * 100 + i, rng, 40));
+    appendFileSync(file, `${lines.join('\n')}\n`);
+    const t = now();
+    const report = await captureFile(store, file);
+    rounds.push(now() - t);
+    if (report.errors.length) throw new Error(JSON.stringify(report.errors.slice(0, 2)));
+    appended += report.cases;
+  }
+  if (appended !== 500) throw new Error(`the appends captured ${appended} cases, not 500: capture did not resume where it stopped`);
+  const t = now();
+  store.save();
+  const checkpointMs = now() - t;
+  store.close();
+  return { items: base, appendMedianMs: median(rounds), appendRoundsMs: rounds, checkpointMs };
+}
+
+async function review(root: string) {
+  const store = await WorkspaceStore.open(root, 'bench');
+  const access: StoreAccess = {
+    read: async (work) => {
+      store.catchUp();
+      return work(store);
+    },
+    write: async (work) => {
+      store.catchUp();
+      return work(store);
+    },
+  };
+  let resolveSaved: () => void = () => undefined;
+  const handler = new ReviewRequestHandler(access, async () => 'bench', { openSource: async () => undefined, openDiff: async () => undefined }, (m: HostMessage) => {
+    if (m.type === 'saved') resolveSaved();
+  });
+  const ids = listItems(store.database, { state: 'new', limit: 200 }).map((i) => i.id);
+  const durable: number[] = [];
+  const whole: number[] = [];
+  for (const [n, id] of ids.entries()) {
+    const t = now();
+    const saved = new Promise<void>((r) => (resolveSaved = r));
+    const done = handler.handle({ type: 'review', requestId: n, ids: [id], verdict: 'model-wrong', correction: 'the right sum' });
+    await saved;
+    durable.push(now() - t);
+    await done; // and the refreshed counts posted back to the panel
+    whole.push(now() - t);
+  }
+  const items = countItems(store.database);
+  store.close();
+  return { items, actions: ids.length, durableMedianMs: median(durable), durableP95Ms: quantile(durable, 0.95), withCountsMedianMs: median(whole), withCountsP95Ms: quantile(whole, 0.95) };
+}
+
+async function main(): Promise<void> {
+  const [task, root, file] = process.argv.slice(2);
+  if (!task || !root) throw new Error('usage: storeTasks <open|incremental|review> <root> [file]');
+  const result = task === 'open' ? await open(root) : task === 'incremental' ? await incremental(root, file!) : await review(root);
+  process.stdout.write(`${JSON.stringify({ task, ...result })}\n`);
+}
+
+void main().catch((error) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exitCode = 1;
+});
