@@ -3,12 +3,14 @@
 //   incremental <root> <file>  — append 100 cases to the captured JSONL and capture them
 //                                (5 rounds), then the index checkpoint on its own
 //   review <root>              — 200 review actions through the review panel's request
-//                                handler: message in → event durable in the journal
+//                                handler: message in → event durable in the journal; and
+//                                the queries that follow (the next page, the header counts)
 // Prints one JSON line.
 import { appendFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureFile } from '../src/core/capture/captureFile';
 import { countItems, listItems } from '../src/core/store/storeQueries';
+import { queryPage, queueSnapshot } from '../src/core/review/reviewQueries';
 import { WorkspaceStore } from '../src/core/store/workspaceStore';
 import { ReviewRequestHandler, type StoreAccess } from '../src/extension/review/reviewRequestHandler';
 import type { HostMessage } from '../src/protocol/reviewProtocol';
@@ -72,19 +74,30 @@ async function review(root: string) {
   });
   const ids = listItems(store.database, { state: 'new', limit: 200 }).map((i) => i.id);
   const durable: number[] = [];
-  const whole: number[] = [];
+  const pages: number[] = [];
   for (const [n, id] of ids.entries()) {
-    const t = now();
+    let t = now();
     const saved = new Promise<void>((r) => (resolveSaved = r));
     const done = handler.handle({ type: 'review', requestId: n, ids: [id], verdict: 'model-wrong', correction: 'the right sum' });
     await saved;
     durable.push(now() - t);
-    await done; // and the refreshed counts posted back to the panel
-    whole.push(now() - t);
+    await done;
+    // what the panel asks next: the page of waiting items the cursor is on
+    t = now();
+    queryPage(store, { state: 'new' }, 0, 200);
+    pages.push(now() - t);
+  }
+  handler.dispose();
+  // the header counts, refreshed once a burst of reviews pauses
+  const counts: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = now();
+    queueSnapshot(store);
+    counts.push(now() - t);
   }
   const items = countItems(store.database);
   store.close();
-  return { items, actions: ids.length, durableMedianMs: median(durable), durableP95Ms: quantile(durable, 0.95), withCountsMedianMs: median(whole), withCountsP95Ms: quantile(whole, 0.95) };
+  return { items, actions: ids.length, durableMedianMs: median(durable), durableP95Ms: quantile(durable, 0.95), pageMedianMs: median(pages), pageP95Ms: quantile(pages, 0.95), countsMedianMs: median(counts) };
 }
 
 async function main(): Promise<void> {

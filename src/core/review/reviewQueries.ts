@@ -52,7 +52,7 @@ export function queueSnapshot(store: WorkspaceStore) {
   const db = store.database;
   const counts: Record<string, number> = {};
   for (const [state, n] of db.exec('SELECT state, COUNT(*) FROM items GROUP BY state')[0]?.values ?? []) counts[String(state)] = Number(n);
-  const tags = (db.exec("SELECT DISTINCT value FROM items, json_each(items.tags) ORDER BY value")[0]?.values ?? []).map((r) => String(r[0]));
+  const tags = (db.exec("SELECT DISTINCT value FROM items, json_each(items.tags) WHERE items.tags != '[]' ORDER BY value")[0]?.values ?? []).map((r) => String(r[0]));
   const runs = listRuns(db)
     .reverse()
     .slice(0, 200)

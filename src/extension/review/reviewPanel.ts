@@ -90,6 +90,7 @@ export class ReviewPanel implements vscode.Disposable {
 
   dispose(): void {
     if (ReviewPanel.current === this) ReviewPanel.current = undefined;
+    this.handler.dispose();
     for (const s of this.subscriptions.splice(0)) s.dispose();
     this.panel.dispose();
   }

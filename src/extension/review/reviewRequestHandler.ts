@@ -19,10 +19,14 @@ export interface PanelActions {
   pin?(ids: string[]): Promise<void>;
 }
 
+/** After a write, the header counts are refreshed once the reviewer pauses this long. */
+export const COUNTS_REFRESH_MS = 250;
+
 export class ReviewRequestHandler {
   /** Event ids of each action, newest last, for undo. */
   private readonly undoStack: string[][] = [];
   private ownWrites = 0;
+  private countsTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly store: StoreAccess,
@@ -54,11 +58,27 @@ export class ReviewRequestHandler {
     this.post({ type: 'snapshot', reviewer: await this.reviewer(), ...snap });
   }
 
+  /**
+   * The header's counts scan the whole queue, so they are refreshed once a burst of
+   * reviews pauses rather than after each one: the next review never waits behind them.
+   */
+  private refreshCountsSoon(): void {
+    clearTimeout(this.countsTimer);
+    this.countsTimer = setTimeout(() => {
+      this.countsTimer = undefined;
+      this.snapshot().catch((error: unknown) => this.post({ type: 'error', message: (error as Error).message }));
+    }, COUNTS_REFRESH_MS);
+  }
+
+  dispose(): void {
+    clearTimeout(this.countsTimer);
+  }
+
   async handle(message: WebviewMessage): Promise<void> {
     const requestId = 'requestId' in message ? message.requestId : undefined;
     try {
       await this.dispatch(message);
-      if (message.type === 'review' || message.type === 'acceptAuto' || message.type === 'tag' || message.type === 'undo') await this.snapshot();
+      if (message.type === 'review' || message.type === 'acceptAuto' || message.type === 'tag' || message.type === 'undo') this.refreshCountsSoon();
     } catch (error) {
       this.post({ type: 'error', ...(requestId !== undefined ? { requestId } : {}), message: (error as Error).message });
     }
