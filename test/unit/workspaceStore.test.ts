@@ -9,6 +9,7 @@ import { captureFile } from '../../src/core/capture/captureFile';
 import { capturePaths } from '../../src/core/capture/capturePaths';
 import { findItem, getRun, listItems, occurrencesOf, storeStatus } from '../../src/core/store/storeQueries';
 import { validateWorkspaceName } from '../../src/core/store/workspacePaths';
+import { SCHEMA_VERSION } from '../../src/core/store/indexSchema';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
 import { FIXTURES, tempDir } from './testSupport';
 
@@ -187,7 +188,7 @@ describe('durability and rebuilds', () => {
     assert.equal(items, 1);
     assert.match(notices.join('\n'), /written by a newer Eval Loop; rebuilt/);
     const version = await withStore(root, (s) => s.database.exec("SELECT value FROM meta WHERE key = 'schema_version'")[0]!.values[0]![0]);
-    assert.equal(version, '1');
+    assert.equal(version, String(SCHEMA_VERSION));
   });
 
   it('an index behind the journals replays only what is new', async () => {

@@ -62,6 +62,8 @@ describe('review panel (chromium, real store)', { timeout: 120_000 }, () => {
     assert.equal(reviewed.state, 'reviewed');
     assert.equal(reviewed.verdict, 'eval-wrong');
     assert.equal(reviewed.reviewer, 'tester');
+    // the header counts follow once the reviewer pauses (they are not in the keypress path)
+    await view.page.waitForFunction(() => /^23 waiting/.test(document.querySelector('.counts')?.textContent ?? ''), undefined, { timeout: 5000 });
     assert.match(await view.page.locator('.counts').innerText(), /^23 waiting/);
   });
 

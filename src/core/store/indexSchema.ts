@@ -61,6 +61,39 @@ const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    // counts kept by triggers, so the queue's header, the status bar and the Queue tree
+    // do not scan every item after each review; partial indexes for the few tagged items
+    // and regressions
+    version: 2,
+    sql: `
+      CREATE TABLE item_counts (key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO item_counts (key, n) VALUES
+        ('all', (SELECT COUNT(*) FROM items)),
+        ('regression', (SELECT COUNT(*) FROM items WHERE regression_rn IS NOT NULL AND fixed_rn IS NULL)),
+        ('fixed', (SELECT COUNT(*) FROM items WHERE fixed_rn IS NOT NULL));
+      INSERT INTO item_counts (key, n) SELECT 'state:' || state, COUNT(*) FROM items GROUP BY state;
+      CREATE TRIGGER items_counted_insert AFTER INSERT ON items BEGIN
+        UPDATE item_counts SET n = n + 1 WHERE key = 'all';
+        INSERT INTO item_counts (key, n) VALUES ('state:' || NEW.state, 1) ON CONFLICT (key) DO UPDATE SET n = n + 1;
+        UPDATE item_counts SET n = n + 1 WHERE key = 'regression' AND NEW.regression_rn IS NOT NULL AND NEW.fixed_rn IS NULL;
+        UPDATE item_counts SET n = n + 1 WHERE key = 'fixed' AND NEW.fixed_rn IS NOT NULL;
+      END;
+      CREATE TRIGGER items_counted_delete AFTER DELETE ON items BEGIN
+        UPDATE item_counts SET n = n - 1 WHERE key IN ('all', 'state:' || OLD.state);
+        UPDATE item_counts SET n = n - 1 WHERE key = 'regression' AND OLD.regression_rn IS NOT NULL AND OLD.fixed_rn IS NULL;
+        UPDATE item_counts SET n = n - 1 WHERE key = 'fixed' AND OLD.fixed_rn IS NOT NULL;
+      END;
+      CREATE TRIGGER items_counted_update AFTER UPDATE OF state, regression_rn, fixed_rn ON items BEGIN
+        UPDATE item_counts SET n = n - 1 WHERE key = 'state:' || OLD.state AND OLD.state != NEW.state;
+        INSERT INTO item_counts (key, n) SELECT 'state:' || NEW.state, 1 WHERE OLD.state != NEW.state ON CONFLICT (key) DO UPDATE SET n = n + 1;
+        UPDATE item_counts SET n = n + ((NEW.regression_rn IS NOT NULL AND NEW.fixed_rn IS NULL) - (OLD.regression_rn IS NOT NULL AND OLD.fixed_rn IS NULL)) WHERE key = 'regression';
+        UPDATE item_counts SET n = n + ((NEW.fixed_rn IS NOT NULL) - (OLD.fixed_rn IS NOT NULL)) WHERE key = 'fixed';
+      END;
+      CREATE INDEX items_tagged ON items (cid) WHERE tags != '[]';
+      CREATE INDEX items_regression ON items (state) WHERE regression_rn IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

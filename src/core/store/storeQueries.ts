@@ -159,7 +159,17 @@ function itemWhere(filter: ItemFilter): { sql: string; params: SqlValue[] } {
   return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
+/** The counts the triggers of schema 2 keep: 'all', 'state:<state>', 'regression' (open), 'fixed'. */
+export function keptCounts(db: Database): Map<string, number> {
+  return new Map(valuesOf(db, 'SELECT key, n FROM item_counts').map((r) => [String(r[0]), Number(r[1])]));
+}
+
 export function countItems(db: Database, filter: ItemFilter = {}): number {
+  // the whole queue or one state: kept by triggers, no scan
+  const narrowed = Object.entries(filter).filter(([key, value]) => value !== undefined && key !== 'limit' && key !== 'offset');
+  if (narrowed.length === 0 || (narrowed.length === 1 && filter.state)) {
+    return Number(valuesOf(db, 'SELECT n FROM item_counts WHERE key = ?', [filter.state ? `state:${filter.state}` : 'all'])[0]?.[0] ?? 0);
+  }
   const { sql, params } = itemWhere(filter);
   return Number(rows(db, `SELECT COUNT(*) AS n FROM items ${sql}`, params)[0]?.n ?? 0);
 }
@@ -239,14 +249,15 @@ export interface StoreStatus {
 }
 
 export function storeStatus(db: Database): StoreStatus {
+  const kept = keptCounts(db);
   const byState: Record<string, number> = {};
-  for (const r of rows(db, 'SELECT state, COUNT(*) AS n FROM items GROUP BY state')) byState[String(r.state)] = Number(r.n);
+  for (const [key, n] of kept) if (key.startsWith('state:') && n > 0) byState[key.slice(6)] = n;
   const one = (sql: string) => Number(rows(db, sql)[0]?.n ?? 0);
   return {
-    items: one('SELECT COUNT(*) AS n FROM items'),
+    items: kept.get('all') ?? 0,
     byState,
-    regressions: one('SELECT COUNT(*) AS n FROM items WHERE regression_rn IS NOT NULL AND fixed_rn IS NULL'),
-    fixed: one('SELECT COUNT(*) AS n FROM items WHERE fixed_rn IS NOT NULL'),
+    regressions: kept.get('regression') ?? 0,
+    fixed: kept.get('fixed') ?? 0,
     runs: one('SELECT COUNT(*) AS n FROM runs'),
     cases: one('SELECT COALESCE(SUM(cases), 0) AS n FROM runs'),
     failures: one('SELECT COALESCE(SUM(failed + errored), 0) AS n FROM runs'),

@@ -2,7 +2,7 @@
 // The extension maps these nodes to TreeItems; nothing here knows about VS Code.
 import type { Database } from 'sql.js';
 import { summaryOf, type ItemSummaryData, type PinnedLookup } from '../review/reviewQueries';
-import { countItems, listItems, listRuns, valuesOf, type ItemFilter, type RunRow } from '../store/storeQueries';
+import { countItems, keptCounts, listItems, listRuns, valuesOf, type ItemFilter, type RunRow } from '../store/storeQueries';
 
 export const STATE_ORDER = ['new', 'auto-graded', 'reviewed'] as const;
 export const STATE_LABELS: Record<string, string> = { new: 'Waiting for review', 'auto-graded': 'Auto-graded', reviewed: 'Reviewed' };
@@ -18,13 +18,15 @@ export type QueueNode =
 
 
 export function queueRoots(db: Database): QueueNode[] {
-  const counts = new Map(valuesOf(db, 'SELECT state, COUNT(*), SUM(regression_rn IS NOT NULL AND fixed_rn IS NULL) FROM items GROUP BY state').map((r) => [String(r[0]), [Number(r[1]), Number(r[2])]]));
-  return STATE_ORDER.filter((s) => counts.has(s)).map((state) => ({
+  const kept = keptCounts(db);
+  // open regressions by state, through the partial index of the few items with a regression
+  const regressions = new Map(valuesOf(db, 'SELECT state, COUNT(*) FROM items WHERE regression_rn IS NOT NULL AND fixed_rn IS NULL GROUP BY state').map((r) => [String(r[0]), Number(r[1])]));
+  return STATE_ORDER.filter((s) => (kept.get(`state:${s}`) ?? 0) > 0).map((state) => ({
     kind: 'state' as const,
     state,
     label: STATE_LABELS[state] ?? state,
-    count: counts.get(state)![0]!,
-    regressions: counts.get(state)![1]!,
+    count: kept.get(`state:${state}`)!,
+    regressions: regressions.get(state) ?? 0,
   }));
 }
 
