@@ -13,8 +13,10 @@ export interface SelectedCase extends ReviewedCase {
 export function selectCases(store: WorkspaceStore, filter: string, versionTime: VersionTime, requireVerdict = true): SelectedCase[] {
   const terms = parseFilter(filter);
   const db = store.database;
+  // the runs each item failed in, read only when a term asks about runs
   const runsOf = new Map<number, string[]>();
-  for (const [cid, runId] of (db.exec('SELECT o.cid, r.id FROM occurrences o JOIN runs r ON r.rn = o.rn')[0]?.values ?? []) as [number, string][]) {
+  const needsRuns = terms.some((t) => 'key' in t && t.key === 'run');
+  for (const [cid, runId] of (needsRuns ? (db.exec('SELECT o.cid, r.id FROM occurrences o JOIN runs r ON r.rn = o.rn')[0]?.values ?? []) : []) as [number, string][]) {
     const list = runsOf.get(cid) ?? [];
     list.push(runId);
     runsOf.set(cid, list);

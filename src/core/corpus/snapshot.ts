@@ -76,13 +76,14 @@ function readSegmentKeys(layout: CorpusLayout, format: string, sha: string): str
 }
 
 function writeSegment(layout: CorpusLayout, format: string, lines: RecordLine[]): { path: string; sha256: string; records: number } {
-  const content = lines.map((l) => `${l.line}\n`).join('');
+  // encoded once: hashed and written as the same bytes
+  const content = Buffer.from(lines.map((l) => `${l.line}\n`).join(''));
   const sha = sha256Hex(content);
   const dir = layout.segmentDir(format);
   const file = join(dir, `${sha}.jsonl`);
   if (!existsSync(file)) {
     // the index first: a segment file never exists without it
-    writeFileAtomic(join(dir, `${sha}.index.jsonl`), lines.map((l) => `${JSON.stringify({ k: l.key, h: l.inputHash, i: l.itemId })}\n`).join(''));
+    writeFileAtomic(join(dir, `${sha}.index.jsonl`), lines.map((l) => `{"k":${JSON.stringify(l.key)},"h":${JSON.stringify(l.inputHash)},"i":${JSON.stringify(l.itemId)}}\n`).join(''));
     writeFileAtomic(file, content);
     // immutable: read-only on disk too, so an editor does not save over it by accident
     chmodSync(file, 0o444);
@@ -92,10 +93,12 @@ function writeSegment(layout: CorpusLayout, format: string, lines: RecordLine[])
 
 /** Segments of the parent whose every line is still wanted unchanged are reused; the rest go to one new segment. */
 function buildSegments(layout: CorpusLayout, format: string, lines: RecordLine[], parent: VersionManifest | null) {
+  const parentSegments = parent?.files[format]?.segments ?? [];
+  if (parentSegments.length === 0) return lines.length ? [writeSegment(layout, format, lines)] : [];
   const wanted = new Map(lines.map((l) => [l.key, l.line]));
   const covered = new Set<string>();
   const segments: { path: string; sha256: string; records: number }[] = [];
-  for (const seg of parent?.files[format]?.segments ?? []) {
+  for (const seg of parentSegments) {
     const keys = readSegmentKeys(layout, format, seg.sha256);
     const content = readFileSync(join(layout.dir, seg.path), 'utf8').split('\n');
     if (keys.every((k, i) => wanted.get(k) === content[i] && !covered.has(k))) {
@@ -106,6 +109,18 @@ function buildSegments(layout: CorpusLayout, format: string, lines: RecordLine[]
   const fresh = lines.filter((l) => !covered.has(l.key));
   if (fresh.length) segments.push(writeSegment(layout, format, fresh));
   return segments;
+}
+
+/** Every string inside a JSON value (the texts a secrets scan must see). */
+function collectStrings(value: unknown, into: Set<string>): void {
+  if (typeof value === 'string') {
+    into.add(value);
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) collectStrings(value[i], into);
+  } else if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    for (const key in record) collectStrings(record[key], into);
+  }
 }
 
 function segmentsDigest(layout: CorpusLayout, segments: { path: string }[]): string {
@@ -139,28 +154,45 @@ export function snapshot(store: WorkspaceStore, corpusDir: string, options: Snap
   const redactions: { itemId: string; kinds: SensitiveKind[] }[] = [];
   const perFormat = new Map<string, RecordLine[]>();
   for (const format of policy.formats) perFormat.set(format, []);
+  const contributing: typeof kept = [];
   for (const c of kept) {
     const byFormat = policy.formats.map((format) => [format, recordsFor(format, c)] as const);
-    // one scan per case: its records in every format share the same texts
-    const found = findSensitive(JSON.stringify(byFormat.map(([, records]) => records)));
+    // one scan per distinct text: a case's records in every format repeat the same texts
+    const texts = new Set<string>();
+    for (const [, records] of byFormat) collectStrings(records, texts);
+    // joined by a separator no pattern can match across
+    const found = findSensitive([...texts].join('\n\u0000\n'));
     const redacted: SensitiveKind[] = [];
     if (found.length) findings.push({ itemId: c.itemId, kinds: [...new Set(found.map((f) => f.kind))] });
+    let produced = false;
     for (const [format, records] of byFormat) {
+      const lines = perFormat.get(format)!;
       records.forEach((record, n) => {
         const value = found.length && policy.secrets === 'redact' ? redactValue(record, redacted) : record;
-        perFormat.get(format)!.push({ key: `${c.caseKey}#${n}`, itemId: c.itemId, inputHash: c.inputHash, line: JSON.stringify(value) });
+        lines.push({ key: `${c.caseKey}#${n}`, itemId: c.itemId, inputHash: c.inputHash, line: JSON.stringify(value) });
+        produced = true;
       });
     }
+    if (produced) contributing.push(c);
     if (redacted.length) redactions.push({ itemId: c.itemId, kinds: [...new Set(redacted)] });
   }
   if (findings.length && policy.secrets === 'block') throw new SnapshotBlockedError(findings);
 
-  const producers = new Set([...perFormat.values()].flatMap((ls) => ls.map((l) => l.itemId)));
-  const contributing = kept.filter((c) => producers.has(c.itemId));
   // added and removed count records, format by format
-  const keysNow = new Set([...perFormat.entries()].flatMap(([format, ls]) => ls.map((l) => `${format}:${l.key}`)));
-  const keysBefore = new Set<string>();
-  for (const [format, file] of Object.entries(parent?.files ?? {})) for (const seg of file.segments) for (const k of readSegmentKeys(layout, format, seg.sha256)) keysBefore.add(`${format}:${k}`);
+  let added = 0;
+  let removed = 0;
+  for (const format of new Set([...perFormat.keys(), ...Object.keys(parent?.files ?? {})])) {
+    const now = perFormat.get(format) ?? [];
+    const before = new Set<string>();
+    for (const seg of parent?.files[format]?.segments ?? []) for (const k of readSegmentKeys(layout, format, seg.sha256)) before.add(k);
+    if (before.size === 0) {
+      added += now.length;
+      continue;
+    }
+    const keys = new Set(now.map((l) => l.key));
+    for (const k of keys) if (!before.has(k)) added++;
+    for (const k of before) if (!keys.has(k)) removed++;
+  }
   const manifestBase = {
     parent: parentName,
     createdAt: new Date().toISOString(),
@@ -172,8 +204,8 @@ export function snapshot(store: WorkspaceStore, corpusDir: string, options: Snap
       reviewEvents: contributing.filter((c) => c.reviewEvent !== null).length,
       segments: [] as { path: string; sha256: string; records: number }[],
     },
-    added: [...keysNow].filter((k) => !keysBefore.has(k)).length,
-    removed: [...keysBefore].filter((k) => !keysNow.has(k)).length,
+    added,
+    removed,
     leakage: { checked: true, slices: [...new Set(pinned.values())].sort(), excluded },
     redactions: policy.secrets === 'redact' ? redactions : [],
     findings: policy.secrets === 'allow' ? findings : [],

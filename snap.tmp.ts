@@ -1,0 +1,28 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { captureFile } from './src/core/capture/captureFile';
+import { snapshot } from './src/core/corpus/snapshot';
+import { submitReviews } from './src/core/review/reviewActions';
+import { listItems } from './src/core/store/storeQueries';
+import { WorkspaceStore } from './src/core/store/workspaceStore';
+(async () => {
+  const root = mkdtempSync(join(tmpdir(), 'snapprof-'));
+  const store = await WorkspaceStore.open(root, 'default');
+  const lines: string[] = [];
+  for (let i = 0; i < 100000; i++) lines.push(JSON.stringify({ success: false, vars: { q: `question ${i}: what is ${i} + ${i}?` }, prompt: { raw: `What is ${i} + ${i}?`, label: 'sum' }, provider: { id: 'm' }, response: { output: `${2 * i + 1}` }, testCase: { vars: {}, assert: [{ type: 'equals', value: `${2 * i}` }] } }));
+  writeFileSync(join(root, 'run.jsonl'), lines.join('\n') + '\n');
+  await captureFile(store, join(root, 'run.jsonl'));
+  const keys = listItems(store.database, { state: 'new' }).map((i) => i.caseKey);
+  for (let i = 0; i < keys.length; i += 5000) submitReviews(store, keys.slice(i, i + 5000), { verdict: 'model-wrong', correction: 'the right answer' }, 'bench');
+  const { Session } = await import('node:inspector');
+  const session = new Session(); session.connect();
+  const post = (m: string, p?: object) => new Promise<any>((res, rej) => session.post(m, p ?? {}, (e, r) => (e ? rej(e) : res(r))));
+  await post('Profiler.enable'); await post('Profiler.start');
+  const t = performance.now();
+  snapshot(store, join(root, 'corpus'));
+  console.log('snapshot ms', performance.now() - t);
+  const { profile } = await post('Profiler.stop');
+  (await import('node:fs')).writeFileSync('/tmp/snap.cpuprofile', JSON.stringify(profile));
+  store.close();
+})();
