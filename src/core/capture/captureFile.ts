@@ -4,9 +4,10 @@
 // the same file twice adds nothing and a grown JSONL is read from its last offset.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { isFailure, type EvalCase, type FormatId, type RunInfo } from '../model/caseModel';
-import { DEFAULT_READ_OPTIONS, FormatError, type ReadOptions, type RecordError, type RunDescription } from '../formats/adapter';
-import { openResultFile, type ResumePoint } from '../formats/readResultFile';
+import type { FormatId, RunInfo } from '../model/caseModel';
+import { DEFAULT_READ_OPTIONS, type ReadOptions, type RecordError, type RunDescription } from '../formats/adapter';
+import type { ResumePoint } from '../formats/readResultFile';
+import { readCaseBatches, type ReadRequest } from './caseBatches';
 import { sha256Hex } from '../text/hashing';
 import { addTally, emptyTally, type ApplyTally } from '../store/indexProjection';
 import type { CaseRef, NewEvent } from '../store/journalEvents';
@@ -52,70 +53,29 @@ function headHashOf(path: string, size: number): string {
   }
 }
 
-function locatorText(record: EvalCase['record']): string | undefined {
-  if (record.line !== undefined) return `line ${record.line}`;
-  if (record.entry !== undefined) return record.entry;
-  if (record.index !== undefined) return `record ${record.index}`;
-  return undefined;
-}
-
-class CaseBatcher {
-  private cases: EvalCase[] = [];
-  private failing: EvalCase[] = [];
-  private bytes = 0;
+/** Journals the read side's batches under their run (the run event first, when it is new or changed). */
+class BatchJournal {
   private runEvent: NewEvent | undefined;
   readonly tally = emptyTally();
-
-  constructor(
-    private readonly store: WorkspaceStore,
-    private readonly maxCases: number,
-    private readonly maxBytes: number,
-  ) {}
-
   run: RunInfo | undefined;
+
+  constructor(private readonly store: WorkspaceStore) {}
 
   setRun(run: RunInfo, journal: boolean): void {
     this.run = run;
     if (journal) this.runEvent = { type: 'run', run: { ...run, capturedAt: new Date().toISOString() } };
   }
 
-  add(evalCase: EvalCase): void {
-    this.cases.push(evalCase);
-    if (isFailure(evalCase.outcome)) {
-      this.failing.push(evalCase);
-      // a rough size: the case's largest fields dominate
-      this.bytes += (evalCase.output?.length ?? 0) + (evalCase.input.prompt?.length ?? 0) + 2048;
-    }
-    if (this.cases.length >= this.maxCases || this.bytes >= this.maxBytes) this.flush();
-  }
-
-  flush(extra: NewEvent[] = []): void {
+  add(refs: CaseRef[], blob: string | undefined, extra: NewEvent[] = []): void {
     const events: NewEvent[] = [];
     if (this.runEvent) {
       events.push(this.runEvent);
       this.runEvent = undefined;
     }
-    if (this.cases.length && this.run) {
-      // blob first: the journal event that names it comes after it is on disk
-      const blob = this.failing.length ? this.store.blobs.put(this.failing) : undefined;
-      const indexOf = new Map(this.failing.map((c, i) => [c, i]));
-      const refs: CaseRef[] = this.cases.map((c) => {
-        const i = indexOf.get(c);
-        const r = locatorText(c.record);
-        return {
-          k: c.caseKey,
-          o: c.outcome,
-          h: c.inputHash,
-          ...(i !== undefined ? { t: c.title, i } : {}),
-          ...(r !== undefined ? { r } : {}),
-        };
-      });
+    if (refs.length && this.run) {
       events.push({ type: 'cases', runId: this.run.runId, format: this.run.format, suite: this.run.suite, ...(blob ? { blob } : {}), cases: refs });
     }
     events.push(...extra);
-    this.cases = [];
-    this.failing = [];
-    this.bytes = 0;
     if (events.length) addTally(this.tally, this.store.append(events).tally);
   }
 }
@@ -163,44 +123,66 @@ export async function captureFile(store: WorkspaceStore, inputPath: string, opti
     resume = { offset: source.offset, nextLine: source.nextLine };
   }
 
-  const batcher = new CaseBatcher(store, options.batchCases ?? 1000, options.batchBytes ?? 4 * 1024 * 1024);
+  const journal = new BatchJournal(store);
   const report = emptyReport(path, 'captured');
   let offset = 0;
   let nextLine = 1;
   let shape: string | undefined;
   let resumable = false;
-  try {
-    const opened = await openResultFile(path, readOptions, resume, options.format);
-    if (opened.status === 'skipped') return emptyReport(path, 'skipped', { reason: opened.reason });
-    report.format = opened.format;
-    shape = opened.shape;
-    resumable = opened.resumable;
-    if (resume && resumable) report.resumedFrom = resume.offset;
-    let seen = 0;
-    for await (const event of opened.events) {
-      if (event.kind === 'run') {
-        const run = completeRun(event.run, storedPath, options);
+  let seen = 0;
+  const request: ReadRequest = {
+    path,
+    read: readOptions,
+    ...(resume ? { resume } : {}),
+    ...(options.format ? { format: options.format } : {}),
+    blobDir: store.paths.blobDir,
+    batchCases: options.batchCases ?? 1000,
+    batchBytes: options.batchBytes ?? 4 * 1024 * 1024,
+  };
+  let failure: string | undefined;
+  for await (const message of readCaseBatches(request)) {
+    switch (message.t) {
+      case 'skipped':
+        return emptyReport(path, 'skipped', { reason: message.reason });
+      case 'opened':
+        report.format = message.format;
+        shape = message.shape;
+        resumable = message.resumable;
+        if (resume && resumable) report.resumedFrom = resume.offset;
+        break;
+      case 'run': {
+        const run = completeRun(message.run, storedPath, options);
         const known = getRun(store.database, run.runId);
-        batcher.setRun(run, !known || known.partial !== run.partial || known.sourcePath !== run.sourcePath);
+        journal.setRun(run, !known || known.partial !== run.partial || known.sourcePath !== run.sourcePath);
         report.runId = run.runId;
         report.partial = run.partial;
-      } else if (event.kind === 'case') {
-        batcher.add(event.evalCase);
-        if (++seen % 5000 === 0) options.onProgress?.({ path, cases: seen });
-      } else if (event.kind === 'error') {
-        report.errors.push(event.error);
-      } else {
-        offset = event.offset;
-        nextLine = event.nextLine;
+        break;
       }
+      case 'batch': {
+        journal.add(message.refs, message.blob);
+        const before = seen;
+        seen += message.refs.length;
+        if (Math.floor(seen / 5000) > Math.floor(before / 5000)) options.onProgress?.({ path, cases: seen });
+        break;
+      }
+      case 'error':
+        report.errors.push(message.error);
+        break;
+      case 'checkpoint':
+        offset = message.offset;
+        nextLine = message.nextLine;
+        break;
+      case 'failed':
+        failure = message.reason;
+        break;
     }
-  } catch (error) {
-    batcher.flush();
-    const reason = error instanceof FormatError ? error.message : `cannot read: ${(error as Error).message}`;
-    Object.assign(report, batcher.tally);
-    return { ...report, status: report.cases > 0 ? 'captured' : 'failed', reason, errors: [...report.errors, { reason }] };
   }
-  const run = batcher.run;
+  if (failure !== undefined) {
+    journal.add([], undefined);
+    Object.assign(report, journal.tally);
+    return { ...report, status: report.cases > 0 ? 'captured' : 'failed', reason: failure, errors: [...report.errors, { reason: failure }] };
+  }
+  const run = journal.run;
   const extra: NewEvent[] = [];
   if (run) {
     extra.push({
@@ -218,8 +200,8 @@ export async function captureFile(store: WorkspaceStore, inputPath: string, opti
       done: shape !== 'lines' || offset === info.size ? !run.partial : false,
     });
   }
-  batcher.flush(extra);
-  Object.assign(report, batcher.tally);
+  journal.add([], undefined, extra);
+  Object.assign(report, journal.tally);
   return report;
 }
 

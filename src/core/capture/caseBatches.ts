@@ -1,0 +1,94 @@
+// The reading half of a capture: a result file becomes a stream of messages (the run,
+// batches of compact case references whose failing cases are already written as a
+// blob, record errors, how far the read got). It needs no index, so it runs in the
+// capturing thread or in a worker thread (captureWorker.ts) while the other thread
+// journals and indexes the batches before it.
+import { isFailure, type EvalCase, type FormatId } from '../model/caseModel';
+import { FormatError, type ReadOptions, type RecordError, type RunDescription } from '../formats/adapter';
+import { openResultFile, type FileShape, type ResumePoint } from '../formats/readResultFile';
+import { BlobStore } from '../store/blobStore';
+import type { CaseRef } from '../store/journalEvents';
+
+export interface ReadRequest {
+  path: string;
+  read: ReadOptions;
+  resume?: ResumePoint;
+  format?: FormatId;
+  blobDir: string;
+  /** Cases per batch. */
+  batchCases: number;
+  /** Payload bytes of failing cases per batch (their blob). */
+  batchBytes: number;
+}
+
+export type ReadMessage =
+  | { t: 'opened'; format: FormatId; shape: FileShape; resumable: boolean }
+  | { t: 'skipped'; reason: string }
+  | { t: 'run'; run: RunDescription }
+  | { t: 'batch'; refs: CaseRef[]; blob?: string }
+  | { t: 'error'; error: RecordError }
+  | { t: 'checkpoint'; offset: number; nextLine: number }
+  | { t: 'failed'; reason: string };
+
+function locatorText(record: EvalCase['record']): string | undefined {
+  if (record.line !== undefined) return `line ${record.line}`;
+  if (record.entry !== undefined) return record.entry;
+  if (record.index !== undefined) return `record ${record.index}`;
+  return undefined;
+}
+
+/** Reads the file and yields its messages; a read that stops early ends with 'failed'. */
+export async function* readCaseBatches(request: ReadRequest): AsyncGenerator<ReadMessage> {
+  const blobs = new BlobStore(request.blobDir);
+  let cases: EvalCase[] = [];
+  let failing: EvalCase[] = [];
+  let bytes = 0;
+  const batch = (): ReadMessage | undefined => {
+    if (cases.length === 0) return undefined;
+    // the blob is on disk before any journal event can name it
+    const blob = failing.length ? blobs.put(failing) : undefined;
+    const indexOf = new Map(failing.map((c, i) => [c, i]));
+    const refs = cases.map((c): CaseRef => {
+      const i = indexOf.get(c);
+      const r = locatorText(c.record);
+      return { k: c.caseKey, o: c.outcome, h: c.inputHash, ...(i !== undefined ? { t: c.title, i } : {}), ...(r !== undefined ? { r } : {}) };
+    });
+    cases = [];
+    failing = [];
+    bytes = 0;
+    return { t: 'batch', refs, ...(blob ? { blob } : {}) };
+  };
+  try {
+    const opened = await openResultFile(request.path, request.read, request.resume, request.format);
+    if (opened.status === 'skipped') {
+      yield { t: 'skipped', reason: opened.reason };
+      return;
+    }
+    yield { t: 'opened', format: opened.format, shape: opened.shape, resumable: opened.resumable };
+    for await (const event of opened.events) {
+      if (event.kind === 'case') {
+        const c = event.evalCase;
+        cases.push(c);
+        if (isFailure(c.outcome)) {
+          failing.push(c);
+          // a rough size: the case's largest fields dominate
+          bytes += (c.output?.length ?? 0) + (c.input.prompt?.length ?? 0) + 2048;
+        }
+        if (cases.length >= request.batchCases || bytes >= request.batchBytes) yield batch()!;
+      } else if (event.kind === 'error') {
+        yield { t: 'error', error: event.error };
+      } else {
+        // a new run or the end position: the cases before it go first
+        const pending = batch();
+        if (pending) yield pending;
+        yield event.kind === 'run' ? { t: 'run', run: event.run } : { t: 'checkpoint', offset: event.offset, nextLine: event.nextLine };
+      }
+    }
+    const last = batch();
+    if (last) yield last;
+  } catch (error) {
+    const pending = batch();
+    if (pending) yield pending;
+    yield { t: 'failed', reason: error instanceof FormatError ? error.message : `cannot read: ${(error as Error).message}` };
+  }
+}
