@@ -41,6 +41,8 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node18' };
 const configs = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // the read side of large captures, in a worker thread (used by the extension and the CLI)
+  { ...node, entryPoints: ['src/core/capture/captureWorker.ts'], outfile: 'dist/captureWorker.js' },
 ];
 if (existsSync('webview/main.ts')) {
   configs.push({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'esm', target: 'es2022' });

@@ -7,7 +7,8 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { FormatId, RunInfo } from '../model/caseModel';
 import { DEFAULT_READ_OPTIONS, type ReadOptions, type RecordError, type RunDescription } from '../formats/adapter';
 import type { ResumePoint } from '../formats/readResultFile';
-import { readCaseBatches, type ReadRequest } from './caseBatches';
+import type { ReadRequest } from './caseBatches';
+import { readBatches } from './readInWorker';
 import { sha256Hex } from '../text/hashing';
 import { addTally, emptyTally, type ApplyTally } from '../store/indexProjection';
 import type { CaseRef, NewEvent } from '../store/journalEvents';
@@ -24,6 +25,8 @@ export interface CaptureOptions {
   /** Payload bytes per blob before a batch is flushed. */
   batchBytes?: number;
   onProgress?: (progress: { path: string; cases: number }) => void;
+  /** Read in a worker thread: always, never, or for large files ('auto', the default). */
+  worker?: boolean | 'auto';
 }
 
 export type FileStatus = 'captured' | 'unchanged' | 'skipped' | 'failed';
@@ -140,7 +143,7 @@ export async function captureFile(store: WorkspaceStore, inputPath: string, opti
     batchBytes: options.batchBytes ?? 4 * 1024 * 1024,
   };
   let failure: string | undefined;
-  for await (const message of readCaseBatches(request)) {
+  for await (const message of readBatches(request, options.worker ?? 'auto')) {
     switch (message.t) {
       case 'skipped':
         return emptyReport(path, 'skipped', { reason: message.reason });
