@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { readCaseBatches, type ReadMessage, type ReadRequest } from './caseBatches';
 
-/** Files smaller than this are read in the capturing thread. */
+/** Reads of fewer bytes than this stay in the capturing thread. */
 export const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 
 /** The worker script: the bundled one beside dist/*.js, or the source file under tsx. */
@@ -23,7 +23,8 @@ export function readBatches(request: ReadRequest, worker: boolean | 'auto' = 'au
   const script = workerScript();
   let big = false;
   try {
-    big = statSync(request.path).size >= WORKER_MIN_BYTES;
+    // what is left to read: a grown JSONL is read from where the last capture stopped
+    big = statSync(request.path).size - (request.resume?.offset ?? 0) >= WORKER_MIN_BYTES;
   } catch {
     // the read side reports a missing file itself
   }
