@@ -32,12 +32,14 @@ else passed++;
 const testFiles = (dir) => readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join(dir, f));
 const tiers = [
   { name: 'unit', files: testFiles('test/unit'), concurrency: 2 },
+  // SIGKILLs at random moments of capture, review, checkpoint and snapshot (CRASH_KILLS, default 200)
+  { name: 'crash', files: testFiles('test/crash'), concurrency: 1 },
   // the review panel's built bundle in Debian's chromium, against a stand-in host
   { name: 'webview', files: testFiles('test/webview'), concurrency: 1 },
   // the end-to-end tier sets up code-server itself (scripts/setup-e2e.sh, cached)
   { name: 'e2e', files: testFiles('test/e2e'), concurrency: 1 },
 ];
-// `npm test -- e2e` (or unit, webview) runs only the named tiers
+// `npm test -- e2e` (or unit, crash, webview) runs only the named tiers
 const only = process.argv.slice(2);
 const chosen = only.length ? tiers.filter((t) => only.includes(t.name)) : tiers;
 if (only.length && chosen.length !== only.length) throw new Error(`unknown tier in ${only.join(' ')} (tiers: ${tiers.map((t) => t.name).join(', ')})`);

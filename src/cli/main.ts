@@ -6,6 +6,7 @@ import { runExport, runExportSlice, runPin, runSnapshot, runVerify } from './com
 import { runList, type ListFlags } from './commands/listCommand';
 import { runGrade, runReview, type ReviewFlags } from './commands/reviewCommand';
 import { runShow } from './commands/showCommand';
+import { runDoctor } from './commands/doctorCommand';
 import { runStatus } from './commands/statusCommand';
 
 declare const EVALLOOP_VERSION: string | undefined;
@@ -45,6 +46,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('status')
     .description('counts of items, runs and journals')
     .action(async () => setExit(await runStatus(globals())));
+
+  program
+    .command('doctor')
+    .description('check journals, index, blobs, folder and corpus; say what is wrong and how to recover')
+    .option('--rebuild', 'rebuild the index from the journals')
+    .option('--corpus <dir>', 'the corpus folder (default <root>/corpus)')
+    .action(async (flags: { rebuild?: boolean; corpus?: string }) => setExit(await runDoctor(flags, globals())));
 
   program
     .command('list')

@@ -1,0 +1,103 @@
+// A workspace check for `evalloop doctor`: every journal line readable, the index in
+// step with the journals (rebuilt on request), every blob an item points at present
+// and intact, the workspace folder writable, and the corpus verified. Each finding
+// says where and what to do; nothing here deletes anything.
+import { randomBytes } from 'node:crypto';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { verifyCorpus } from '../corpus/verifyCorpus';
+import { listJournalFiles, readJournal } from '../store/journalReader';
+import { valuesOf } from '../store/storeQueries';
+import type { WorkspaceStore } from '../store/workspaceStore';
+
+export interface Finding {
+  severity: 'error' | 'warning';
+  where: string;
+  what: string;
+  /** What the user can do about it. */
+  fix?: string;
+}
+
+export interface WorkspaceCheck {
+  journals: { files: number; events: number };
+  blobs: { checked: number };
+  index: { items: number; rebuilt: boolean };
+  corpus: { versions: number; slices: number } | null;
+  findings: Finding[];
+}
+
+function stateDigest(store: WorkspaceStore): string {
+  return JSON.stringify([
+    valuesOf(store.database, 'SELECT COUNT(*), COALESCE(SUM(occurrences), 0) FROM items'),
+    valuesOf(store.database, 'SELECT state, COUNT(*) FROM items GROUP BY state ORDER BY state'),
+    valuesOf(store.database, 'SELECT COUNT(*) FROM reviews WHERE retracted = 0'),
+    valuesOf(store.database, 'SELECT COUNT(*) FROM runs'),
+  ]);
+}
+
+export function checkWorkspace(store: WorkspaceStore, options: { rebuild?: boolean; corpusDir?: string } = {}): WorkspaceCheck {
+  const findings: Finding[] = [];
+  const { journalDir } = store.paths;
+  // what opening the store had to do (a rebuild asked for below is not news)
+  const openNotices = [...store.notices];
+
+  // journals: lines that cannot be read were skipped when the index was built
+  let events = 0;
+  const files = listJournalFiles(journalDir);
+  for (const file of files) {
+    const chunk = readJournal(journalDir, file, 0, 1);
+    events += chunk.events.length;
+    for (const p of chunk.problems) {
+      findings.push({ severity: 'warning', where: `${join(journalDir, p.file)} line ${p.line}`, what: `${p.reason}; the line is skipped`, fix: 'restore the line from version control or a backup, or leave it: the other events are unaffected' });
+    }
+  }
+
+  // the index: rebuilt from the journals on request, and compared with what it held
+  let rebuilt = false;
+  if (options.rebuild) {
+    const before = stateDigest(store);
+    store.rebuild('asked by evalloop doctor --rebuild');
+    rebuilt = true;
+    if (stateDigest(store) !== before) {
+      findings.push({ severity: 'warning', where: store.paths.indexFile, what: 'the index was out of step with the journals; it has been rebuilt from them' });
+    }
+  }
+  for (const notice of openNotices) if (/rebuilt|could not/.test(notice)) findings.push({ severity: 'warning', where: store.paths.indexFile, what: notice });
+
+  // blobs: each one an item's occurrence points at must exist and match its hash
+  const blobs = valuesOf(store.database, 'SELECT o.blob, MIN(i.id), COUNT(*) FROM occurrences o JOIN items i ON i.cid = o.cid WHERE o.blob IS NOT NULL GROUP BY o.blob');
+  for (const [blob, item, n] of blobs) {
+    try {
+      store.blobs.get(String(blob));
+    } catch (error) {
+      const missing = !store.blobs.has(String(blob));
+      findings.push({
+        severity: 'error',
+        where: `blob ${String(blob).slice(0, 12)}… (${Number(n)} occurrences, e.g. item ${String(item)})`,
+        what: missing ? 'missing' : (error as Error).message,
+        fix: 'restore the blob file from a backup or version control; verdicts, corrections and the queue are unaffected, only the full case (input, output, trace) of these occurrences is unavailable',
+      });
+    }
+  }
+
+  // the folder must take writes: captures and reviews append to the journal
+  try {
+    const probe = join(store.paths.dir, `.doctor-${randomBytes(4).toString('hex')}`);
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (error) {
+    findings.push({ severity: 'error', where: store.paths.dir, what: `not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): captures and reviews cannot be saved`, fix: 'fix the folder permissions or free disk space; nothing already saved is affected' });
+  }
+
+  // the corpus, when there is one
+  let corpus: WorkspaceCheck['corpus'] = null;
+  const corpusDir = options.corpusDir ?? join(store.paths.root, 'corpus');
+  if (existsSync(corpusDir)) {
+    const report = verifyCorpus(corpusDir);
+    corpus = { versions: report.versions, slices: report.slices };
+    for (const v of report.violations) findings.push({ severity: 'error', where: v.where, what: `${v.kind}: ${v.detail}`, fix: 'run evalloop verify for details; never edit a written version, write a new one' });
+  }
+
+  const items = Number(valuesOf(store.database, 'SELECT COUNT(*) FROM items')[0]?.[0] ?? 0);
+  return { journals: { files: files.length, events }, blobs: { checked: blobs.length }, index: { items, rebuilt }, corpus, findings };
+}
