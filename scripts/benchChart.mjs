@@ -31,7 +31,8 @@ function panel(x0, y0, title, unit, sizes, series) {
     const color = COLORS[i % COLORS.length];
     out.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map((p) => `${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`).join(' ')}"/>`);
     for (const p of pts) out.push(`<circle cx="${px(p[0]).toFixed(1)}" cy="${py(p[1]).toFixed(1)}" r="2.5" fill="${color}"/>`);
-    out.push(`<text x="${x0 + W - PAD.right}" y="${y0 + PAD.top + 12 * i}" font-size="9" text-anchor="end" fill="${color}">${esc(s.name)}</text>`);
+    // legend top left, where the lines (growing with size) rarely are
+    out.push(`<text x="${x0 + PAD.left + 6}" y="${y0 + PAD.top + 6 + 11 * i}" font-size="9" fill="${color}">${esc(s.name)}</text>`);
   });
   return out.join('\n');
 }

@@ -61,6 +61,37 @@ describe('concurrent writers', () => {
     }
   });
 
+  it('four processes capturing and reviewing at once end with exactly the union of their events', async () => {
+    const root = tempDir();
+    const [a, b, c] = ['a', 'b', 'c'].map((p) => join(root, `${p}.jsonl`)) as [string, string, string];
+    generate(a, 'a', 2000);
+    generate(b, 'b', 2000);
+    generate(c, 'c', 400);
+    assert.equal((await runCli(['capture', c, '--root', root])).code, 0);
+    const store0 = await WorkspaceStore.open(root, 'default');
+    const ids = listItems(store0.database).map((i) => i.id);
+    store0.close();
+    assert.equal(ids.length, 300);
+    const results = await Promise.all([
+      runCli(['capture', a, '--root', root]),
+      runCli(['review', ...ids.slice(0, 150), '--verdict', 'model-wrong', '--correction', 'right', '--root', root]),
+      runCli(['capture', b, '--root', root]),
+      runCli(['review', ...ids.slice(150), '--verdict', 'discard', '--root', root]),
+    ]);
+    for (const r of results) assert.equal(r.code, 0, r.stderr);
+    const store = await WorkspaceStore.open(root, 'default');
+    try {
+      const status = storeStatus(store.database);
+      assert.equal(status.items, 300 + 1500 + 1500);
+      assert.equal(status.byState.reviewed, 300);
+      assert.equal(listItems(store.database, { verdict: 'model-wrong' }).length, 150);
+      assert.equal(listItems(store.database, { verdict: 'discard' }).length, 150);
+      assert.equal(Number(store.database.exec('SELECT COUNT(*) FROM reviews')[0]!.values[0]![0]), 300, 'each review once');
+    } finally {
+      store.close();
+    }
+  });
+
   it('two open stores write to two journals at once, and each sees the other\'s events', async () => {
     const root = tempDir();
     const a = join(root, 'a.jsonl');
