@@ -95,6 +95,19 @@ describe('environment faults', () => {
     assert.deepEqual(report.findings, []);
   });
 
+  it('a folder with a symlink loop and a link to a file outside it: the walk ends and follows no link', async () => {
+    const { symlinkSync, mkdirSync, copyFileSync } = await import('node:fs');
+    const { findResultFiles } = await import('../../src/core/capture/capturePaths');
+    const root = tempDir();
+    const outside = tempDir();
+    copyFileSync(join(FIXTURES, 'junit/junit.fail.xml'), join(outside, 'junit.outside.xml'));
+    mkdirSync(join(root, 'results'));
+    copyFileSync(join(FIXTURES, 'junit/junit.fail.xml'), join(root, 'results/junit.xml'));
+    symlinkSync(root, join(root, 'results/loop'));
+    symlinkSync(join(outside, 'junit.outside.xml'), join(root, 'results/linked.xml'));
+    assert.deepEqual(findResultFiles(root), [join(root, 'results/junit.xml')]);
+  });
+
   it('a JSONL file that grows while it is captured is read up to a line boundary; the rest is captured next time', async () => {
     const root = tempDir();
     const file = join(root, 'growing.jsonl');

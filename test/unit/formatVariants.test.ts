@@ -3,7 +3,7 @@
 // OpenAI evals in any order, DeepEval conversations, JUnit variants, mapped JSONL,
 // and the tolerances (NaN, numbers as strings, BOM, truncated last line).
 import assert from 'node:assert/strict';
-import { copyFileSync, createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import yazl from 'yazl';
@@ -172,6 +172,58 @@ describe('Inspect variants', () => {
     assert.equal(r.cases.length, 1);
     assert.equal(r.errors[0]?.record, 'samples/1_epoch_1.json');
     assert.match(r.errors[0]?.reason ?? '', /over the .* limit/);
+  });
+});
+
+describe('hostile .eval archives', () => {
+  const evalHeader = { run_id: 'R2', eval_id: 'E2', task: 'toy', task_id: 'T2', model: 'mockllm/model', created: '2025-01-01T00:00:00Z' };
+  const sample = (id: number) => ({ id, epoch: 1, input: 'q', target: ['42'], output: { completion: '41', choices: [] }, scores: { match: { value: 'I' } } });
+  const BOMB = '0'.repeat(60 * 1024 * 1024); // 60 MB that deflate to about 60 KB
+
+  /** Rewrites the uncompressed size an entry declares (local header and central directory). */
+  function lieAboutSize(path: string, name: string, size: number): void {
+    const zip = readFileSync(path);
+    for (let i = 0; i + 46 < zip.length; i++) {
+      const sig = zip.readUInt32LE(i);
+      if (sig === 0x04034b50 && zip.toString('utf8', i + 30, i + 30 + zip.readUInt16LE(i + 26)) === name) zip.writeUInt32LE(size, i + 22);
+      if (sig === 0x02014b50 && zip.toString('utf8', i + 46, i + 46 + zip.readUInt16LE(i + 28)) === name) zip.writeUInt32LE(size, i + 24);
+    }
+    writeFileSync(path, zip);
+  }
+
+  it('a bomb entry is refused by name from its declared size; the other samples are captured', async () => {
+    const path = join(dir, 'bomb.eval');
+    await buildZip(path, { 'header.json': { version: 2, status: 'success', eval: evalHeader }, 'samples/1_epoch_1.json': BOMB, 'samples/2_epoch_1.json': sample(2) });
+    assert.ok(statSync(path).size < 1024 * 1024, 'the archive itself is small');
+    const r = await readAll(path, { maxRecordBytes: 1024 * 1024 });
+    assert.equal(r.cases.length, 1);
+    assert.equal(r.errors[0]?.record, 'samples/1_epoch_1.json');
+    assert.match(r.errors[0]?.reason ?? '', /over the 1\.0 MB limit/);
+  });
+
+  it('a bomb entry that lies about its size stops inflating at the limit', async () => {
+    const path = join(dir, 'liar.eval');
+    await buildZip(path, { 'header.json': { version: 2, status: 'success', eval: evalHeader }, 'samples/1_epoch_1.json': BOMB, 'samples/2_epoch_1.json': sample(2) });
+    lieAboutSize(path, 'samples/1_epoch_1.json', 100);
+    const before = process.memoryUsage().rss;
+    const r = await readAll(path, { maxRecordBytes: 1024 * 1024 });
+    assert.ok(process.memoryUsage().rss - before < 50 * 1024 * 1024, 'the 60 MB were never held');
+    assert.equal(r.cases.length, 1, 'the honest sample is captured');
+    assert.equal(r.errors[0]?.record, 'samples/1_epoch_1.json');
+    assert.match(r.errors[0]?.reason ?? '', /limit|too many bytes|size/);
+  });
+
+  it('an archive with an entry name that climbs out of it is refused, naming the entry, and nothing is written', async () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'inner'));
+    const path = join(root, 'inner', 'slip.eval');
+    // zip writers refuse such names, so one of the same length is rewritten in place
+    await buildZip(path, { 'header.json': { version: 2, status: 'success', eval: evalHeader }, 'xx/xx/evil.json': { pwned: true }, 'samples/2_epoch_1.json': sample(2) });
+    const zip = readFileSync(path);
+    writeFileSync(path, Buffer.from(zip.toString('latin1').split('xx/xx/evil.json').join('../../evil.json'), 'latin1'));
+    await assert.rejects(readAll(path), /not a readable \.eval zip: invalid relative path: \.\.\/\.\.\/evil\.json/);
+    assert.deepEqual(readdirSync(root), ['inner']);
+    assert.deepEqual(readdirSync(join(root, 'inner')), ['slip.eval']);
   });
 });
 
