@@ -6,6 +6,7 @@
 // clean. Each step leaves a screenshot in test-results/e2e/.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -320,5 +321,26 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
     assert.deepEqual(sft.filter((id) => id !== newId).sort(), recordItems(workspace, 'v0001', 'sft').sort(), 'v0001 carried over');
     assert.match(await verifyFromPalette(page, /Eval Loop: corpus verified clean \(2 versions, \d+ segments, 1 slices\)/), /2 versions/);
     await shot(page, 'verify-final');
+  });
+
+  it('the CLI writing the same workspace while the window is open: its capture and review show up in the window', async () => {
+    const page = vscode.page;
+    const waiting = async () => {
+      const label = await page.locator('.statusbar-item [aria-label^="Eval Loop:"]').first().getAttribute('aria-label', { timeout: 1000 });
+      return Number(/(\d+) waiting/.exec(label ?? '')?.[1] ?? NaN);
+    };
+    const before = await waiting();
+    // an OpenAI evals log outside the watch globs, captured by another process (2 failures)
+    mkdirSync(join(workspace, 'extra'));
+    cpSync(join(FIXTURES, 'openai_evals/230417220821DPM75QNS_auto_gpt_completion_fn_test-match.jsonl'), join(workspace, 'extra/evals-log.data'));
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(REPO_ROOT, 'dist/cli.js'), ...args, '--root', workspace], { encoding: 'utf8' });
+    const captured = cli('capture', join(workspace, 'extra/evals-log.data'), '--json');
+    assert.equal(captured.status, 0, captured.stderr);
+    await until(async () => (await waiting()) === before + 2 || undefined, `the status bar to count ${before + 2} waiting`);
+    const list = JSON.parse(cli('list', '--state', 'new', '--json').stdout) as { id: string; format: string }[];
+    const evalsItem = list.find((i) => i.format === 'openai-evals')!;
+    assert.equal(cli('review', evalsItem.id, '--verdict', 'discard').status, 0);
+    await until(async () => (await waiting()) === before + 1 || undefined, `the status bar to count ${before + 1} waiting after the CLI review`);
+    await shot(page, 'cli-writes-seen');
   });
 });
