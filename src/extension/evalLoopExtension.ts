@@ -77,6 +77,8 @@ export class EvalLoopExtension extends DisposableHost {
       ),
     );
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => watcher.start()));
+    // a backstop for journal events the file watcher misses (other windows, the CLI)
+    this.register(session.pollJournals(2000));
     watcher.start();
     // after activation returns: the first look at the store loads sql.js
     setTimeout(() => {

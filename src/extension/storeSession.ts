@@ -3,6 +3,8 @@
 // before it returns; the index is saved by the checkpoint policy (after a large batch,
 // else when quiet) so a review does not pay for exporting the whole index.
 // Writes (and journal lines from other processes) fire onDidChange for the views.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CHECKPOINT_IDLE_MS, checkpointNow } from '../core/store/checkpointPolicy';
 import type { WorkspaceStore } from '../core/store/workspaceStore';
@@ -11,6 +13,9 @@ export class StoreSession implements vscode.Disposable {
   private store: Promise<WorkspaceStore> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private idleSave: ReturnType<typeof setTimeout> | undefined;
+  private journalPoll: ReturnType<typeof setInterval> | undefined;
+  private journalSignature = '';
+  private opened: WorkspaceStore | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
@@ -25,6 +30,7 @@ export class StoreSession implements vscode.Disposable {
     const { WorkspaceStore } = await import('../core/store/workspaceStore');
     const store = await WorkspaceStore.open(this.root, this.workspace(), {});
     for (const notice of store.notices) this.onNotice(notice);
+    this.opened = store;
     return store;
   }
 
@@ -87,6 +93,29 @@ export class StoreSession implements vscode.Disposable {
     return this.enqueue(work, true);
   }
 
+  /**
+   * File watchers can drop or merge events, so the journals are also looked at every
+   * `ms` once the store is open: a change in their names or sizes (one readdir and a
+   * stat per journal) means another process wrote, and the store catches up.
+   */
+  pollJournals(ms: number): vscode.Disposable {
+    this.journalPoll = setInterval(() => {
+      const store = this.opened;
+      if (!store) return;
+      let signature = '';
+      try {
+        const dir = store.paths.journalDir;
+        for (const f of readdirSync(dir).sort()) if (f.endsWith('.jsonl')) signature += `${f}:${statSync(join(dir, f)).size};`;
+      } catch {
+        return; // the folder is being created or removed: look again next time
+      }
+      if (signature === this.journalSignature) return;
+      this.journalSignature = signature;
+      void this.catchUp();
+    }, ms);
+    return new vscode.Disposable(() => clearInterval(this.journalPoll));
+  }
+
   /** Another process appended to a journal: replay it. */
   catchUp(): Promise<void> {
     return this.enqueue(() => undefined, false);
@@ -94,8 +123,10 @@ export class StoreSession implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.idleSave);
+    clearInterval(this.journalPoll);
     const pending = this.store;
     this.store = undefined;
+    this.opened = undefined;
     this.changed.dispose();
     void this.queue.then(async () => (await pending)?.close());
   }

@@ -41,7 +41,8 @@ function installExtension(node: string, codeServer: string, extensionsDir: strin
   if (r.status !== 0) throw new Error(`installing ${vsix} failed: ${r.stderr || r.stdout}`);
 }
 
-export async function startCodeServer(workspace: string): Promise<CodeServer> {
+/** `trusted: false` opens the folder in Restricted Mode (workspace trust on, the folder not trusted). */
+export async function startCodeServer(workspace: string, options: { trusted?: boolean } = {}): Promise<CodeServer> {
   const { node, codeServer } = setupPaths();
   const home = mkdtempSync(join(tmpdir(), 'evalloop-e2e-'));
   const extensionsDir = join(home, 'extensions');
@@ -50,7 +51,12 @@ export async function startCodeServer(workspace: string): Promise<CodeServer> {
   installExtension(node, codeServer, extensionsDir, userDir);
   writeFileSync(
     join(userDir, 'User', 'settings.json'),
-    JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true }),
+    JSON.stringify({
+      'security.workspace.trust.enabled': options.trusted === false,
+      'security.workspace.trust.startupPrompt': 'never',
+      'workbench.startupEditor': 'none',
+      'chat.disableAIFeatures': true,
+    }),
   );
   const port = await freePort();
   const child: ChildProcess = spawn(
