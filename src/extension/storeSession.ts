@@ -3,10 +3,9 @@
 // before it returns; the index is saved by the checkpoint policy (after a large batch,
 // else when quiet) so a review does not pay for exporting the whole index.
 // Writes (and journal lines from other processes) fire onDidChange for the views.
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CHECKPOINT_IDLE_MS, checkpointNow } from '../core/store/checkpointPolicy';
+import { journalSize, listJournalFiles } from '../core/store/journalReader';
 import type { WorkspaceStore } from '../core/store/workspaceStore';
 
 export class StoreSession implements vscode.Disposable {
@@ -105,9 +104,9 @@ export class StoreSession implements vscode.Disposable {
       let signature = '';
       try {
         const dir = store.paths.journalDir;
-        for (const f of readdirSync(dir).sort()) if (f.endsWith('.jsonl')) signature += `${f}:${statSync(join(dir, f)).size};`;
+        for (const f of listJournalFiles(dir)) signature += `${f}:${journalSize(dir, f)};`;
       } catch {
-        return; // the folder is being created or removed: look again next time
+        return; // a journal is being created or removed: look again next time
       }
       if (signature === this.journalSignature) return;
       this.journalSignature = signature;

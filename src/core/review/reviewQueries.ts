@@ -1,6 +1,6 @@
 // The review panel's questions, answered from the index: pages of the queue, one
 // item in full, and the counts for the header.
-import { listItems, countItems, keptCounts, findItem, getRun, lastPassRunOf, loadCase, occurrencesOf, listRuns, type ItemFilter, type ItemRow } from '../store/storeQueries';
+import { listItems, countItems, countsByState, keptCounts, findItem, getRun, lastPassRunOf, loadCase, occurrencesOf, listRuns, type ItemFilter, type ItemRow } from '../store/storeQueries';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import type { EvalCase } from '../model/caseModel';
 import { caseIdsOf } from '../store/caseIds';
@@ -50,8 +50,7 @@ export function queryPage(store: WorkspaceStore, filter: ItemFilter, offset: num
 
 export function queueSnapshot(store: WorkspaceStore) {
   const db = store.database;
-  const counts: Record<string, number> = {};
-  for (const [key, n] of keptCounts(db)) if (key.startsWith('state:') && n > 0) counts[key.slice(6)] = n;
+  const counts = countsByState(keptCounts(db));
   const tags = (db.exec("SELECT DISTINCT value FROM items, json_each(items.tags) WHERE items.tags != '[]' ORDER BY value")[0]?.values ?? []).map((r) => String(r[0]));
   const runs = listRuns(db)
     .reverse()

@@ -164,6 +164,13 @@ export function keptCounts(db: Database): Map<string, number> {
   return new Map(valuesOf(db, 'SELECT key, n FROM item_counts').map((r) => [String(r[0]), Number(r[1])]));
 }
 
+/** Items per state, from the kept counts (states with no items left out). */
+export function countsByState(kept: Map<string, number>): Record<string, number> {
+  const byState: Record<string, number> = {};
+  for (const [key, n] of kept) if (key.startsWith('state:') && n > 0) byState[key.slice('state:'.length)] = n;
+  return byState;
+}
+
 export function countItems(db: Database, filter: ItemFilter = {}): number {
   // the whole queue or one state: kept by triggers, no scan
   const narrowed = Object.entries(filter).filter(([key, value]) => value !== undefined && key !== 'limit' && key !== 'offset');
@@ -250,8 +257,7 @@ export interface StoreStatus {
 
 export function storeStatus(db: Database): StoreStatus {
   const kept = keptCounts(db);
-  const byState: Record<string, number> = {};
-  for (const [key, n] of kept) if (key.startsWith('state:') && n > 0) byState[key.slice(6)] = n;
+  const byState = countsByState(kept);
   const one = (sql: string) => Number(rows(db, sql)[0]?.n ?? 0);
   return {
     items: kept.get('all') ?? 0,
