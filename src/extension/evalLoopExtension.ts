@@ -8,6 +8,7 @@ import { workspaceName } from './extensionSettings';
 import { CaseDiffs, openResultAt } from './review/caseDiffs';
 import { registerCorpusCommands, pinItems } from './corpus/corpusCommands';
 import { CorpusTreeProvider } from './corpus/corpusTreeProvider';
+import { corpusDirOf } from './corpus/corpusLocation';
 import { PinnedInputs } from './corpus/pinnedInputs';
 import { ReviewPanel } from './review/reviewPanel';
 import { reviewerName } from './reviewerName';
@@ -46,6 +47,11 @@ export class EvalLoopExtension extends DisposableHost {
       corpus.refresh();
       pinned.refresh();
     };
+    // versions and slices written by this window, the CLI or another window
+    const manifests = this.register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(corpusDirOf(session.root), '{versions,slices}/**/manifest.json')));
+    manifests.onDidCreate(corpusChanged);
+    manifests.onDidChange(corpusChanged);
+    manifests.onDidDelete(corpusChanged);
     registerCorpusCommands(this, session, corpusChanged, (d) => this.register(d));
     const statusBar = this.register(new WaitingStatusBar(session));
     const diffs = this.register(new CaseDiffs(session));

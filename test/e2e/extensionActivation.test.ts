@@ -92,6 +92,28 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
   let vscode: CodeServer;
   const workspace = tempDir('evalloop-e2e-ws-');
 
+  /**
+   * Snapshot Corpus from the palette, choosing "All reviewed items" from the keyboard and
+   * writing from the preview; waits for the version's manifest on disk and in its editor
+   * tab (which takes focus before the palette is used again). Screenshots both steps.
+   */
+  async function snapshotFromPalette(page: import('playwright-core').Page, version: string): Promise<unknown> {
+    await runCommand(page, 'Eval Loop: Snapshot Corpus…');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'All reviewed items' }).first().waitFor({ timeout: 30_000 });
+    // filter the pick to the one entry and accept it
+    await page.locator('.quick-input-widget input.input').fill('All reviewed items');
+    await page.keyboard.press('Enter');
+    const write = page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Write Version' });
+    await write.waitFor({ timeout: 30_000 });
+    await shot(page, `snapshot-${version}-preview`);
+    await write.click();
+    const manifestPath = join(workspace, `corpus/versions/${version}/manifest.json`);
+    const manifest = await until(async () => JSON.parse(readFileSync(manifestPath, 'utf8')) as unknown, `corpus ${version}`);
+    await page.locator('.tab', { hasText: 'manifest.json' }).first().waitFor({ timeout: 30_000 });
+    await shot(page, `${version}-manifest`);
+    return manifest;
+  }
+
   before(async () => {
     rmSync(SHOTS, { recursive: true, force: true });
     mkdirSync(SHOTS, { recursive: true });
@@ -179,21 +201,7 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
 
   it('Snapshot Corpus from the palette writes v0001 with the reviewed records; Verify Corpus reports clean', async () => {
     const page = vscode.page;
-    await runCommand(page, 'Eval Loop: Snapshot Corpus…');
-    const option = page.locator('.quick-input-list .monaco-list-row', { hasText: 'All reviewed items' });
-    await option.first().waitFor({ timeout: 30_000 });
-    // choose from the keyboard: filter the pick to the one entry and accept it
-    await page.locator('.quick-input-widget input.input').fill('All reviewed items');
-    await page.keyboard.press('Enter');
-    const write = page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Write Version' });
-    await write.waitFor({ timeout: 30_000 });
-    await shot(page, 'snapshot-preview');
-    await write.click();
-    const manifestPath = join(workspace, 'corpus/versions/v0001/manifest.json');
-    const manifest = await until(async () => JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: Record<string, { records: number }>; sources: { items: number } }, 'corpus v0001');
-    // the new manifest opens in an editor: let it take focus before using the palette again
-    await page.locator('.tab', { hasText: 'manifest.json' }).first().waitFor({ timeout: 30_000 });
-    await shot(page, 'v0001-manifest');
+    const manifest = (await snapshotFromPalette(page, 'v0001')) as { files: Record<string, { records: number }>; sources: { items: number } };
     // exactly the reviewed records: the ten reviews less the undone last one; model-wrong
     // (corrections prefilled from the expected answers) and eval-wrong give SFT records
     const reviews = journalEvents(workspace).filter((e) => e.type === 'review' && !e.grader).slice(0, -1);
@@ -286,21 +294,7 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
 
   it('the next snapshot holds the pinned cases out and adds the new one; Verify Corpus reports clean', async () => {
     const page = vscode.page;
-    await runCommand(page, 'Eval Loop: Snapshot Corpus…');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'All reviewed items' }).first().waitFor({ timeout: 30_000 });
-    await page.locator('.quick-input-widget input.input').fill('All reviewed items');
-    await page.keyboard.press('Enter');
-    const write = page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Write Version' });
-    await write.waitFor({ timeout: 30_000 });
-    await shot(page, 'snapshot-v0002-preview');
-    await write.click();
-    const manifestPath = join(workspace, 'corpus/versions/v0002/manifest.json');
-    const manifest = await until(
-      async () => JSON.parse(readFileSync(manifestPath, 'utf8')) as { parent: string; leakage: { slices: string[]; excluded: { itemId: string; slice: string }[] } },
-      'corpus v0002',
-    );
-    await page.locator('.tab', { hasText: 'manifest.json' }).first().waitFor({ timeout: 30_000 });
-    await shot(page, 'v0002-manifest');
+    const manifest = (await snapshotFromPalette(page, 'v0002')) as { parent: string; leakage: { slices: string[]; excluded: { itemId: string; slice: string }[] } };
     assert.equal(manifest.parent, 'v0001');
     const sliceCases = readFileSync(join(workspace, 'corpus/slices/riddles/v0001/cases.jsonl'), 'utf8').trim().split('\n');
     const pinnedIds = sliceCases.map((l) => itemIdOf((JSON.parse(l) as { caseKey: string }).caseKey));

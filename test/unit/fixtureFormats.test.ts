@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { evalCaseSchema } from '../../src/core/model/caseModel';
-import { failures, fixture, readAll } from './testSupport';
+import { failures, fixture, readAll, RESULT_FIXTURES } from './testSupport';
 
 describe('real fixture files', () => {
   it('promptfoo sample-export.json (results v3): 4 cases, 4 failures, one case per test × provider', async () => {
@@ -139,18 +139,7 @@ describe('real fixture files', () => {
   });
 
   it('every case from every fixture satisfies the case schema and has a stable key', async () => {
-    const files = [
-      'promptfoo/sample-export.json',
-      'lm_eval/samples_math_perturbed_full_2026-01-21T03-44-18.458309.jsonl',
-      'inspect_ai/log_formats.json',
-      'inspect_ai/data_arc_qwen.json',
-      'inspect_ai/log_streaming.eval',
-      'openai_evals/230417220821DPM75QNS_auto_gpt_completion_fn_test-match.jsonl',
-      'deepeval/test_run_sample.json',
-      'mlflow/eval_results_table.json',
-      'junit/junit.fail.xml',
-    ];
-    for (const f of files) {
+    for (const f of RESULT_FIXTURES) {
       const once = await readAll(fixture(f));
       const twice = await readAll(fixture(f));
       for (const c of once.cases) evalCaseSchema.parse(c);

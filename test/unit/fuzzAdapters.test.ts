@@ -11,23 +11,13 @@ import fc from 'fast-check';
 import { readCaseBatches, type ReadMessage } from '../../src/core/capture/caseBatches';
 import { DEFAULT_READ_OPTIONS } from '../../src/core/formats/adapter';
 import { FilterSyntaxError, matchesFilter, parseFilter } from '../../src/core/corpus/filterExpression';
-import { FIXTURES, tempDir } from './testSupport';
+import { FIXTURES, RESULT_FIXTURES, tempDir } from './testSupport';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
 const TIME_LIMIT_MS = 5000;
 
-const FIXTURE_FILES = [
-  'promptfoo/sample-export.json',
-  'lm_eval/samples_math_perturbed_full_2026-01-21T03-44-18.458309.jsonl',
-  'lm_eval/results_2026-01-21T03-44-18.458309.json',
-  'inspect_ai/log_formats.json',
-  'inspect_ai/data_arc_qwen.json',
-  'inspect_ai/log_streaming.eval',
-  'openai_evals/230417220821DPM75QNS_auto_gpt_completion_fn_test-match.jsonl',
-  'deepeval/test_run_sample.json',
-  'mlflow/eval_results_table.json',
-  'junit/junit.fail.xml',
-];
+// every fixture with cases, and lm-eval's results file (one that holds no cases)
+const FIXTURE_FILES = [...RESULT_FIXTURES, 'lm_eval/results_2026-01-21T03-44-18.458309.json'];
 
 const dir = tempDir('evalloop-fuzz-');
 const blobDir = join(dir, 'blobs');

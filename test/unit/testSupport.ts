@@ -58,3 +58,16 @@ export function dirBytes(dir: string): number {
   }
   return total;
 }
+
+/** Every shared fixture that holds eval cases (one per format and variant), relative to FIXTURES. */
+export const RESULT_FIXTURES = [
+  'promptfoo/sample-export.json',
+  'lm_eval/samples_math_perturbed_full_2026-01-21T03-44-18.458309.jsonl',
+  'inspect_ai/log_formats.json',
+  'inspect_ai/data_arc_qwen.json',
+  'inspect_ai/log_streaming.eval',
+  'openai_evals/230417220821DPM75QNS_auto_gpt_completion_fn_test-match.jsonl',
+  'deepeval/test_run_sample.json',
+  'mlflow/eval_results_table.json',
+  'junit/junit.fail.xml',
+];

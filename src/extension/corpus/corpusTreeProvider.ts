@@ -19,13 +19,8 @@ const PREVIEW_RECORDS = 50;
 export class CorpusTreeProvider implements vscode.TreeDataProvider<CorpusNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly watcher: vscode.FileSystemWatcher;
 
-  constructor(private readonly root: string) {
-    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(corpusDirOf(root), '{versions,slices}/**/manifest.json'));
-    this.watcher.onDidCreate(() => this.refresh());
-    this.watcher.onDidDelete(() => this.refresh());
-  }
+  constructor(private readonly root: string) {}
 
   private get layout(): CorpusLayout {
     return new CorpusLayout(corpusDirOf(this.root));
@@ -118,7 +113,6 @@ export class CorpusTreeProvider implements vscode.TreeDataProvider<CorpusNode>, 
   }
 
   dispose(): void {
-    this.watcher.dispose();
     this.changed.dispose();
   }
 }

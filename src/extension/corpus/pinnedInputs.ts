@@ -1,5 +1,6 @@
-// The inputs pinned in eval slices, read from the corpus's slice manifests and kept
-// current by a file watcher, so the queue can mark a case that is held out of training.
+// The inputs pinned in eval slices, read from the corpus's slice manifests (again after
+// refresh(), which the corpus watcher calls), so the queue can mark a case that is held
+// out of training.
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { CorpusLayout } from '../../core/corpus/corpusLayout';
@@ -9,18 +10,12 @@ import { corpusDirOf } from './corpusLocation';
 export class PinnedInputs implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  private readonly watcher: vscode.FileSystemWatcher;
   private pinned: Map<string, string> | undefined;
 
   constructor(
     private readonly root: string,
     private readonly log: (line: string) => void,
-  ) {
-    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(corpusDirOf(root), 'slices/**/manifest.json'));
-    this.watcher.onDidCreate(() => this.refresh());
-    this.watcher.onDidChange(() => this.refresh());
-    this.watcher.onDidDelete(() => this.refresh());
-  }
+  ) {}
 
   /** Reads the slice manifests again (after a pin, or when they change on disk). */
   refresh(): void {
@@ -45,7 +40,6 @@ export class PinnedInputs implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.watcher.dispose();
     this.changed.dispose();
   }
 }
