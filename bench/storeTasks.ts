@@ -14,11 +14,10 @@ import { queryPage, queueSnapshot } from '../src/core/review/reviewQueries';
 import { WorkspaceStore } from '../src/core/store/workspaceStore';
 import { ReviewRequestHandler, type StoreAccess } from '../src/extension/review/reviewRequestHandler';
 import type { HostMessage } from '../src/protocol/reviewProtocol';
+import { median, quantile } from './benchStats';
 import { promptfooLine } from './generateData';
 
 const now = () => performance.now();
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 const rssMb = () => process.resourceUsage().maxRSS / 1024;
 
 async function open(root: string) {

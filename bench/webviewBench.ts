@@ -5,11 +5,8 @@
 // keypress handler that only moves a CSS class.
 import { openWebview, closeBrowser } from '../test/webview/webviewHarness';
 import { syntheticHost } from '../test/webview/syntheticQueue';
+import { median, quantile } from './benchStats';
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
@@ -66,7 +63,7 @@ async function main(): Promise<void> {
         return { paint, moves };
       });
       results.nextItemMedianMs = median(latencies.work);
-      results.nextItemP95Ms = [...latencies.work].sort((a, b) => a - b)[Math.floor(latencies.work.length * 0.95)];
+      results.nextItemP95Ms = quantile(latencies.work, 0.95);
       results.nextItemToFrameMedianMs = median(latencies.toFrame);
       results.baselineMoveMedianMs = median(baseline.moves);
       results.baselinePaintMs = baseline.paint;
