@@ -18,11 +18,16 @@ export class CliError extends Error {
 
 export async function withStore<T>(options: GlobalOptions, body: (store: WorkspaceStore) => Promise<T> | T): Promise<T> {
   const store = await WorkspaceStore.open(options.root, options.workspace);
+  const tell = (from: number) => {
+    if (!options.json) for (const notice of store.notices.slice(from)) process.stderr.write(`evalloop: ${notice}\n`);
+  };
+  tell(0);
+  const told = store.notices.length;
   try {
-    if (!options.json) for (const notice of store.notices) process.stderr.write(`evalloop: ${notice}\n`);
     return await body(store);
   } finally {
     store.close();
+    tell(told); // what closing had to say (an index the disk refused to take)
   }
 }
 

@@ -1,6 +1,7 @@
 // The `evalloop` command line: the same core as the extension, for terminals and CI.
 import { Command, CommanderError } from 'commander';
 import { CliError, type GlobalOptions } from './cliContext';
+import { NOTHING_SAVED_IS_LOST, WriteFailure } from '../core/store/writeFailure';
 import { runCapture, type CaptureFlags } from './commands/captureCommand';
 import { runExport, runExportSlice, runPin, runSnapshot, runVerify } from './commands/corpusCommands';
 import { runList, type ListFlags } from './commands/listCommand';
@@ -144,7 +145,8 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
-    const message = error instanceof CliError ? error.message : `${(error as Error).message ?? String(error)}`;
+    const message =
+      error instanceof CliError ? error.message : error instanceof WriteFailure ? `${error.message}; ${NOTHING_SAVED_IS_LOST}` : `${(error as Error).message ?? String(error)}`;
     process.stderr.write(`evalloop: ${message}\n`);
     return error instanceof CliError ? error.exitCode : 1;
   }

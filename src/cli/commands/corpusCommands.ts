@@ -1,6 +1,6 @@
 // Corpus commands: snapshot, export, pin, export-slice, verify.
 import { writeFileSync } from 'node:fs';
-import { isAbsolute, resolve } from "node:path";
+import { isAbsolute, resolve } from 'node:path';
 import { CorpusLayout } from '../../core/corpus/corpusLayout';
 import { FilterSyntaxError } from '../../core/corpus/filterExpression';
 import { exportSlice, pinSlice, readSliceCases, SLICE_FORMATS, type SliceFormat } from '../../core/corpus/slices';
@@ -8,6 +8,7 @@ import { snapshot, SnapshotBlockedError } from '../../core/corpus/snapshot';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../core/corpus/trainingRecords';
 import { exportVersion, verifyCorpus } from '../../core/corpus/verifyCorpus';
 import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
+import { WriteFailure } from '../../core/store/writeFailure';
 
 declare const EVALLOOP_VERSION: string | undefined;
 const TOOL_VERSION = typeof EVALLOOP_VERSION === 'string' ? EVALLOOP_VERSION : '0.0.0-dev';
@@ -23,6 +24,7 @@ function corpusDir(options: GlobalOptions, flags: CorpusFlags): string {
 
 function asCliError(error: unknown): never {
   if (error instanceof SnapshotBlockedError || error instanceof FilterSyntaxError) throw new CliError(error.message, 2);
+  if (error instanceof WriteFailure) throw error;
   throw new CliError((error as Error).message);
 }
 

@@ -6,6 +6,7 @@ import { VERDICTS, type Verdict } from '../../core/store/journalEvents';
 import { defaultActor } from '../../core/store/journalWriter';
 import { findItem } from '../../core/store/storeQueries';
 import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
+import { WriteFailure } from '../../core/store/writeFailure';
 
 export interface ReviewFlags {
   verdict: string;
@@ -52,6 +53,7 @@ export async function runReview(ids: string[], flags: ReviewFlags, options: Glob
         flags.reviewer ?? defaultActor(),
       );
     } catch (error) {
+      if (error instanceof WriteFailure) throw error;
       throw new CliError((error as Error).message);
     }
     if (options.json) printJson({ reviewed: keys.length, eventIds });

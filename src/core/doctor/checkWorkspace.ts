@@ -3,9 +3,10 @@
 // and intact, the workspace folder writable, and the corpus verified. Each finding
 // says where and what to do; nothing here deletes anything.
 import { randomBytes } from 'node:crypto';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, statSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyCorpus } from '../corpus/verifyCorpus';
+import { writeFileAtomic } from '../store/durableFile';
 import { listJournalFiles, readJournal } from '../store/journalReader';
 import { valuesOf } from '../store/storeQueries';
 import type { WorkspaceStore } from '../store/workspaceStore';
@@ -24,6 +25,18 @@ export interface WorkspaceCheck {
   index: { items: number; rebuilt: boolean };
   corpus: { versions: number; slices: number } | null;
   findings: Finding[];
+}
+
+const MB = 1024 * 1024;
+
+/** Bytes an unprivileged writer can still use on the disk holding `dir`. */
+function freeBytes(dir: string): number | undefined {
+  try {
+    const fs = statfsSync(dir);
+    return fs.bavail * fs.bsize;
+  } catch {
+    return undefined;
+  }
 }
 
 function stateDigest(store: WorkspaceStore): string {
@@ -80,13 +93,25 @@ export function checkWorkspace(store: WorkspaceStore, options: { rebuild?: boole
     }
   }
 
-  // the folder must take writes: captures and reviews append to the journal
+  // the journal folder must take writes (captures and reviews append there), and the
+  // disk must have room for the next index save (written beside the old one, then renamed)
+  const journalProbe = join(journalDir, `.doctor-${randomBytes(4).toString('hex')}`);
   try {
-    const probe = join(store.paths.dir, `.doctor-${randomBytes(4).toString('hex')}`);
-    writeFileSync(probe, '');
-    rmSync(probe);
+    writeFileAtomic(journalProbe, Buffer.alloc(64 * 1024));
+    rmSync(journalProbe);
   } catch (error) {
-    findings.push({ severity: 'error', where: store.paths.dir, what: `not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): captures and reviews cannot be saved`, fix: 'fix the folder permissions or free disk space; nothing already saved is affected' });
+    findings.push({ severity: 'error', where: journalDir, what: `${(error as Error).message}: captures and reviews cannot be saved`, fix: 'free disk space or fix the folder permissions; nothing already saved is affected' });
+  }
+  const free = freeBytes(store.paths.dir);
+  const indexBytes = existsSync(store.paths.indexFile) ? statSync(store.paths.indexFile).size : 0;
+  const needed = Math.max(16 * MB, 2 * indexBytes);
+  if (free !== undefined && free < needed) {
+    findings.push({
+      severity: 'warning',
+      where: store.paths.dir,
+      what: `only ${(free / MB).toFixed(1)} MB free on this disk; saving the index needs about ${(needed / MB).toFixed(0)} MB`,
+      fix: 'free disk space; until then each open replays the journals, which is slower but loses nothing',
+    });
   }
 
   // the corpus, when there is one

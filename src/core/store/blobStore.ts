@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '../text/hashing';
 import { writeFileAtomic } from './durableFile';
+import { writingTo } from './writeFailure';
 
 export class BlobStore {
   private readonly cache = new Map<string, unknown>();
@@ -21,7 +22,9 @@ export class BlobStore {
     const hash = sha256Hex(text);
     const path = this.pathOf(hash);
     if (!existsSync(path)) {
-      mkdirSync(join(this.dir, hash.slice(0, 2)), { recursive: true });
+      // not recursive first: on a read-only disk a recursive mkdir says ENOENT, not EROFS
+      const folder = join(this.dir, hash.slice(0, 2));
+      if (!existsSync(folder)) writingTo(folder, () => mkdirFresh(folder));
       writeFileAtomic(path, text);
     }
     return hash;
@@ -40,5 +43,15 @@ export class BlobStore {
 
   has(hash: string): boolean {
     return existsSync(this.pathOf(hash));
+  }
+}
+
+function mkdirFresh(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') mkdirSync(dir, { recursive: true }); // the blob folder itself is new
+    else if (code !== 'EEXIST') throw error; // EEXIST: another writer made it
   }
 }

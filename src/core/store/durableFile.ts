@@ -2,6 +2,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { writingTo } from './writeFailure';
 
 export function fsyncDirectory(dir: string): void {
   let fd: number | undefined;
@@ -15,8 +16,16 @@ export function fsyncDirectory(dir: string): void {
   }
 }
 
-/** Replaces `target` atomically with `data`; a crash leaves the old file or the new one, never a mix. */
+/**
+ * Replaces `target` atomically with `data`; a crash leaves the old file or the new one,
+ * never a mix. A refused write (full disk, read-only folder) throws a WriteFailure
+ * naming `target` and leaves no temp file behind.
+ */
 export function writeFileAtomic(target: string, data: Uint8Array | string): void {
+  writingTo(target, () => replaceFile(target, data));
+}
+
+function replaceFile(target: string, data: Uint8Array | string): void {
   const dir = dirname(target);
   const temp = join(dir, `.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(temp, 'w');

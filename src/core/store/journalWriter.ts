@@ -5,6 +5,7 @@ import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, 
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { JOURNAL_VERSION, type JournalEvent, type NewEvent } from './journalEvents';
+import { WriteFailure, writingTo } from './writeFailure';
 
 export interface AppendResult {
   events: JournalEvent[];
@@ -66,6 +67,8 @@ function tryLock(lockPath: string): boolean {
 export class JournalWriter {
   private seq: number;
   private closed = false;
+  /** Size of the file's acknowledged part: a failed append is cut back to it. */
+  private end: number;
 
   private constructor(
     readonly file: string,
@@ -76,47 +79,75 @@ export class JournalWriter {
     lastSeq: number,
   ) {
     this.seq = lastSeq + 1;
+    this.end = fstatSync(fd).size;
   }
 
   /** Claims the first free slot `<user>@<host>`, `<user>@<host>.2`, … in the journal folder. */
   static open(journalDir: string, actor = defaultActor()): JournalWriter {
-    mkdirSync(journalDir, { recursive: true });
+    writingTo(journalDir, () => mkdirSync(journalDir, { recursive: true }));
     const base = slotBase();
     for (let n = 1; n < 1000; n++) {
       const writerId = n === 1 ? base : `${base}.${n}`;
       const lockPath = join(journalDir, `${writerId}.lock`);
-      if (!tryLock(lockPath)) continue;
+      if (!writingTo(lockPath, () => tryLock(lockPath))) continue;
       const file = join(journalDir, `${writerId}.jsonl`);
-      const fd = openSync(file, existsSync(file) ? 'r+' : 'w+');
-      const lastSeq = repairTail(fd);
-      return new JournalWriter(file, writerId, lockPath, fd, actor, lastSeq);
+      try {
+        const fd = writingTo(file, () => openSync(file, existsSync(file) ? 'r+' : 'w+'));
+        const lastSeq = writingTo(file, () => repairTail(fd));
+        return new JournalWriter(file, writerId, lockPath, fd, actor, lastSeq);
+      } catch (error) {
+        unlinkQuietly(lockPath);
+        throw error;
+      }
     }
     throw new Error(`no free journal slot in ${journalDir}`);
   }
 
-  /** Appends events as one write and fsyncs; they are durable when this returns. */
+  /**
+   * Appends events as one write and fsyncs; they are durable when this returns. When
+   * the write or the fsync fails (a full disk, say) nothing is acknowledged: the
+   * partial bytes are cut off again, now or before the next append, so a later event
+   * is never glued onto a torn line.
+   */
   append(events: NewEvent[]): AppendResult {
     if (this.closed) throw new Error('journal writer is closed');
-    if (events.length === 0) return { events: [], startOffset: fstatSync(this.fd).size, endOffset: fstatSync(this.fd).size };
+    if (events.length === 0) return { events: [], startOffset: this.end, endOffset: this.end };
     const now = new Date().toISOString();
-    const full = events.map((e) => ({ v: JOURNAL_VERSION, seq: this.seq++, at: e.at ?? now, actor: e.actor ?? this.actor, ...e }) as JournalEvent);
+    const seq = this.seq;
+    const full = events.map((e, i) => ({ v: JOURNAL_VERSION, seq: seq + i, at: e.at ?? now, actor: e.actor ?? this.actor, ...e }) as JournalEvent);
     const buf = Buffer.from(full.map((e) => `${JSON.stringify(e)}\n`).join(''));
-    const end = fstatSync(this.fd).size;
-    let written = 0;
-    while (written < buf.length) written += writeSync(this.fd, buf, written, buf.length - written, end + written);
-    fsyncSync(this.fd);
-    return { events: full, startOffset: end, endOffset: end + buf.length };
+    const end = this.end;
+    try {
+      if (fstatSync(this.fd).size !== end) ftruncateSync(this.fd, end); // left over from a failed append
+      let written = 0;
+      while (written < buf.length) written += writeSync(this.fd, buf, written, buf.length - written, end + written);
+      fsyncSync(this.fd);
+    } catch (error) {
+      try {
+        ftruncateSync(this.fd, end);
+      } catch {
+        // retried before the next append
+      }
+      throw new WriteFailure(this.file, error);
+    }
+    this.seq = seq + full.length;
+    this.end = end + buf.length;
+    return { events: full, startOffset: end, endOffset: this.end };
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
     closeSync(this.fd);
-    try {
-      unlinkSync(this.lockPath);
-    } catch {
-      // already removed
-    }
+    unlinkQuietly(this.lockPath);
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already removed, or the folder refuses changes: a stale lock is taken over later
   }
 }
 

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { BlobStore } from './blobStore';
 import { writeFileAtomic } from './durableFile';
+import { writingTo } from './writeFailure';
 import { migrate, tuneConnection } from './indexSchema';
 import { IndexProjection, emptyTally, addTally, type ApplyTally } from './indexProjection';
 import { eventIdOf, type JournalEvent, type NewEvent } from './journalEvents';
@@ -55,8 +56,7 @@ export class WorkspaceStore {
 
   static async open(root: string, workspace: string, options: OpenOptions = {}): Promise<WorkspaceStore> {
     const paths = workspacePaths(root, workspace);
-    mkdirSync(paths.journalDir, { recursive: true });
-    mkdirSync(paths.blobDir, { recursive: true });
+    for (const dir of [paths.journalDir, paths.blobDir]) writingTo(dir, () => mkdirSync(dir, { recursive: true }));
     const SQL = await loadSqlEngine();
     let db: Database | undefined;
     let reason: string | undefined;
@@ -211,9 +211,15 @@ export class WorkspaceStore {
     this.unsaved = 0;
   }
 
+  /**
+   * Saves the index and lets go of the journal slot. A save the disk refuses is only a
+   * notice: every event is in the journals, and the next open replays them.
+   */
   close(): void {
     try {
       this.save();
+    } catch (error) {
+      this.notices.push(`the index could not be saved (${(error as Error).message}); nothing is lost, the next open catches up from the journals`);
     } finally {
       this.projection.release();
       this.writer?.close();
