@@ -10,7 +10,8 @@ import { registerCorpusCommands, pinItems } from './corpus/corpusCommands';
 import { CorpusTreeProvider } from './corpus/corpusTreeProvider';
 import { corpusDirOf } from './corpus/corpusLocation';
 import { PinnedInputs } from './corpus/pinnedInputs';
-import { ReviewPanel } from './review/reviewPanel';
+import { REVIEW_PANEL_TYPE, ReviewPanel } from './review/reviewPanel';
+import type { PanelActions } from './review/reviewRequestHandler';
 import { reviewerName } from './reviewerName';
 import { StoreSession } from './storeSession';
 import { QueueTreeProvider } from './views/queueTreeProvider';
@@ -56,20 +57,18 @@ export class EvalLoopExtension extends DisposableHost {
     const statusBar = this.register(new WaitingStatusBar(session));
     const diffs = this.register(new CaseDiffs(session));
     const watcher = this.register(new ResultWatcher(session, this.output));
-    const openPanel = (itemId?: string) =>
-      ReviewPanel.show(
-        this.context.extensionUri,
-        session,
-        pinned,
-        reviewerName,
-        {
-          openSource: (id) => diffs.openSource(id),
-          openDiff: (id, against) => diffs.openDiff(id, against),
-          pin: (ids) => this.guard('Pin slice', () => pinItems(session, session.root, `item:${ids.join(',')}`, corpusChanged)),
-        },
-        this.output,
-        itemId,
-      );
+    const panelActions: PanelActions = {
+      openSource: (id) => diffs.openSource(id),
+      openDiff: (id, against) => diffs.openDiff(id, against),
+      pin: (ids) => this.guard('Pin slice', () => pinItems(session, session.root, `item:${ids.join(',')}`, corpusChanged)),
+    };
+    const openPanel = (itemId?: string) => ReviewPanel.show(this.context.extensionUri, session, pinned, reviewerName, panelActions, this.output, itemId);
+    // a review panel left open when the extension host stopped (a crash, a reload) reconnects
+    this.register(
+      vscode.window.registerWebviewPanelSerializer(REVIEW_PANEL_TYPE, {
+        deserializeWebviewPanel: async (panel) => ReviewPanel.revive(panel, this.context.extensionUri, session, pinned, reviewerName, panelActions, this.output),
+      }),
+    );
 
     this.register(vscode.commands.registerCommand(COMMANDS.openQueue, () => this.guard('Open queue', async () => void openPanel())));
     this.register(vscode.commands.registerCommand(COMMANDS.openItem, (id: string) => this.guard('Open item', async () => void openPanel(id))));

@@ -12,7 +12,33 @@ export interface CodeServer {
   url: string;
   workspace: string;
   page: Page;
+  /** Opens one more window (a browser tab) on the same folder; it gets its own extension host. */
+  openWindow(): Promise<Page>;
+  /** Process ids of this code-server's extension hosts (one per open window). */
+  extensionHosts(): number[];
   stop(): Promise<void>;
+}
+
+/** Every process below `root`, with its command line. */
+function descendants(root: number): { pid: number; args: string }[] {
+  const rows = spawnSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
+  const found: { pid: number; args: string }[] = [];
+  const parents = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const row of rows) {
+      if (parents.has(row.ppid) && !parents.has(row.pid)) {
+        parents.add(row.pid);
+        found.push(row);
+        grew = true;
+      }
+    }
+  }
+  return found;
 }
 
 function freePort(): Promise<number> {
@@ -80,14 +106,23 @@ export async function startCodeServer(workspace: string, options: { trusted?: bo
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const url = `http://127.0.0.1:${port}/?folder=${workspace}`;
-  await page.goto(url);
-  await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+  const openWindow = async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(url);
+    await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    return page;
+  };
+  const page = await openWindow();
   return {
     url,
     workspace,
     page,
+    openWindow,
+    extensionHosts: () =>
+      descendants(child.pid!)
+        .filter((p) => p.args.includes('--type=extensionHost'))
+        .map((p) => p.pid),
     stop: async () => {
       await browser.close().catch(() => undefined);
       try {

@@ -137,4 +137,35 @@ describe('concurrent writers', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')), [`${slot}.jsonl`], 'the stale slot was taken over');
   });
+  it('slot claims and takeovers of dead holders\' locks racing in six processes never share a journal file', async () => {
+    const journalDir = join(tempDir(), 'journal');
+    const rounds = 100;
+    const tags = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'];
+    const runs = await Promise.all(
+      tags.map(
+        (tag) =>
+          new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+            const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/unit/slotClaimWorker.ts'), journalDir, tag, String(rounds)], { cwd: REPO_ROOT });
+            let stdout = '';
+            let stderr = '';
+            child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
+            child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
+            child.on('close', (code) => resolve({ code, stdout, stderr }));
+          }),
+      ),
+    );
+    for (const r of runs) assert.equal(r.code, 0, r.stderr);
+    const { readJournal, listJournalFiles } = await import('../../src/core/store/journalReader');
+    const seen: string[] = [];
+    for (const file of listJournalFiles(journalDir)) {
+      const chunk = readJournal(journalDir, file, 0, 1);
+      assert.deepEqual(chunk.problems, [], `${file}: no interleaved or torn lines`);
+      // one writer at a time per file: sequence numbers only go up
+      chunk.events.forEach((e, i) => i > 0 && assert.ok(e.seq > chunk.events[i - 1]!.seq, `${file}: seq ${e.seq} after ${chunk.events[i - 1]!.seq}`));
+      seen.push(...chunk.events.map((e) => (e as { caseKey: string }).caseKey));
+    }
+    const told = runs.reduce((n, r) => n + Number(r.stdout), 0);
+    assert.equal(told, tags.length * rounds);
+    assert.deepEqual(seen.sort(), tags.flatMap((t) => Array.from({ length: rounds }, (_, i) => `${t}/${i}`)).sort(), 'every acknowledged event, once');
+  });
 });

@@ -1,7 +1,8 @@
 // One append-only journal file per writer. A writer claims a slot with an
 // exclusive lock file (stale locks of dead local processes are taken over), so no
 // two processes ever append to the same file. append() returns only after fsync.
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { JOURNAL_VERSION, type JournalEvent, type NewEvent } from './journalEvents';
@@ -40,28 +41,68 @@ function processAlive(pid: number): boolean {
   }
 }
 
-function tryLock(lockPath: string): boolean {
-  const info: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+/**
+ * Creates `path` holding `text`, or returns false when it exists. The content is
+ * written to a private file first and hard-linked into place, so nobody ever reads a
+ * lock that is still being written.
+ */
+function createWithContent(path: string, text: string): boolean {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temp, text, { flag: 'wx' });
   try {
-    writeFileSync(lockPath, JSON.stringify(info), { flag: 'wx' });
+    linkSync(temp, path);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    unlinkSync(temp);
   }
-  let held: LockInfo | undefined;
-  try {
-    held = JSON.parse(readFileSync(lockPath, 'utf8')) as LockInfo;
-  } catch {
-    held = undefined; // half-written lock: its writer died while creating it
-  }
-  const stale = !held || (held.host === hostname() && held.pid !== process.pid && !processAlive(held.pid));
+}
+
+/**
+ * Claims a journal slot's lock. A lock left by a dead process on this host is taken
+ * over, but only by the one process that wins an exclusive takeover marker named after
+ * that dead holder; the winner checks, while holding the marker, that the lock still
+ * is the dead one before replacing it. Two processes can therefore never both believe
+ * they hold a slot (which would interleave their appends in one file).
+ */
+function tryLock(lockPath: string): boolean {
+  const mine = JSON.stringify({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString() } satisfies LockInfo);
+  if (createWithContent(lockPath, mine)) return true;
+  const held = readLock(lockPath);
+  if (held === 'gone') return tryLock(lockPath);
+  const stale = held === 'unreadable' || (held.info?.host === hostname() && held.info.pid !== process.pid && !processAlive(held.info.pid));
   if (!stale) return false;
+  const holder = held === 'unreadable' ? 'unreadable' : held.text;
+  const marker = `${lockPath}.takeover-${createHash('sha256').update(holder).digest('hex').slice(0, 16)}`;
+  if (!createWithContent(marker, mine)) return false; // another process is taking this slot over
   try {
-    unlinkSync(lockPath);
-  } catch {
-    return false;
+    const now = readLock(lockPath);
+    const same = now === 'unreadable' ? holder === 'unreadable' : now !== 'gone' && now.text === holder;
+    if (!same) return false; // taken over already: the lock is someone else's now
+    const temp = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    writeFileSync(temp, mine, { flag: 'wx' });
+    renameSync(temp, lockPath);
+    return true;
+  } finally {
+    unlinkQuietly(marker);
   }
-  return tryLock(lockPath);
+}
+
+function readLock(lockPath: string): { text: string; info: LockInfo | undefined } | 'gone' | 'unreadable' {
+  let text: string;
+  try {
+    text = readFileSync(lockPath, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    throw error;
+  }
+  try {
+    return { text, info: JSON.parse(text) as LockInfo };
+  } catch {
+    return 'unreadable'; // damaged by hand or by a disk fault: locks are never half-written
+  }
 }
 
 export class JournalWriter {

@@ -7,20 +7,44 @@ import type { PinnedInputs } from '../corpus/pinnedInputs';
 import type { StoreSession } from '../storeSession';
 import { ReviewRequestHandler, type PanelActions } from './reviewRequestHandler';
 
+/** The panel's view type, also what its serializer is registered for. */
+export const REVIEW_PANEL_TYPE = 'evalloop.review';
+
 export class ReviewPanel implements vscode.Disposable {
   private static current: ReviewPanel | undefined;
-  private readonly panel: vscode.WebviewPanel;
   private readonly handler: ReviewRequestHandler;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   static show(extensionUri: vscode.Uri, session: StoreSession, pinned: PinnedInputs, reviewer: () => Promise<string>, actions: PanelActions, output: vscode.OutputChannel, itemId?: string): ReviewPanel {
-    if (!ReviewPanel.current) ReviewPanel.current = new ReviewPanel(extensionUri, session, pinned, reviewer, actions, output);
+    if (!ReviewPanel.current) ReviewPanel.current = new ReviewPanel(ReviewPanel.createPanel(extensionUri), extensionUri, session, pinned, reviewer, actions, output);
     else ReviewPanel.current.panel.reveal(undefined, false);
     if (itemId) ReviewPanel.current.post({ type: 'select', id: itemId });
     return ReviewPanel.current;
   }
 
+  /**
+   * Takes over a panel VS Code kept open while the extension host was gone (a restart
+   * after a crash, a window reload): the page reloads and its saved filter comes back.
+   */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, session: StoreSession, pinned: PinnedInputs, reviewer: () => Promise<string>, actions: PanelActions, output: vscode.OutputChannel): void {
+    if (ReviewPanel.current) {
+      panel.dispose(); // one review panel at a time
+      return;
+    }
+    panel.webview.options = ReviewPanel.webviewOptions(extensionUri);
+    ReviewPanel.current = new ReviewPanel(panel, extensionUri, session, pinned, reviewer, actions, output);
+  }
+
+  private static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')] };
+  }
+
+  private static createPanel(extensionUri: vscode.Uri): vscode.WebviewPanel {
+    return vscode.window.createWebviewPanel(REVIEW_PANEL_TYPE, 'Eval Loop: Review', vscode.ViewColumn.Active, ReviewPanel.webviewOptions(extensionUri));
+  }
+
   private constructor(
+    private readonly panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
     session: StoreSession,
     pinned: PinnedInputs,
@@ -28,10 +52,6 @@ export class ReviewPanel implements vscode.Disposable {
     actions: PanelActions,
     output: vscode.OutputChannel,
   ) {
-    this.panel = vscode.window.createWebviewPanel('evalloop.review', 'Eval Loop: Review', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-    });
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'evalloop.svg');
     this.handler = new ReviewRequestHandler(session, reviewer, actions, (m) => this.post(m), pinned.lookup);
     this.panel.webview.html = this.html();
