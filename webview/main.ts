@@ -17,6 +17,8 @@ let filter: QueueFilter = ((bridge.state as { filter?: QueueFilter } | undefined
 const details = new Map<string, ItemDetail | null>();
 let current: ItemSummary | undefined;
 let shownDetail: ItemDetail | null = null;
+/** The item the form holds the reviewer's input for; a refresh of that same item keeps the input. */
+let formItemId: string | undefined;
 
 // ── layout
 const app = document.getElementById('app')!;
@@ -128,11 +130,14 @@ async function showItem(item: ItemSummary | undefined): Promise<void> {
   if (!item) {
     detailPane.replaceChildren(el('p', 'empty', list.total === 0 ? 'Nothing here: no items match this filter.' : ''));
     form.load(null);
+    formItemId = undefined;
     return;
   }
   const detail = await loadDetail(item.id);
   if (current?.id !== item.id) return; // moved on meanwhile
   shownDetail = detail;
+  const sameItem = formItemId === item.id;
+  const scrolled = detailPane.scrollTop;
   detailPane.replaceChildren(
     detail
       ? renderDetail(detail, {
@@ -141,8 +146,13 @@ async function showItem(item: ItemSummary | undefined): Promise<void> {
         })
       : el('p', 'empty', 'This item is no longer in the queue.'),
   );
-  detailPane.scrollTop = 0;
-  form.load(detail);
+  // another writer's change refreshes the list: a verdict chosen or a correction being
+  // typed for this item must survive it
+  detailPane.scrollTop = sameItem ? scrolled : 0;
+  if (!sameItem) {
+    form.load(detail);
+    formItemId = item.id;
+  }
   // the next item is usually next: fetch it ahead
   const next = list.itemAt(list.cursor + 1);
   if (next) void loadDetail(next.id);
@@ -221,7 +231,9 @@ async function tagFromField(): Promise<void> {
   await afterChange(true);
 }
 
-async function afterChange(keepCursor: boolean): Promise<void> {
+/** Reloads the list; `keepInput` when the change came from elsewhere (the form keeps what the reviewer entered). */
+async function afterChange(keepCursor: boolean, keepInput = false): Promise<void> {
+  if (!keepInput) formItemId = undefined;
   await list.reset(keepCursor);
 }
 
@@ -283,7 +295,7 @@ bridge.on((message: HostMessage) => {
     setOptions(runSelect, [['', 'any run'], ...message.runs.map((r): [string, string] => [r.id, r.label])], filter.runId);
   } else if (message.type === 'changed') {
     details.clear();
-    void afterChange(true);
+    void afterChange(true, true);
   } else if (message.type === 'select') {
     void selectById(message.id);
   }

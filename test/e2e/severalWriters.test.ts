@@ -138,7 +138,10 @@ async function reviewFromKeyboard(page: Page, frame: Frame, count: number, key: 
     const before = (await acksIn(frame)).length;
     await page.keyboard.press(key);
     await page.keyboard.press('Control+Enter');
-    await until(async () => (await acksIn(frame)).length > before || undefined, `review ${i + 1} to be acknowledged`);
+    await until(async () => (await acksIn(frame)).length > before || undefined, `review ${i + 1} to be acknowledged`).catch(async (error: unknown) => {
+      await page.screenshot({ path: join(SHOTS, `writers-stuck-${key}.png`) });
+      throw error;
+    });
   }
 }
 

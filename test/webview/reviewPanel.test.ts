@@ -8,12 +8,22 @@ import { findItem, listItems, type ItemRow } from '../../src/core/store/storeQue
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
 import { ReviewRequestHandler } from '../../src/extension/review/reviewRequestHandler';
 import { FIXTURES, tempDir } from '../unit/testSupport';
+import type { HostMessage } from '../../src/protocol/reviewProtocol';
 import { closeBrowser, openWebview, type WebviewSession } from './webviewHarness';
+
+async function until(probe: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 describe('review panel (chromium, real store)', { timeout: 120_000 }, () => {
   let store: WorkspaceStore;
   let view: WebviewSession;
   const opened: { id: string; against: string }[] = [];
+  let postToPanel: (m: HostMessage) => void = () => undefined;
 
   before(async () => {
     store = await WorkspaceStore.open(tempDir(), 'default');
@@ -21,6 +31,7 @@ describe('review panel (chromium, real store)', { timeout: 120_000 }, () => {
     const access = { read: async <T,>(work: (s: WorkspaceStore) => T | Promise<T>) => work(store), write: async <T,>(work: (s: WorkspaceStore) => T | Promise<T>) => work(store) };
     let handler: ReviewRequestHandler | undefined;
     view = await openWebview(async (message, post) => {
+      postToPanel = post;
       handler ??= new ReviewRequestHandler(access, async () => 'tester', { openSource: async () => undefined, openDiff: async (id, against) => void opened.push({ id, against }) }, post);
       await handler.handle(message);
     });
@@ -113,6 +124,31 @@ describe('review panel (chromium, real store)', { timeout: 120_000 }, () => {
     await view.page.keyboard.press('Control+Enter');
     await view.page.waitForFunction(() => document.querySelector('.counts')?.textContent?.startsWith('21 waiting'));
     assert.equal(listItems(store.database, { verdict: 'discard' }).length, 2);
+  });
+
+  it("another writer's change refreshes the list but keeps the verdict chosen and the correction being typed", async () => {
+    await view.page.fill('.search', '');
+    await view.page.locator('.queue-list').focus();
+    await view.page.keyboard.press('g');
+    const title = await detailTitle();
+    const item = listItems(store.database, { state: 'new' }).find((i) => i.title === title) as ItemRow;
+    const prefilled = await view.page.locator('vscode-textarea.correction').evaluate((e) => (e as HTMLElement & { value: string }).value);
+    await view.page.keyboard.press('1');
+    await view.page.keyboard.press('e');
+    await view.page.keyboard.press('End');
+    await view.page.keyboard.type(' (typed before the refresh)');
+    await view.page.keyboard.press('Escape');
+    // another window or the CLI wrote: the host says so, and the panel reloads its list
+    const queried = view.received.filter((m) => m.type === 'query').length;
+    postToPanel({ type: 'changed' });
+    await until(() => view.received.filter((m) => m.type === 'query').length > queried, 'the panel to query again');
+    await view.page.waitForTimeout(300);
+    assert.equal(await detailTitle(), title);
+    await view.page.keyboard.press('Control+Enter');
+    await view.page.waitForFunction((t) => document.querySelector('.detail-title')?.textContent !== t, title, { timeout: 5000 });
+    const reviewed = findItem(store.database, item.id) as ItemRow;
+    assert.equal(reviewed.verdict, 'model-wrong');
+    assert.equal(reviewed.correction, `${prefilled} (typed before the refresh)`);
   });
 
   it('every message the panel sent fit the protocol', () => {
