@@ -15,6 +15,8 @@ import { el } from './safeText';
 const bridge = new HostBridge();
 let filter: QueueFilter = ((bridge.state as { filter?: QueueFilter } | undefined)?.filter ?? { state: 'new' }) as QueueFilter;
 const details = new Map<string, ItemDetail | null>();
+/** How long a review may wait for the host's answer before the panel says it is still waiting. */
+const SLOW_ANSWER_MS = 10_000;
 let current: ItemSummary | undefined;
 let shownDetail: ItemDetail | null = null;
 /** The item the form holds the reviewer's input for; a refresh of that same item keeps the input. */
@@ -168,6 +170,10 @@ async function submit(): Promise<void> {
   }
   if (ids.length === 0) return;
   form.status.textContent = 'Saving…';
+  // a host that stopped (a crash, a restart) never answers: say so rather than wait silently
+  const slow = setTimeout(() => {
+    form.status.textContent = 'Still saving… no answer from Eval Loop yet. If its extension host restarted, reopen the queue (Eval Loop: Open Review Queue) to see what was saved.';
+  }, SLOW_ANSWER_MS);
   const answer = await bridge.request({
     type: 'review',
     ids,
@@ -177,6 +183,7 @@ async function submit(): Promise<void> {
     ...(value.rubric ? { rubric: value.rubric } : {}),
     ...(value.comment ? { comment: value.comment } : {}),
   });
+  clearTimeout(slow);
   if (answer.type === 'error') {
     form.status.textContent = `Not saved: ${answer.message}`;
     return;

@@ -157,3 +157,27 @@ describe('review panel (chromium, real store)', { timeout: 120_000 }, () => {
     assert.deepEqual(view.strayRequests, []);
   });
 });
+
+describe('review panel whose host stops answering (chromium)', { timeout: 60_000 }, () => {
+  it('a review with no answer says, after a while, that it is still waiting and how to recover', async () => {
+    const summary = { id: 'aaaaaaaaaaaa', caseKey: 'lm-eval/x/id:1', title: 'A question', state: 'new', verdict: null, suite: 'x', format: 'lm-eval', regression: false, fixed: false, occurrences: 1, tags: [], pinned: null };
+    const view = await openWebview((message, post) => {
+      // a host that answers the list, then stops (its extension host died)
+      if (message.type === 'query') post({ type: 'page', requestId: message.requestId, offset: 0, total: 1, items: [summary] });
+      if (message.type === 'detail') post({ type: 'detail', requestId: message.requestId, detail: null });
+    }, undefined);
+    try {
+      await view.page.clock.install();
+      await view.page.waitForSelector('.queue-row .row-title');
+      await view.page.locator('.queue-list').focus();
+      await view.page.keyboard.press('4');
+      await view.page.keyboard.press('Control+Enter');
+      await view.page.waitForFunction(() => document.querySelector('.form-status')?.textContent === 'Saving…', undefined, { timeout: 5000 });
+      await view.page.clock.fastForward(11_000);
+      await view.page.waitForFunction(() => /^Still saving… no answer from Eval Loop yet\. If its extension host restarted, reopen the queue/.test(document.querySelector('.form-status')?.textContent ?? ''), undefined, { timeout: 5000 });
+    } finally {
+      await view.close();
+      await closeBrowser();
+    }
+  });
+});
