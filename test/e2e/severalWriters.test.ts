@@ -287,4 +287,19 @@ describe('several writers, and a killed extension host', { timeout: 600_000 }, (
     const written = humanReviews(journal(workspace)).length - reviewsBefore;
     process.stdout.write(`# ${KILLS} extension host kills: ${pressed} submits pressed, ${told.length} acknowledged, ${written} in the journal\n`);
   });
+  it('a review panel open when its window reloads comes back by itself, with its run filter', async () => {
+    const filterBefore = await until(async () => {
+      for (const f of windowB.frames()) if (await f.$('.queue-row .row-title')) return f.evaluate(() => (document.querySelector('select.filter-run') as HTMLSelectElement).value);
+      return undefined;
+    }, 'window B’s panel');
+    await windowB.reload();
+    await windowB.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    // no command: VS Code restores the panel and the extension's serializer reconnects it
+    const revived = await until(async () => {
+      for (const f of windowB.frames()) if (await f.$('.queue-row .row-title')) return f;
+      return undefined;
+    }, 'the panel to come back after the reload', 60_000);
+    assert.equal(await revived.evaluate(() => (document.querySelector('select.filter-run') as HTMLSelectElement).value), filterBefore);
+    await windowB.screenshot({ path: join(SHOTS, 'writers-B-reloaded.png') });
+  });
 });
