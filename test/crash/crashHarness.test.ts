@@ -104,7 +104,8 @@ async function check(root: string, acked: Acked, after: string): Promise<string>
   }
 }
 
-describe('crash tests', { timeout: 30 * 60_000 }, () => {
+// about 0.75 s a kill here; the bound grows with CRASH_KILLS so a soak is not cut short
+describe('crash tests', { timeout: Math.max(30 * 60_000, KILLS * 3_000) }, () => {
   it(`${KILLS} SIGKILLs during capture, review, index checkpoint and snapshot lose nothing acknowledged`, async () => {
     const bundle = join(REPO_ROOT, 'out/crash/crashWorkload.js');
     mkdirSync(join(REPO_ROOT, 'out/crash'), { recursive: true });
