@@ -67,8 +67,12 @@ function installExtension(node: string, codeServer: string, extensionsDir: strin
   if (r.status !== 0) throw new Error(`installing ${vsix} failed: ${r.stderr || r.stdout}`);
 }
 
-/** `trusted: false` opens the folder in Restricted Mode (workspace trust on, the folder not trusted). */
-export async function startCodeServer(workspace: string, options: { trusted?: boolean } = {}): Promise<CodeServer> {
+/**
+ * `trusted: false` opens the folder in Restricted Mode (workspace trust on, the folder
+ * not trusted). `workspaceFile: true` opens `workspace` as a .code-workspace file
+ * (a multi-root workspace) instead of a folder.
+ */
+export async function startCodeServer(workspace: string, options: { trusted?: boolean; workspaceFile?: boolean } = {}): Promise<CodeServer> {
   const { node, codeServer } = setupPaths();
   const home = mkdtempSync(join(tmpdir(), 'evalloop-e2e-'));
   const extensionsDir = join(home, 'extensions');
@@ -106,7 +110,7 @@ export async function startCodeServer(workspace: string, options: { trusted?: bo
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
-  const url = `http://127.0.0.1:${port}/?folder=${workspace}`;
+  const url = `http://127.0.0.1:${port}/?${options.workspaceFile ? 'workspace' : 'folder'}=${workspace}`;
   const openWindow = async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(url);

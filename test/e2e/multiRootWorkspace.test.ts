@@ -1,0 +1,65 @@
+// A multi-root workspace (a .code-workspace file with two folders): the store lives in
+// the first folder, and result files in every folder are captured into it, those
+// already there and those that arrive later. The second folder gets no .evalloop/.
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { FIXTURES, REPO_ROOT, tempDir } from '../unit/testSupport';
+import { startCodeServer, type CodeServer } from './codeServerHarness';
+
+function runsIn(folder: string): string[] {
+  const dir = join(folder, '.evalloop/default/journal');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
+    .filter((l) => l.includes('"type":"source"') && l.includes('"done":true'))
+    .map((l) => (JSON.parse(l) as { path: string }).path);
+}
+
+async function until<T>(probe: () => T | undefined | false, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = probe();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('a multi-root workspace', { timeout: 240_000 }, () => {
+  let vscode: CodeServer;
+  const base = tempDir('evalloop-e2e-multiroot-');
+  const first = join(base, 'app');
+  const second = join(base, 'evals');
+
+  before(async () => {
+    mkdirSync(first);
+    cpSync(join(FIXTURES, 'junit/junit.fail.xml'), join(first, 'reports/junit.fail.xml'));
+    cpSync(join(FIXTURES, 'promptfoo/sample-export.json'), join(second, 'promptfoo/output.json'));
+    const file = join(base, 'both.code-workspace');
+    writeFileSync(file, JSON.stringify({ folders: [{ path: 'app' }, { path: 'evals' }] }));
+    vscode = await startCodeServer(file, { workspaceFile: true });
+  });
+  after(async () => {
+    await vscode?.page.screenshot({ path: join(REPO_ROOT, 'test-results/e2e/multiroot-last.png') }).catch(() => undefined);
+    await vscode?.stop();
+  });
+
+  it('results in both folders are captured into the first folder’s store; the second gets none', async () => {
+    const sources = await until(() => {
+      const s = runsIn(first);
+      return s.some((p) => p.endsWith('junit.fail.xml')) && s.some((p) => p.endsWith('output.json')) ? s : undefined;
+    }, 'both folders’ results in the first folder’s journal');
+    assert.equal(sources.length, 2, sources.join(', '));
+    assert.equal(existsSync(join(second, '.evalloop')), false, 'no store in the second folder');
+  });
+
+  it('a result file arriving later in the second folder is captured too', async () => {
+    cpSync(join(FIXTURES, 'deepeval/test_run_sample.json'), join(second, '.deepeval/.latest_test_run.json'));
+    await until(() => runsIn(first).some((p) => p.endsWith('.latest_test_run.json')), 'the new DeepEval run');
+    const label = await vscode.page.locator('.statusbar-item [aria-label^="Eval Loop:"]').first().getAttribute('aria-label', { timeout: 30_000 });
+    assert.match(label ?? '', /Eval Loop: \d+ waiting/);
+  });
+});
