@@ -63,7 +63,7 @@ export class EvalLoopExtension extends DisposableHost {
       pin: (ids) => this.guard('Pin slice', () => pinItems(session, session.root, `item:${ids.join(',')}`, corpusChanged)),
     };
     const openPanel = (itemId?: string) => ReviewPanel.show(this.context.extensionUri, session, pinned, reviewerName, panelActions, this.output, itemId);
-    // a review panel left open when the extension host stopped (a crash, a reload) reconnects
+    // a review panel open when the window reloads reconnects (after a host crash VS Code keeps the dead page instead)
     this.register(
       vscode.window.registerWebviewPanelSerializer(REVIEW_PANEL_TYPE, {
         deserializeWebviewPanel: async (panel) => ReviewPanel.revive(panel, this.context.extensionUri, session, pinned, reviewerName, panelActions, this.output),

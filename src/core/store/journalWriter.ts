@@ -2,9 +2,10 @@
 // exclusive lock file (stale locks of dead local processes are taken over), so no
 // two processes ever append to the same file. append() returns only after fsync.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readFileSync, readSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { writeFileAtomic } from './durableFile';
 import { JOURNAL_VERSION, type JournalEvent, type NewEvent } from './journalEvents';
 import { WriteFailure, writingTo } from './writeFailure';
 
@@ -81,9 +82,7 @@ function tryLock(lockPath: string): boolean {
     const now = readLock(lockPath);
     const same = now === 'unreadable' ? holder === 'unreadable' : now !== 'gone' && now.text === holder;
     if (!same) return false; // taken over already: the lock is someone else's now
-    const temp = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    writeFileSync(temp, mine, { flag: 'wx' });
-    renameSync(temp, lockPath);
+    writeFileAtomic(lockPath, mine);
     return true;
   } finally {
     unlinkQuietly(marker);
@@ -132,11 +131,13 @@ export class JournalWriter {
       const lockPath = join(journalDir, `${writerId}.lock`);
       if (!writingTo(lockPath, () => tryLock(lockPath))) continue;
       const file = join(journalDir, `${writerId}.jsonl`);
+      let fd: number | undefined;
       try {
-        const fd = writingTo(file, () => openSync(file, existsSync(file) ? 'r+' : 'w+'));
-        const lastSeq = writingTo(file, () => repairTail(fd));
+        fd = writingTo(file, () => openSync(file, existsSync(file) ? 'r+' : 'w+'));
+        const lastSeq = writingTo(file, () => repairTail(fd!));
         return new JournalWriter(file, writerId, lockPath, fd, actor, lastSeq);
       } catch (error) {
+        if (fd !== undefined) closeSync(fd);
         unlinkQuietly(lockPath);
         throw error;
       }

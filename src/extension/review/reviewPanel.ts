@@ -23,8 +23,8 @@ export class ReviewPanel implements vscode.Disposable {
   }
 
   /**
-   * Takes over a panel VS Code kept open while the extension host was gone (a restart
-   * after a crash, a window reload): the page reloads and its saved filter comes back.
+   * Takes over a panel VS Code restores when the window reloads: the page reloads and
+   * its saved filter comes back.
    */
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, session: StoreSession, pinned: PinnedInputs, reviewer: () => Promise<string>, actions: PanelActions, output: vscode.OutputChannel): void {
     if (ReviewPanel.current) {
