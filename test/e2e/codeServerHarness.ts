@@ -172,3 +172,19 @@ export async function waitForToast(page: Page, pattern: RegExp, timeoutMs = 30_0
   }
   throw new Error(`no notification matching ${pattern}`);
 }
+
+/**
+ * Polls `probe` every 200 ms until it gives a truthy value (a probe that throws counts
+ * as not yet: a page or file may be mid-change) and returns it; fails after `timeoutMs`.
+ */
+export async function until<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await Promise.resolve()
+      .then(probe)
+      .catch(() => undefined);
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

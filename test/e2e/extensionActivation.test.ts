@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { FIXTURES, REPO_ROOT, tempDir } from '../unit/testSupport';
-import { runCommand, startCodeServer, waitForToast, type CodeServer } from './codeServerHarness';
+import { runCommand, startCodeServer, until, waitForToast, type CodeServer } from './codeServerHarness';
 
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
 let shotNumber = 0;
@@ -76,16 +76,6 @@ async function verifyFromPalette(page: import('playwright-core').Page, expected:
     }
   }
   throw new Error('Verify Corpus never reported');
-}
-
-async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('extension in code-server', { timeout: 300_000 }, () => {

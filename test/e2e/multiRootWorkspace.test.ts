@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FIXTURES, REPO_ROOT, tempDir } from '../unit/testSupport';
-import { startCodeServer, type CodeServer } from './codeServerHarness';
+import { startCodeServer, until, type CodeServer } from './codeServerHarness';
 
 function runsIn(folder: string): string[] {
   const dir = join(folder, '.evalloop/default/journal');
@@ -16,16 +16,6 @@ function runsIn(folder: string): string[] {
     .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
     .filter((l) => l.includes('"type":"source"') && l.includes('"done":true'))
     .map((l) => (JSON.parse(l) as { path: string }).path);
-}
-
-async function until<T>(probe: () => T | undefined | false, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = probe();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('a multi-root workspace', { timeout: 240_000 }, () => {
@@ -51,14 +41,14 @@ describe('a multi-root workspace', { timeout: 240_000 }, () => {
     const sources = await until(() => {
       const s = runsIn(first);
       return s.some((p) => p.endsWith('junit.fail.xml')) && s.some((p) => p.endsWith('output.json')) ? s : undefined;
-    }, 'both folders’ results in the first folder’s journal');
+    }, 'both folders’ results in the first folder’s journal', 60_000);
     assert.equal(sources.length, 2, sources.join(', '));
     assert.equal(existsSync(join(second, '.evalloop')), false, 'no store in the second folder');
   });
 
   it('a result file arriving later in the second folder is captured too', async () => {
     cpSync(join(FIXTURES, 'deepeval/test_run_sample.json'), join(second, '.deepeval/.latest_test_run.json'));
-    await until(() => runsIn(first).some((p) => p.endsWith('.latest_test_run.json')), 'the new DeepEval run');
+    await until(() => runsIn(first).some((p) => p.endsWith('.latest_test_run.json')), 'the new DeepEval run', 60_000);
     const label = await vscode.page.locator('.statusbar-item [aria-label^="Eval Loop:"]').first().getAttribute('aria-label', { timeout: 30_000 });
     assert.match(label ?? '', /Eval Loop: \d+ waiting/);
   });

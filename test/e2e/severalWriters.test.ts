@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { FIXTURES, REPO_ROOT, tempDir } from '../unit/testSupport';
-import { runCommand, startCodeServer, type CodeServer } from './codeServerHarness';
+import { runCommand, startCodeServer, until, type CodeServer } from './codeServerHarness';
 
 const KILLS = Number(process.env.EXTHOST_KILLS ?? 5);
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
@@ -59,18 +59,6 @@ function cliAsync(workspace: string, ...args: string[]): Promise<{ code: number 
     child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
     child.on('close', (code) => resolve({ code, stderr }));
   });
-}
-
-async function until<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await Promise.resolve()
-      .then(probe)
-      .catch(() => undefined);
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function waitingIn(page: Page): Promise<number> {

@@ -17,9 +17,10 @@ function generate(path: string, prefix: string, count: number): void {
   writeFileSync(path, `${lines.join('\n')}\n`);
 }
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs a TypeScript file of this repository in a child Node process and collects its output. */
+function runScript(file: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], { cwd: REPO_ROOT });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, file), ...args], { cwd: REPO_ROOT });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -27,6 +28,8 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+const runCli = (args: string[]) => runScript('src/cli/main.ts', args);
 
 describe('concurrent writers', () => {
   it('two processes capturing different files at once end with the union', async () => {
@@ -141,19 +144,7 @@ describe('concurrent writers', () => {
     const journalDir = join(tempDir(), 'journal');
     const rounds = 100;
     const tags = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'];
-    const runs = await Promise.all(
-      tags.map(
-        (tag) =>
-          new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-            const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/unit/slotClaimWorker.ts'), journalDir, tag, String(rounds)], { cwd: REPO_ROOT });
-            let stdout = '';
-            let stderr = '';
-            child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
-            child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
-            child.on('close', (code) => resolve({ code, stdout, stderr }));
-          }),
-      ),
-    );
+    const runs = await Promise.all(tags.map((tag) => runScript('test/unit/slotClaimWorker.ts', [journalDir, tag, String(rounds)])));
     for (const r of runs) assert.equal(r.code, 0, r.stderr);
     const { readJournal, listJournalFiles } = await import('../../src/core/store/journalReader');
     const seen: string[] = [];
