@@ -1,6 +1,7 @@
 // A multi-root workspace (a .code-workspace file with two folders): the store lives in
 // the first folder, and result files in every folder are captured into it, those
-// already there and those that arrive later. The second folder gets no .evalloop/.
+// already there and those that arrive later (here in a folder created with the file).
+// The second folder gets no .evalloop/.
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,7 +47,8 @@ describe('a multi-root workspace', { timeout: 240_000 }, () => {
     assert.equal(existsSync(join(second, '.evalloop')), false, 'no store in the second folder');
   });
 
-  it('a result file arriving later in the second folder is captured too', async () => {
+  it('a result file written the moment its folder is created, in the second folder, is captured too', async () => {
+    // a new .deepeval/ and its file at once: the file watcher alone missed this about half the time
     cpSync(join(FIXTURES, 'deepeval/test_run_sample.json'), join(second, '.deepeval/.latest_test_run.json'));
     await until(() => runsIn(first).some((p) => p.endsWith('.latest_test_run.json')), 'the new DeepEval run', 60_000);
     const label = await vscode.page.locator('.statusbar-item [aria-label^="Eval Loop:"]').first().getAttribute('aria-label', { timeout: 30_000 });

@@ -1,6 +1,11 @@
 // Watches the configured result globs in every workspace folder: a file that stays
 // quiet for the debounce time is captured, and new failures are announced. The
 // journals are watched too, so captures and reviews from other processes show up.
+// A file written the instant its folder is created (DeepEval's .deepeval/, a new
+// lm-eval output folder) can slip past the file watcher, so a new folder is also
+// searched for result files once things are quiet.
+import { statSync } from 'node:fs';
+import { sep } from 'node:path';
 import * as vscode from 'vscode';
 import { captureInto, logReports } from '../capture/captureService';
 import { COMMANDS } from '../commandIds';
@@ -9,6 +14,8 @@ import type { StoreSession } from '../storeSession';
 export class ResultWatcher implements vscode.Disposable {
   private watchers: vscode.Disposable[] = [];
   private readonly pending = new Map<string, NodeJS.Timeout>();
+  private readonly newFolders = new Set<string>();
+  private newFolderTimer: NodeJS.Timeout | undefined;
   private readonly configSubscription: vscode.Disposable;
 
   constructor(
@@ -32,29 +39,58 @@ export class ResultWatcher implements vscode.Disposable {
     journalWatcher.onDidCreate(() => void this.session.catchUp());
     this.watchers.push(journalWatcher);
     if (!this.config.get<boolean>('watchEnabled', true) || !vscode.workspace.isTrusted) return;
-    for (const glob of this.config.get<string[]>('watch', [])) {
-      for (const folder of folders) {
+    for (const folder of folders) {
+      for (const glob of this.config.get<string[]>('watch', [])) {
         const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, glob));
         watcher.onDidCreate((uri) => this.schedule(uri));
         watcher.onDidChange((uri) => this.schedule(uri));
         this.watchers.push(watcher);
       }
+      const created = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**'), false, true, true);
+      created.onDidCreate((uri) => this.noteNewFolder(uri));
+      this.watchers.push(created);
     }
+  }
+
+  /** Every file in the workspace that matches a watch glob, in path order. */
+  private async matchingFiles(): Promise<string[]> {
+    const paths = new Set<string>();
+    for (const glob of this.config.get<string[]>('watch', [])) {
+      for (const uri of await vscode.workspace.findFiles(glob, '**/{node_modules,.git,.evalloop}/**', 5000)) paths.add(uri.fsPath);
+    }
+    return [...paths].sort();
   }
 
   /** Captures what matches the globs now (on activation), quietly unless there is news. */
   async scanExisting(): Promise<void> {
     if (!this.config.get<boolean>('watchEnabled', true) || !vscode.workspace.isTrusted) return;
-    const uris = new Map<string, vscode.Uri>();
-    for (const glob of this.config.get<string[]>('watch', [])) {
-      for (const uri of await vscode.workspace.findFiles(glob, '**/{node_modules,.git,.evalloop}/**', 5000)) uris.set(uri.fsPath, uri);
-    }
     // in path order, so the queue lists what was already there the same way each time
-    if (uris.size) await this.capture([...uris.keys()].sort());
+    const paths = await this.matchingFiles();
+    if (paths.length) await this.capture(paths);
+  }
+
+  private noteNewFolder(uri: vscode.Uri): void {
+    if (ignored(uri)) return;
+    try {
+      if (!statSync(uri.fsPath).isDirectory()) return;
+    } catch {
+      return; // gone again
+    }
+    this.newFolders.add(uri.fsPath);
+    clearTimeout(this.newFolderTimer);
+    this.newFolderTimer = setTimeout(() => void this.scanNewFolders(), Math.max(50, this.config.get<number>('watchDebounceMs', 750)));
+  }
+
+  /** Captures the result files inside folders created since the last look. */
+  private async scanNewFolders(): Promise<void> {
+    const folders = [...this.newFolders];
+    this.newFolders.clear();
+    const inside = (await this.matchingFiles()).filter((p) => folders.some((f) => p.startsWith(f + sep)));
+    if (inside.length) await this.capture(inside);
   }
 
   private schedule(uri: vscode.Uri): void {
-    if (uri.scheme !== 'file' || /[\\/](\.evalloop|node_modules|\.git)[\\/]/.test(uri.fsPath)) return;
+    if (ignored(uri)) return;
     clearTimeout(this.pending.get(uri.fsPath));
     const delay = Math.max(50, this.config.get<number>('watchDebounceMs', 750));
     this.pending.set(
@@ -88,7 +124,13 @@ export class ResultWatcher implements vscode.Disposable {
 
   dispose(): void {
     this.stop();
+    clearTimeout(this.newFolderTimer);
     for (const t of this.pending.values()) clearTimeout(t);
     this.configSubscription.dispose();
   }
+}
+
+/** Paths the watcher never captures from: our own store, dependencies, git's internals. */
+function ignored(uri: vscode.Uri): boolean {
+  return uri.scheme !== 'file' || /[\\/](\.evalloop|node_modules|\.git)[\\/]/.test(uri.fsPath);
 }
