@@ -119,7 +119,11 @@ async function showRun(frame: Frame, labelPart: string): Promise<void> {
   await until(async () => (await frame.locator('.queue-row').count()) > 0 || undefined, `the ${labelPart} rows`);
 }
 
-/** Reviews `count` items one after another from the keyboard, waiting for each acknowledgement. */
+/**
+ * Reviews `count` items one after another from the keyboard, waiting for each
+ * acknowledgement and then for the next item to be shown (as a person would: a key
+ * pressed while the next item is still loading belongs to no item yet).
+ */
 async function reviewFromKeyboard(page: Page, frame: Frame, count: number, key: string): Promise<void> {
   await frame.focus('.queue-list');
   for (let i = 0; i < count; i++) {
@@ -130,6 +134,8 @@ async function reviewFromKeyboard(page: Page, frame: Frame, count: number, key: 
       await page.screenshot({ path: join(SHOTS, `writers-stuck-${key}.png`) });
       throw error;
     });
+    const reviewed = (await acksIn(frame)).at(-1);
+    await until(() => frame.evaluate((id) => (window as unknown as { __evalloop: { detail: { item: { id: string } } | null } }).__evalloop.detail?.item.id !== id, reviewed), `the item after review ${i + 1}`);
   }
 }
 
