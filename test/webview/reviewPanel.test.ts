@@ -149,6 +149,8 @@ describe('review panel (chromium, real store)', { timeout: 120_000 }, () => {
     const reviewed = findItem(store.database, item.id) as ItemRow;
     assert.equal(reviewed.verdict, 'model-wrong');
     assert.equal(reviewed.correction, `${prefilled} (typed before the refresh)`);
+    // the header follows after its pause (and nothing is left pending when the store closes)
+    await view.page.waitForFunction(() => /^20 waiting/.test(document.querySelector('.counts')?.textContent ?? ''), undefined, { timeout: 5000 });
   });
 
   it('every message the panel sent fit the protocol', () => {

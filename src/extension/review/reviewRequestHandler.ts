@@ -66,7 +66,7 @@ export class ReviewRequestHandler {
     clearTimeout(this.countsTimer);
     this.countsTimer = setTimeout(() => {
       this.countsTimer = undefined;
-      this.snapshot().catch((error: unknown) => this.post({ type: 'error', message: (error as Error).message }));
+      this.snapshot().catch((error: unknown) => this.post({ type: 'error', message: reasonOf(error) }));
     }, COUNTS_REFRESH_MS);
   }
 
@@ -80,7 +80,7 @@ export class ReviewRequestHandler {
       await this.dispatch(message);
       if (message.type === 'review' || message.type === 'acceptAuto' || message.type === 'tag' || message.type === 'undo') this.refreshCountsSoon();
     } catch (error) {
-      this.post({ type: 'error', ...(requestId !== undefined ? { requestId } : {}), message: (error as Error).message });
+      this.post({ type: 'error', ...(requestId !== undefined ? { requestId } : {}), message: reasonOf(error) });
     }
   }
 
@@ -154,4 +154,9 @@ export class ReviewRequestHandler {
         return this.actions.openDiff(m.id, m.against);
     }
   }
+}
+
+/** The panel's error message is always a string, whatever was thrown (not every library throws an Error). */
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
