@@ -165,14 +165,14 @@ async function submit(): Promise<void> {
   const value = form.value();
   const ids = list.targetIds();
   if (!value.verdict) {
-    form.status.textContent = 'Choose a verdict (1–4) first.';
+    form.say('Choose a verdict (1–4) first.');
     return;
   }
   if (ids.length === 0) return;
-  form.status.textContent = 'Saving…';
+  form.say('Saving…');
   // a host that stopped (a crash, a restart) never answers: say so rather than wait silently
   const slow = setTimeout(() => {
-    form.status.textContent = 'Still saving… no answer from Eval Loop yet. If its extension host restarted, reopen the queue (Eval Loop: Open Review Queue) to see what was saved.';
+    form.say('Still saving… no answer from Eval Loop yet. If its extension host restarted, reopen the queue (Eval Loop: Open Review Queue) to see what was saved.');
   }, SLOW_ANSWER_MS);
   const answer = await bridge.request({
     type: 'review',
@@ -185,7 +185,7 @@ async function submit(): Promise<void> {
   });
   clearTimeout(slow);
   if (answer.type === 'error') {
-    form.status.textContent = `Not saved: ${answer.message}`;
+    form.say(`Not saved: ${answer.message}`, 'error');
     return;
   }
   for (const id of ids) details.delete(id);
@@ -198,7 +198,7 @@ async function acceptAutoGraded(): Promise<void> {
   const ids = list.selected.size ? [...list.selected] : collectLoaded().filter((i) => i.state === 'auto-graded').map((i) => i.id);
   if (!ids.length) return;
   const answer = await bridge.request({ type: 'acceptAuto', ids });
-  if (answer.type === 'saved') form.status.textContent = `Accepted ${answer.count} automatic verdicts.`;
+  if (answer.type === 'saved') form.say(`Accepted ${answer.count} automatic verdicts.`);
   for (const id of ids) details.delete(id);
   list.selected.clear();
   await afterChange(true);
@@ -215,7 +215,7 @@ function collectLoaded(): ItemSummary[] {
 
 async function undo(): Promise<void> {
   const answer = await bridge.request({ type: 'undo' });
-  if (answer.type === 'saved') form.status.textContent = answer.count ? 'Undone.' : 'Nothing to undo.';
+  if (answer.type === 'saved') form.say(answer.count ? 'Undone.' : 'Nothing to undo.');
   details.clear();
   await afterChange(true);
 }
@@ -224,7 +224,7 @@ async function promoteTargets(): Promise<void> {
   const ids = list.targetIds();
   if (!ids.length) return;
   await bridge.request({ type: 'tag', ids, add: ['promoted'], remove: [] });
-  form.status.textContent = `Promoted ${ids.length} item${ids.length === 1 ? '' : 's'} (tag:promoted).`;
+  form.say(`Promoted ${ids.length} item${ids.length === 1 ? '' : 's'} (tag:promoted).`);
   for (const id of ids) details.delete(id);
   await afterChange(true);
 }

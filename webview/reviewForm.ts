@@ -55,8 +55,15 @@ export class ReviewForm {
     const row = el('div', 'form-row');
     row.append(this.tags, this.rubric, this.comment);
     const actions = el('div', 'form-row');
+    this.status.setAttribute('role', 'status');
     actions.append(submit, this.status);
     this.element.append(verdicts, this.correction, row, actions);
+  }
+
+  /** A line under the form (read out by screen readers); an error stands out in the error colour. */
+  say(text: string, kind: 'info' | 'error' = 'info'): void {
+    this.status.textContent = text;
+    this.status.classList.toggle('error', kind === 'error');
   }
 
   setVerdict(key: VerdictKey): void {
@@ -78,7 +85,7 @@ export class ReviewForm {
     this.tags.value = item?.tags.join(', ') ?? '';
     this.comment.value = item?.comment ?? '';
     this.rubric.value = item?.rubric ? String(item.rubric) : '';
-    this.status.textContent = '';
+    this.say('');
   }
 
   value(): FormValue {

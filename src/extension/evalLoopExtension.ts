@@ -20,6 +20,7 @@ import { WaitingStatusBar } from './views/waitingStatusBar';
 import { ResultWatcher } from './watch/resultWatcher';
 import type { RunNode } from '../core/views/treeModels';
 import { sourcePathOnDisk } from '../core/capture/captureFile';
+import { reasonOf } from './errorText';
 
 export class EvalLoopExtension extends DisposableHost {
   readonly output: vscode.OutputChannel;
@@ -97,7 +98,7 @@ export class EvalLoopExtension extends DisposableHost {
     try {
       await body();
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = reasonOf(error);
       this.output.appendLine(`${title} failed: ${message}`);
       void vscode.window.showErrorMessage(`Eval Loop: ${title} failed: ${message}`);
     }

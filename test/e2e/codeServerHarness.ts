@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../unit/testSupport';
 
 export interface CodeServer {
@@ -67,12 +67,19 @@ function installExtension(node: string, codeServer: string, extensionsDir: strin
   if (r.status !== 0) throw new Error(`installing ${vsix} failed: ${r.stderr || r.stdout}`);
 }
 
-/**
- * `trusted: false` opens the folder in Restricted Mode (workspace trust on, the folder
- * not trusted). `workspaceFile: true` opens `workspace` as a .code-workspace file
- * (a multi-root workspace) instead of a folder.
- */
-export async function startCodeServer(workspace: string, options: { trusted?: boolean; workspaceFile?: boolean } = {}): Promise<CodeServer> {
+export interface CodeServerOptions {
+  /** false opens the folder in Restricted Mode (workspace trust on, the folder not trusted). */
+  trusted?: boolean;
+  /** true opens `workspace` as a .code-workspace file (a multi-root workspace) instead of a folder. */
+  workspaceFile?: boolean;
+  /**
+   * A command that code-server is run under, given code-server's own command line as
+   * its last arguments (for example `unshare` with a script that mounts something first).
+   */
+  launcher?: string[];
+}
+
+export async function startCodeServer(workspace: string, options: CodeServerOptions = {}): Promise<CodeServer> {
   const { node, codeServer } = setupPaths();
   const home = mkdtempSync(join(tmpdir(), 'evalloop-e2e-'));
   const extensionsDir = join(home, 'extensions');
@@ -89,14 +96,19 @@ export async function startCodeServer(workspace: string, options: { trusted?: bo
     }),
   );
   const port = await freePort();
-  const child: ChildProcess = spawn(
+  const command = [
     node,
-    [codeServer, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--extensions-dir', extensionsDir, '--user-data-dir', userDir, '--disable-telemetry', '--disable-update-check', workspace],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+    codeServer,
+    ...['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--extensions-dir', extensionsDir, '--user-data-dir', userDir],
+    ...['--disable-telemetry', '--disable-update-check', workspace],
+  ];
+  const [program, ...args] = [...(options.launcher ?? []), ...command] as [string, ...string[]];
+  const child: ChildProcess = spawn(program, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('code-server did not start within 60 s')), 60_000);
+    let said = '';
     const watch = (chunk: Buffer) => {
+      said = (said + String(chunk)).slice(-2000);
       if (/HTTP server listening/.test(String(chunk))) {
         clearTimeout(timer);
         resolve();
@@ -104,7 +116,7 @@ export async function startCodeServer(workspace: string, options: { trusted?: bo
     };
     child.stdout?.on('data', watch);
     child.stderr?.on('data', watch);
-    child.on('exit', (code) => reject(new Error(`code-server exited with ${code}`)));
+    child.on('exit', (code) => reject(new Error(`code-server exited with ${code}: ${said.trim()}`)));
   });
   const browser: Browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -187,4 +199,19 @@ export async function until<T>(probe: () => Promise<T | undefined | false> | T |
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The review panel's frame in a window, once it lists items. */
+export function reviewPanelIn(page: Page, timeoutMs = 30_000): Promise<Frame> {
+  return until(async () => {
+    for (const f of page.frames()) if (await f.$('.queue-row .row-title')) return f;
+    return undefined;
+  }, 'the review panel', timeoutMs);
+}
+
+/** How many items the status bar says are waiting for review (NaN while it shows none). */
+export async function waitingInStatusBar(page: Page): Promise<number> {
+  const label = await page.locator('.statusbar-item [aria-label^="Eval Loop:"]').first().getAttribute('aria-label', { timeout: 1000 });
+  const n = /(\d+) waiting/.exec(label ?? '')?.[1];
+  return n === undefined ? NaN : Number(n);
 }

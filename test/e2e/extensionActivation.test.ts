@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { FIXTURES, REPO_ROOT, tempDir } from '../unit/testSupport';
-import { runCommand, startCodeServer, until, waitForToast, type CodeServer } from './codeServerHarness';
+import { reviewPanelIn, runCommand, startCodeServer, until, waitForToast, type CodeServer } from './codeServerHarness';
 
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
 let shotNumber = 0;
@@ -164,10 +164,7 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
 
   it('reviews ten items from the keyboard alone; the journal holds the ten reviews', async () => {
     await runCommand(vscode.page, 'Eval Loop: Open Review Queue');
-    const frame: Frame = await until(async () => {
-      for (const f of vscode.page.frames()) if (await f.$('.queue-row .row-title')) return f;
-      return undefined;
-    }, 'the review panel');
+    const frame: Frame = await reviewPanelIn(vscode.page);
     await shot(vscode.page, 'review-panel');
     const total = () => frame.evaluate(() => (window as unknown as { __evalloop: { list: { total: number } } }).__evalloop.list.total);
     await frame.focus('.queue-list');
@@ -255,10 +252,7 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
   it('the reviewer settles the new failure and the pinned cases from the keyboard; the panel marks the pinned ones', async () => {
     const page = vscode.page;
     await runCommand(page, 'Eval Loop: Open Review Queue');
-    const frame = await until(async () => {
-      for (const f of page.frames()) if (await f.$('.queue-row .row-title')) return f;
-      return undefined;
-    }, 'the review panel');
+    const frame = await reviewPanelIn(page);
     const total = () => frame.evaluate(() => (window as unknown as { __evalloop: { list: { total: number } } }).__evalloop.list.total);
     // search from the keyboard: the three pinned riddles waiting and the new one
     await frame.focus('.queue-list');

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { FIXTURES, REPO_ROOT, tempDir } from '../unit/testSupport';
-import { runCommand, startCodeServer, until, type CodeServer } from './codeServerHarness';
+import { reviewPanelIn, runCommand, startCodeServer, until, waitingInStatusBar, type CodeServer } from './codeServerHarness';
 
 const KILLS = Number(process.env.EXTHOST_KILLS ?? 5);
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
@@ -59,12 +59,6 @@ function cliAsync(workspace: string, ...args: string[]): Promise<{ code: number 
     child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
     child.on('close', (code) => resolve({ code, stderr }));
   });
-}
-
-async function waitingIn(page: Page): Promise<number> {
-  const label = await page.locator('.statusbar-item [aria-label^="Eval Loop:"]').first().getAttribute('aria-label', { timeout: 1000 });
-  const n = /(\d+) waiting/.exec(label ?? '')?.[1];
-  return n === undefined ? NaN : Number(n);
 }
 
 function cliWaiting(workspace: string): number {
@@ -171,7 +165,7 @@ describe('several writers, and a killed extension host', { timeout: 600_000 }, (
     writeFileSync(join(workspace, 'promptfoo/many.json'), promptfooVariant(0, 25));
     vscode = await startCodeServer(workspace);
     windowA = vscode.page;
-    await until(async () => (await waitingIn(windowA)) > 0 || undefined, 'window A to capture', 60_000);
+    await until(async () => (await waitingInStatusBar(windowA)) > 0 || undefined, 'window A to capture', 60_000);
     const [hostA] = await until(() => (vscode.extensionHosts().length === 1 ? vscode.extensionHosts() : undefined), 'window A’s extension host');
     windowB = await vscode.openWindow();
     hostB = (await until(() => vscode.extensionHosts().find((p) => p !== hostA), 'window B’s extension host'))!;
@@ -185,7 +179,7 @@ describe('several writers, and a killed extension host', { timeout: 600_000 }, (
   it('two windows on one workspace count the same queue as the CLI', async () => {
     const expected = cliWaiting(workspace);
     assert.ok(expected >= 80, `${expected} waiting`);
-    await until(async () => ((await waitingIn(windowA)) === expected && (await waitingIn(windowB)) === expected) || undefined, `both windows to count ${expected}`);
+    await until(async () => ((await waitingInStatusBar(windowA)) === expected && (await waitingInStatusBar(windowB)) === expected) || undefined, `both windows to count ${expected}`);
   });
 
   it('four writers at once (two windows from the keyboard, a CLI capture, a CLI review) end with exactly the union of what each was told', async () => {
@@ -222,7 +216,7 @@ describe('several writers, and a killed extension host', { timeout: 600_000 }, (
 
     // both windows catch up with every other writer
     const expected = cliWaiting(workspace);
-    await until(async () => ((await waitingIn(windowA)) === expected && (await waitingIn(windowB)) === expected) || undefined, `both windows to count ${expected}`);
+    await until(async () => ((await waitingInStatusBar(windowA)) === expected && (await waitingInStatusBar(windowB)) === expected) || undefined, `both windows to count ${expected}`);
   });
 
   it(`window A's extension host SIGKILLed ${KILLS} times mid-review and mid-capture: every acknowledged review is in the journal, every file is captured`, async () => {
@@ -254,7 +248,7 @@ describe('several writers, and a killed extension host', { timeout: 600_000 }, (
         if (await restart.first().isVisible()) await restart.first().click();
         return vscode.extensionHosts().find((p) => p !== hostB && p !== killed);
       }, `window A's extension host to restart after kill ${round}`, 60_000);
-      await until(async () => (await waitingIn(windowA)) >= 0 || undefined, `window A's status bar after kill ${round}`, 60_000);
+      await until(async () => (await waitingInStatusBar(windowA)) >= 0 || undefined, `window A's status bar after kill ${round}`, 60_000);
     }
     await windowA.screenshot({ path: join(SHOTS, 'writers-after-kills.png') });
 
@@ -274,7 +268,7 @@ describe('several writers, and a killed extension host', { timeout: 600_000 }, (
 
     // both windows and the CLI agree, and the index rebuilt from the journals matches
     const expected = cliWaiting(workspace);
-    await until(async () => ((await waitingIn(windowA)) === expected && (await waitingIn(windowB)) === expected) || undefined, `both windows to count ${expected} after the kills`);
+    await until(async () => ((await waitingInStatusBar(windowA)) === expected && (await waitingInStatusBar(windowB)) === expected) || undefined, `both windows to count ${expected} after the kills`);
     const doctor = cliSync(workspace, 'doctor', '--rebuild', '--json');
     const findings = (JSON.parse(doctor.stdout) as { findings: { what: string }[] }).findings;
     assert.deepEqual(findings, [], doctor.stdout);
@@ -289,10 +283,7 @@ describe('several writers, and a killed extension host', { timeout: 600_000 }, (
     await windowB.reload();
     await windowB.waitForSelector('.monaco-workbench', { timeout: 90_000 });
     // no command: VS Code restores the panel and the extension's serializer reconnects it
-    const revived = await until(async () => {
-      for (const f of windowB.frames()) if (await f.$('.queue-row .row-title')) return f;
-      return undefined;
-    }, 'the panel to come back after the reload', 60_000);
+    const revived = await reviewPanelIn(windowB, 60_000);
     assert.equal(await revived.evaluate(() => (document.querySelector('select.filter-run') as HTMLSelectElement).value), filterBefore);
     await windowB.screenshot({ path: join(SHOTS, 'writers-B-reloaded.png') });
   });

@@ -11,9 +11,9 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { FIXTURES, REPO_ROOT, tempDir } from '../unit/testSupport';
-import { runCommand, startCodeServer, until } from './codeServerHarness';
+import { reviewPanelIn, runCommand, startCodeServer, until, waitingInStatusBar } from './codeServerHarness';
 
 const CLI = join(REPO_ROOT, 'dist/cli.js');
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
@@ -36,21 +36,11 @@ function reviewersIn(root: string, queue: string): string[] {
     .map((e) => e.reviewer ?? '');
 }
 
-/** The number the status bar item shows as waiting for review. */
-async function waitingInStatusBar(page: Page): Promise<number> {
-  const label = await page.locator('.statusbar-item [aria-label^="Eval Loop:"]').first().getAttribute('aria-label', { timeout: 1000 });
-  const n = /(\d+) waiting/.exec(label ?? '')?.[1];
-  return n === undefined ? NaN : Number(n);
-}
-
 /** Opens the review panel and discards the first item from the keyboard. */
 async function discardFirstItem(page: Page): Promise<void> {
   await runCommand(page, 'Eval Loop: Open Review Queue');
-  const frame = await until(async () => {
-    for (const f of page.frames()) if (await f.$('.queue-row .row-title')) return f;
-    return undefined;
-  }, 'the review panel');
-  await until(() => (frame as Frame).evaluate(() => (window as unknown as { __evalloop: { detail: unknown } }).__evalloop.detail !== null), 'the first item to be shown');
+  const frame = await reviewPanelIn(page);
+  await until(() => frame.evaluate(() => (window as unknown as { __evalloop: { detail: unknown } }).__evalloop.detail !== null), 'the first item to be shown');
   await frame.focus('.queue-list');
   await page.keyboard.press('4');
   await page.keyboard.press('Control+Enter');

@@ -108,6 +108,33 @@ describe('environment faults', () => {
     assert.deepEqual(findResultFiles(root), [join(root, 'results/junit.xml')]);
   });
 
+  it('automatic capture’s link check: a file that really lies outside the folders is named by its real path; inside, missing or reached through a linked root is not outside', async () => {
+    const { symlinkSync, mkdirSync, copyFileSync } = await import('node:fs');
+    const { realPathOutside } = await import('../../src/core/capture/linkedOutside');
+    const realRoot = join(tempDir(), 'ws');
+    mkdirSync(realRoot);
+    const outside = tempDir();
+    const linkedRoot = join(tempDir(), 'workspace-link');
+    symlinkSync(realRoot, linkedRoot);
+    copyFileSync(join(FIXTURES, 'junit/junit.fail.xml'), join(outside, 'junit.outside.xml'));
+    mkdirSync(join(realRoot, 'results'));
+    copyFileSync(join(FIXTURES, 'junit/junit.fail.xml'), join(realRoot, 'results/junit.xml'));
+    symlinkSync(join(outside, 'junit.outside.xml'), join(realRoot, 'results/linked.xml'));
+    symlinkSync(outside, join(realRoot, 'logs'));
+    symlinkSync(join(realRoot, 'results/junit.xml'), join(realRoot, 'again.xml'));
+    const folders = [linkedRoot];
+    assert.equal(realPathOutside(join(linkedRoot, 'results/linked.xml'), folders), join(outside, 'junit.outside.xml'));
+    assert.equal(realPathOutside(join(linkedRoot, 'logs/junit.outside.xml'), folders), join(outside, 'junit.outside.xml'));
+    assert.equal(realPathOutside(join(linkedRoot, 'results/junit.xml'), folders), undefined);
+    assert.equal(realPathOutside(join(linkedRoot, 'again.xml'), folders), undefined, 'a link to a file inside');
+    assert.equal(realPathOutside(join(linkedRoot, 'missing.xml'), folders), undefined);
+    assert.equal(realPathOutside(join(outside, 'junit.outside.xml'), [linkedRoot, outside]), undefined, 'inside the second folder');
+    // a folder name that merely starts like the root is not inside it
+    mkdirSync(`${realRoot}-sibling`);
+    copyFileSync(join(FIXTURES, 'junit/junit.fail.xml'), `${realRoot}-sibling/junit.xml`);
+    assert.equal(realPathOutside(`${realRoot}-sibling/junit.xml`, [realRoot]), `${realRoot}-sibling/junit.xml`);
+  });
+
   it('a JSONL file that grows while it is captured is read up to a line boundary; the rest is captured next time', async () => {
     const root = tempDir();
     const file = join(root, 'growing.jsonl');

@@ -6,6 +6,7 @@ import { submitReviews, tagItems, undoEvents } from '../../core/review/reviewAct
 import { findItem } from '../../core/store/storeQueries';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { HostMessage, WebviewMessage } from '../../protocol/reviewProtocol';
+import { reasonOf } from '../errorText';
 
 export interface StoreAccess {
   read<T>(work: (store: WorkspaceStore) => T | Promise<T>): Promise<T>;
@@ -154,9 +155,4 @@ export class ReviewRequestHandler {
         return this.actions.openDiff(m.id, m.against);
     }
   }
-}
-
-/** The panel's error message is always a string, whatever was thrown (not every library throws an Error). */
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -3,12 +3,15 @@
 // journals are watched too, so captures and reviews from other processes show up.
 // A file written the instant its folder is created (DeepEval's .deepeval/, a new
 // lm-eval output folder) can slip past the file watcher, so a new folder is also
-// searched for result files once things are quiet.
+// searched for result files once things are quiet. Only files that really lie inside
+// the workspace folders are captured on their own: a link can lead anywhere.
 import { statSync } from 'node:fs';
 import { sep } from 'node:path';
 import * as vscode from 'vscode';
+import { realPathOutside } from '../../core/capture/linkedOutside';
 import { captureInto, logReports } from '../capture/captureService';
 import { COMMANDS } from '../commandIds';
+import { reasonOf } from '../errorText';
 import type { StoreSession } from '../storeSession';
 
 export class ResultWatcher implements vscode.Disposable {
@@ -17,6 +20,11 @@ export class ResultWatcher implements vscode.Disposable {
   private readonly newFolders = new Set<string>();
   private newFolderTimer: NodeJS.Timeout | undefined;
   private readonly configSubscription: vscode.Disposable;
+  /** Files whose capture failed (a full disk, a read-only folder): Retry captures them again. */
+  private readonly failed = new Set<string>();
+  private failureShown = false;
+  /** Links leading outside the folders already named in the output. */
+  private readonly linkedOutside = new Set<string>();
 
   constructor(
     private readonly session: StoreSession,
@@ -102,9 +110,26 @@ export class ResultWatcher implements vscode.Disposable {
     );
   }
 
-  private async capture(paths: string[]): Promise<void> {
+  /** The paths that really lie inside the workspace folders; the rest are named in the output, once each. */
+  private withinFolders(paths: string[]): string[] {
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    return paths.filter((path) => {
+      const outside = realPathOutside(path, folders);
+      if (outside === undefined) return true;
+      if (!this.linkedOutside.has(path)) {
+        this.linkedOutside.add(path);
+        this.output.appendLine(`not captured automatically: ${path} is a link to ${outside}, outside the workspace folders (capture it on purpose with Capture Result File…)`);
+      }
+      return false;
+    });
+  }
+
+  private async capture(found: string[]): Promise<void> {
+    const paths = this.withinFolders(found);
+    if (!paths.length) return;
     try {
       const { reports } = await captureInto(this.session, paths);
+      for (const path of paths) this.failed.delete(path);
       logReports(this.output, reports);
       const fresh = reports.reduce((a, r) => a + r.newItems, 0);
       const regressions = reports.reduce((a, r) => a + r.regressions, 0);
@@ -113,8 +138,22 @@ export class ResultWatcher implements vscode.Disposable {
       const choice = await vscode.window.showInformationMessage(message, 'Review');
       if (choice === 'Review') await vscode.commands.executeCommand(COMMANDS.openQueue);
     } catch (error) {
-      this.output.appendLine(`capture failed: ${(error as Error).message}`);
+      const reason = reasonOf(error);
+      this.output.appendLine(`capture failed: ${reason}`);
+      for (const path of paths) this.failed.add(path);
+      await this.offerRetry(reason);
     }
+  }
+
+  /** One notice at a time however many captures fail; Retry captures every file that failed since. */
+  private async offerRetry(reason: string): Promise<void> {
+    if (this.failureShown) return;
+    this.failureShown = true;
+    const files = [...this.failed].map((path) => vscode.workspace.asRelativePath(path));
+    const what = files.length === 1 ? files[0] : `${files.length} result files`;
+    const choice = await vscode.window.showErrorMessage(`Eval Loop could not capture ${what}: ${reason}`, 'Retry');
+    this.failureShown = false;
+    if (choice === 'Retry' && this.failed.size) await this.capture([...this.failed]);
   }
 
   private stop(): void {
