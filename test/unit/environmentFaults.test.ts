@@ -135,6 +135,67 @@ describe('environment faults', () => {
     assert.equal(realPathOutside(`${realRoot}-sibling/junit.xml`, [realRoot]), `${realRoot}-sibling/junit.xml`);
   });
 
+  it('result files rewritten, cut short, replaced, deleted or grown while they are captured: no exception, no invented case, and a last quiet capture has everything', async () => {
+    const { renameSync, unlinkSync } = await import('node:fs');
+    const root = tempDir();
+    const file = join(root, 'results.jsonl');
+    const LINES = 1000;
+    const line = (version: number, i: number) =>
+      JSON.stringify({ success: false, vars: { q: `v${version}-q${i}` }, prompt: { raw: `v${version}-q${i}`, label: 'Q' }, provider: { id: 'm' }, response: { output: 'x'.repeat(200) }, testCase: { vars: {} } });
+    const content = (version: number, lines = LINES) => `${Array.from({ length: lines }, (_, i) => line(version, i)).join('\n')}\n`;
+    // a seeded generator, so a failing round can be replayed
+    let seed = Number(process.env.FAULT_SEED ?? 20261125);
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const faults: Record<string, (version: number) => void> = {
+      'cut short': () => {
+        const { truncateSync } = require('node:fs') as typeof import('node:fs');
+        truncateSync(file, Math.floor(random() * LINES * 300));
+      },
+      rewritten: (version) => writeFileSync(file, content(version, 1 + Math.floor(random() * LINES))),
+      replaced: (version) => {
+        writeFileSync(`${file}.new`, content(version));
+        renameSync(`${file}.new`, file);
+      },
+      deleted: () => unlinkSync(file),
+      grown: (version) => appendFileSync(file, content(version, 50)),
+    };
+    const store = await WorkspaceStore.open(root, 'default');
+    try {
+      const seen: Record<string, number> = {};
+      let duringRead = 0;
+      for (let round = 0; round < 40; round++) {
+        writeFileSync(file, content(round));
+        const [name, fault] = Object.entries(faults)[round % 5]!;
+        let struck = false;
+        const strike = () => {
+          struck = true;
+          fault(round + 1000);
+        };
+        const timer = setTimeout(strike, Math.floor(random() * 15));
+        const report = await captureFile(store, file, { worker: false, batchCases: 100 });
+        clearTimeout(timer);
+        if (struck) duringRead++;
+        else strike(); // the read finished first: the fault comes before the next capture
+        assert.ok(['captured', 'unchanged', 'failed'].includes(report.status), `round ${round} (${name}): ${report.status}`);
+        if (report.status === 'failed') assert.ok(report.reason?.trim(), `round ${round} (${name}): failed without a reason`);
+        seen[report.status] = (seen[report.status] ?? 0) + 1;
+      }
+      writeFileSync(file, content(99));
+      const last = await captureFile(store, file);
+      assert.equal(last.status, 'captured');
+      const titles = listItems(store.database).map((item) => item.title);
+      const invented = titles.filter((t) => !/^v\d+-q\d+$/.test(t));
+      assert.deepEqual(invented, [], 'every item is a case some version of the file held');
+      const finalCases = new Set(titles.filter((t) => t.startsWith('v99-')));
+      assert.equal(finalCases.size, LINES, 'every case of the file as it finally is');
+      assert.deepEqual(checkWorkspace(store).findings, []);
+      console.log(`# captures under faults: ${JSON.stringify(seen)}, ${duringRead} of 40 struck while the file was being read`);
+      assert.ok(duringRead >= 10, `only ${duringRead} faults struck during a read`);
+    } finally {
+      store.close();
+    }
+  });
+
   it('a JSONL file that grows while it is captured is read up to a line boundary; the rest is captured next time', async () => {
     const root = tempDir();
     const file = join(root, 'growing.jsonl');

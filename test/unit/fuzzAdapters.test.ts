@@ -1,12 +1,12 @@
 // Fuzzing of every adapter and of the filter language (fast-check). Mutated bytes of
 // each real fixture, and its JSON with values replaced by arbitrary ones, must read to
-// the end within a time bound with no exception escaping: only messages, each failure
-// and record error with a reason. FUZZ_RUNS sets the inputs per fixture and mode
+// the end within a time bound and a memory bound with no exception escaping: only
+// messages, each failure and record error with a reason. FUZZ_RUNS sets the inputs per fixture and mode
 // (default 120; `FUZZ_RUNS=5000 npm test -- unit` is the soak).
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { readCaseBatches, type ReadMessage } from '../../src/core/capture/caseBatches';
 import { DEFAULT_READ_OPTIONS } from '../../src/core/formats/adapter';
@@ -15,6 +15,14 @@ import { FIXTURES, RESULT_FIXTURES, tempDir } from './testSupport';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
 const TIME_LIMIT_MS = 5000;
+// every fuzzed input is under 120 KB: a read whose heap and buffers grow by more than
+// this (over 500 times the input) is holding on to something it should not
+const MEMORY_GROWTH_LIMIT = 64 * 1024 * 1024;
+let peakGrowth = 0;
+const memoryInUse = () => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+};
 
 // every fixture with cases, and lm-eval's results file (one that holds no cases)
 const FIXTURE_FILES = [...RESULT_FIXTURES, 'lm_eval/results_2026-01-21T03-44-18.458309.json'];
@@ -28,11 +36,19 @@ async function readsCleanly(bytes: Uint8Array, name: string): Promise<ReadMessag
   const path = join(dir, `${counter++}-${name}`);
   writeFileSync(path, bytes);
   const started = Date.now();
+  const memoryBefore = memoryInUse();
+  const checkMemory = () => {
+    const growth = memoryInUse() - memoryBefore;
+    peakGrowth = Math.max(peakGrowth, growth);
+    if (growth > MEMORY_GROWTH_LIMIT) throw new Error(`reading ${name} (${bytes.length} bytes) grew memory by ${Math.round(growth / 2 ** 20)} MB`);
+  };
   const messages: ReadMessage[] = [];
   for await (const m of readCaseBatches({ path, read: DEFAULT_READ_OPTIONS, blobDir, batchCases: 50, batchBytes: 1 << 20 })) {
     messages.push(m);
+    checkMemory();
     if (Date.now() - started > TIME_LIMIT_MS) throw new Error(`reading ${name} took over ${TIME_LIMIT_MS} ms`);
   }
+  checkMemory();
   for (const m of messages) {
     if (m.t === 'failed' || m.t === 'skipped') assert.ok(m.reason.trim().length > 0, `${m.t} without a reason`);
     if (m.t === 'error') assert.ok(m.error.reason.trim().length > 0, 'a record error without a reason');
@@ -84,6 +100,7 @@ function replaceAt(doc: unknown, path: (string | number)[], value: unknown): unk
 }
 
 describe('fuzzing the adapters', { timeout: 600_000 }, () => {
+  after(() => console.log(`# largest memory growth while reading one fuzzed input: ${(peakGrowth / 2 ** 20).toFixed(1)} MB (limit ${MEMORY_GROWTH_LIMIT / 2 ** 20} MB)`));
   for (const name of FIXTURE_FILES) {
     const original = readFileSync(join(FIXTURES, name));
     const base = name.split('/').pop()!;
