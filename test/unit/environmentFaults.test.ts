@@ -136,7 +136,7 @@ describe('environment faults', () => {
   });
 
   it('result files rewritten, cut short, replaced, deleted or grown while they are captured: no exception, no invented case, and a last quiet capture has everything', async () => {
-    const { renameSync, unlinkSync } = await import('node:fs');
+    const { renameSync, truncateSync, unlinkSync } = await import('node:fs');
     const root = tempDir();
     const file = join(root, 'results.jsonl');
     const LINES = 1000;
@@ -147,10 +147,7 @@ describe('environment faults', () => {
     let seed = Number(process.env.FAULT_SEED ?? 20261125);
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const faults: Record<string, (version: number) => void> = {
-      'cut short': () => {
-        const { truncateSync } = require('node:fs') as typeof import('node:fs');
-        truncateSync(file, Math.floor(random() * LINES * 300));
-      },
+      'cut short': () => truncateSync(file, Math.floor(random() * LINES * 300)),
       rewritten: (version) => writeFileSync(file, content(version, 1 + Math.floor(random() * LINES))),
       replaced: (version) => {
         writeFileSync(`${file}.new`, content(version));
