@@ -140,6 +140,46 @@ describe('concurrent writers', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')), [`${slot}.jsonl`], 'the stale slot was taken over');
   });
+
+  it('a takeover cut short by its process dying: the slot is skipped, doctor names the marker, and once it is deleted the slot is taken over', async () => {
+    const root = tempDir();
+    const journalDir = join(root, '.evalloop/default/journal');
+    const store = await WorkspaceStore.open(root, 'default');
+    store.close();
+    const { userInfo, hostname } = await import('node:os');
+    const { createHash } = await import('node:crypto');
+    const slot = `${userInfo().username}@${hostname()}`.replace(/[^A-Za-z0-9._@-]/g, '_');
+    const deadLock = JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), startedAt: '' });
+    writeFileSync(join(journalDir, `${slot}.lock`), deadLock);
+    // the marker a taker wins before replacing that lock, left by a taker that died too
+    const marker = join(journalDir, `${slot}.lock.takeover-${createHash('sha256').update(deadLock).digest('hex').slice(0, 16)}`);
+    writeFileSync(marker, JSON.stringify({ pid: 2 ** 22 + 12346, host: hostname(), startedAt: '' }));
+    const a = join(root, 'a.jsonl');
+    generate(a, 'z', 10);
+    assert.equal((await runCli(['capture', a, '--root', root])).code, 0);
+    assert.deepEqual(readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')), [`${slot}.2.jsonl`], 'the slot with the marker is skipped');
+
+    const doctorFindings = async () => {
+      const doctor = await runCli(['doctor', '--json', '--root', root]);
+      assert.equal(doctor.code, 0, `a warning, not an error: ${doctor.stdout}${doctor.stderr}`);
+      return (JSON.parse(doctor.stdout) as { findings: { severity: string; where: string; what: string; fix?: string }[] }).findings;
+    };
+    const findings = await doctorFindings();
+    assert.deepEqual(findings.map((f) => [f.severity, f.where]), [['warning', marker]]);
+    assert.match(findings[0]!.what, /takeover of a journal slot was interrupted/);
+    assert.match(findings[0]!.fix ?? '', /delete this file/);
+
+    // a marker whose process is alive is a takeover under way: not reported
+    writeFileSync(marker, JSON.stringify({ pid: process.pid, host: hostname(), startedAt: '' }));
+    assert.deepEqual(await doctorFindings(), []);
+
+    const { rmSync } = await import('node:fs');
+    rmSync(marker);
+    const b = join(root, 'b.jsonl');
+    generate(b, 'y', 10);
+    assert.equal((await runCli(['capture', b, '--root', root])).code, 0);
+    assert.ok(readdirSync(journalDir).includes(`${slot}.jsonl`), 'the dead holder’s slot is taken over once the marker is gone');
+  });
   it('slot claims and takeovers of dead holders\' locks racing in six processes never share a journal file', async () => {
     const journalDir = join(tempDir(), 'journal');
     const rounds = 100;

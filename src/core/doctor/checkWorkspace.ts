@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { verifyCorpus } from '../corpus/verifyCorpus';
 import { writeFileAtomic } from '../store/durableFile';
 import { listJournalFiles, readJournal } from '../store/journalReader';
+import { interruptedTakeovers } from '../store/journalWriter';
 import { valuesOf } from '../store/storeQueries';
 import type { WorkspaceStore } from '../store/workspaceStore';
 
@@ -91,6 +92,16 @@ export function checkWorkspace(store: WorkspaceStore, options: { rebuild?: boole
         fix: 'restore the blob file from a backup or version control; verdicts, corrections and the queue are unaffected, only the full case (input, output, trace) of these occurrences is unavailable',
       });
     }
+  }
+
+  // a takeover of a dead writer's slot that was itself cut short leaves its marker
+  for (const marker of interruptedTakeovers(journalDir)) {
+    findings.push({
+      severity: 'warning',
+      where: marker,
+      what: 'a takeover of a journal slot was interrupted (its process is gone); that slot is skipped and a new one used while this file is there',
+      fix: 'delete this file: no process is using it, and nothing saved depends on it',
+    });
   }
 
   // the journal folder must take writes (captures and reviews append there), and the

@@ -2,7 +2,7 @@
 // exclusive lock file (stale locks of dead local processes are taken over), so no
 // two processes ever append to the same file. append() returns only after fsync.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readFileSync, readSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from './durableFile';
@@ -87,6 +87,32 @@ function tryLock(lockPath: string): boolean {
   } finally {
     unlinkQuietly(marker);
   }
+}
+
+const TAKEOVER_MARKER = /\.lock\.takeover-[0-9a-f]{16}$/;
+
+/**
+ * Takeover markers whose process is gone: it died in the instant between winning the
+ * marker and removing it. While one is there the dead holder's slot is skipped (a new
+ * slot is used instead); removing it is safe, no process is using it.
+ */
+export function interruptedTakeovers(journalDir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(journalDir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => TAKEOVER_MARKER.test(name))
+    .map((name) => join(journalDir, name))
+    .filter((marker) => {
+      const held = readLock(marker);
+      if (held === 'gone') return false;
+      // markers are linked into place whole: an unreadable one was damaged afterwards
+      if (held === 'unreadable' || !held.info) return true;
+      return held.info.host === hostname() && !processAlive(held.info.pid);
+    });
 }
 
 function readLock(lockPath: string): { text: string; info: LockInfo | undefined } | 'gone' | 'unreadable' {
