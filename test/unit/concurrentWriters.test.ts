@@ -141,6 +141,26 @@ describe('concurrent writers', () => {
     assert.deepEqual(readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')), [`${slot}.jsonl`], 'the stale slot was taken over');
   });
 
+  it('a damaged lock is taken over only once it has stayed unreadable for a while (a lock being rewritten in place is not damaged)', async () => {
+    const { JournalWriter } = await import('../../src/core/store/journalWriter');
+    const { utimesSync } = await import('node:fs');
+    const journalDir = join(tempDir(), 'journal');
+    const first = JournalWriter.open(journalDir);
+    const lock = first.file.replace(/\.jsonl$/, '.lock');
+    first.append([{ type: 'review', caseKey: 'k/1', verdict: 'discard', reviewer: 'a' }]);
+    first.close();
+    writeFileSync(lock, '{"pid": 12'); // torn, just now
+    const second = JournalWriter.open(journalDir);
+    assert.notEqual(second.file, first.file, 'a lock that just became unreadable may be mid-rewrite: its slot is left alone');
+    second.close();
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lock, old, old);
+    const third = JournalWriter.open(journalDir);
+    assert.equal(third.file, first.file, 'unreadable for a minute: damaged, and taken over');
+    assert.equal(third.append([{ type: 'review', caseKey: 'k/2', verdict: 'discard', reviewer: 'a' }]).events[0]!.seq, 1, 'the slot’s journal continues');
+    third.close();
+  });
+
   it('a takeover cut short by its process dying: the slot is skipped, doctor names the marker, and once it is deleted the slot is taken over', async () => {
     const root = tempDir();
     const journalDir = join(root, '.evalloop/default/journal');

@@ -14,7 +14,9 @@ for (let i = 0; i < rounds; i++) {
   writer.append([{ type: 'review', caseKey: `${tag}/${i}`, verdict: 'discard', reviewer: tag! }]);
   acknowledged++;
   if (i % 7 === 3) {
-    // dies holding the slot: the lock stays, and names a process that is gone
+    // dies holding the slot: the lock stays, and names a process that is gone. It is
+    // rewritten in place on purpose (ours are always swapped in whole): for an instant
+    // it reads empty, then whole, and two takers must still not both win it
     writeFileSync(writer.file.replace(/\.jsonl$/, '.lock'), JSON.stringify({ pid: 2 ** 22 + 1000 + i, host: hostname(), startedAt: `${tag}-${i}` }));
   } else {
     writer.close();

@@ -2,7 +2,7 @@
 // exclusive lock file (stale locks of dead local processes are taken over), so no
 // two processes ever append to the same file. append() returns only after fsync.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from './durableFile';
@@ -73,7 +73,7 @@ function tryLock(lockPath: string): boolean {
   if (createWithContent(lockPath, mine)) return true;
   const held = readLock(lockPath);
   if (held === 'gone') return tryLock(lockPath);
-  const stale = held === 'unreadable' || (held.info?.host === hostname() && held.info.pid !== process.pid && !processAlive(held.info.pid));
+  const stale = held === 'unreadable' ? unreadableForLong(lockPath) : held.info?.host === hostname() && held.info.pid !== process.pid && !processAlive(held.info.pid);
   if (!stale) return false;
   const holder = held === 'unreadable' ? 'unreadable' : held.text;
   const marker = `${lockPath}.takeover-${createHash('sha256').update(holder).digest('hex').slice(0, 16)}`;
@@ -86,6 +86,22 @@ function tryLock(lockPath: string): boolean {
     return true;
   } finally {
     unlinkQuietly(marker);
+  }
+}
+
+/**
+ * Our locks are never seen half-written, but a lock rewritten in place by something
+ * else is, for an instant, empty and then whole again. Only one that has stayed
+ * unreadable for a while is damaged and may be taken over; otherwise two takers, one
+ * seeing it empty and one seeing it whole, could both win.
+ */
+const UNREADABLE_LOCK_GRACE_MS = 5000;
+
+function unreadableForLong(lockPath: string): boolean {
+  try {
+    return Date.now() - statSync(lockPath).mtimeMs > UNREADABLE_LOCK_GRACE_MS;
+  } catch {
+    return false; // gone meanwhile: the next claim sees what is there now
   }
 }
 
