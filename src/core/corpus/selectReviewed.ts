@@ -1,5 +1,5 @@
-// The items a snapshot or slice draws from: every item matching the filter, with the
-// review event that decided it and, loaded when asked for, its full case.
+// The items a snapshot or slice draws from: every item matching the filter, with its
+// full case and the review event that decided it.
 import type { SqlValue } from 'sql.js';
 import { loadCase } from '../store/storeQueries';
 import type { WorkspaceStore } from '../store/workspaceStore';
@@ -10,14 +10,7 @@ export interface SelectedCase extends ReviewedCase {
   reviewEvent: string | null;
 }
 
-/** A selected item without its case: where the case is, to be loaded when it is needed. */
-export type SelectedRef = Omit<SelectedCase, 'evalCase'> & { blob: string | null; index: number | null };
-
-/**
- * The items matching the filter, in capture order (so their cases are read blob by
- * blob), without loading any case. With `requireVerdict`, only items with a verdict.
- */
-export function selectRefs(store: WorkspaceStore, filter: string, versionTime: VersionTime, requireVerdict = true): SelectedRef[] {
+export function selectCases(store: WorkspaceStore, filter: string, versionTime: VersionTime, requireVerdict = true): SelectedCase[] {
   const terms = parseFilter(filter);
   const db = store.database;
   // the runs each item failed in, read only when a term asks about runs
@@ -33,7 +26,7 @@ export function selectRefs(store: WorkspaceStore, filter: string, versionTime: V
   for (const [cid, eid] of (db.exec('SELECT cid, eid FROM reviews WHERE retracted = 0 ORDER BY cid, (grader IS NULL), at, eid')[0]?.values ?? []) as [number, SqlValue][]) {
     effective.set(cid, eid);
   }
-  const out: SelectedRef[] = [];
+  const out: SelectedCase[] = [];
   const rows = db.exec(
     `SELECT cid, id, case_key, state, verdict, tags, suite, format, reviewer, reviewed_at, regression_rn IS NOT NULL AND fixed_rn IS NULL,
             latest_blob, latest_index, input_hash, correction FROM items ORDER BY created_at, rowid`,
@@ -62,7 +55,8 @@ export function selectRefs(store: WorkspaceStore, filter: string, versionTime: V
       regression: r[10] === 1,
     };
     if (!matchesFilter(terms, subject, versionTime)) continue;
-    if (requireVerdict && !item.verdict) continue;
+    const evalCase = loadCase(store.blobs, item.latestBlob, item.latestIndex);
+    if (!evalCase || (requireVerdict && !item.verdict)) continue;
     const eid = effective.get(cid) ?? null;
     out.push({
       itemId: item.id,
@@ -70,33 +64,10 @@ export function selectRefs(store: WorkspaceStore, filter: string, versionTime: V
       inputHash: item.inputHash,
       verdict: item.verdict ?? '',
       correction: item.correction,
+      evalCase,
       reviewEvent: eid === null ? null : String(eid),
-      blob: item.latestBlob,
-      index: item.latestIndex,
     });
   }
-  return out;
-}
-
-/** A selected item's case (undefined when the item has none recorded). */
-export function loadSelected(store: WorkspaceStore, ref: SelectedRef): SelectedCase | undefined {
-  const evalCase = loadCase(store.blobs, ref.blob, ref.index);
-  if (!evalCase) return undefined;
-  const { blob: _blob, index: _index, ...rest } = ref;
-  return { ...rest, evalCase };
-}
-
-/** Orders by case key: a stable order, whatever order the items were captured in. */
-export function byCaseKey<T extends { caseKey: string }>(a: T, b: T): number {
-  return a.caseKey < b.caseKey ? -1 : a.caseKey > b.caseKey ? 1 : 0;
-}
-
-/** The items matching the filter with their cases, in case-key order. */
-export function selectCases(store: WorkspaceStore, filter: string, versionTime: VersionTime, requireVerdict = true): SelectedCase[] {
-  const out: SelectedCase[] = [];
-  for (const ref of selectRefs(store, filter, versionTime, requireVerdict)) {
-    const selected = loadSelected(store, ref);
-    if (selected) out.push(selected);
-  }
-  return out.sort(byCaseKey);
+  // a stable order, whatever order the items were captured in
+  return out.sort((a, b) => (a.caseKey < b.caseKey ? -1 : a.caseKey > b.caseKey ? 1 : 0));
 }

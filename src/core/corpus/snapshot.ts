@@ -12,7 +12,7 @@ import { sha256Hex } from '../text/hashing';
 import { CorpusLayout, DEFAULT_POLICY, nextVersionName, type SnapshotPolicy, type VersionManifest } from './corpusLayout';
 import { datasetCard } from './datasetCard';
 import { findSensitive, redactValue, type SensitiveKind } from './sensitiveContent';
-import { byCaseKey, loadSelected, selectRefs, type SelectedCase } from './selectReviewed';
+import { selectCases } from './selectReviewed';
 import { recordsFor, type OutputFormat } from './trainingRecords';
 
 export interface SnapshotOptions {
@@ -131,35 +131,6 @@ function removeStaleBuilds(layout: CorpusLayout): void {
   for (const entry of readdirSync(layout.versionsDir)) if (entry.startsWith('.build-')) rmSync(join(layout.versionsDir, entry), { recursive: true, force: true });
 }
 
-/** What one case gives a version: its record lines per format, and what the secrets scan found. */
-interface CaseOutput {
-  item: Omit<SelectedCase, 'evalCase'>;
-  lines: [format: string, lines: string[]][];
-  found: SensitiveKind[];
-  redacted: SensitiveKind[];
-}
-
-function recordsOf(c: SelectedCase, policy: SnapshotPolicy): CaseOutput {
-  const byFormat = policy.formats.map((format) => [format, recordsFor(format, c)] as const);
-  // one scan per distinct text: a case's records in every format repeat the same texts
-  const texts = new Set<string>();
-  for (const [, records] of byFormat) collectStrings(records, texts);
-  // joined by a separator no pattern can match across
-  const found = findSensitive([...texts].join('\n\u0000\n'));
-  const redacted: SensitiveKind[] = [];
-  const lines = byFormat.map(([format, records]): [string, string[]] => [
-    format,
-    records.map((record) => JSON.stringify(found.length && policy.secrets === 'redact' ? redactValue(record, redacted) : record)),
-  ]);
-  return { item: caseless(c), lines, found: [...new Set(found.map((f) => f.kind))], redacted: [...new Set(redacted)] };
-}
-
-/** The case itself is not kept: only what the version needs of it. */
-function caseless(c: SelectedCase): CaseOutput['item'] {
-  const { evalCase: _case, ...item } = c;
-  return item;
-}
-
 export function snapshot(store: WorkspaceStore, corpusDir: string, options: SnapshotOptions = {}): SnapshotResult {
   const layout = new CorpusLayout(corpusDir);
   layout.ensure();
@@ -168,35 +139,42 @@ export function snapshot(store: WorkspaceStore, corpusDir: string, options: Snap
   const parentName = versions.at(-1) ?? null;
   const parent = parentName ? layout.manifest(parentName) : null;
   const versionTime = (v: string) => (versions.includes(v) ? layout.manifest(v).createdAt : undefined);
+  const selected = selectCases(store, policy.filter, versionTime);
+
   // the leakage firewall: no case pinned in a slice goes into training data
   const pinned = layout.pinnedInputs();
-  const excluded: { item: CaseOutput['item']; slice: string }[] = [];
-  const outputs: CaseOutput[] = [];
-  // cases are loaded in capture order (blob by blob) and dropped as soon as their
-  // records are made; only the records are kept, then put in case-key order
-  for (const ref of selectRefs(store, policy.filter, versionTime)) {
-    const c = loadSelected(store, ref);
-    if (!c) continue;
+  const excluded: { itemId: string; slice: string }[] = [];
+  const kept = selected.filter((c) => {
     const slice = pinned.get(c.inputHash);
-    if (slice) excluded.push({ item: caseless(c), slice });
-    else outputs.push(recordsOf(c, policy));
-  }
-  excluded.sort((a, b) => byCaseKey(a.item, b.item));
-  outputs.sort((a, b) => byCaseKey(a.item, b.item));
+    if (slice) excluded.push({ itemId: c.itemId, slice });
+    return !slice;
+  });
 
   const findings: { itemId: string; kinds: SensitiveKind[] }[] = [];
   const redactions: { itemId: string; kinds: SensitiveKind[] }[] = [];
   const perFormat = new Map<string, RecordLine[]>();
   for (const format of policy.formats) perFormat.set(format, []);
-  const contributing: CaseOutput['item'][] = [];
-  for (const o of outputs) {
-    if (o.found.length) findings.push({ itemId: o.item.itemId, kinds: o.found });
-    for (const [format, lines] of o.lines) {
-      const into = perFormat.get(format)!;
-      lines.forEach((line, n) => into.push({ key: `${o.item.caseKey}#${n}`, itemId: o.item.itemId, inputHash: o.item.inputHash, line }));
+  const contributing: typeof kept = [];
+  for (const c of kept) {
+    const byFormat = policy.formats.map((format) => [format, recordsFor(format, c)] as const);
+    // one scan per distinct text: a case's records in every format repeat the same texts
+    const texts = new Set<string>();
+    for (const [, records] of byFormat) collectStrings(records, texts);
+    // joined by a separator no pattern can match across
+    const found = findSensitive([...texts].join('\n\u0000\n'));
+    const redacted: SensitiveKind[] = [];
+    if (found.length) findings.push({ itemId: c.itemId, kinds: [...new Set(found.map((f) => f.kind))] });
+    let produced = false;
+    for (const [format, records] of byFormat) {
+      const lines = perFormat.get(format)!;
+      records.forEach((record, n) => {
+        const value = found.length && policy.secrets === 'redact' ? redactValue(record, redacted) : record;
+        lines.push({ key: `${c.caseKey}#${n}`, itemId: c.itemId, inputHash: c.inputHash, line: JSON.stringify(value) });
+        produced = true;
+      });
     }
-    if (o.lines.some(([, lines]) => lines.length > 0)) contributing.push(o.item);
-    if (o.redacted.length) redactions.push({ itemId: o.item.itemId, kinds: o.redacted });
+    if (produced) contributing.push(c);
+    if (redacted.length) redactions.push({ itemId: c.itemId, kinds: [...new Set(redacted)] });
   }
   if (findings.length && policy.secrets === 'block') throw new SnapshotBlockedError(findings);
 
@@ -228,7 +206,7 @@ export function snapshot(store: WorkspaceStore, corpusDir: string, options: Snap
     },
     added,
     removed,
-    leakage: { checked: true, slices: [...new Set(pinned.values())].sort(), excluded: excluded.map((e) => ({ itemId: e.item.itemId, slice: e.slice })) },
+    leakage: { checked: true, slices: [...new Set(pinned.values())].sort(), excluded },
     redactions: policy.secrets === 'redact' ? redactions : [],
     findings: policy.secrets === 'allow' ? findings : [],
   };
