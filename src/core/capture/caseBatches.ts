@@ -89,6 +89,13 @@ export async function* readCaseBatches(request: ReadRequest): AsyncGenerator<Rea
   } catch (error) {
     const pending = batch();
     if (pending) yield pending;
-    yield { t: 'failed', reason: error instanceof FormatError ? error.message : `cannot read: ${(error as Error).message}` };
+    yield { t: 'failed', reason: readFailure(error) };
   }
+}
+
+function readFailure(error: unknown): string {
+  if (error instanceof FormatError) return error.message;
+  // found a moment ago, gone when opened: the same words as a file missing outright
+  if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return 'no such file (removed as it was being captured)';
+  return `cannot read: ${error instanceof Error ? error.message : String(error)}`;
 }
