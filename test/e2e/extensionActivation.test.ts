@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { FIXTURES, REPO_ROOT, tempDir } from '../unit/testSupport';
-import { reviewPanelIn, runCommand, startCodeServer, until, waitForToast, type CodeServer } from './codeServerHarness';
+import { reviewPanelIn, runCommand, startCodeServer, until, waitForToast, waitingInStatusBar, type CodeServer } from './codeServerHarness';
 
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
 let shotNumber = 0;
@@ -313,10 +313,7 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
 
   it('the CLI writing the same workspace while the window is open: its capture and review show up in the window', async () => {
     const page = vscode.page;
-    const waiting = async () => {
-      const label = await page.locator('.statusbar-item [aria-label^="Eval Loop:"]').first().getAttribute('aria-label', { timeout: 1000 });
-      return Number(/(\d+) waiting/.exec(label ?? '')?.[1] ?? NaN);
-    };
+    const waiting = () => waitingInStatusBar(page);
     const before = await waiting();
     // an OpenAI evals log outside the watch globs, captured by another process (2 failures)
     mkdirSync(join(workspace, 'extra'));
@@ -330,5 +327,25 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
     assert.equal(cli('review', evalsItem.id, '--verdict', 'discard').status, 0);
     await until(async () => (await waiting()) === before + 1 || undefined, `the status bar to count ${before + 1} waiting after the CLI review`);
     await shot(page, 'cli-writes-seen');
+  });
+
+  it('a step of Snapshot Corpus stays open when focus moves into the review panel, and is cancelled from it', async () => {
+    const page = vscode.page;
+    await runCommand(page, 'Eval Loop: Open Review Queue');
+    // the panel's list may be empty here (an earlier test left a search in it)
+    const frame = await until(async () => {
+      for (const f of page.frames()) if (await f.$('.queue-list')) return f;
+      return undefined;
+    }, 'the review panel');
+    await runCommand(page, 'Eval Loop: Snapshot Corpus…');
+    const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'All reviewed items' }).first();
+    await pick.waitFor({ timeout: 30_000 });
+    await frame.click('.queue-list');
+    await page.waitForTimeout(1000);
+    assert.ok(await pick.isVisible(), 'the pick is still open after a click in the panel');
+    await page.locator('.quick-input-widget input.input').click();
+    await page.keyboard.press('Escape');
+    await pick.waitFor({ state: 'hidden', timeout: 10_000 });
+    assert.deepEqual(readdirSync(join(workspace, 'corpus/versions')).filter((v) => /^v\d+$/.test(v)), ['v0001', 'v0002'], 'nothing written');
   });
 });

@@ -15,6 +15,12 @@ import { corpusDirOf } from './corpusLocation';
 declare const EVALLOOP_VERSION: string | undefined;
 const TOOL_VERSION = typeof EVALLOOP_VERSION === 'string' ? EVALLOOP_VERSION : '0.0.0-dev';
 
+/**
+ * The steps of a multi-step command stay open when focus moves (to a webview taking it
+ * back as the palette closes, say); Escape still cancels them.
+ */
+const STAYS_OPEN = { ignoreFocusOut: true } as const;
+
 async function pickPolicy(layout: CorpusLayout): Promise<{ policyName?: string; filter?: string } | undefined> {
   const named = Object.entries(layout.policies()).map(([name, p]) => ({ label: name, description: p.filter, detail: p.description ?? p.formats.join(', '), value: { policyName: name } }));
   const picked = await vscode.window.showQuickPick(
@@ -23,11 +29,11 @@ async function pickPolicy(layout: CorpusLayout): Promise<{ policyName?: string; 
       { label: 'All reviewed items', description: 'reviewed', detail: 'every human-reviewed item, in all formats', value: { filter: 'reviewed' } },
       { label: 'Custom filter…', description: 'e.g. reviewed verdict:model-wrong -tag:pii', value: { filter: undefined as string | undefined } },
     ],
-    { title: 'Snapshot Corpus: which items?', placeHolder: 'a policy from corpus/corpus.json, or a filter' },
+    { title: 'Snapshot Corpus: which items?', placeHolder: 'a policy from corpus/corpus.json, or a filter', ...STAYS_OPEN },
   );
   if (!picked) return undefined;
   if (picked.label === 'Custom filter…') {
-    const filter = await vscode.window.showInputBox({ title: 'Snapshot filter', value: 'reviewed ', prompt: 'terms: reviewed, auto, regression, verdict:, tag:, run:, suite:, state:, format:, reviewer:, since:, item:; - negates' });
+    const filter = await vscode.window.showInputBox({ ...STAYS_OPEN, title: 'Snapshot filter', value: 'reviewed ', prompt: 'terms: reviewed, auto, regression, verdict:, tag:, run:, suite:, state:, format:, reviewer:, since:, item:; - negates' });
     return filter === undefined ? undefined : { filter };
   }
   return picked.value;
@@ -52,6 +58,7 @@ async function openReadOnly(path: string): Promise<void> {
 
 export async function pinItems(session: StoreSession, root: string, filter: string, refresh: () => void): Promise<void> {
   const slice = await vscode.window.showInputBox({
+    ...STAYS_OPEN,
     title: 'Pin Eval Slice',
     prompt: 'Slice name (letters, digits, ".", "_", "-"). Pinned cases are held out of every training version.',
     value: 'heldout',
@@ -95,7 +102,7 @@ export function registerCorpusCommands(ext: EvalLoopExtension, session: StoreSes
   register(
     vscode.commands.registerCommand(COMMANDS.pinSlice, () =>
       ext.guard('Pin slice', async () => {
-        const filter = await vscode.window.showInputBox({ title: 'Pin Eval Slice: which items?', value: 'reviewed', prompt: 'a snapshot filter, e.g. "suite:gsm8k -verdict:discard"' });
+        const filter = await vscode.window.showInputBox({ ...STAYS_OPEN, title: 'Pin Eval Slice: which items?', value: 'reviewed', prompt: 'a snapshot filter, e.g. "suite:gsm8k -verdict:discard"' });
         if (filter === undefined) return;
         await pinItems(session, root, filter, corpusChanged);
       }),
@@ -122,9 +129,9 @@ export function registerCorpusCommands(ext: EvalLoopExtension, session: StoreSes
     vscode.commands.registerCommand(COMMANDS.exportSlice, () =>
       ext.guard('Export slice', async () => {
         const layout = new CorpusLayout(corpusDirOf(root));
-        const slice = await vscode.window.showQuickPick(layout.slices(), { title: 'Export Slice: which slice?' });
+        const slice = await vscode.window.showQuickPick(layout.slices(), { title: 'Export Slice: which slice?', ...STAYS_OPEN });
         if (!slice) return;
-        const format = (await vscode.window.showQuickPick([...SLICE_FORMATS], { title: 'Export Slice: as what?' })) as SliceFormat | undefined;
+        const format = (await vscode.window.showQuickPick([...SLICE_FORMATS], { title: 'Export Slice: as what?', ...STAYS_OPEN })) as SliceFormat | undefined;
         if (!format) return;
         const { version, cases } = readSliceCases(layout, slice);
         const ext_ = format === 'promptfoo' ? 'json' : 'jsonl';
