@@ -13,4 +13,5 @@ export const COMMANDS = {
   verifyCorpus: 'evalloop.verifyCorpus',
   exportSlice: 'evalloop.exportSlice',
   openManifest: 'evalloop.openManifest',
+  checkWorkspace: 'evalloop.checkWorkspace',
 } as const;

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { registerCaptureCommands } from './capture/captureCommands';
 import { COMMANDS } from './commandIds';
 import { DisposableHost } from './disposableHost';
+import { registerCheckWorkspace } from './doctor/checkWorkspaceCommand';
 import { workspaceName } from './extensionSettings';
 import { CaseDiffs, openResultAt } from './review/caseDiffs';
 import { registerCorpusCommands, pinItems } from './corpus/corpusCommands';
@@ -55,6 +56,7 @@ export class EvalLoopExtension extends DisposableHost {
     manifests.onDidChange(corpusChanged);
     manifests.onDidDelete(corpusChanged);
     registerCorpusCommands(this, session, corpusChanged, (d) => this.register(d));
+    registerCheckWorkspace(this, session, (d) => this.register(d));
     const statusBar = this.register(new WaitingStatusBar(session));
     const diffs = this.register(new CaseDiffs(session));
     const watcher = this.register(new ResultWatcher(session, this.output));

@@ -4,7 +4,8 @@
 // the disk full, a review from the panel says "Not saved" with the file and the reason
 // and moves nowhere; a result file arriving is not captured and an error says which
 // file and why, offering Retry. Once there is room again the same keystroke saves the
-// review and Retry captures the file. Every journal line stays whole throughout.
+// review and Retry captures the file. Every journal line stays whole throughout, and
+// Check Workspace (the palette's doctor) names the full disk while it lasts.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { closeSync, cpSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
@@ -110,6 +111,11 @@ describe('the disk filling up under VS Code', { timeout: 240_000 }, () => {
     assert.equal(humanReviews(), 1, 'nothing was added to the journal');
     assert.equal(await shownItem(), itemBefore, 'the panel stays on the item that was not saved');
     await page.screenshot({ path: join(SHOTS, 'disk-full-not-saved.png') });
+    // the palette's doctor says what is wrong, in the editor
+    await runCommand(page, 'Eval Loop: Check Workspace (Doctor)');
+    const checked = await waitForToast(page, /in the workspace; the first/, 30_000);
+    assert.match(checked, /1 error/);
+    assert.match(checked, /the disk is full \(ENOSPC\).*captures and reviews cannot be saved/s);
 
     rmSync(inside(join(store, 'filler.bin')));
     await frame.focus('.queue-list');
@@ -139,7 +145,11 @@ describe('the disk filling up under VS Code', { timeout: 240_000 }, () => {
     await waitForToast(page, /new failure/, 30_000);
   });
 
-  it('doctor finds nothing wrong afterwards', async () => {
+  it('doctor finds nothing wrong afterwards, but for the small disk', async () => {
+    // in the editor: no error; the one warning is this 4 MB disk's free space
+    await runCommand(vscode.page, 'Eval Loop: Check Workspace (Doctor)');
+    const checked = await waitForToast(vscode.page, /0 errors, 1 warning in the workspace; the first: only [\d.]+ MB free/, 30_000);
+    assert.match(checked, /saving the index needs about/);
     // the CLI runs in code-server's mount namespace, where the store is
     const host = vscode.extensionHosts()[0]!;
     const r = spawnSync('nsenter', ['-t', String(host), '-U', '-m', '--preserve-credentials', process.execPath, join(REPO_ROOT, 'dist/cli.js'), 'doctor', '--root', workspace], { encoding: 'utf8' });
