@@ -110,7 +110,7 @@ describe('environment faults', () => {
 
   it('automatic capture’s link check: a file that really lies outside the folders is named by its real path; inside, missing or reached through a linked root is not outside', async () => {
     const { symlinkSync, mkdirSync, copyFileSync } = await import('node:fs');
-    const { realPathOutside } = await import('../../src/core/capture/linkedOutside');
+    const { outsideFolders } = await import('../../src/core/capture/linkedOutside');
     const realRoot = join(tempDir(), 'ws');
     mkdirSync(realRoot);
     const outside = tempDir();
@@ -122,6 +122,7 @@ describe('environment faults', () => {
     symlinkSync(join(outside, 'junit.outside.xml'), join(realRoot, 'results/linked.xml'));
     symlinkSync(outside, join(realRoot, 'logs'));
     symlinkSync(join(realRoot, 'results/junit.xml'), join(realRoot, 'again.xml'));
+    const realPathOutside = (path: string, folders: string[]) => outsideFolders(folders)(path);
     const folders = [linkedRoot];
     assert.equal(realPathOutside(join(linkedRoot, 'results/linked.xml'), folders), join(outside, 'junit.outside.xml'));
     assert.equal(realPathOutside(join(linkedRoot, 'logs/junit.outside.xml'), folders), join(outside, 'junit.outside.xml'));

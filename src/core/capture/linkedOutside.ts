@@ -13,16 +13,18 @@ function real(path: string): string | undefined {
 }
 
 /**
- * The real path of `path` when it lies outside every one of `folders` (each resolved
- * too), else undefined. A path that does not exist is not outside: capture itself
- * reports it missing.
+ * A check for paths under `folders` (each resolved once, here): it gives the real path
+ * of a path that lies outside every folder, else undefined. A path that does not exist
+ * is not outside: capture itself reports it missing.
  */
-export function realPathOutside(path: string, folders: readonly string[]): string | undefined {
-  const target = real(path);
-  if (target === undefined) return undefined;
-  const inside = folders.some((folder) => {
+export function outsideFolders(folders: readonly string[]): (path: string) => string | undefined {
+  const roots = folders.map((folder) => {
     const root = real(folder) ?? folder;
-    return target === root || target.startsWith(root.endsWith(sep) ? root : root + sep);
+    return { root, prefix: root.endsWith(sep) ? root : root + sep };
   });
-  return inside ? undefined : target;
+  return (path) => {
+    const target = real(path);
+    if (target === undefined) return undefined;
+    return roots.some(({ root, prefix }) => target === root || target.startsWith(prefix)) ? undefined : target;
+  };
 }

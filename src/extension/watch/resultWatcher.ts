@@ -8,7 +8,7 @@
 import { statSync } from 'node:fs';
 import { sep } from 'node:path';
 import * as vscode from 'vscode';
-import { realPathOutside } from '../../core/capture/linkedOutside';
+import { outsideFolders } from '../../core/capture/linkedOutside';
 import { captureInto, logReports } from '../capture/captureService';
 import { COMMANDS } from '../commandIds';
 import { reasonOf } from '../errorText';
@@ -41,7 +41,7 @@ export class ResultWatcher implements vscode.Disposable {
 
   start(): void {
     this.stop();
-    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+    const folders = fileFolders();
     const journalWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.session.root, '.evalloop/*/journal/*.jsonl'));
     journalWatcher.onDidChange(() => void this.session.catchUp());
     journalWatcher.onDidCreate(() => void this.session.catchUp());
@@ -112,9 +112,9 @@ export class ResultWatcher implements vscode.Disposable {
 
   /** The paths that really lie inside the workspace folders; the rest are named in the output, once each. */
   private withinFolders(paths: string[]): string[] {
-    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    const outsideOf = outsideFolders(fileFolders().map((f) => f.uri.fsPath));
     return paths.filter((path) => {
-      const outside = realPathOutside(path, folders);
+      const outside = outsideOf(path);
       if (outside === undefined) return true;
       if (!this.linkedOutside.has(path)) {
         this.linkedOutside.add(path);
@@ -167,6 +167,11 @@ export class ResultWatcher implements vscode.Disposable {
     for (const t of this.pending.values()) clearTimeout(t);
     this.configSubscription.dispose();
   }
+}
+
+/** The workspace folders on disk (others cannot hold result files we read). */
+function fileFolders(): vscode.WorkspaceFolder[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
 }
 
 /** Paths the watcher never captures from: our own store, dependencies, git's internals. */
