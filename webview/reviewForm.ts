@@ -25,7 +25,7 @@ export class ReviewForm {
   readonly tags = document.createElement('vscode-textfield') as ValueElement;
   readonly comment = document.createElement('vscode-textfield') as ValueElement;
   private readonly rubric = document.createElement('vscode-single-select') as ValueElement;
-  readonly status = el('span', 'form-status');
+  private readonly status = el('span', 'form-status');
 
   constructor(private readonly onSubmit: () => void) {
     const verdicts = el('div', 'verdicts');

@@ -1,8 +1,8 @@
 // `evalloop doctor`: checks the workspace (journals, index, blobs, folder, corpus) and
 // says what is wrong and what to do; `--rebuild` rebuilds the index from the journals.
 import { resolve } from 'node:path';
-import { checkWorkspace } from '../../core/doctor/checkWorkspace';
-import { printJson, printLines, terminalSafe, withStore, type GlobalOptions } from '../cliContext';
+import { checkWorkspace, findingText } from '../../core/doctor/checkWorkspace';
+import { printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
 
 export async function runDoctor(flags: { rebuild?: boolean; corpus?: string }, options: GlobalOptions): Promise<number> {
   return withStore(options, (store) => {
@@ -16,7 +16,8 @@ export async function runDoctor(flags: { rebuild?: boolean; corpus?: string }, o
         `index: ${check.index.items} items${check.index.rebuilt ? ' (rebuilt from the journals)' : ''}`,
         `blobs: ${check.blobs.checked} checked`,
         check.corpus ? `corpus: ${check.corpus.versions} versions, ${check.corpus.slices} slices verified` : 'corpus: none',
-        ...check.findings.map((f) => `${f.severity}: ${terminalSafe(f.where)}: ${terminalSafe(f.what)}${f.fix ? `\n  → ${f.fix}` : ''}`),
+        // printLines makes every line terminal-safe
+        ...check.findings.map((f) => findingText(f)),
         check.findings.length === 0 ? 'no problems found' : `${errors} errors, ${check.findings.length - errors} warnings`,
       ];
       printLines(lines);

@@ -20,6 +20,11 @@ export interface Finding {
   fix?: string;
 }
 
+/** A finding as text: severity, where and what; what to do on the next line, indented by `indent`. */
+export function findingText(f: Finding, indent = ''): string {
+  return `${f.severity}: ${f.where}: ${f.what}${f.fix ? `\n${indent}  → ${f.fix}` : ''}`;
+}
+
 export interface WorkspaceCheck {
   journals: { files: number; events: number };
   blobs: { checked: number };

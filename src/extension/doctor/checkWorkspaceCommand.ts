@@ -2,7 +2,7 @@
 // blobs items point at, that the journal folder takes writes and the disk has room,
 // the corpus) from the palette, each finding in the output with what to do about it.
 import * as vscode from 'vscode';
-import { checkWorkspace, type WorkspaceCheck } from '../../core/doctor/checkWorkspace';
+import { checkWorkspace, findingText, type WorkspaceCheck } from '../../core/doctor/checkWorkspace';
 import { COMMANDS } from '../commandIds';
 import { corpusDirOf } from '../corpus/corpusLocation';
 import type { EvalLoopExtension } from '../evalLoopExtension';
@@ -21,7 +21,7 @@ export function registerCheckWorkspace(ext: EvalLoopExtension, session: StoreSes
           session.read((store) => checkWorkspace(store, { corpusDir: corpusDirOf(session.root) })),
         );
         ext.output.appendLine(`Check workspace: ${describe(check)}`);
-        for (const f of check.findings) ext.output.appendLine(`  ${f.severity}: ${f.where}: ${f.what}${f.fix ? `\n    → ${f.fix}` : ''}`);
+        for (const f of check.findings) ext.output.appendLine(`  ${findingText(f, '  ')}`);
         if (check.findings.length === 0) {
           void vscode.window.showInformationMessage(`Eval Loop: workspace checked, no problems found (${describe(check)}).`);
           return;
