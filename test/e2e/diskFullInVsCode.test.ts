@@ -8,11 +8,11 @@
 // Check Workspace (the palette's doctor) names the full disk while it lasts.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, cpSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame } from 'playwright-core';
-import { FIXTURES, REPO_ROOT, tempDir } from '../unit/testSupport';
+import { FIXTURES, fillDisk, REPO_ROOT, tempDir } from '../unit/testSupport';
 import { reviewPanelIn, runCommand, startCodeServer, until, waitingInStatusBar, waitForToast, type CodeServer } from './codeServerHarness';
 
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
@@ -21,25 +21,6 @@ interface Event {
   type: string;
   grader?: string;
   path?: string;
-}
-
-/** Writes until the disk refuses: 64 KB at a time, then 512 bytes, so nothing is left. */
-function fillDisk(filler: string): void {
-  const fd = openSync(filler, 'a');
-  try {
-    for (const size of [64 * 1024, 512]) {
-      const chunk = Buffer.alloc(size, 1);
-      for (;;) {
-        try {
-          writeSync(fd, chunk);
-        } catch {
-          break;
-        }
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
 }
 
 describe('the disk filling up under VS Code', { timeout: 240_000 }, () => {

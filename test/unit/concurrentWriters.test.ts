@@ -31,6 +31,19 @@ function runScript(file: string, args: string[]): Promise<{ code: number | null;
 
 const runCli = (args: string[]) => runScript('src/cli/main.ts', args);
 
+/** A workspace whose first journal slot is locked by a process that no longer exists. */
+async function workspaceWithDeadSlot(): Promise<{ root: string; journalDir: string; slot: string; deadLock: string }> {
+  const root = tempDir();
+  const journalDir = join(root, '.evalloop/default/journal');
+  const store = await WorkspaceStore.open(root, 'default');
+  store.close();
+  const { userInfo, hostname } = await import('node:os');
+  const slot = `${userInfo().username}@${hostname()}`.replace(/[^A-Za-z0-9._@-]/g, '_');
+  const deadLock = JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), startedAt: '' });
+  writeFileSync(join(journalDir, `${slot}.lock`), deadLock);
+  return { root, journalDir, slot, deadLock };
+}
+
 describe('concurrent writers', () => {
   it('two processes capturing different files at once end with the union', async () => {
     const root = tempDir();
@@ -126,14 +139,7 @@ describe('concurrent writers', () => {
   });
 
   it('a writer that died holding its slot does not block the next one', async () => {
-    const root = tempDir();
-    const journalDir = join(root, '.evalloop/default/journal');
-    const store = await WorkspaceStore.open(root, 'default');
-    store.close();
-    const { userInfo, hostname } = await import('node:os');
-    const slot = `${userInfo().username}@${hostname()}`.replace(/[^A-Za-z0-9._@-]/g, '_');
-    // a lock left by a process that no longer exists
-    writeFileSync(join(journalDir, `${slot}.lock`), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), startedAt: '' }));
+    const { root, journalDir, slot } = await workspaceWithDeadSlot();
     const a = join(root, 'a.jsonl');
     generate(a, 'z', 10);
     const r = await runCli(['capture', a, '--root', root]);
@@ -162,15 +168,9 @@ describe('concurrent writers', () => {
   });
 
   it('a takeover cut short by its process dying: the slot is skipped, doctor names the marker, and once it is deleted the slot is taken over', async () => {
-    const root = tempDir();
-    const journalDir = join(root, '.evalloop/default/journal');
-    const store = await WorkspaceStore.open(root, 'default');
-    store.close();
-    const { userInfo, hostname } = await import('node:os');
+    const { root, journalDir, slot, deadLock } = await workspaceWithDeadSlot();
+    const { hostname } = await import('node:os');
     const { createHash } = await import('node:crypto');
-    const slot = `${userInfo().username}@${hostname()}`.replace(/[^A-Za-z0-9._@-]/g, '_');
-    const deadLock = JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), startedAt: '' });
-    writeFileSync(join(journalDir, `${slot}.lock`), deadLock);
     // the marker a taker wins before replacing that lock, left by a taker that died too
     const marker = join(journalDir, `${slot}.lock.takeover-${createHash('sha256').update(deadLock).digest('hex').slice(0, 16)}`);
     writeFileSync(marker, JSON.stringify({ pid: 2 ** 22 + 12346, host: hostname(), startedAt: '' }));

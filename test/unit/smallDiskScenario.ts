@@ -3,13 +3,13 @@
 // file system read-only, and prints what the CLI and the store did at each step as JSON
 // on stdout. The test asserts on that; this file only observes.
 import { spawnSync } from 'node:child_process';
-import { closeSync, ftruncateSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { submitReviews } from '../../src/core/review/reviewActions';
 import { readJournal } from '../../src/core/store/journalReader';
 import { listItems } from '../../src/core/store/storeQueries';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
-import { FIXTURES, REPO_ROOT } from './testSupport';
+import { FIXTURES, fillDisk, REPO_ROOT } from './testSupport';
 
 const CLI = join(REPO_ROOT, 'dist/cli.js');
 const ws = process.argv[2]!;
@@ -28,25 +28,6 @@ const journalDir = join(ws, '.evalloop/default/journal');
 const journalFile = () => join(journalDir, readdirSync(journalDir).find((f) => f.endsWith('.jsonl'))!);
 const journalBytes = () => readFileSync(journalFile()).toString('base64');
 const filler = join(ws, 'filler.bin');
-
-/** Writes until the disk refuses: 64 KB at a time, then 512 bytes, so nothing is left. */
-function fillDisk(): void {
-  const fd = openSync(filler, 'a');
-  try {
-    for (const size of [64 * 1024, 512]) {
-      const chunk = Buffer.alloc(size, 1);
-      for (;;) {
-        try {
-          writeSync(fd, chunk);
-        } catch {
-          break;
-        }
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** Gives back `bytes` of the filler, so the disk has about that much room. */
 function freeSome(bytes: number): void {
@@ -67,7 +48,7 @@ async function main() {
   const savedJournal = journalBytes();
 
   // the disk is full
-  fillDisk();
+  fillDisk(filler);
   out.full = {
     capture: cli('capture', join(FIXTURES, 'promptfoo/sample-export.json')),
     review: cli('review', firstId, '--verdict', 'discard'),
@@ -79,7 +60,7 @@ async function main() {
   // room for part of an event, not all of it: the append fails, and the partial bytes must
   // not glue the next event onto a torn line
   rmSync(filler);
-  fillDisk();
+  fillDisk(filler);
   freeSome(8 * 1024);
   const store = await WorkspaceStore.open(ws, 'default');
   const key = listItems(store.database)[0]!.caseKey;

@@ -1,5 +1,5 @@
 // Shared helpers for plain-Node tests: fixture paths, temp folders, reading a file's events.
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_READ_OPTIONS, type ReadOptions, type RecordError, type RunDescription } from '../../src/core/formats/adapter';
@@ -71,3 +71,22 @@ export const RESULT_FIXTURES = [
   'mlflow/eval_results_table.json',
   'junit/junit.fail.xml',
 ];
+
+/** Appends to `filler` until the disk refuses: 64 KB at a time, then 512 bytes, so nothing is left. */
+export function fillDisk(filler: string): void {
+  const fd = openSync(filler, 'a');
+  try {
+    for (const size of [64 * 1024, 512]) {
+      const chunk = Buffer.alloc(size, 1);
+      for (;;) {
+        try {
+          writeSync(fd, chunk);
+        } catch {
+          break;
+        }
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
