@@ -61,10 +61,10 @@ describe('symbolic links in a watched workspace', { timeout: 180_000 }, () => {
   });
 
   it('files arriving later: the one inside is captured, the one written through the outside link is not', async () => {
-    copyFileSync(join(FIXTURES, 'inspect_ai', readdirSync(join(FIXTURES, 'inspect_ai')).find((f) => f.endsWith('.json'))!), join(outside, 'logs/arrived-later.json'));
-    mkdirSync(join(workspace, 'logs-here'));
-    mkdirSync(join(workspace, 'logs-here/logs'));
-    copyFileSync(join(FIXTURES, 'inspect_ai', readdirSync(join(FIXTURES, 'inspect_ai')).find((f) => f.endsWith('.json'))!), join(workspace, 'logs-here/logs/arrived-later.json'));
+    const inspectLog = join(FIXTURES, 'inspect_ai', readdirSync(join(FIXTURES, 'inspect_ai')).find((f) => f.endsWith('.json'))!);
+    copyFileSync(inspectLog, join(outside, 'logs/arrived-later.json'));
+    mkdirSync(join(workspace, 'logs-here/logs'), { recursive: true });
+    copyFileSync(inspectLog, join(workspace, 'logs-here/logs/arrived-later.json'));
     await until(() => capturedPaths().includes('logs-here/logs/arrived-later.json'), 'the new file inside to be captured', 60_000);
     await new Promise((r) => setTimeout(r, 3000));
     assert.deepEqual(capturedPaths(), ['logs-here/logs/arrived-later.json', 'reports/junit.fail.xml']);
