@@ -52,8 +52,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('doctor')
     .description('check journals, index, blobs, folder and corpus; say what is wrong and how to recover')
     .option('--rebuild', 'rebuild the index from the journals')
+    .option('--repair', 'move events that share an id with a different event into a journal of their own')
     .option('--corpus <dir>', 'the corpus folder (default <root>/corpus)')
-    .action(async (flags: { rebuild?: boolean; corpus?: string }) => setExit(await runDoctor(flags, globals())));
+    .action(async (flags: { rebuild?: boolean; repair?: boolean; corpus?: string }) => setExit(await runDoctor(flags, globals())));
 
   program
     .command('list')

@@ -1,7 +1,7 @@
 // The reviewer's name: the setting, else git's user.name, else the OS user.
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
-import { defaultActor } from '../core/store/journalWriter';
+import { defaultActor } from '../core/store/writerIdentity';
 
 let cached: Promise<string> | undefined;
 

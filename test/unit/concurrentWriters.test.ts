@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { listItems, occurrencesOf, storeStatus } from '../../src/core/store/storeQueries';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
+import { writerBase } from '../../src/core/store/writerIdentity';
 import { REPO_ROOT, tempDir } from './testSupport';
 
 function generate(path: string, prefix: string, count: number): void {
@@ -37,8 +38,8 @@ async function workspaceWithDeadSlot(): Promise<{ root: string; journalDir: stri
   const journalDir = join(root, '.evalloop/default/journal');
   const store = await WorkspaceStore.open(root, 'default');
   store.close();
-  const { userInfo, hostname } = await import('node:os');
-  const slot = `${userInfo().username}@${hostname()}`.replace(/[^A-Za-z0-9._@-]/g, '_');
+  const { hostname } = await import('node:os');
+  const slot = writerBase(join(root, '.evalloop/default'));
   const deadLock = JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), startedAt: '' });
   writeFileSync(join(journalDir, `${slot}.lock`), deadLock);
   return { root, journalDir, slot, deadLock };

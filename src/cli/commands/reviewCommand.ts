@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { autoGrade } from '../../core/grading/autoGrade';
 import { submitReviews } from '../../core/review/reviewActions';
 import { VERDICTS, type Verdict } from '../../core/store/journalEvents';
-import { defaultActor } from '../../core/store/journalWriter';
+import { defaultActor } from '../../core/store/writerIdentity';
 import { findItem } from '../../core/store/storeQueries';
 import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
 import { WriteFailure } from '../../core/store/writeFailure';

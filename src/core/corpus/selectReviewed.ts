@@ -1,6 +1,5 @@
 // The items a snapshot or slice draws from: every item matching the filter, with its
 // full case and the review event that decided it.
-import type { SqlValue } from 'sql.js';
 import { loadCase } from '../store/storeQueries';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import { matchesFilter, parseFilter, type VersionTime } from './filterExpression';
@@ -21,15 +20,10 @@ export function selectCases(store: WorkspaceStore, filter: string, versionTime: 
     list.push(runId);
     runsOf.set(cid, list);
   }
-  // the review that decides each item, in the order refreshReviewState picks it: the last row per cid wins
-  const effective = new Map<number, SqlValue>();
-  for (const [cid, eid] of (db.exec('SELECT cid, eid FROM reviews WHERE retracted = 0 ORDER BY cid, (grader IS NULL), at, eid')[0]?.values ?? []) as [number, SqlValue][]) {
-    effective.set(cid, eid);
-  }
   const out: SelectedCase[] = [];
   const rows = db.exec(
     `SELECT cid, id, case_key, state, verdict, tags, suite, format, reviewer, reviewed_at, regression_rn IS NOT NULL AND fixed_rn IS NULL,
-            latest_blob, latest_index, input_hash, correction FROM items ORDER BY created_at, rowid`,
+            latest_blob, latest_index, input_hash, correction, review_eid FROM items ORDER BY created_at, rowid`,
   )[0]?.values ?? [];
   for (const r of rows) {
     const cid = Number(r[0]);
@@ -57,7 +51,8 @@ export function selectCases(store: WorkspaceStore, filter: string, versionTime: 
     if (!matchesFilter(terms, subject, versionTime)) continue;
     const evalCase = loadCase(store.blobs, item.latestBlob, item.latestIndex);
     if (!evalCase || (requireVerdict && !item.verdict)) continue;
-    const eid = effective.get(cid) ?? null;
+    // the review that decides the item, as the index projection chose it
+    const eid = r[15] ?? null;
     out.push({
       itemId: item.id,
       caseKey: item.caseKey,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { verifyCorpus } from '../corpus/verifyCorpus';
 import { writeFileAtomic } from '../store/durableFile';
 import { listJournalFiles, readJournal } from '../store/journalReader';
+import { inspectJournal, repairCollisions, type CollisionRepair } from '../store/journalIntegrity';
 import { interruptedTakeovers } from '../store/journalWriter';
 import { valuesOf } from '../store/storeQueries';
 import type { WorkspaceStore } from '../store/workspaceStore';
@@ -27,6 +28,8 @@ export function findingText(f: Finding, indent = ''): string {
 
 export interface WorkspaceCheck {
   journals: { files: number; events: number };
+  /** What `--repair` did: journals whose colliding events moved to journals of their own. */
+  repaired: CollisionRepair[];
   blobs: { checked: number };
   index: { items: number; rebuilt: boolean };
   corpus: { versions: number; slices: number } | null;
@@ -54,11 +57,64 @@ function stateDigest(store: WorkspaceStore): string {
   ]);
 }
 
-export function checkWorkspace(store: WorkspaceStore, options: { rebuild?: boolean; corpusDir?: string } = {}): WorkspaceCheck {
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Collisions (repaired when asked), sequence gaps and future dates of every journal. */
+function checkJournalIntegrity(store: WorkspaceStore, repair: boolean, findings: Finding[]): CollisionRepair[] {
+  const { journalDir } = store.paths;
+  const repaired: CollisionRepair[] = [];
+  for (const file of listJournalFiles(journalDir)) {
+    let report = inspectJournal(journalDir, file);
+    const where = join(journalDir, file);
+    if (report.collisions.length && repair) {
+      try {
+        repaired.push(repairCollisions(journalDir, file));
+        report = inspectJournal(journalDir, file);
+      } catch (error) {
+        findings.push({ severity: 'error', where, what: `could not repair: ${(error as Error).message}` });
+      }
+    }
+    if (report.collisions.length) {
+      const shown = report.collisions.slice(0, 3).map((c) => `seq ${c.seq} on lines ${c.lines.join(' and ')}`).join(', ');
+      findings.push({
+        severity: 'error',
+        where,
+        what: `${plural(report.collisions.length, 'event id')} each hold two different events (${shown}${report.collisions.length > 3 ? ', …' : ''}): two clones wrote under one writer name and their journals were merged; the index keeps both copies under separate ids`,
+        fix: 'run evalloop doctor --repair: each second copy moves to a journal of its own, nothing is lost',
+      });
+    }
+    for (const gap of report.gaps.slice(0, 5)) {
+      findings.push({
+        severity: 'warning',
+        where: `${where} line ${gap.line}`,
+        what: `the writer's sequence jumps from ${gap.after} to ${gap.next}: ${plural(gap.next - gap.after - 1, 'event')} missing or unreadable`,
+        fix: 'restore the journal from version control or a backup; the events that are there are unaffected',
+      });
+    }
+    if (report.future.length) {
+      const first = report.future[0]!;
+      const ahead = Math.round((Date.parse(first.at) - Date.now()) / 60000);
+      findings.push({
+        severity: 'warning',
+        where: `${where} line ${first.line}`,
+        what: `${plural(report.future.length, 'event')} dated in the future (seq ${first.seq} at ${first.at}, ${ahead} minutes ahead of this machine's clock)`,
+        fix: "fix the clock of the machine that wrote them; no order depends on these times (each writer's sequence and its Lamport clock decide), only the times shown are off",
+      });
+    }
+  }
+  if (repaired.some((r) => r.written.length)) store.rebuild('journals repaired by evalloop doctor --repair');
+  return repaired;
+}
+
+export function checkWorkspace(store: WorkspaceStore, options: { rebuild?: boolean; repair?: boolean; corpusDir?: string } = {}): WorkspaceCheck {
   const findings: Finding[] = [];
   const { journalDir } = store.paths;
   // what opening the store had to do (a rebuild asked for below is not news)
   const openNotices = [...store.notices];
+
+  const repaired = checkJournalIntegrity(store, options.repair === true, findings);
 
   // journals: lines that cannot be read were skipped when the index was built
   let events = 0;
@@ -81,7 +137,7 @@ export function checkWorkspace(store: WorkspaceStore, options: { rebuild?: boole
       findings.push({ severity: 'warning', where: store.paths.indexFile, what: 'the index was out of step with the journals; it has been rebuilt from them' });
     }
   }
-  for (const notice of openNotices) if (/rebuilt|could not/.test(notice)) findings.push({ severity: 'warning', where: store.paths.indexFile, what: notice });
+  for (const notice of openNotices) if (/rebuilt|could not/.test(notice) && !/appear twice with different content/.test(notice)) findings.push({ severity: 'warning', where: store.paths.indexFile, what: notice });
 
   // blobs: each one an item's occurrence points at must exist and match its hash
   const blobs = valuesOf(store.database, 'SELECT o.blob, MIN(i.id), COUNT(*) FROM occurrences o JOIN items i ON i.cid = o.cid WHERE o.blob IS NOT NULL GROUP BY o.blob');
@@ -140,5 +196,5 @@ export function checkWorkspace(store: WorkspaceStore, options: { rebuild?: boole
   }
 
   const items = Number(valuesOf(store.database, 'SELECT COUNT(*) FROM items')[0]?.[0] ?? 0);
-  return { journals: { files: files.length, events }, blobs: { checked: blobs.length }, index: { items, rebuilt }, corpus, findings };
+  return { journals: { files: files.length, events }, repaired, blobs: { checked: blobs.length }, index: { items, rebuilt }, corpus, findings };
 }

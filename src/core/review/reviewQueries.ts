@@ -88,7 +88,7 @@ export function itemDetail(store: WorkspaceStore, id: string, pinned: PinnedLook
   } catch {
     evalCase = null; // a damaged blob: show what the index knows
   }
-  const gradeRow = store.database.exec('SELECT reason FROM reviews WHERE cid = ? AND grader IS NOT NULL AND retracted = 0 ORDER BY at DESC LIMIT 1', [caseIdsOf(item.caseKey).cid])[0]?.values[0];
+  const gradeRow = store.database.exec('SELECT reason FROM reviews WHERE cid = ? AND grader IS NOT NULL AND retracted = 0 ORDER BY lc DESC, at DESC, eid DESC LIMIT 1', [caseIdsOf(item.caseKey).cid])[0]?.values[0];
   return {
     item: {
       ...summaryOf(item, pinned),

@@ -39,8 +39,13 @@ const OUTCOME_COLUMN: Record<Outcome, string> = {
 
 export class IndexProjection {
   private statements: Map<string, Statement> = new Map();
+  /** The largest Lamport clock of any event applied (kept in meta, so it survives a save). */
+  private clock: number;
+  /** Event ids met twice with different content since the owner last looked. */
+  readonly collisions: string[] = [];
 
   constructor(private readonly db: Database) {
+    this.clock = Number(db.exec("SELECT value FROM meta WHERE key = 'lamport_clock'")[0]?.values[0]?.[0] ?? 0);
     // passing cases fill only cid, o and r: the text columns are for failures
     db.run(`CREATE TEMP TABLE IF NOT EXISTS batch (
       pos INTEGER PRIMARY KEY, cid INTEGER NOT NULL, o TEXT NOT NULL, failure INTEGER NOT NULL, r TEXT,
@@ -112,22 +117,32 @@ export class IndexProjection {
   /** Applies events (each with the writer whose journal holds it) in one transaction; returns what changed. */
   apply(events: { event: JournalEvent; writer: string }[]): ApplyTally {
     const tally = emptyTally();
+    const clockBefore = this.clock;
+    const collided = (eid: string) => this.collisions.push(eid);
     this.db.exec('BEGIN');
     try {
       for (const { event: e, writer } of events) {
+        if (e.lc !== undefined && e.lc > this.clock) this.clock = e.lc;
         if (e.type === 'run') this.applyRun(e);
         else if (e.type === 'cases') this.applyCases(e, tally);
         else if (e.type === 'source') this.applySource(e);
-        else if (e.type === 'review') applyReview(this.db, e, eventIdOf(writer, e.seq));
-        else if (e.type === 'tag') applyTag(this.db, e, eventIdOf(writer, e.seq));
+        else if (e.type === 'review') applyReview(this.db, e, eventIdOf(writer, e.seq), collided);
+        else if (e.type === 'tag') applyTag(this.db, e, eventIdOf(writer, e.seq), collided);
         else if (e.type === 'undo') applyUndo(this.db, e);
       }
+      if (this.clock !== clockBefore) this.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('lamport_clock', ?)", [String(this.clock)]);
       this.db.exec('COMMIT');
     } catch (error) {
       this.db.exec('ROLLBACK');
+      this.clock = clockBefore;
       throw error;
     }
     return tally;
+  }
+
+  /** The Lamport clock for the next event this writer appends (see journalEvents.ts). */
+  nextClock(): number {
+    return this.clock + 1;
   }
 
   /** The run's number, creating a placeholder row if its run event has not been applied yet. */

@@ -94,7 +94,24 @@ const MIGRATIONS: Migration[] = [
       CREATE INDEX items_regression ON items (state) WHERE regression_rn IS NOT NULL;
     `,
   },
+  {
+    // the writer's Lamport clock orders reviews and tags (never the wall clock); a digest of
+    // each review and tag event tells a colliding id (two writers with one name) from a
+    // replayed one; the item keeps the id of the review that decides it. Indexes from
+    // before hold no clocks, so they are rebuilt (REBUILD_BELOW).
+    version: 3,
+    sql: `
+      ALTER TABLE reviews ADD COLUMN lc INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE reviews ADD COLUMN digest TEXT;
+      ALTER TABLE tag_events ADD COLUMN lc INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE tag_events ADD COLUMN digest TEXT;
+      ALTER TABLE items ADD COLUMN review_eid TEXT;
+    `,
+  },
 ];
+
+/** An index saved by a schema older than this is rebuilt from the journals on open. */
+export const REBUILD_BELOW = 3;
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

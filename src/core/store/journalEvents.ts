@@ -9,8 +9,15 @@ export const JOURNAL_VERSION = 1;
 const baseFields = {
   v: z.literal(JOURNAL_VERSION),
   seq: z.number().int().min(0),
+  /** Wall-clock time: shown to people, never used to decide an order (clocks drift). */
   at: z.string(),
   actor: z.string(),
+  /**
+   * A Lamport clock: one more than the largest `lc` of every event the writer had
+   * applied when it wrote this one. An event that saw another always orders after it,
+   * whatever the machines' clocks say. Events written before clocks existed have none.
+   */
+  lc: z.number().int().min(0).optional(),
 };
 
 export const runEventSchema = z.object({

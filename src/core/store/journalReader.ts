@@ -15,6 +15,8 @@ export interface JournalChunk {
   file: string;
   writerId: string;
   events: JournalEvent[];
+  /** The line each event was read from (parallel to `events`). */
+  lines: number[];
   /** Offset just past the last complete line read. */
   endOffset: number;
   endLine: number;
@@ -64,31 +66,66 @@ export function readJournal(journalDir: string, file: string, offset: number, fi
   try {
     const size = fstatSync(fd).size;
     const events: JournalEvent[] = [];
+    const lines: number[] = [];
     const problems: JournalProblem[] = [];
-    if (size <= offset) return { file, writerId, events, endOffset: offset, endLine: firstLine, problems };
+    if (size <= offset) return { file, writerId, events, lines, endOffset: offset, endLine: firstLine, problems };
     const buf = Buffer.alloc(size - offset);
     readSync(fd, buf, 0, buf.length, offset);
     const lastNl = buf.lastIndexOf(10);
-    if (lastNl === -1) return { file, writerId, events, endOffset: offset, endLine: firstLine, problems };
+    if (lastNl === -1) return { file, writerId, events, lines, endOffset: offset, endLine: firstLine, problems };
     let line = firstLine;
     let from = 0;
     while (from <= lastNl) {
       const nl = buf.indexOf(10, from);
       const text = buf.toString('utf8', from, nl).trim();
       if (text) {
-        try {
-          const parsed = journalEventSchema.safeParse(JSON.parse(text));
-          if (parsed.success) events.push(parsed.data);
-          else problems.push({ file, line, reason: `not a known event: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
-        } catch (error) {
-          problems.push({ file, line, reason: `unreadable line: ${(error as Error).message}` });
+        const read = readLine(text);
+        for (const event of read.events) {
+          events.push(event);
+          lines.push(line);
         }
+        if (read.problem) problems.push({ file, line, reason: read.problem });
       }
       line++;
       from = nl + 1;
     }
-    return { file, writerId, events, endOffset: offset + lastNl + 1, endLine: line, problems };
+    return { file, writerId, events, lines, endOffset: offset + lastNl + 1, endLine: line, problems };
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Every event line starts like this (the writer puts `v` and `seq` first). */
+const EVENT_START = '{"v":';
+
+/**
+ * Reads one journal line. A damaged line (bytes lost or overwritten, a newline gone, so
+ * that two events share a line) is searched for further event starts, and every whole
+ * event found after the damage is kept: damage costs only the event it hit.
+ */
+function readLine(text: string): { events: JournalEvent[]; problem?: string } {
+  const whole = parseEvent(text);
+  if (whole.event) return { events: [whole.event] };
+  const events: JournalEvent[] = [];
+  let damaged = 0;
+  const starts: number[] = [];
+  for (let at = text.indexOf(EVENT_START); at !== -1; at = text.indexOf(EVENT_START, at + 1)) starts.push(at);
+  if (starts[0] !== 0) damaged += starts.length ? 1 : 0;
+  for (let i = 0; i < starts.length; i++) {
+    const segment = text.slice(starts[i], starts[i + 1] ?? text.length);
+    const found = parseEvent(segment).event ?? parseEvent(segment.slice(0, segment.lastIndexOf('}') + 1)).event;
+    if (found) events.push(found);
+    else damaged++;
+  }
+  if (events.length === 0) return { events, problem: whole.problem };
+  return { events, problem: `damaged line: ${damaged} part${damaged === 1 ? '' : 's'} unreadable, ${events.length} event${events.length === 1 ? '' : 's'} after the damage recovered` };
+}
+
+function parseEvent(text: string): { event?: JournalEvent; problem?: string } {
+  try {
+    const parsed = journalEventSchema.safeParse(JSON.parse(text));
+    return parsed.success ? { event: parsed.data } : { problem: `not a known event: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
+  } catch (error) {
+    return { problem: `unreadable line: ${(error as Error).message}` };
   }
 }

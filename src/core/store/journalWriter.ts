@@ -3,11 +3,12 @@
 // two processes ever append to the same file. append() returns only after fsync.
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { hostname, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
 import { writeFileAtomic } from './durableFile';
 import { JOURNAL_VERSION, type JournalEvent, type NewEvent } from './journalEvents';
 import { WriteFailure, writingTo } from './writeFailure';
+import { defaultActor, writerBase } from './writerIdentity';
 
 export interface AppendResult {
   events: JournalEvent[];
@@ -21,17 +22,6 @@ interface LockInfo {
   startedAt: string;
 }
 
-export function defaultActor(): string {
-  try {
-    return userInfo().username || 'unknown';
-  } catch {
-    return process.env.USER ?? 'unknown';
-  }
-}
-
-function slotBase(): string {
-  return `${defaultActor()}@${hostname()}`.replace(/[^A-Za-z0-9._@-]/g, '_').slice(0, 80);
-}
 
 function processAlive(pid: number): boolean {
   try {
@@ -99,7 +89,8 @@ const UNREADABLE_LOCK_GRACE_MS = 5000;
 
 function unreadableForLong(lockPath: string): boolean {
   try {
-    return Date.now() - statSync(lockPath).mtimeMs > UNREADABLE_LOCK_GRACE_MS;
+    // a modification time in the future (a skewed clock, a restored backup) counts as long ago
+    return Math.abs(Date.now() - statSync(lockPath).mtimeMs) > UNREADABLE_LOCK_GRACE_MS;
   } catch {
     return false; // gone meanwhile: the next claim sees what is there now
   }
@@ -164,10 +155,13 @@ export class JournalWriter {
     this.end = fstatSync(fd).size;
   }
 
-  /** Claims the first free slot `<user>@<host>`, `<user>@<host>.2`, … in the journal folder. */
+  /**
+   * Claims the first free slot `<user>@<host>.<key>`, `….<key>.2`, … in the journal
+   * folder (`<workspace>/journal`), where the key is this clone's (writerIdentity.ts).
+   */
   static open(journalDir: string, actor = defaultActor()): JournalWriter {
     writingTo(journalDir, () => mkdirSync(journalDir, { recursive: true }));
-    const base = slotBase();
+    const base = writerBase(dirname(journalDir));
     for (let n = 1; n < 1000; n++) {
       const writerId = n === 1 ? base : `${base}.${n}`;
       const lockPath = join(journalDir, `${writerId}.lock`);

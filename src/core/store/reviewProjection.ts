@@ -1,25 +1,70 @@
 // Applies review, tag and undo events to the index. An item's shown state is
 // recomputed from all its events, so undo and out-of-order replay give the same result.
+//
+// Which review decides an item: a person's before a grader's; among those, the one
+// with the largest Lamport clock (`lc`, see journalEvents.ts), so a review made after
+// seeing another always wins over it, whatever either machine's clock said. Only
+// reviews made without seeing each other (equal clocks) fall back to wall-clock time,
+// then the event id, so every index still picks the same one. Events from before
+// clocks existed all have lc 0 and keep the old time order among themselves.
 import type { Database } from 'sql.js';
+import { sha256Hex } from '../text/hashing';
 import { valuesOf } from './storeQueries';
 import { caseIdsOf } from './caseIds';
 import type { ReviewEvent, TagEvent, UndoEvent } from './journalEvents';
 
+/** The order in which reviews of one item stand, last one deciding (shared with the tag timeline). */
+const DECIDING_ORDER = '(grader IS NULL) DESC, lc DESC, at DESC, eid DESC';
 
-export function applyReview(db: Database, e: ReviewEvent, eid: string): void {
+/** Event ids seen twice with different content: two writers that shared a name (see doctor). */
+export type CollisionSink = (eventId: string) => void;
+
+function digestOf(e: ReviewEvent | TagEvent): string {
+  return sha256Hex(JSON.stringify(e)).slice(0, 16);
+}
+
+/**
+ * The id under which an event is indexed: its own, or — when another event already holds
+ * that id with different content (two clones that wrote under one writer name, merged by
+ * git) — the id with the content's digest appended, so neither event is lost.
+ */
+function distinctId(db: Database, table: 'reviews' | 'tag_events', eid: string, digest: string, onCollision: CollisionSink): string | undefined {
+  const held = valuesOf(db, `SELECT digest FROM ${table} WHERE eid = ? LIMIT 1`, [eid])[0];
+  if (!held) return eid;
+  if (held[0] === digest) return undefined; // the same event replayed
+  onCollision(eid);
+  const alternate = `${eid}~${digest.slice(0, 8)}`;
+  return valuesOf(db, `SELECT 1 FROM ${table} WHERE eid = ? LIMIT 1`, [alternate]).length ? undefined : alternate;
+}
+
+export function applyReview(db: Database, e: ReviewEvent, eid: string, onCollision: CollisionSink): void {
   const { cid } = caseIdsOf(e.caseKey);
+  const digest = digestOf(e);
+  const id = distinctId(db, 'reviews', eid, digest, onCollision);
+  if (id === undefined) return;
   db.run(
-    `INSERT OR IGNORE INTO reviews (eid, cid, reviewer, verdict, correction, tags, rubric, comment, grader, reason, at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [eid, cid, e.reviewer, e.verdict, e.correction ?? null, JSON.stringify(e.tags ?? []), e.rubric ?? null, e.comment ?? null, e.grader ?? null, e.reason ?? null, e.at],
+    `INSERT INTO reviews (eid, cid, reviewer, verdict, correction, tags, rubric, comment, grader, reason, at, lc, digest)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [id, cid, e.reviewer, e.verdict, e.correction ?? null, JSON.stringify(e.tags ?? []), e.rubric ?? null, e.comment ?? null, e.grader ?? null, e.reason ?? null, e.at, e.lc ?? 0, digest],
   );
   refreshReviewState(db, cid);
 }
 
-export function applyTag(db: Database, e: TagEvent, eid: string): void {
+export function applyTag(db: Database, e: TagEvent, eid: string, onCollision: CollisionSink): void {
+  const digest = digestOf(e);
+  const id = distinctId(db, 'tag_events', eid, digest, onCollision);
+  if (id === undefined) return;
   for (const caseKey of e.caseKeys) {
     const { cid } = caseIdsOf(caseKey);
-    db.run('INSERT OR IGNORE INTO tag_events (eid, cid, added, removed, at) VALUES (?, ?, ?, ?, ?)', [eid, cid, JSON.stringify(e.add), JSON.stringify(e.remove), e.at]);
+    db.run('INSERT OR IGNORE INTO tag_events (eid, cid, added, removed, at, lc, digest) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      id,
+      cid,
+      JSON.stringify(e.add),
+      JSON.stringify(e.remove),
+      e.at,
+      e.lc ?? 0,
+      digest,
+    ]);
     refreshReviewState(db, cid);
   }
 }
@@ -33,20 +78,20 @@ export function applyUndo(db: Database, e: UndoEvent): void {
   for (const cid of cids) refreshReviewState(db, cid);
 }
 
-/** Recomputes an item's verdict, state and tags from its events. */
+/** Recomputes an item's verdict, state, tags and deciding review from its events. */
 export function refreshReviewState(db: Database, cid: number): void {
   const [effective] = valuesOf(
     db,
-    `SELECT verdict, correction, rubric, comment, reviewer, at, grader FROM reviews
-     WHERE cid = ? AND retracted = 0 ORDER BY (grader IS NULL) DESC, at DESC, eid DESC LIMIT 1`,
+    `SELECT verdict, correction, rubric, comment, reviewer, at, grader, eid FROM reviews
+     WHERE cid = ? AND retracted = 0 ORDER BY ${DECIDING_ORDER} LIMIT 1`,
     [cid],
   );
   const tags = new Set<string>();
   const timeline = valuesOf(
     db,
-    `SELECT tags AS added, '[]' AS removed, at, eid FROM reviews WHERE cid = ? AND retracted = 0 AND grader IS NULL
-     UNION ALL SELECT added, removed, at, eid FROM tag_events WHERE cid = ? AND retracted = 0
-     ORDER BY at, eid`,
+    `SELECT tags AS added, '[]' AS removed, lc, at, eid FROM reviews WHERE cid = ? AND retracted = 0 AND grader IS NULL
+     UNION ALL SELECT added, removed, lc, at, eid FROM tag_events WHERE cid = ? AND retracted = 0
+     ORDER BY lc, at, eid`,
     [cid, cid],
   );
   for (const [added, removed] of timeline) {
@@ -55,7 +100,7 @@ export function refreshReviewState(db: Database, cid: number): void {
   }
   const state = !effective ? 'new' : effective[6] === null ? 'reviewed' : 'auto-graded';
   db.run(
-    `UPDATE items SET state = ?, verdict = ?, correction = ?, rubric = ?, comment = ?, reviewer = ?, reviewed_at = ?, grader = ?, tags = ?
+    `UPDATE items SET state = ?, verdict = ?, correction = ?, rubric = ?, comment = ?, reviewer = ?, reviewed_at = ?, grader = ?, tags = ?, review_eid = ?
      WHERE cid = ?`,
     [
       state,
@@ -67,6 +112,7 @@ export function refreshReviewState(db: Database, cid: number): void {
       effective?.[5] ?? null,
       effective?.[6] ?? null,
       JSON.stringify([...tags].sort()),
+      effective?.[7] ?? null,
       cid,
     ],
   );

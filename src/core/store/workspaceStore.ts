@@ -6,11 +6,12 @@ import type { Database, SqlJsStatic } from 'sql.js';
 import { BlobStore } from './blobStore';
 import { writeFileAtomic } from './durableFile';
 import { writingTo } from './writeFailure';
-import { migrate, tuneConnection } from './indexSchema';
+import { migrate, REBUILD_BELOW, schemaVersionOf, tuneConnection } from './indexSchema';
 import { IndexProjection, emptyTally, addTally, type ApplyTally } from './indexProjection';
 import { eventIdOf, type JournalEvent, type NewEvent } from './journalEvents';
 import { journalFingerprint, journalSize, listJournalFiles, readJournal, type JournalProblem } from './journalReader';
-import { defaultActor, JournalWriter } from './journalWriter';
+import { JournalWriter } from './journalWriter';
+import { defaultActor, ensureWorkspaceGitignore } from './writerIdentity';
 import { loadSqlEngine } from './sqlEngine';
 import { workspacePaths, type WorkspacePaths } from './workspacePaths';
 
@@ -24,6 +25,45 @@ export interface CatchUpReport {
   problems: JournalProblem[];
   rebuilt: boolean;
   rebuildReason?: string;
+}
+
+interface PendingEvent {
+  event: JournalEvent;
+  file: string;
+  writer: string;
+}
+
+/**
+ * Merges the journals' new events into one order. Each writer's events keep their own
+ * order (their sequence); across writers the smaller Lamport clock goes first, so an
+ * event is applied after everything its writer had seen (runs before their cases, a
+ * review after the capture it reviewed). Wall-clock time only breaks ties between
+ * events that did not see each other, and orders events from before clocks existed.
+ */
+function causalOrder(perFile: PendingEvent[][]): PendingEvent[] {
+  if (perFile.length === 1) return perFile[0]!;
+  const heads = perFile.map(() => 0);
+  const out: PendingEvent[] = [];
+  const total = perFile.reduce((n, list) => n + list.length, 0);
+  while (out.length < total) {
+    let best = -1;
+    for (let f = 0; f < perFile.length; f++) {
+      const candidate = perFile[f]![heads[f]!];
+      if (!candidate) continue;
+      if (best === -1 || before(candidate, perFile[best]![heads[best]!]!)) best = f;
+    }
+    out.push(perFile[best]![heads[best]!]!);
+    heads[best]!++;
+  }
+  return out;
+}
+
+function before(a: PendingEvent, b: PendingEvent): boolean {
+  const la = a.event.lc ?? 0;
+  const lb = b.event.lc ?? 0;
+  if (la !== lb) return la < lb;
+  if (a.event.at !== b.event.at) return a.event.at < b.event.at;
+  return a.file < b.file;
 }
 
 interface Progress {
@@ -57,14 +97,20 @@ export class WorkspaceStore {
   static async open(root: string, workspace: string, options: OpenOptions = {}): Promise<WorkspaceStore> {
     const paths = workspacePaths(root, workspace);
     for (const dir of [paths.journalDir, paths.blobDir]) writingTo(dir, () => mkdirSync(dir, { recursive: true }));
+    ensureWorkspaceGitignore(paths.dir);
     const SQL = await loadSqlEngine();
     let db: Database | undefined;
     let reason: string | undefined;
     if (existsSync(paths.indexFile)) {
       try {
         db = new SQL.Database(readFileSync(paths.indexFile));
+        const saved = schemaVersionOf(db);
         if (!migrate(db)) {
           reason = 'the index was written by a newer Eval Loop';
+          db.close();
+          db = undefined;
+        } else if (saved < REBUILD_BELOW) {
+          reason = 'the index was written by an older Eval Loop';
           db.close();
           db = undefined;
         }
@@ -125,27 +171,26 @@ export class WorkspaceStore {
   }
 
   private replay(files: string[]): CatchUpReport {
-    const pending: { event: JournalEvent; file: string; writer: string }[] = [];
+    const pending: PendingEvent[][] = [];
     const problems: JournalProblem[] = [];
     const advance: [string, Progress][] = [];
     for (const file of files) {
       const p = this.progressOf(file) ?? { offset: 0, nextLine: 1, fingerprint: '' };
       const chunk = readJournal(this.paths.journalDir, file, p.offset, p.nextLine);
       problems.push(...chunk.problems);
-      for (const event of chunk.events) pending.push({ event, file, writer: chunk.writerId });
+      if (chunk.events.length) pending.push(chunk.events.map((event) => ({ event, file, writer: chunk.writerId })));
       if (chunk.endOffset !== p.offset) {
         advance.push([file, { offset: chunk.endOffset, nextLine: chunk.endLine, fingerprint: journalFingerprint(this.paths.journalDir, file, chunk.endOffset) }]);
       }
     }
-    // Events from several writers are applied in time order, so runs precede their cases
-    // and "the previous run" means the same thing to every process.
-    pending.sort((a, b) => (a.event.at < b.event.at ? -1 : a.event.at > b.event.at ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.event.seq - b.event.seq));
-    const tally = pending.length ? this.projection.apply(pending) : emptyTally();
+    const ordered = causalOrder(pending);
+    const tally = ordered.length ? this.projection.apply(ordered) : emptyTally();
+    this.noteCollisions();
     for (const [file, p] of advance) this.setProgress(file, p);
-    if (pending.length || advance.length) this.dirty = true;
-    this.unsaved += pending.length;
+    if (ordered.length || advance.length) this.dirty = true;
+    this.unsaved += ordered.length;
     for (const problem of problems) this.notices.push(`${problem.file} line ${problem.line}: ${problem.reason} (skipped)`);
-    return { events: pending.length, tally, problems, rebuilt: false };
+    return { events: ordered.length, tally, problems, rebuilt: false };
   }
 
   /** Drops the index and replays every journal from the start. */
@@ -170,10 +215,12 @@ export class WorkspaceStore {
     this.writer ??= this.claimWriter();
     const file = `${this.writer.writerId}.jsonl`;
     const before = this.progressOf(file) ?? { offset: 0, nextLine: 1, fingerprint: '' };
-    const result = this.writer.append(events);
+    const clock = this.projection.nextClock();
+    const result = this.writer.append(events.map((e, i) => ({ ...e, lc: clock + i })));
     const tally = emptyTally();
     const writer = this.writer.writerId;
     addTally(tally, this.projection.apply(result.events.map((event) => ({ event, writer }))));
+    this.noteCollisions();
     if (before.offset === result.startOffset) {
       this.setProgress(file, {
         offset: result.endOffset,
@@ -184,6 +231,15 @@ export class WorkspaceStore {
     this.dirty = true;
     this.unsaved += result.events.length;
     return { events: result.events, eventIds: result.events.map((e) => eventIdOf(writer, e.seq)), tally };
+  }
+
+  private noteCollisions(): void {
+    const ids = this.projection.collisions.splice(0);
+    if (ids.length === 0) return;
+    const shown = ids.slice(0, 3).join(', ') + (ids.length > 3 ? ` and ${ids.length - 3} more` : '');
+    this.notices.push(
+      `${ids.length} event id${ids.length === 1 ? '' : 's'} (${shown}) appear twice with different content: two clones wrote under one writer name and their journals were merged; both copies are kept. Run \`evalloop doctor --repair\` to give the second copies a journal of their own`,
+    );
   }
 
   private claimWriter(): JournalWriter {
