@@ -9,7 +9,7 @@ import type { HostMessage, ItemDetail, ItemSummary, QueueFilter } from '../src/p
 import { renderDetail } from './detailView';
 import { HostBridge } from './hostBridge';
 import { QueueList } from './queueList';
-import { ReviewForm, VERDICT_KEYS } from './reviewForm';
+import { ReviewForm, VERDICT_KEYS, type FormValue } from './reviewForm';
 import { el } from './safeText';
 
 const bridge = new HostBridge();
@@ -21,6 +21,19 @@ let current: ItemSummary | undefined;
 let shownDetail: ItemDetail | null = null;
 /** The item the form holds the reviewer's input for; a refresh of that same item keeps the input. */
 let formItemId: string | undefined;
+/**
+ * The panel's own actions, newest last, in step with the host's undo stack: undoing a
+ * review puts back everything the reviewer had entered for it.
+ */
+const undoEntries: ({ kind: 'review'; ids: string[]; value: FormValue } | { kind: 'other' })[] = [];
+/** Input to put back into the form once this item is shown again (after an undo). */
+let pendingRestore: { id: string; value: FormValue } | undefined;
+/** A submit to several items waits for a second Ctrl+Enter; this is what it would apply. */
+let confirming: { ids: string; verdict: string } | undefined;
+/** What an action did, said again once the next item has loaded (loading clears the form's line). */
+let pendingNotice: string | undefined;
+/** Accept auto-graded waits for a second click; this is how many items it would accept. */
+let acceptArmed: { ids: string[]; timer: ReturnType<typeof setTimeout> } | undefined;
 
 // ── layout
 const app = document.getElementById('app')!;
@@ -46,6 +59,8 @@ search.type = 'search';
 search.className = 'search';
 search.placeholder = 'search titles… (/)';
 const counts = el('span', 'counts');
+const selection = el('span', 'selection-count');
+selection.setAttribute('role', 'status');
 const acceptAuto = document.createElement('vscode-button');
 acceptAuto.textContent = 'Accept auto-graded';
 acceptAuto.setAttribute('secondary', '');
@@ -58,7 +73,7 @@ const pin = document.createElement('vscode-button');
 pin.textContent = 'Pin…';
 pin.setAttribute('secondary', '');
 pin.title = 'Pin the selected (or current) items as a held-out eval slice';
-header.append(stateSelect, tagSelect, runSelect, regressionToggle, search, acceptAuto, promote, pin, counts);
+header.append(stateSelect, tagSelect, runSelect, regressionToggle, search, acceptAuto, promote, pin, selection, counts);
 
 const main = el('div', 'main');
 const list = new QueueList({
@@ -67,13 +82,14 @@ const list = new QueueList({
     return answer.type === 'page' ? { total: answer.total, items: answer.items } : { total: 0, items: [] };
   },
   onCursor: (_index, item) => void showItem(item),
+  onSelection: () => selectionChanged(),
 });
 const detailPane = el('div', 'detail-pane');
 const form = new ReviewForm(() => void submit());
 const right = el('div', 'right');
 right.append(detailPane, form.element);
 main.append(list.element, right);
-const footer = el('div', 'footer', 'j/k move · 1 model wrong · 2 eval wrong · 3 ambiguous · 4 discard · e correction · t tags · x select · Ctrl+Enter submit & next · u undo · p promote · / search');
+const footer = el('div', 'footer', 'j/k move · 1 model wrong · 2 eval wrong · 3 ambiguous · 4 discard · e correction · t tags · x select (Esc clears) · Ctrl+Enter submit & next · u undo · p promote · / search');
 app.append(header, main, footer);
 
 function setOptions(select: HTMLSelectElement, options: [string, string][], selected: string | undefined): void {
@@ -97,8 +113,39 @@ function syncFilterControls(): void {
 function applyFilter(next: QueueFilter): void {
   filter = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined && v !== '' && v !== false)) as QueueFilter;
   bridge.state = { filter };
-  list.selected.clear();
+  clearSelection();
   void list.reset();
+}
+
+/** Selected rows are counted in the header and on the submit button, so a submit to several is never a surprise. */
+function selectionChanged(): void {
+  const n = list.selected.size;
+  selection.textContent = n ? `${n} selected` : '';
+  form.setTargetCount(n);
+  confirming = undefined;
+}
+
+function clearSelection(): void {
+  list.selected.clear();
+  list.render();
+  selectionChanged();
+}
+
+/** Says what an action did, and keeps saying it when the queue moves on to the next item. */
+function announce(text: string): void {
+  form.say(text);
+  pendingNotice = text;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The next key after a submit belongs to the list, never to the next item's correction. */
+function focusList(): void {
+  const active = document.activeElement as HTMLElement | null;
+  if (active && active !== list.element) active.blur();
+  list.element.focus();
 }
 
 stateSelect.addEventListener('change', () => applyFilter({ ...filter, state: (stateSelect.value || undefined) as QueueFilter['state'] }));
@@ -112,10 +159,7 @@ search.addEventListener('input', () => {
 });
 acceptAuto.addEventListener('click', () => void acceptAutoGraded());
 promote.addEventListener('click', () => void promoteTargets());
-pin.addEventListener('click', () => {
-  const ids = list.targetIds();
-  if (ids.length) void bridge.request({ type: 'pin', ids });
-});
+pin.addEventListener('click', () => void pinTargets());
 
 // ── detail
 async function loadDetail(id: string): Promise<ItemDetail | null> {
@@ -133,6 +177,8 @@ async function showItem(item: ItemSummary | undefined): Promise<void> {
     detailPane.replaceChildren(el('p', 'empty', list.total === 0 ? 'Nothing here: no items match this filter.' : ''));
     form.load(null);
     formItemId = undefined;
+    if (pendingNotice) form.say(pendingNotice);
+    pendingNotice = undefined;
     return;
   }
   const detail = await loadDetail(item.id);
@@ -154,6 +200,15 @@ async function showItem(item: ItemSummary | undefined): Promise<void> {
   if (!sameItem) {
     form.load(detail);
     formItemId = item.id;
+    if (pendingNotice) {
+      form.say(pendingNotice);
+      pendingNotice = undefined;
+    }
+    if (pendingRestore?.id === item.id) {
+      form.restore(pendingRestore.value);
+      form.say('Undone: what you had entered is back in the form.');
+      pendingRestore = undefined;
+    }
   }
   // the next item is usually next: fetch it ahead
   const next = list.itemAt(list.cursor + 1);
@@ -169,6 +224,15 @@ async function submit(): Promise<void> {
     return;
   }
   if (ids.length === 0) return;
+  const key = ids.join(',');
+  if (ids.length > 1 && (confirming?.ids !== key || confirming.verdict !== value.verdict)) {
+    confirming = { ids: key, verdict: value.verdict };
+    form.say(`Apply "${value.verdict}" to all ${ids.length} selected items? Press Ctrl+Enter again to confirm; Esc cancels.`);
+    return;
+  }
+  confirming = undefined;
+  // keys pressed from here on (the next verdict) act on the list, not on this item's fields
+  focusList();
   form.say('Saving…');
   // a host that stopped (a crash, a restart) never answers: say so rather than wait silently
   const slow = setTimeout(() => {
@@ -188,20 +252,48 @@ async function submit(): Promise<void> {
     form.say(`Not saved: ${answer.message}`, 'error');
     return;
   }
+  undoEntries.push({ kind: 'review', ids, value });
   for (const id of ids) details.delete(id);
-  list.selected.clear();
+  clearSelection();
+  if (ids.length > 1) announce(`Saved "${value.verdict}" on ${ids.length} items.`);
   // saved to the journal: only now does the queue move on
   await afterChange(true);
 }
 
+/** Accepting automatic verdicts makes them a person's labels: the first click says how many, the second does it. */
 async function acceptAutoGraded(): Promise<void> {
-  const ids = list.selected.size ? [...list.selected] : collectLoaded().filter((i) => i.state === 'auto-graded').map((i) => i.id);
-  if (!ids.length) return;
+  if (!acceptArmed) {
+    const ids = list.selected.size ? [...list.selected] : collectLoaded().filter((i) => i.state === 'auto-graded').map((i) => i.id);
+    if (!ids.length) {
+      form.say('No auto-graded items here to accept.');
+      return;
+    }
+    acceptArmed = { ids, timer: setTimeout(disarmAccept, 10_000) };
+    acceptAuto.textContent = `Confirm: accept ${ids.length}`;
+    form.say(`Accept the automatic verdicts of ${plural(ids.length, 'item')} as your own reviews? Click again to confirm.`);
+    return;
+  }
+  const { ids } = acceptArmed;
+  disarmAccept();
   const answer = await bridge.request({ type: 'acceptAuto', ids });
-  if (answer.type === 'saved') form.say(`Accepted ${answer.count} automatic verdicts.`);
+  if (answer.type === 'error') {
+    form.say(`Not saved: ${answer.message}`, 'error');
+    return;
+  }
+  if (answer.type === 'saved') {
+    if (answer.count) undoEntries.push({ kind: 'other' });
+    const skipped = ids.length - answer.count;
+    announce(`Accepted ${plural(answer.count, 'automatic verdict')}${skipped ? ` (${skipped} no longer auto-graded, left as they were)` : ''}. u undoes.`);
+  }
   for (const id of ids) details.delete(id);
-  list.selected.clear();
+  clearSelection();
   await afterChange(true);
+}
+
+function disarmAccept(): void {
+  if (acceptArmed) clearTimeout(acceptArmed.timer);
+  acceptArmed = undefined;
+  acceptAuto.textContent = 'Accept auto-graded';
 }
 
 function collectLoaded(): ItemSummary[] {
@@ -215,27 +307,58 @@ function collectLoaded(): ItemSummary[] {
 
 async function undo(): Promise<void> {
   const answer = await bridge.request({ type: 'undo' });
+  if (answer.type === 'error') {
+    form.say(`Not undone: ${answer.message}`, 'error');
+    return;
+  }
+  const entry = answer.type === 'saved' && answer.count ? undoEntries.pop() : undefined;
   if (answer.type === 'saved') form.say(answer.count ? 'Undone.' : 'Nothing to undo.');
   details.clear();
+  if (entry?.kind === 'review') {
+    // back to the item, with the verdict, correction, tags, rubric and comment as they were
+    pendingRestore = { id: entry.ids[0]!, value: entry.value };
+    await afterChange(true);
+    await selectById(entry.ids[0]!);
+    return;
+  }
   await afterChange(true);
 }
 
 async function promoteTargets(): Promise<void> {
   const ids = list.targetIds();
   if (!ids.length) return;
-  await bridge.request({ type: 'tag', ids, add: ['promoted'], remove: [] });
-  form.say(`Promoted ${ids.length} item${ids.length === 1 ? '' : 's'} (tag:promoted).`);
+  const answer = await bridge.request({ type: 'tag', ids, add: ['promoted'], remove: [] });
+  if (answer.type === 'error') {
+    form.say(`Not promoted: ${answer.message}`, 'error');
+    return;
+  }
+  undoEntries.push({ kind: 'other' });
+  announce(`Promoted ${plural(ids.length, 'item')} (tag:promoted).`);
   for (const id of ids) details.delete(id);
-  await afterChange(true);
+  await afterChange(true, true);
 }
 
+async function pinTargets(): Promise<void> {
+  const ids = list.targetIds();
+  if (!ids.length) return;
+  const answer = await bridge.request({ type: 'pin', ids });
+  if (answer.type === 'error') form.say(`Not pinned: ${answer.message}`, 'error');
+}
+
+/** Enter in the tags box tags the items and keeps the verdict and correction being entered. */
 async function tagFromField(): Promise<void> {
   const add = form.value().tags;
   const ids = list.targetIds();
   if (!add.length || !ids.length) return;
-  await bridge.request({ type: 'tag', ids, add, remove: [] });
+  const answer = await bridge.request({ type: 'tag', ids, add, remove: [] });
+  if (answer.type === 'error') {
+    form.say(`Not tagged: ${answer.message}`, 'error');
+    return;
+  }
+  undoEntries.push({ kind: 'other' });
+  form.say(`Tagged ${plural(ids.length, 'item')}: ${add.join(', ')}.`);
   for (const id of ids) details.delete(id);
-  await afterChange(true);
+  await afterChange(true, true);
 }
 
 /** Reloads the list; `keepInput` when the change came from elsewhere (the form keeps what the reviewer entered). */
@@ -260,8 +383,13 @@ window.addEventListener('keydown', (event) => {
   if (event.key === 'Escape') {
     // leave the field with its text: a search box would otherwise clear itself without refiltering
     event.preventDefault();
+    const wasInField = inField(event.target);
     (document.activeElement as HTMLElement | null)?.blur();
     list.element.focus();
+    if (confirming) {
+      confirming = undefined;
+      form.say('Not submitted.');
+    } else if (!wasInField && list.selected.size) clearSelection();
     return;
   }
   if (inField(event.target)) {

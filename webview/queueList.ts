@@ -10,6 +10,8 @@ const OVERSCAN = 8;
 export interface ListCallbacks {
   fetchPage(offset: number, limit: number): Promise<{ total: number; items: ItemSummary[] }>;
   onCursor(index: number, item: ItemSummary | undefined): void;
+  /** The set of selected rows changed (x, Ctrl+click). */
+  onSelection?(): void;
 }
 
 export class QueueList {
@@ -118,7 +120,9 @@ export class QueueList {
     const [badge, title, meta] = row.children as unknown as HTMLElement[];
     row.classList.toggle('cursor', index === this.cursor);
     row.setAttribute('aria-selected', String(index === this.cursor));
-    row.classList.toggle('selected', !!item && this.selected.has(item.id));
+    const selected = !!item && this.selected.has(item.id);
+    row.classList.toggle('selected', selected);
+    row.setAttribute('aria-checked', String(selected));
     if (!item) {
       badge!.textContent = '';
       title!.textContent = '…';
@@ -153,6 +157,7 @@ export class QueueList {
     if (this.selected.has(item.id)) this.selected.delete(item.id);
     else this.selected.add(item.id);
     this.render();
+    this.callbacks.onSelection?.();
   }
 
   /** The ids an action applies to: the selection, or else the item under the cursor. */

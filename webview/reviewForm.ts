@@ -26,6 +26,7 @@ export class ReviewForm {
   readonly comment = document.createElement('vscode-textfield') as ValueElement;
   private readonly rubric = document.createElement('vscode-single-select') as ValueElement;
   private readonly status = el('span', 'form-status');
+  private readonly submitButton = document.createElement('vscode-button');
 
   constructor(private readonly onSubmit: () => void) {
     const verdicts = el('div', 'verdicts');
@@ -49,7 +50,7 @@ export class ReviewForm {
       o.textContent = v === '' ? 'rubric –' : `rubric ${v}`;
       this.rubric.append(o);
     }
-    const submit = document.createElement('vscode-button');
+    const submit = this.submitButton;
     submit.textContent = 'Submit & next (Ctrl+Enter)';
     submit.addEventListener('click', () => this.onSubmit());
     const row = el('div', 'form-row');
@@ -86,6 +87,22 @@ export class ReviewForm {
     this.comment.value = item?.comment ?? '';
     this.rubric.value = item?.rubric ? String(item.rubric) : '';
     this.say('');
+  }
+
+  /** Puts back what the reviewer had entered (after an undo of their submit). */
+  restore(value: FormValue): void {
+    this.verdict = null;
+    for (const b of this.buttons.values()) b.setAttribute('secondary', '');
+    if (value.verdict) this.setVerdict(value.verdict);
+    this.correction.value = value.correction;
+    this.tags.value = value.tags.join(', ');
+    this.comment.value = value.comment;
+    this.rubric.value = value.rubric ? String(value.rubric) : '';
+  }
+
+  /** Shows how many items the next submit applies to, on its button. */
+  setTargetCount(n: number): void {
+    this.submitButton.textContent = n > 1 ? `Submit to ${n} selected & next (Ctrl+Enter)` : 'Submit & next (Ctrl+Enter)';
   }
 
   value(): FormValue {

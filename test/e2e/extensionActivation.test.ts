@@ -348,4 +348,39 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
     await pick.waitFor({ state: 'hidden', timeout: 10_000 });
     assert.deepEqual(readdirSync(join(workspace, 'corpus/versions')).filter((v) => /^v\d+$/.test(v)), ['v0001', 'v0002'], 'nothing written');
   });
+
+  it('from the keyboard: a correction, Ctrl+Enter, then the next verdict key: the journal holds exactly what was typed', async () => {
+    const page = vscode.page;
+    const frame = await until(async () => {
+      for (const f of page.frames()) if (await f.$('.queue-list')) return f;
+      return undefined;
+    }, 'the review panel');
+    await frame.fill('.search', '');
+    await frame.selectOption('.filter-state', 'new');
+    await frame.locator('.queue-row .row-title').first().waitFor({ timeout: 30_000 });
+    await frame.focus('.queue-list');
+    await page.keyboard.press('g');
+    const humanReviews = () =>
+      (journalEvents(workspace) as { type: string; grader?: string; verdict?: string; correction?: string; lc?: number }[])
+        .filter((e) => e.type === 'review' && !e.grader)
+        .sort((a, b) => (a.lc ?? 0) - (b.lc ?? 0));
+    const before = humanReviews().length;
+    const first = await frame.locator('.detail-title').innerText();
+    await page.keyboard.press('e');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('8');
+    await page.keyboard.press('Control+Enter');
+    await until(async () => (await frame.locator('.detail-title').innerText()) !== first || undefined, 'the next item');
+    await page.keyboard.press('2');
+    await page.keyboard.press('Control+Enter');
+    const after = await until(() => (humanReviews().length === before + 2 ? humanReviews() : undefined), 'both reviews in the journal');
+    assert.deepEqual(
+      after.slice(-2).map((r) => [r.verdict, r.correction ?? null]),
+      [
+        ['model-wrong', '8'],
+        ['eval-wrong', null],
+      ],
+    );
+    await shot(page, 'keys-after-correction');
+  });
 });

@@ -114,16 +114,24 @@ describe('review panel (chromium, real store)', { timeout: 120_000 }, () => {
     assert.equal((findItem(store.database, 'inspect/inspect_evals/arc_easy/id:2') as ItemRow).state, 'new');
   });
 
-  it('x selects several items; a verdict then applies to all of them', async () => {
+  it('x selects several items, counted and marked; a verdict applies to all of them only once confirmed', async () => {
     await view.page.locator('.queue-list').focus();
     await view.page.keyboard.press('g');
     await view.page.keyboard.press('x');
     await view.page.keyboard.press('j');
     await view.page.keyboard.press('x');
+    assert.equal(await view.page.locator('.selection-count').innerText(), '2 selected');
+    assert.equal(await view.page.locator('.queue-row.selected[aria-checked="true"]').count(), 2);
+    assert.match(await view.page.locator('.review-form vscode-button', { hasText: 'Submit' }).innerText(), /Submit to 2 selected/);
     await view.page.keyboard.press('4');
+    await view.page.keyboard.press('Control+Enter');
+    // the first Ctrl+Enter only says what would happen
+    await view.page.waitForFunction(() => /Apply "discard" to all 2 selected items\?/.test(document.querySelector('.form-status')?.textContent ?? ''));
+    assert.equal(listItems(store.database, { verdict: 'discard' }).length, 0, 'nothing saved before the confirmation');
     await view.page.keyboard.press('Control+Enter');
     await view.page.waitForFunction(() => document.querySelector('.counts')?.textContent?.startsWith('21 waiting'));
     assert.equal(listItems(store.database, { verdict: 'discard' }).length, 2);
+    assert.equal(await view.page.locator('.selection-count').innerText(), '');
   });
 
   it("another writer's change refreshes the list but keeps the verdict chosen and the correction being typed", async () => {
