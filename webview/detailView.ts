@@ -2,7 +2,7 @@
 // Everything from the case is placed as text.
 import type { ItemDetail } from '../src/protocol/reviewProtocol';
 import { el, textBlock, visibleText } from './safeText';
-import { wordDiff } from './wordDiff';
+import { charDiffSides, isShortAnswer, wordDiff } from './wordDiff';
 
 const TRACE_STEPS_SHOWN = 200;
 
@@ -49,19 +49,26 @@ export function renderDetail(detail: ItemDetail, actions: { openSource(): void; 
 
   // expected vs actual
   const compare = el('div', 'compare');
-  const expected = c.expected ?? '';
-  const actual = c.output ?? '';
-  if (c.expected !== null && c.output !== null) {
-    compare.append(el('div', 'legend', 'Word diff: removed = expected only, added = actual only'), wordDiff(expected, actual));
-  }
-  const sides = el('div', 'sides');
-  const side = (title: string, text: string | null) => {
-    const box = el('div', 'side');
-    box.append(el('h4', undefined, title), text === null ? el('p', 'none', '(none)') : textBlock(text));
+  const side = (title: string, body: Node, kind: string) => {
+    const box = el('div', `side side-${kind}`);
+    box.append(el('h4', undefined, title), body);
     return box;
   };
-  sides.append(side('Expected', c.expected), side('Actual', c.output));
-  compare.append(sides);
+  const sides = el('div', 'sides');
+  if (c.expected !== null && c.output !== null && isShortAnswer(c.expected, c.output)) {
+    // short: side by side, the characters that differ marked on each side
+    const marked = charDiffSides(c.expected, c.output);
+    compare.append(el('div', 'legend', 'Marked: on the left what only the expected answer has, on the right what only the output has'));
+    sides.append(side('Expected', marked.expected, 'expected'), side('Actual', marked.actual, 'actual'));
+    compare.append(sides);
+  } else if (c.expected !== null && c.output !== null) {
+    // long: shown once, with the differences inline
+    compare.append(el('div', 'legend', 'Word diff: struck through = expected only, highlighted = output only'), wordDiff(c.expected, c.output));
+  } else {
+    const none = () => el('p', 'none', '(none)');
+    sides.append(side('Expected', c.expected === null ? none() : textBlock(c.expected), 'expected'), side('Actual', c.output === null ? none() : textBlock(c.output), 'actual'));
+    compare.append(sides);
+  }
   const diffButtons = el('div', 'buttons');
   const diffButton = document.createElement('vscode-button');
   diffButton.textContent = 'Open Diff';

@@ -89,8 +89,34 @@ const form = new ReviewForm(() => void submit());
 const right = el('div', 'right');
 right.append(detailPane, form.element);
 main.append(list.element, right);
-const footer = el('div', 'footer', 'j/k move · 1 model wrong · 2 eval wrong · 3 ambiguous · 4 discard · e correction · t tags · x select (Esc clears) · Ctrl+Enter submit & next · u undo · p promote · / search');
-app.append(header, main, footer);
+const footer = el('div', 'footer', 'j/k move · 1 model wrong · 2 eval wrong · 3 ambiguous · 4 discard · e correction · t tags · x select (Esc clears) · Ctrl+Enter submit & next · u undo · p promote · / search · ? all keys');
+const KEYS: [string, string][] = [
+  ['j / k, ↓ / ↑', 'next / previous item'],
+  ['g / G', 'first / last item'],
+  ['1 2 3 4', 'model wrong · eval wrong · ambiguous · discard'],
+  ['e', 'edit the correction (model wrong)'],
+  ['t', 'tags (Enter applies them)'],
+  ['x or Space', 'select the item (Esc clears the selection)'],
+  ['Ctrl+Enter', 'submit & next (twice when several are selected)'],
+  ['u', 'undo the last action, with what you had entered'],
+  ['p', 'promote (tag:promoted)'],
+  ['d', 'open the native diff beside the panel'],
+  ['o', 'open the result file at this record'],
+  ['/', 'search input, output, expected and comments'],
+  ['?', 'show or hide these keys'],
+];
+const help = el('div', 'key-help');
+help.setAttribute('role', 'dialog');
+help.setAttribute('aria-label', 'Keyboard shortcuts');
+help.hidden = true;
+const keyTable = document.createElement('table');
+for (const [keys, what] of KEYS) {
+  const row = document.createElement('tr');
+  row.append(el('th', undefined, keys), el('td', undefined, what));
+  keyTable.append(row);
+}
+help.append(el('h3', undefined, 'Keys'), keyTable);
+app.append(header, main, footer, help);
 
 function setOptions(select: HTMLSelectElement, options: [string, string][], selected: string | undefined): void {
   select.replaceChildren(
@@ -380,6 +406,11 @@ window.addEventListener('keydown', (event) => {
     void submit();
     return;
   }
+  if (event.key === 'Escape' && !help.hidden) {
+    help.hidden = true;
+    event.preventDefault();
+    return;
+  }
   if (event.key === 'Escape') {
     // leave the field with its text: a search box would otherwise clear itself without refiltering
     event.preventDefault();
@@ -417,6 +448,7 @@ window.addEventListener('keydown', (event) => {
   else if (key === 'o') current && bridge.send({ type: 'openSource', id: current.id });
   else if (key === 'p') void promoteTargets();
   else if (key === 'd') current && bridge.send({ type: 'openDiff', id: current.id, against: 'expected' });
+  else if (key === '?') help.hidden = !help.hidden;
   else handled = false;
   if (handled) event.preventDefault();
 });
@@ -433,10 +465,18 @@ bridge.on((message: HostMessage) => {
     void afterChange(true, true);
   } else if (message.type === 'select') {
     void selectById(message.id);
+  } else if (message.type === 'filter') {
+    void initialLoad.then(() => {
+      applyFilter(message.filter);
+      syncFilterControls();
+    });
   }
 });
 
 async function selectById(id: string): Promise<void> {
+  // a panel opened for this item is still loading its first page: wait for it, or its
+  // arrival would move the cursor back to the top
+  await initialLoad;
   for (let i = 0; i < list.total; i++) {
     if (list.itemAt(i)?.id === id) {
       list.moveTo(i);
@@ -450,6 +490,6 @@ async function selectById(id: string): Promise<void> {
 }
 
 syncFilterControls();
+const initialLoad = list.reset().then(() => list.element.focus());
 bridge.send({ type: 'ready' });
-void list.reset().then(() => list.element.focus());
 (window as unknown as { __evalloop: unknown }).__evalloop = { list, form, bridge, get detail() { return shownDetail; } };

@@ -11,7 +11,8 @@ import { registerCorpusCommands, pinItems } from './corpus/corpusCommands';
 import { CorpusTreeProvider } from './corpus/corpusTreeProvider';
 import { corpusDirOf } from './corpus/corpusLocation';
 import { PinnedInputs } from './corpus/pinnedInputs';
-import { REVIEW_PANEL_TYPE, ReviewPanel } from './review/reviewPanel';
+import { REVIEW_PANEL_TYPE, ReviewPanel, type PanelTarget } from './review/reviewPanel';
+import { queueFilterSchema } from '../protocol/reviewProtocol';
 import type { PanelActions } from './review/reviewRequestHandler';
 import { reviewerName } from './reviewerName';
 import { StoreSession } from './storeSession';
@@ -42,7 +43,7 @@ export class EvalLoopExtension extends DisposableHost {
     const pinned = this.register(new PinnedInputs(session.root, (line) => this.output.appendLine(line)));
     const queue = this.register(new QueueTreeProvider(session, pinned));
     const runs = this.register(new RunsTreeProvider(session));
-    this.register(vscode.window.createTreeView('evalloop.queue', { treeDataProvider: queue, showCollapseAll: true }));
+    const queueView = this.register(vscode.window.createTreeView<unknown>('evalloop.queue', { treeDataProvider: queue as vscode.TreeDataProvider<unknown>, showCollapseAll: true }));
     this.register(vscode.window.createTreeView('evalloop.runs', { treeDataProvider: runs }));
     const corpus = this.register(new CorpusTreeProvider(session.root));
     this.register(vscode.window.createTreeView('evalloop.corpus', { treeDataProvider: corpus }));
@@ -57,7 +58,7 @@ export class EvalLoopExtension extends DisposableHost {
     manifests.onDidDelete(corpusChanged);
     registerCorpusCommands(this, session, corpusChanged, (d) => this.register(d));
     registerCheckWorkspace(this, session, (d) => this.register(d));
-    const statusBar = this.register(new WaitingStatusBar(session));
+    const statusBar = this.register(new WaitingStatusBar(session, queueView));
     const diffs = this.register(new CaseDiffs(session));
     const watcher = this.register(new ResultWatcher(session, this.output));
     const panelActions: PanelActions = {
@@ -65,7 +66,7 @@ export class EvalLoopExtension extends DisposableHost {
       openDiff: (id, against) => diffs.openDiff(id, against),
       pin: (ids) => this.guard('Pin slice', () => pinItems(session, session.root, `item:${ids.join(',')}`, corpusChanged)),
     };
-    const openPanel = (itemId?: string) => ReviewPanel.show(this.context.extensionUri, session, pinned, reviewerName, panelActions, this.output, itemId);
+    const openPanel = (target: PanelTarget = {}) => ReviewPanel.show(this.context.extensionUri, session, pinned, reviewerName, panelActions, this.output, target);
     // a review panel open when the window reloads reconnects (after a host crash VS Code keeps the dead page instead)
     this.register(
       vscode.window.registerWebviewPanelSerializer(REVIEW_PANEL_TYPE, {
@@ -73,8 +74,9 @@ export class EvalLoopExtension extends DisposableHost {
       }),
     );
 
-    this.register(vscode.commands.registerCommand(COMMANDS.openQueue, () => this.guard('Open queue', async () => void openPanel())));
-    this.register(vscode.commands.registerCommand(COMMANDS.openItem, (id: string) => this.guard('Open item', async () => void openPanel(id))));
+    // the capture notice's Review passes the filter of what it announced
+    this.register(vscode.commands.registerCommand(COMMANDS.openQueue, (filter?: unknown) => this.guard('Open queue', async () => void openPanel(panelFilterOf(filter)))));
+    this.register(vscode.commands.registerCommand(COMMANDS.openItem, (id: string) => this.guard('Open item', async () => void openPanel({ itemId: id }))));
     this.register(vscode.commands.registerCommand(COMMANDS.refreshViews, () => queue.refresh()));
     this.register(
       vscode.commands.registerCommand(COMMANDS.openRunSource, (node: RunNode) =>
@@ -105,4 +107,10 @@ export class EvalLoopExtension extends DisposableHost {
       void vscode.window.showErrorMessage(`Eval Loop: ${title} failed: ${message}`);
     }
   }
+}
+
+/** A filter passed to Open Review Queue (by the capture notice), if it is one. */
+function panelFilterOf(value: unknown): PanelTarget {
+  const parsed = queueFilterSchema.safeParse(value);
+  return parsed.success && value !== undefined ? { filter: parsed.data } : {};
 }

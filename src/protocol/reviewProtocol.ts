@@ -99,6 +99,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('saved'), requestId, count: z.number(), undoable: z.boolean() }),
   z.object({ type: z.literal('changed') }),
   z.object({ type: z.literal('select'), id }),
+  /** Shows the queue under this filter (e.g. the run whose new failures were just announced). */
+  z.object({ type: z.literal('filter'), filter: queueFilterSchema }),
   z.object({ type: z.literal('error'), requestId: requestId.optional(), message: z.string() }),
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;

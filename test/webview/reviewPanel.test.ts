@@ -94,11 +94,15 @@ describe('review panel (chromium, real store)', { timeout: 120_000 }, () => {
     assert.equal((findItem(store.database, item.id) as ItemRow).verdict, 'model-wrong');
   });
 
-  it('renders expected vs actual as a word diff', async () => {
+  it('shows a short expected and actual answer side by side, with the characters that differ marked on each side', async () => {
     await view.page.fill('.search', 'Positive posts');
     await view.page.waitForFunction(() => document.querySelector('.detail-title')?.textContent?.includes('Positive posts'));
-    assert.equal(await view.page.locator('.diff .diff-removed').first().innerText(), ' Yes');
-    assert.equal(await view.page.locator('.diff .diff-added').first().innerText(), 'No');
+    const expectedSide = await view.page.locator('.side-expected .diff').innerText();
+    const actualSide = await view.page.locator('.side-actual .diff').innerText();
+    assert.equal(expectedSide.trim(), 'Yes', 'the expected answer reads whole on its side');
+    assert.equal(actualSide.trim(), 'No', 'the output reads whole on its side, not interleaved with the expected one');
+    assert.equal((await view.page.locator('.side-expected .diff-removed').allInnerTexts()).join(''), ' Yes');
+    assert.equal((await view.page.locator('.side-actual .diff-added').allInnerTexts()).join(''), 'No');
     await view.page.locator('.queue-list').focus();
     await view.page.keyboard.press('d');
     await view.page.waitForTimeout(100);

@@ -47,7 +47,7 @@ export class CaseDiffs implements vscode.TextDocumentContentProvider, vscode.Dis
     if (against === 'expected') {
       const left = this.uriFor(id, 'expected.txt', current.expected ?? '');
       const right = this.uriFor(id, 'actual.txt', current.output ?? '');
-      await vscode.commands.executeCommand('vscode.diff', left, right, `${item.title.slice(0, 40)}: expected ↔ actual`, { preview: true });
+      await vscode.commands.executeCommand('vscode.diff', left, right, `${item.title.slice(0, 40)}: expected ↔ actual`, { preview: true, viewColumn: vscode.ViewColumn.Beside });
       return;
     }
     if (!data.before) {
@@ -58,7 +58,7 @@ export class CaseDiffs implements vscode.TextDocumentContentProvider, vscode.Dis
     }
     const left = this.uriFor(id, 'last-pass.md', caseAsDocument(data.before, `last pass · ${data.passRun}`));
     const right = this.uriFor(id, 'this-failure.md', caseAsDocument(current, 'this failure'));
-    await vscode.commands.executeCommand('vscode.diff', left, right, `${item.title.slice(0, 40)}: last pass ↔ this failure`, { preview: true });
+    await vscode.commands.executeCommand('vscode.diff', left, right, `${item.title.slice(0, 40)}: last pass ↔ this failure`, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   }
 
   async openSource(id: string): Promise<void> {
@@ -96,5 +96,5 @@ export async function openResultAt(path: string, record: string | null): Promise
   }
   const line = record ? /^line (\d+)$/.exec(record)?.[1] : undefined;
   const position = line ? new vscode.Position(Number(line) - 1, 0) : undefined;
-  await vscode.window.showTextDocument(uri, { preview: true, ...(position ? { selection: new vscode.Range(position, position) } : {}) });
+  await vscode.window.showTextDocument(uri, { preview: true, viewColumn: vscode.ViewColumn.Beside, ...(position ? { selection: new vscode.Range(position, position) } : {}) });
 }

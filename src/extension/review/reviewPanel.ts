@@ -2,10 +2,16 @@
 // message validated, answers from the shared request handler.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { webviewMessageSchema, type HostMessage } from '../../protocol/reviewProtocol';
+import { webviewMessageSchema, type HostMessage, type QueueFilter } from '../../protocol/reviewProtocol';
 import type { PinnedInputs } from '../corpus/pinnedInputs';
 import type { StoreSession } from '../storeSession';
 import { ReviewRequestHandler, type PanelActions } from './reviewRequestHandler';
+
+/** What the panel should show when it opens: an item, or the queue under a filter. */
+export interface PanelTarget {
+  itemId?: string;
+  filter?: QueueFilter;
+}
 
 /** The panel's view type, also what its serializer is registered for. */
 export const REVIEW_PANEL_TYPE = 'evalloop.review';
@@ -15,11 +21,25 @@ export class ReviewPanel implements vscode.Disposable {
   private readonly handler: ReviewRequestHandler;
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  static show(extensionUri: vscode.Uri, session: StoreSession, pinned: PinnedInputs, reviewer: () => Promise<string>, actions: PanelActions, output: vscode.OutputChannel, itemId?: string): ReviewPanel {
+  /** A target asked for before the page said it is ready: sent once it is (a message sent earlier is lost). */
+  private pendingTarget: PanelTarget | undefined;
+  private ready = false;
+
+  static show(extensionUri: vscode.Uri, session: StoreSession, pinned: PinnedInputs, reviewer: () => Promise<string>, actions: PanelActions, output: vscode.OutputChannel, target: PanelTarget = {}): ReviewPanel {
     if (!ReviewPanel.current) ReviewPanel.current = new ReviewPanel(ReviewPanel.createPanel(extensionUri), extensionUri, session, pinned, reviewer, actions, output);
     else ReviewPanel.current.panel.reveal(undefined, false);
-    if (itemId) ReviewPanel.current.post({ type: 'select', id: itemId });
+    ReviewPanel.current.target(target);
     return ReviewPanel.current;
+  }
+
+  private target(target: PanelTarget): void {
+    if (!target.itemId && !target.filter) return;
+    if (!this.ready) {
+      this.pendingTarget = target;
+      return;
+    }
+    if (target.filter) this.post({ type: 'filter', filter: target.filter });
+    if (target.itemId) this.post({ type: 'select', id: target.itemId });
   }
 
   /**
@@ -62,7 +82,13 @@ export class ReviewPanel implements vscode.Disposable {
           output.appendLine(`review panel: ignored a malformed message (${parsed.error.issues[0]?.message ?? 'invalid'})`);
           return;
         }
-        void this.handler.handle(parsed.data);
+        void this.handler.handle(parsed.data).then(() => {
+          if (parsed.data.type !== 'ready') return;
+          this.ready = true;
+          const pending = this.pendingTarget;
+          this.pendingTarget = undefined;
+          if (pending) this.target(pending);
+        });
       }),
       session.onDidChange(() => {
         // the panel's own reviews refresh it already; this is for captures and other processes

@@ -1,4 +1,5 @@
-// The status bar item: how many items wait for review; clicking opens the queue.
+// How many items wait for review, where a person looks: the status bar item (clicking
+// opens the queue) and the badge on the Eval Loop icon in the activity bar.
 import * as vscode from 'vscode';
 import { storeStatus } from '../../core/store/storeQueries';
 import { COMMANDS } from '../commandIds';
@@ -8,7 +9,10 @@ export class WaitingStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('evalloop.waiting', vscode.StatusBarAlignment.Left, 50);
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly session: StoreSession) {
+  constructor(
+    private readonly session: StoreSession,
+    private readonly badgeView?: vscode.TreeView<unknown>,
+  ) {
     this.item.name = 'Eval Loop: items waiting for review';
     this.item.command = COMMANDS.openQueue;
     this.subscription = session.onDidChange(() => void this.update());
@@ -18,6 +22,7 @@ export class WaitingStatusBar implements vscode.Disposable {
     const status = await this.session.read((store) => storeStatus(store.database));
     const waiting = status.byState.new ?? 0;
     const auto = status.byState['auto-graded'] ?? 0;
+    if (this.badgeView) this.badgeView.badge = waiting ? { value: waiting, tooltip: `${waiting} waiting for review` } : undefined;
     if (status.items === 0) {
       this.item.hide();
       return;

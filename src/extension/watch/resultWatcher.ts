@@ -8,6 +8,7 @@
 import { statSync } from 'node:fs';
 import { sep } from 'node:path';
 import * as vscode from 'vscode';
+import { captureNotice } from '../../core/capture/captureNotice';
 import { outsideFolders } from '../../core/capture/linkedOutside';
 import { captureInto, logReports } from '../capture/captureService';
 import { COMMANDS } from '../commandIds';
@@ -128,15 +129,13 @@ export class ResultWatcher implements vscode.Disposable {
     const paths = this.withinFolders(found);
     if (!paths.length) return;
     try {
-      const { reports } = await captureInto(this.session, paths);
+      const { reports, graded } = await captureInto(this.session, paths);
       for (const path of paths) this.failed.delete(path);
       logReports(this.output, reports);
-      const fresh = reports.reduce((a, r) => a + r.newItems, 0);
-      const regressions = reports.reduce((a, r) => a + r.regressions, 0);
-      if (fresh + regressions === 0) return;
-      const message = `Eval Loop: ${fresh} new failure${fresh === 1 ? '' : 's'}${regressions ? ` (${regressions} regression${regressions === 1 ? '' : 's'})` : ''}`;
-      const choice = await vscode.window.showInformationMessage(message, 'Review');
-      if (choice === 'Review') await vscode.commands.executeCommand(COMMANDS.openQueue);
+      const notice = captureNotice(reports, graded);
+      if (!notice) return;
+      const choice = await vscode.window.showInformationMessage(notice.text, 'Review');
+      if (choice === 'Review') await vscode.commands.executeCommand(COMMANDS.openQueue, notice.filter);
     } catch (error) {
       const reason = reasonOf(error);
       this.output.appendLine(`capture failed: ${reason}`);
