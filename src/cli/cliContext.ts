@@ -31,6 +31,11 @@ export async function withStore<T>(options: GlobalOptions, body: (store: Workspa
   }
 }
 
+/** A note that needs no action to go on but may explain an unexpected result: one line on stderr. */
+export function warn(message: string): void {
+  process.stderr.write(`evalloop: warning: ${terminalSafe(message)}\n`);
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

@@ -59,7 +59,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('list')
     .description('items in the queue')
-    .option('--state <state>', 'only items in this state (e.g. new)')
+    .option('--state <state>', 'only items in this state: new | auto-graded | reviewed')
     .option('--suite <suite>', 'only items of this suite')
     .option('--regressions', 'only regressions')
     .option('--limit <n>', 'at most n items (0 = all)', '50')
@@ -95,7 +95,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('write the next immutable corpus version from reviewed items')
     .option('--policy <name>', 'a named policy from corpus/corpus.json')
     .option('--filter <expr>', 'a filter instead of a policy, e.g. "reviewed verdict:model-wrong -tag:pii"')
-    .option('--format <format>', 'sft | openai-preference | trl-preference | kto (repeatable; default all)', collect, [])
+    .option('--format <format>', 'sft | openai-preference (or dpo) | trl-preference | kto (repeatable; default all)', collect, [])
     .option('--secrets <mode>', 'block | redact | allow secrets and personal data (default block)')
     .option('--corpus <dir>', 'the corpus folder (default <root>/corpus)')
     .option('--to <dir>', 'write into this corpus folder instead')
@@ -106,7 +106,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('export')
     .description('one format of a version as a single JSONL file')
     .argument('<version>', 'e.g. v0003')
-    .requiredOption('--format <format>', 'sft | dpo (OpenAI preference) | trl-preference | kto')
+    .requiredOption('--format <format>', 'sft | openai-preference (or dpo) | trl-preference | kto')
     .option('-o, --output <file>', 'write here instead of standard output')
     .option('--corpus <dir>', 'the corpus folder (default <root>/corpus)')
     .action(async (version: string, flags) => setExit(await runExport(version, flags, globals())));

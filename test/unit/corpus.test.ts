@@ -130,7 +130,9 @@ describe('corpus versions', () => {
     try {
       const corpus = join(root, 'corpus');
       snapshot(store, corpus);
-      const v1 = readdirSync(join(corpus, 'versions/v0001')).map((f) => [f, readFileSync(join(corpus, 'versions/v0001', f), 'utf8')]);
+      // every file of the version, its data/ links included
+      const filesOf = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort().map((f) => [f, readFileSync(f, 'utf8')]);
+      const v1 = filesOf(join(corpus, 'versions/v0001'));
       const segmentsBefore = dirBytes(join(corpus, 'segments'));
       const lm = listItems(store.database, { suite: 'math_perturbed_full' })[0]!;
       submitReviews(store, [lm.caseKey], { verdict: 'model-wrong', correction: '3' }, 'ana');
@@ -138,7 +140,7 @@ describe('corpus versions', () => {
       assert.equal(v2.manifest.parent, 'v0001');
       assert.equal(v2.manifest.added, 3, 'sft, openai-preference and trl-preference records of the new correction');
       assert.equal(v2.manifest.removed, 0);
-      assert.deepEqual(readdirSync(join(corpus, 'versions/v0001')).map((f) => [f, readFileSync(join(corpus, 'versions/v0001', f), 'utf8')]), v1);
+      assert.deepEqual(filesOf(join(corpus, 'versions/v0001')), v1);
       const v1Manifest = new CorpusLayout(corpus).manifest('v0001');
       assert.equal(v2.manifest.files.sft!.segments[0]!.sha256, v1Manifest.files.sft!.segments[0]!.sha256, 'the parent’s segment is shared');
       const grown = dirBytes(join(corpus, 'segments')) - segmentsBefore;

@@ -148,7 +148,7 @@ describe('Inspect variants', () => {
     assert.ok(c.trace.some((t) => t.kind === 'tool-result' && t.content === '41'));
   });
 
-  it('a sample with an error is an errored case; an unscored sample is not a case yet', async () => {
+  it('a sample with an error is an errored case; an unscored sample is an unknown case (counted, not queued)', async () => {
     const path = join(dir, 'errors.eval');
     await buildZip(path, {
       'header.json': { version: 2, status: 'error', eval: evalHeader },
@@ -156,9 +156,10 @@ describe('Inspect variants', () => {
       'samples/2_epoch_1.json': sample(2, 'C', { scores: {} }),
     });
     const r = await readAll(path);
-    assert.equal(r.cases.length, 1);
+    assert.equal(r.cases.length, 2);
     assert.equal(r.cases[0]!.outcome, 'error');
     assert.equal(r.cases[0]!.error, 'sandbox died');
+    assert.equal(r.cases[1]!.outcome, 'unknown', 'no score decided it');
   });
 
   it('an oversized zip entry is reported by name and the rest is captured', async () => {

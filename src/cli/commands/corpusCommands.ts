@@ -5,9 +5,11 @@ import { CorpusLayout } from '../../core/corpus/corpusLayout';
 import { FilterSyntaxError } from '../../core/corpus/filterExpression';
 import { exportSlice, pinSlice, readSliceCases, SLICE_FORMATS, type SliceFormat } from '../../core/corpus/slices';
 import { snapshot, SnapshotBlockedError } from '../../core/corpus/snapshot';
-import { OUTPUT_FORMATS, type OutputFormat } from '../../core/corpus/trainingRecords';
+import { FORMAT_ALIASES, OUTPUT_FORMATS, outputFormatNamed, type OutputFormat } from '../../core/corpus/trainingRecords';
+import { unknownFilterNames } from '../../core/corpus/filterNames';
+import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { exportVersion, verifyCorpus } from '../../core/corpus/verifyCorpus';
-import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
+import { CliError, printJson, printLines, warn, withStore, type GlobalOptions } from '../cliContext';
 import { WriteFailure } from '../../core/store/writeFailure';
 
 declare const EVALLOOP_VERSION: string | undefined;
@@ -22,24 +24,55 @@ function corpusDir(options: GlobalOptions, flags: CorpusFlags): string {
   return isAbsolute(dir) ? dir : resolve(options.root, dir);
 }
 
+/** The training format a `--format` names (aliases included), or a usage error listing them. */
+function trainingFormat(name: string): OutputFormat {
+  const format = outputFormatNamed(name);
+  if (format) return format;
+  const aliases = Object.entries(FORMAT_ALIASES).map(([alias, f]) => `${alias} (= ${f})`);
+  throw new CliError(`--format "${name}" is not a training format: use one of ${[...OUTPUT_FORMATS, ...aliases].join(', ')}`);
+}
+
+/** Warns about filter terms naming a run, tag or suite that does not exist (they match nothing). */
+function warnUnknownNames(store: WorkspaceStore, filter: string | undefined): void {
+  if (filter === undefined) return;
+  try {
+    for (const w of unknownFilterNames(store.database, filter)) warn(w);
+  } catch (error) {
+    if (!(error instanceof FilterSyntaxError)) throw error; // the command reports the syntax error itself
+  }
+}
+
+/** A named policy's filter, if the policy exists (snapshot itself reports one that does not). */
+function policyFilter(dir: string, name: string): string | undefined {
+  try {
+    return new CorpusLayout(dir).policies()[name]?.filter;
+  } catch {
+    return undefined;
+  }
+}
+
 function asCliError(error: unknown): never {
-  if (error instanceof SnapshotBlockedError || error instanceof FilterSyntaxError) throw new CliError(error.message, 2);
+  if (error instanceof CliError) throw error;
+  // a bad filter is a usage error (exit 1); a blocked snapshot is not (exit 2)
+  if (error instanceof SnapshotBlockedError) throw new CliError(error.message, 2);
+  if (error instanceof FilterSyntaxError) throw new CliError(error.message);
   if (error instanceof WriteFailure) throw error;
   throw new CliError((error as Error).message);
 }
 
 export async function runSnapshot(flags: CorpusFlags & { policy?: string; filter?: string; format?: string[]; secrets?: string; to?: string; dryRun?: boolean }, options: GlobalOptions): Promise<number> {
   if (flags.policy && flags.filter) throw new CliError('give --policy or --filter, not both');
-  for (const f of flags.format ?? []) if (!(OUTPUT_FORMATS as readonly string[]).includes(f)) throw new CliError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}`);
+  const formats = [...new Set((flags.format ?? []).map(trainingFormat))];
   if (flags.secrets && !['block', 'redact', 'allow'].includes(flags.secrets)) throw new CliError('--secrets must be block, redact or allow');
   const dir = flags.to ? resolve(flags.to) : corpusDir(options, flags);
   return withStore(options, (store) => {
+    warnUnknownNames(store, flags.filter ?? (flags.policy ? policyFilter(dir, flags.policy) : undefined));
     let result;
     try {
       result = snapshot(store, dir, {
         ...(flags.policy ? { policyName: flags.policy } : {}),
         ...(flags.filter !== undefined ? { filter: flags.filter } : {}),
-        ...(flags.format?.length ? { formats: flags.format as OutputFormat[] } : {}),
+        ...(formats.length ? { formats } : {}),
         ...(flags.secrets ? { secrets: flags.secrets as 'block' } : {}),
         toolVersion: TOOL_VERSION,
         ...(flags.dryRun ? { dryRun: true } : {}),
@@ -60,8 +93,7 @@ export async function runSnapshot(flags: CorpusFlags & { policy?: string; filter
 }
 
 export async function runExport(version: string, flags: CorpusFlags & { format: string; output?: string }, options: GlobalOptions): Promise<number> {
-  const aliases: Record<string, string> = { dpo: 'openai-preference', 'trl-dpo': 'trl-preference' };
-  const format = aliases[flags.format] ?? flags.format;
+  const format = trainingFormat(flags.format);
   let text: string;
   try {
     text = exportVersion(corpusDir(options, flags), version, format);
@@ -78,6 +110,7 @@ export async function runExport(version: string, flags: CorpusFlags & { format: 
 
 export async function runPin(slice: string, flags: CorpusFlags & { filter?: string }, options: GlobalOptions): Promise<number> {
   return withStore(options, (store) => {
+    warnUnknownNames(store, flags.filter);
     let result;
     try {
       result = pinSlice(store, corpusDir(options, flags), slice, flags.filter ?? 'reviewed');

@@ -1,6 +1,8 @@
 // `evalloop list`: items in the queue, as a table or a stable JSON array.
 import { listItems, type ItemRow } from '../../core/store/storeQueries';
-import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
+import { STATE_ORDER } from '../../core/views/treeModels';
+import { unknownFilterNames } from '../../core/corpus/filterNames';
+import { CliError, printJson, printLines, warn, withStore, type GlobalOptions } from '../cliContext';
 
 export interface ListFlags {
   state?: string;
@@ -31,7 +33,9 @@ export function itemSummary(item: ItemRow) {
 export async function runList(flags: ListFlags, options: GlobalOptions): Promise<number> {
   const limit = Number(flags.limit);
   if (!Number.isInteger(limit) || limit < 0) throw new CliError('--limit must be a whole number (0 = all)');
+  if (flags.state !== undefined && !(STATE_ORDER as readonly string[]).includes(flags.state)) throw new CliError(`--state must be one of ${STATE_ORDER.join(', ')}`);
   return withStore(options, (store) => {
+    if (flags.suite !== undefined) for (const w of unknownFilterNames(store.database, `suite:"${flags.suite.replace(/"/g, '')}"`)) warn(w);
     const items = listItems(store.database, {
       ...(flags.state ? { state: flags.state } : {}),
       ...(flags.suite ? { suite: flags.suite } : {}),

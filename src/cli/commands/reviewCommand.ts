@@ -30,7 +30,10 @@ export async function runReview(ids: string[], flags: ReviewFlags, options: Glob
     }
   }
   if (correction !== undefined && flags.verdict !== 'model-wrong') throw new CliError('a correction goes with --verdict model-wrong');
+  // an empty correction would be a training target of nothing
+  if (correction !== undefined && correction.trim() === '') throw new CliError(`the correction${flags.correctionFile ? ` in ${flags.correctionFile}` : ''} is empty: give the output that should have been produced, or review without --correction`);
   const rubric = flags.rubric === undefined ? undefined : Number(flags.rubric);
+  if (rubric !== undefined && !(Number.isInteger(rubric) && rubric >= 1 && rubric <= 5)) throw new CliError('--rubric must be a whole number from 1 to 5');
   return withStore(options, (store) => {
     const keys = ids.map((id) => {
       const item = findItem(store.database, id);

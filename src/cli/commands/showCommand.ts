@@ -1,4 +1,5 @@
-// `evalloop show <id>`: one item with its occurrences and its latest full case.
+// `evalloop show <id>`: one item with its occurrences, its reviews and its latest full case.
+import { reviewsOf } from '../../core/review/reviewHistory';
 import { findItem, getRun, loadCase, occurrencesOf } from '../../core/store/storeQueries';
 import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
 import { itemSummary } from './listCommand';
@@ -14,8 +15,9 @@ export async function runShow(id: string, options: GlobalOptions): Promise<numbe
     });
     const latest = occurrences.at(-1);
     const evalCase = latest ? loadCase(store.blobs, latest.blob, latest.blobIndex) : undefined;
+    const reviews = reviewsOf(store.database, item.caseKey);
     if (options.json) {
-      printJson({ item: itemSummary(item), occurrences, case: evalCase ?? null });
+      printJson({ item: itemSummary(item), occurrences, reviews, case: evalCase ?? null });
       return 0;
     }
     const lines = [
@@ -26,6 +28,15 @@ export async function runShow(id: string, options: GlobalOptions): Promise<numbe
     ];
     if (latest?.run?.sourcePath) lines.push(`source ${latest.run.sourcePath}${latest.record ? ` (${latest.record})` : ''}`);
     if (latest?.run?.gitCommit) lines.push(`commit ${latest.run.gitCommit}`);
+    lines.push('', `── reviews (${reviews.length})`);
+    if (reviews.length === 0) lines.push('(none yet)');
+    for (const r of reviews) {
+      const by = r.grader ? `auto-grader ${r.grader}` : r.reviewer;
+      lines.push(`${r.at}  ${r.verdict}  by ${by}${r.retracted ? '  (undone)' : ''}${r.tags.length ? `  tags: ${r.tags.join(', ')}` : ''}${r.rubric !== null ? `  rubric ${r.rubric}` : ''}`);
+      if (r.correction !== null) lines.push(`    correction: ${r.correction.split('\n').join('\n    ')}`);
+      if (r.reason) lines.push(`    reason: ${r.reason}`);
+      if (r.comment) lines.push(`    comment: ${r.comment}`);
+    }
     if (evalCase) {
       const input = evalCase.input.prompt ?? evalCase.input.messages?.map((m) => `[${m.role}] ${m.content}`).join('\n') ?? JSON.stringify(evalCase.input.vars, null, 2);
       lines.push('', '── input', input, '', '── expected', evalCase.expected ?? '(none)', '', '── actual', evalCase.output ?? '(none)');

@@ -4,6 +4,7 @@
 //   corpus/segments/<format>/<sha256>.jsonl        (+ .index.jsonl: which case each line is)
 //   corpus/segments/sources/<sha256>.jsonl          (the items and review events a version drew from)
 //   corpus/versions/vNNNN/manifest.json, README.md
+//   corpus/versions/vNNNN/data/<format>/<sha256>.jsonl   (hard links to the segments)
 //   corpus/slices/<name>/vNNNN/cases.jsonl, manifest.json
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -38,7 +39,13 @@ export const DEFAULT_POLICY: SnapshotPolicy = {
   description: 'every human-reviewed item, in all formats',
 };
 
-export const segmentSchema = z.object({ path: z.string(), sha256: z.string(), records: z.number().int().min(0) });
+export const segmentSchema = z.object({
+  path: z.string(),
+  sha256: z.string(),
+  records: z.number().int().min(0),
+  /** sha256 of the segment's `.index.jsonl` (the input hashes the leakage check reads); absent in versions written before it was recorded. */
+  index: z.string().optional(),
+});
 
 export const versionManifestSchema = z.object({
   version: z.string(),
@@ -54,6 +61,8 @@ export const versionManifestSchema = z.object({
   leakage: z.object({ checked: z.boolean(), slices: z.array(z.string()), excluded: z.array(z.object({ itemId: z.string(), slice: z.string() })) }),
   redactions: z.array(z.object({ itemId: z.string(), kinds: z.array(z.string()) })),
   findings: z.array(z.object({ itemId: z.string(), kinds: z.array(z.string()) })),
+  /** Records a verdict called for but that were not written, with the reason (an empty failed output gives no preference pair). */
+  skipped: z.array(z.object({ itemId: z.string(), format: z.string(), reason: z.string() })).default([]),
 });
 export type VersionManifest = z.infer<typeof versionManifestSchema>;
 

@@ -1,18 +1,20 @@
 // A version's README.md: a Hugging Face dataset card (YAML front matter) saying what
-// the version holds, where it came from, and how a training job reads it.
+// the version holds, where it came from, and how a training job reads it. Its
+// `configs[].data_files` name the version's own `data/` files (see versionDataFiles.ts):
+// Hugging Face resolves them against the card's folder.
 import type { VersionManifest } from './corpusLayout';
+import { versionDataPath } from './versionDataFiles';
 
 export function datasetCard(m: VersionManifest): string {
   const configs = Object.entries(m.files)
     .filter(([, f]) => f.records > 0)
-    .map(([format, f]) => `- config_name: ${format}\n  data_files:\n${f.segments.map((s) => `  - ../../${s.path}`).join('\n')}`)
+    .map(([format, f]) => `- config_name: ${format}\n  data_files:\n${f.segments.map((s) => `  - ${versionDataPath(format, s.sha256)}`).join('\n')}`)
     .join('\n');
   const counts = Object.entries(m.files)
     .map(([format, f]) => `| ${format} | ${f.records} | \`${f.sha256.slice(0, 16)}…\` |`)
     .join('\n');
   return `---
-configs:
-${configs || '[]'}
+configs:${configs ? `\n${configs}` : ' []'}
 tags:
 - evalloop
 - eval-failures
@@ -34,9 +36,10 @@ ${m.redactions.length ? `${m.redactions.length} items had secrets or personal da
 ## Reading it
 
 Each format is the concatenation, in order, of the segment files listed in
-\`manifest.json\` under \`files.<format>.segments\` (paths relative to the corpus folder).
-\`evalloop export ${m.version} --format sft -o train.jsonl\` writes one file; with the
-Hugging Face \`datasets\` library, \`load_dataset("json", data_files=[…segment paths…])\`.
+\`manifest.json\` under \`files.<format>.segments\` (paths relative to the corpus folder);
+this folder holds the same files as \`data/<format>/<sha256>.jsonl\`. With the Hugging Face
+\`datasets\` library, \`load_dataset("<this folder>", "sft")\` reads a format (the configs
+above); \`evalloop export ${m.version} --format sft -o train.jsonl\` writes one file.
 Versions never change once written; \`evalloop verify\` re-checks every hash.
 `;
 }

@@ -13,7 +13,8 @@ import { CorpusLayout, DEFAULT_POLICY, nextVersionName, type SnapshotPolicy, typ
 import { datasetCard } from './datasetCard';
 import { findSensitive, redactValue, type SensitiveKind } from './sensitiveContent';
 import { selectCases } from './selectReviewed';
-import { recordsFor, type OutputFormat } from './trainingRecords';
+import { buildRecords, usesChat, type OutputFormat } from './trainingRecords';
+import { linkVersionData } from './versionDataFiles';
 
 export interface SnapshotOptions {
   policyName?: string;
@@ -30,6 +31,17 @@ export interface SnapshotResult {
   version: string | null;
   manifest: VersionManifest;
   dir: string | null;
+}
+
+/** Nothing to write: a version with no record would load as nothing (and its card would not parse). */
+export class EmptySelectionError extends Error {
+  constructor(filter: string, selected: number) {
+    super(
+      selected === 0
+        ? `nothing to snapshot: the filter "${filter}" selects no reviewed item; no version was written`
+        : `nothing to snapshot: the filter "${filter}" selects ${selected} item${selected === 1 ? '' : 's'}, and none gives a training record (discarded, ambiguous, held out as pinned, or empty); no version was written`,
+    );
+  }
 }
 
 export class SnapshotBlockedError extends Error {
@@ -75,20 +87,22 @@ function readSegmentKeys(layout: CorpusLayout, format: string, sha: string): str
     .map((l) => (JSON.parse(l) as { k: string }).k);
 }
 
-function writeSegment(layout: CorpusLayout, format: string, lines: RecordLine[]): { path: string; sha256: string; records: number } {
+function writeSegment(layout: CorpusLayout, format: string, lines: RecordLine[]): { path: string; sha256: string; records: number; index: string } {
   // encoded once: hashed and written as the same bytes
   const content = Buffer.from(lines.map((l) => `${l.line}\n`).join(''));
   const sha = sha256Hex(content);
   const dir = layout.segmentDir(format);
   const file = join(dir, `${sha}.jsonl`);
+  const indexFile = join(dir, `${sha}.index.jsonl`);
   if (!existsSync(file)) {
     // the index first: a segment file never exists without it
-    writeFileAtomic(join(dir, `${sha}.index.jsonl`), lines.map((l) => `{"k":${JSON.stringify(l.key)},"h":${JSON.stringify(l.inputHash)},"i":${JSON.stringify(l.itemId)}}\n`).join(''));
+    writeFileAtomic(indexFile, lines.map((l) => `{"k":${JSON.stringify(l.key)},"h":${JSON.stringify(l.inputHash)},"i":${JSON.stringify(l.itemId)}}\n`).join(''));
     writeFileAtomic(file, content);
     // immutable: read-only on disk too, so an editor does not save over it by accident
     chmodSync(file, 0o444);
   }
-  return { path: relative(layout.dir, file).split('\\').join('/'), sha256: sha, records: lines.length };
+  // the manifest pins the index too: verify's leakage check reads it
+  return { path: relative(layout.dir, file).split('\\').join('/'), sha256: sha, records: lines.length, index: sha256Hex(readFileSync(indexFile)) };
 }
 
 /** Segments of the parent whose every line is still wanted unchanged are reused; the rest go to one new segment. */
@@ -97,7 +111,7 @@ function buildSegments(layout: CorpusLayout, format: string, lines: RecordLine[]
   if (parentSegments.length === 0) return lines.length ? [writeSegment(layout, format, lines)] : [];
   const wanted = new Map(lines.map((l) => [l.key, l.line]));
   const covered = new Set<string>();
-  const segments: { path: string; sha256: string; records: number }[] = [];
+  const segments: { path: string; sha256: string; records: number; index?: string }[] = [];
   for (const seg of parentSegments) {
     const keys = readSegmentKeys(layout, format, seg.sha256);
     const content = readFileSync(join(layout.dir, seg.path), 'utf8').split('\n');
@@ -155,8 +169,16 @@ export function snapshot(store: WorkspaceStore, corpusDir: string, options: Snap
   const perFormat = new Map<string, RecordLine[]>();
   for (const format of policy.formats) perFormat.set(format, []);
   const contributing: typeof kept = [];
+  const skipped: { itemId: string; format: string; reason: string }[] = [];
+  // TRL and KTO files hold one prompt shape per file (Arrow types each column once):
+  // message lists as soon as any case is a conversation, else plain strings
+  const conversational = kept.some((c) => usesChat(c.evalCase));
   for (const c of kept) {
-    const byFormat = policy.formats.map((format) => [format, recordsFor(format, c)] as const);
+    const byFormat = policy.formats.map((format) => {
+      const built = buildRecords(format, c, { conversational });
+      if (built.skipped) skipped.push({ itemId: c.itemId, format, reason: built.skipped });
+      return [format, built.records] as const;
+    });
     // one scan per distinct text: a case's records in every format repeat the same texts
     const texts = new Set<string>();
     for (const [, records] of byFormat) collectStrings(records, texts);
@@ -176,6 +198,7 @@ export function snapshot(store: WorkspaceStore, corpusDir: string, options: Snap
     if (produced) contributing.push(c);
     if (redacted.length) redactions.push({ itemId: c.itemId, kinds: [...new Set(redacted)] });
   }
+  if (contributing.length === 0) throw new EmptySelectionError(policy.filter, selected.length);
   if (findings.length && policy.secrets === 'block') throw new SnapshotBlockedError(findings);
 
   // added and removed count records, format by format
@@ -209,6 +232,7 @@ export function snapshot(store: WorkspaceStore, corpusDir: string, options: Snap
     leakage: { checked: true, slices: [...new Set(pinned.values())].sort(), excluded },
     redactions: policy.secrets === 'redact' ? redactions : [],
     findings: policy.secrets === 'allow' ? findings : [],
+    skipped,
   };
 
   if (options.dryRun) {
@@ -227,6 +251,7 @@ export function snapshot(store: WorkspaceStore, corpusDir: string, options: Snap
   }
   const build = join(layout.versionsDir, `.build-${randomBytes(6).toString('hex')}`);
   mkdirSync(build);
+  linkVersionData(layout, build, files);
   for (let attempt = 0; attempt < 20; attempt++) {
     const version = nextVersionName(layout.versions());
     const manifest: VersionManifest = { version, ...manifestBase, files };

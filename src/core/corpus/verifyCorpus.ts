@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '../text/hashing';
 import { CorpusLayout } from './corpusLayout';
+import { checkVersionData, hasVersionData } from './versionDataFiles';
 
 export interface Violation {
   kind: 'hash' | 'missing' | 'records' | 'leak' | 'manifest';
@@ -60,8 +61,11 @@ export function verifyCorpus(corpusDir: string): VerifyReport {
           const lines = bytes.toString('utf8').split('\n').filter(Boolean).length;
           if (lines !== seg.records) violations.push({ kind: 'records', where: seg.path, detail: `${lines} records, manifest says ${seg.records}` });
           const indexFile = join(layout.segmentDir(format), `${seg.sha256}.index.jsonl`);
-          const hashes = existsSync(indexFile) ? readFileSync(indexFile, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { h: string }).h) : [];
-          if (!existsSync(indexFile)) violations.push({ kind: 'missing', where: seg.path, detail: 'its index (which case each line is) is missing' });
+          const indexBytes = existsSync(indexFile) ? readFileSync(indexFile) : null;
+          const hashes = indexBytes ? indexBytes.toString('utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { h: string }).h) : [];
+          if (!indexBytes) violations.push({ kind: 'missing', where: seg.path, detail: 'its index (which case each line is) is missing' });
+          // the leakage check below trusts the index: an edited one could hide a pinned case
+          else if (seg.index !== undefined && sha256Hex(indexBytes) !== seg.index) violations.push({ kind: 'hash', where: `${seg.path} index`, detail: 'the index (which case each line is) does not match the sha256 in the manifest' });
           checked.set(seg.path, hashes);
         }
         for (const h of checked.get(seg.path) ?? []) {
@@ -73,6 +77,7 @@ export function verifyCorpus(corpusDir: string): VerifyReport {
         violations.push({ kind: 'hash', where: `${version} ${format}`, detail: 'the concatenated segments do not match the manifest sha256' });
       }
     }
+    if (hasVersionData(layout, version)) violations.push(...checkVersionData(layout, version, manifest));
   }
   return { versions: versions.length, segments: checked.size, slices: layout.slices().length, violations };
 }
@@ -80,8 +85,10 @@ export function verifyCorpus(corpusDir: string): VerifyReport {
 /** One format of a version as a single file's content. */
 export function exportVersion(corpusDir: string, version: string, format: string): string {
   const layout = new CorpusLayout(corpusDir);
+  const versions = layout.versions();
+  if (!versions.includes(version)) throw new Error(`no version "${version}" in ${layout.versionsDir} (versions: ${versions.join(', ') || 'none yet'})`);
   const manifest = layout.manifest(version);
   const file = manifest.files[format];
-  if (!file) throw new Error(`${version} has no ${format} records (formats: ${Object.keys(manifest.files).join(', ')})`);
+  if (!file) throw new Error(`${version} was written without the ${format} format (it has: ${Object.keys(manifest.files).join(', ')})`);
   return file.segments.map((s) => readFileSync(join(layout.dir, s.path), 'utf8')).join('');
 }

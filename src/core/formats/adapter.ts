@@ -3,7 +3,7 @@ import type { EvalCase, FormatId, RunInfo } from '../model/caseModel';
 
 /** Options that change how results are judged or read, from settings or CLI flags. */
 export interface ReadOptions {
-  /** Pass threshold per metric name (MLflow, lm-eval non-binary metrics, DeepEval overrides). */
+  /** Pass threshold per metric name (MLflow, lm-eval non-binary metrics, DeepEval overrides, Inspect scorers). */
   thresholds: Record<string, number>;
   /** Field mapping for plain JSONL files. */
   mapping?: JsonlMapping;

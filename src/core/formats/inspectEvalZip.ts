@@ -33,8 +33,7 @@ export async function* readInspectEvalZip(path: string, contentHash: string, opt
       const entry = names[index]!;
       try {
         const sample = parseLenientJson(await zip.readText(entry, options.maxRecordBytes));
-        const evalCase = inspectSampleToCase(sample, run.suite, { index, entry });
-        if (evalCase) yield { kind: 'case', evalCase };
+        yield { kind: 'case', evalCase: inspectSampleToCase(sample, run.suite, { index, entry }, options.thresholds) };
       } catch (error) {
         yield { kind: 'error', error: { record: entry, reason: (error as Error).message } };
       }

@@ -7,14 +7,13 @@ export function isInspectLog(doc: unknown): boolean {
   return isRecord(doc) && isRecord(doc.eval) && typeof doc.version === 'number' && ('samples' in doc || 'status' in doc);
 }
 
-export function* readInspectLog(doc: Record<string, unknown>, contentHash: string): Generator<ReadEvent> {
+export function* readInspectLog(doc: Record<string, unknown>, contentHash: string, thresholds: Record<string, number> = {}): Generator<ReadEvent> {
   const run = inspectRun(doc, contentHash, false);
   yield { kind: 'run', run };
   const samples = Array.isArray(doc.samples) ? doc.samples : [];
   for (let index = 0; index < samples.length; index++) {
     try {
-      const evalCase = inspectSampleToCase(samples[index], run.suite, { index });
-      if (evalCase) yield { kind: 'case', evalCase };
+      yield { kind: 'case', evalCase: inspectSampleToCase(samples[index], run.suite, { index }, thresholds) };
     } catch (error) {
       yield { kind: 'error', error: { record: index, reason: (error as Error).message } };
     }

@@ -84,7 +84,11 @@ function scorePassed(value: unknown): boolean | null {
   return n === null || Number.isNaN(n) ? null : n >= 1;
 }
 
-function scoresOf(raw: unknown): Score[] {
+/**
+ * The sample's scores. A numeric score passes at or above the threshold set for its
+ * scorer's name (`--threshold`, `evalloop.thresholds`); without one, at 1 or above.
+ */
+function scoresOf(raw: unknown, thresholds: Record<string, number>): Score[] {
   if (!isRecord(raw)) return [];
   return Object.entries(raw).map(([name, s]) => {
     const score = isRecord(s) ? s : { value: s };
@@ -95,6 +99,9 @@ function scoresOf(raw: unknown): Score[] {
     const reason = [answer !== undefined ? `answer: ${answer}` : '', explanation && explanation !== answer ? explanation : '']
       .filter(Boolean)
       .join('\n');
+    const threshold = thresholds[name];
+    const n = typeof value === 'number' || typeof value === 'string' ? toNumber(value) : null;
+    if (threshold !== undefined && n !== null && !Number.isNaN(n)) return { name, value: shown, passed: n >= threshold, threshold, ...(reason ? { reason } : {}) };
     return { name, value: shown, passed: scorePassed(value), ...(reason ? { reason } : {}) };
   });
 }
@@ -161,17 +168,16 @@ function outputText(output: unknown): string | null {
   return typeof output.completion === 'string' ? output.completion : null;
 }
 
-/** One Inspect sample as a case, or null when it has not been scored yet. */
-export function inspectSampleToCase(rawSample: unknown, suite: string, record: EvalCase['record']): EvalCase | null {
+/** One Inspect sample as a case; one with no score and no error is `unknown` (counted, not queued). */
+export function inspectSampleToCase(rawSample: unknown, suite: string, record: EvalCase['record'], thresholds: Record<string, number> = {}): EvalCase {
   if (!isRecord(rawSample) || !('id' in rawSample)) throw new FormatError('sample has no id');
   const attachments: Record<string, unknown> = {
     ...(isRecord(rawSample.transcript) && isRecord(rawSample.transcript.content) ? rawSample.transcript.content : {}),
     ...(isRecord(rawSample.attachments) ? rawSample.attachments : {}),
   };
   const s = resolveAttachments(rawSample, attachments) as Record<string, unknown>;
-  const scores = scoresOf(s.scores);
+  const scores = scoresOf(s.scores, thresholds);
   const errorText = s.error === undefined || s.error === null ? undefined : toText(isRecord(s.error) ? s.error.message : s.error);
-  if (scores.length === 0 && !errorText) return null;
   const decided = scores.filter((x) => x.passed !== null && x.passed !== undefined);
   const outcome: Outcome = errorText ? 'error' : decided.length === 0 ? 'unknown' : decided.every((x) => x.passed) ? 'pass' : 'fail';
   const messages = (Array.isArray(s.messages) ? s.messages : []).map(toMessage).filter((m): m is Message => m !== null);

@@ -8,6 +8,7 @@ import { isRecord, toNumber, toText } from '../text/values';
 import { FormatError, type ReadEvent, type RunDescription } from './adapter';
 import type { LineFormat } from './lineFormat';
 import { zodReason } from '../model/zodReason';
+import { PromptfooCaseKeys } from './promptfooCaseKeys';
 
 const assertionSchema = z.looseObject({ type: z.string().optional(), value: z.unknown().optional() });
 
@@ -87,7 +88,7 @@ function scoresOf(result: PromptfooResult): Score[] {
   });
 }
 
-export function promptfooResultToCase(raw: unknown, suite: string, record: EvalCase['record']): EvalCase {
+export function promptfooResultToCase(raw: unknown, suite: string, record: EvalCase['record'], keys: PromptfooCaseKeys = new PromptfooCaseKeys()): EvalCase {
   const parsed = promptfooResultSchema.safeParse(raw);
   if (!parsed.success) throw new FormatError(`not a promptfoo result: ${zodReason(parsed.error)}`);
   const result = parsed.data;
@@ -102,9 +103,10 @@ export function promptfooResultToCase(raw: unknown, suite: string, record: EvalC
   const promptText = result.prompt?.raw;
   const template = result.prompt?.label ?? promptText ?? '';
   const errorText = result.error ?? result.response?.error ?? undefined;
+  const input = { ...(promptText !== undefined ? { prompt: promptText } : {}), vars };
   return buildCase('promptfoo', {
     suite,
-    input: { ...(promptText !== undefined ? { prompt: promptText } : {}), vars },
+    input,
     output: output === undefined || output === null ? null : toText(output),
     expected: expectedFromAsserts(result.testCase?.assert),
     outcome,
@@ -121,8 +123,8 @@ export function promptfooResultToCase(raw: unknown, suite: string, record: EvalC
       ...(result.gradingResult?.reason ? { gradingReason: result.gradingResult.reason } : {}),
       ...(result.testCase?.assert ? { assertions: result.testCase.assert } : {}),
     },
-    // identity: the template (not the rendered prompt), the vars and the provider under test
-    keyParts: [template, provider],
+    // identity: the rendered input, the template and the provider under test (and the test, when another test shares those)
+    keyParts: keys.partsFor(input, template, provider, { ...(result.testCase ?? {}), vars: result.testCase?.vars ?? vars }),
     record,
   });
 }
@@ -163,9 +165,10 @@ export function* readPromptfooExport(doc: unknown, contentHash: string): Generat
     metadata: { version: results.version, ...(evalId ? { evalId } : {}) },
   };
   yield { kind: 'run', run };
+  const keys = new PromptfooCaseKeys();
   for (let index = 0; index < results.results.length; index++) {
     try {
-      yield { kind: 'case', evalCase: promptfooResultToCase(results.results[index], suite, { index }) };
+      yield { kind: 'case', evalCase: promptfooResultToCase(results.results[index], suite, { index }, keys) };
     } catch (error) {
       yield { kind: 'error', error: { record: index, reason: (error as Error).message } };
     }
@@ -179,6 +182,7 @@ export const promptfooJsonl: LineFormat = {
     typeof first.success === 'boolean' && ('testCase' in first || 'vars' in first) && ('response' in first || 'provider' in first),
   open: ({ firstLineText, path }) => {
     const suite = 'promptfoo';
+    const keys = new PromptfooCaseKeys();
     return {
       run: {
         runId: `promptfoo:${shortHash(`${path}\n${firstLineText}`)}`,
@@ -187,7 +191,7 @@ export const promptfooJsonl: LineFormat = {
         partial: false,
         metadata: {},
       },
-      record: (value, line, offset) => [promptfooResultToCase(value, suite, { line, offset })],
+      record: (value, line, offset) => [promptfooResultToCase(value, suite, { line, offset }, keys)],
       finish: () => [],
     };
   },

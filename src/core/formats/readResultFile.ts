@@ -142,7 +142,7 @@ function documentReader(doc: unknown, path: string, contentHash: string, size: n
   const ok = (format: FormatId, events: Iterable<ReadEvent>): OpenedResult => ({ status: 'ok', format, shape: 'document', resumable: false, size, events: toAsync(events) });
   const want = (f: FormatId, test: (d: unknown) => boolean) => (forced ? forced === f : test(doc));
   if (want('promptfoo', isPromptfooExport)) return ok('promptfoo', readPromptfooExport(doc, contentHash));
-  if (want('inspect', isInspectLog)) return ok('inspect', readInspectLog(doc as Record<string, unknown>, contentHash));
+  if (want('inspect', isInspectLog)) return ok('inspect', readInspectLog(doc as Record<string, unknown>, contentHash, options.thresholds));
   if (want('deepeval', isDeepEvalRun)) return ok('deepeval', readDeepEvalRun(doc as Record<string, unknown>, contentHash));
   if (want('mlflow', isMlflowTable)) return ok('mlflow', readMlflowTable(doc as Record<string, unknown>, path, contentHash, options));
   if (forced) throw new FormatError(`a JSON document cannot be read as ${forced}`);

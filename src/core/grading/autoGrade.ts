@@ -1,11 +1,13 @@
 // Runs the mechanical graders over items waiting for review and records each decision
 // as an automatic review: a right output means the eval was wrong (a false failure),
-// a wrong one means the model was wrong (corrected to the expected answer). What the
-// graders cannot decide stays for people.
+// a wrong one means the model was wrong (corrected to the expected answer, when that is
+// a whole answer and not a text the output only had to contain). What the graders
+// cannot decide stays for people.
 import type { EvalCase } from '../model/caseModel';
 import { findItem, listItems, loadCase, type ItemRow } from '../store/storeQueries';
 import type { NewEvent } from '../store/journalEvents';
 import type { WorkspaceStore } from '../store/workspaceStore';
+import { isCompleteAnswer } from './expectedAnswer';
 import { defaultGraderFor, grade, GRADERS, type GraderName, type GraderOptions, type GraderResult } from './graders';
 
 export interface GradingRule extends GraderOptions {
@@ -64,7 +66,8 @@ export function autoGrade(store: WorkspaceStore, rules: GradingRule[], only?: st
       type: 'review',
       caseKey: item.caseKey,
       verdict: result.matches ? 'eval-wrong' : 'model-wrong',
-      ...(result.matches ? {} : { correction: evalCase.expected! }),
+      // decided either way; a part of an answer is no answer to train on
+      ...(result.matches || !isCompleteAnswer(evalCase, result.grader) ? {} : { correction: evalCase.expected! }),
       reviewer: 'auto',
       grader: result.grader,
       reason: result.reason,
