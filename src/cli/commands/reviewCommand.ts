@@ -64,8 +64,8 @@ export async function runReview(ids: string[], flags: ReviewFlags, options: Glob
 
 export async function runGrade(flags: { auto?: boolean }, options: GlobalOptions): Promise<number> {
   if (!flags.auto) throw new CliError('grade needs --auto (mechanical graders over the items waiting for review)');
-  return withStore(options, (store) => {
-    const summary = autoGrade(store, []);
+  return withStore(options, async (store) => {
+    const summary = await autoGrade(store, []);
     if (options.json) printJson(summary);
     else
       printLines([
