@@ -28,11 +28,17 @@ export function toBool(value: unknown): boolean | null {
   return null;
 }
 
+/** A number as text; -0 stays "-0" (String(-0) is "0"), so a record's -0 is never taken for its 0. */
+export function numberText(n: number): string {
+  return Object.is(n, -0) ? '-0' : String(n);
+}
+
 /** Text for display: strings as they are, anything else as compact JSON. */
 export function toText(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') return numberText(value);
+  if (typeof value === 'boolean') return String(value);
   try {
     return JSON.stringify(value, null, 2);
   } catch {
@@ -46,7 +52,8 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 export function asString(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number') return numberText(value);
+  if (typeof value === 'bigint') return String(value);
   return undefined;
 }
 
