@@ -63,14 +63,20 @@ export function titleOf(text: string, max = 120): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-/** Reads a dotted path (`a.b.0.c`) out of a value. */
+/**
+ * Reads a dotted path (`a.b.0.c`) out of a value: own fields and array positions only,
+ * so a path never reaches what every object inherits (`constructor`, `__proto__`,
+ * `toString`) and turns a record's missing field into a function or a prototype.
+ */
 export function getPath(value: unknown, path: string): unknown {
   let current: unknown = value;
   for (const part of path.split('.')) {
-    if (current === null || current === undefined) return undefined;
-    if (Array.isArray(current)) current = current[Number(part)];
-    else if (typeof current === 'object') current = (current as Record<string, unknown>)[part];
-    else return undefined;
+    if (Array.isArray(current)) {
+      if (!/^(0|[1-9]\d*)$/.test(part) || Number(part) >= current.length) return undefined;
+      current = current[Number(part)];
+    } else if (typeof current === 'object' && current !== null && Object.hasOwn(current, part)) {
+      current = (current as Record<string, unknown>)[part];
+    } else return undefined;
   }
   return current;
 }
