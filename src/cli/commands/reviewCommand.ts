@@ -4,7 +4,7 @@ import { autoGrade } from '../../core/grading/autoGrade';
 import { submitReviews } from '../../core/review/reviewActions';
 import { VERDICTS, type Verdict } from '../../core/store/journalEvents';
 import { defaultActor } from '../../core/store/journalWriter';
-import { findItem } from '../../core/store/storeQueries';
+import { requireItem } from '../../core/store/storeQueries';
 import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
 import { WriteFailure } from '../../core/store/writeFailure';
 
@@ -32,12 +32,7 @@ export async function runReview(ids: string[], flags: ReviewFlags, options: Glob
   if (correction !== undefined && flags.verdict !== 'model-wrong') throw new CliError('a correction goes with --verdict model-wrong');
   const rubric = flags.rubric === undefined ? undefined : Number(flags.rubric);
   return withStore(options, (store) => {
-    const keys = ids.map((id) => {
-      const item = findItem(store.database, id);
-      if (item === 'ambiguous') throw new CliError(`"${id}" matches more than one item; give more characters`);
-      if (!item) throw new CliError(`no item "${id}"`);
-      return item.caseKey;
-    });
+    const keys = ids.map((id) => requireItem(store.database, id).caseKey);
     let eventIds: string[];
     try {
       eventIds = submitReviews(
