@@ -78,7 +78,7 @@ describe('auto-grading real fixtures', () => {
     const store = await WorkspaceStore.open(root, 'default');
     try {
       await capturePaths(store, [FIXTURES]);
-      const summary = autoGrade(store, []);
+      const summary = await autoGrade(store, []);
       assert.equal(summary.examined, 24);
       assert.ok(summary.decided >= 4, `decided ${summary.decided}`);
       assert.equal(summary.decided + summary.undecided, 24);
@@ -88,7 +88,7 @@ describe('auto-grading real fixtures', () => {
       assert.equal(arc2.verdict, 'model-wrong');
       assert.equal(arc2.grader, 'choice');
       assert.equal(arc2.correction, 'B', 'corrected to the expected answer');
-      const again = autoGrade(store, []);
+      const again = await autoGrade(store, []);
       assert.equal(again.decided, 0, 'graded items are not graded again');
     } finally {
       store.close();

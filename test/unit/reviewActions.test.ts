@@ -96,8 +96,8 @@ describe('reviews', () => {
 
   it('a human review outranks an automatic one; accepting auto-graded decisions makes them human', async () => {
     const root = await capturedRoot();
-    await withStore(root, (s) => {
-      autoGrade(s, []);
+    await withStore(root, async (s) => {
+      await autoGrade(s, []);
       const auto = listItems(s.database, { state: 'auto-graded' });
       assert.ok(auto.length > 0);
       const first = auto[0]!;

@@ -248,7 +248,7 @@ describe('training files every trainer loads', () => {
       const row = (q: string, out: string, assert: object[]) => JSON.stringify({ success: false, vars: { q }, prompt: { raw: q, label: '{{q}}' }, provider: { id: 'm' }, response: { output: out }, testCase: { vars: { q }, assert }, gradingResult: { pass: false, componentResults: [] } });
       writeFileSync(path, [row('Reply to a customer who thanked you.', "You're welcome.", [{ type: 'icontains', value: 'thank' }]), row('What is 6*7?', '41', [{ type: 'equals', value: '42' }])].join('\n') + '\n');
       await captureFile(store, path);
-      const summary = autoGrade(store, []);
+      const summary = await autoGrade(store, []);
       assert.equal(summary.modelWrong, 2, 'both decided: the outputs are wrong');
       const thank = listItems(store.database, { limit: 0 }).find((i) => i.title.startsWith('Reply'))!;
       const math = listItems(store.database, { limit: 0 }).find((i) => i.title.startsWith('What'))!;

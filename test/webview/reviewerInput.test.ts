@@ -32,7 +32,7 @@ describe('reviewer input lands exactly as meant (chromium, real store)', { timeo
   before(async () => {
     store = await WorkspaceStore.open(tempDir(), 'default');
     await capturePaths(store, [FIXTURES]);
-    autoGrade(store, []);
+    await autoGrade(store, []);
     const access = { read: async <T,>(work: (s: WorkspaceStore) => T | Promise<T>) => work(store), write: async <T,>(work: (s: WorkspaceStore) => T | Promise<T>) => work(store) };
     let handler: ReviewRequestHandler | undefined;
     view = await openWebview(async (message, post) => {

@@ -4,7 +4,7 @@ import { autoGrade } from '../../core/grading/autoGrade';
 import { submitReviews } from '../../core/review/reviewActions';
 import { VERDICTS, type Verdict } from '../../core/store/journalEvents';
 import { defaultActor } from '../../core/store/writerIdentity';
-import { findItem } from '../../core/store/storeQueries';
+import { requireItem } from '../../core/store/storeQueries';
 import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
 import { WriteFailure } from '../../core/store/writeFailure';
 
@@ -35,12 +35,7 @@ export async function runReview(ids: string[], flags: ReviewFlags, options: Glob
   const rubric = flags.rubric === undefined ? undefined : Number(flags.rubric);
   if (rubric !== undefined && !(Number.isInteger(rubric) && rubric >= 1 && rubric <= 5)) throw new CliError('--rubric must be a whole number from 1 to 5');
   return withStore(options, (store) => {
-    const keys = ids.map((id) => {
-      const item = findItem(store.database, id);
-      if (item === 'ambiguous') throw new CliError(`"${id}" matches more than one item; give more characters`);
-      if (!item) throw new CliError(`no item "${id}"`);
-      return item.caseKey;
-    });
+    const keys = ids.map((id) => requireItem(store.database, id).caseKey);
     let eventIds: string[];
     try {
       eventIds = submitReviews(
@@ -67,8 +62,8 @@ export async function runReview(ids: string[], flags: ReviewFlags, options: Glob
 
 export async function runGrade(flags: { auto?: boolean }, options: GlobalOptions): Promise<number> {
   if (!flags.auto) throw new CliError('grade needs --auto (mechanical graders over the items waiting for review)');
-  return withStore(options, (store) => {
-    const summary = autoGrade(store, []);
+  return withStore(options, async (store) => {
+    const summary = await autoGrade(store, []);
     if (options.json) printJson(summary);
     else
       printLines([

@@ -1,14 +1,12 @@
 // `evalloop show <id>`: one item with its occurrences, its reviews and its latest full case.
 import { reviewsOf } from '../../core/review/reviewHistory';
-import { findItem, getRun, loadCase, occurrencesOf } from '../../core/store/storeQueries';
-import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
+import { getRun, requireItem, loadCase, occurrencesOf } from '../../core/store/storeQueries';
+import { printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
 import { itemSummary } from './listCommand';
 
 export async function runShow(id: string, options: GlobalOptions): Promise<number> {
   return withStore(options, (store) => {
-    const item = findItem(store.database, id);
-    if (item === 'ambiguous') throw new CliError(`"${id}" matches more than one item; give more characters`);
-    if (!item) throw new CliError(`no item "${id}"`);
+    const item = requireItem(store.database, id);
     const occurrences = occurrencesOf(store.database, item.caseKey).map((o) => {
       const run = getRun(store.database, o.runId);
       return { ...o, run: run ? { id: run.id, format: run.format, suite: run.suite, model: run.model, startedAt: run.startedAt, capturedAt: run.capturedAt, sourcePath: run.sourcePath, gitCommit: run.gitCommit } : null };

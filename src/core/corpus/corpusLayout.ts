@@ -9,14 +9,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { isFolderName, validateFolderName } from '../text/folderNames';
 import { OUTPUT_FORMATS } from './trainingRecords';
-
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-export function validateName(kind: string, name: string): string {
-  if (!NAME.test(name) || name.includes('..')) throw new Error(`${kind} name "${name}" is not allowed: use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
-  return name;
-}
 
 export const secretsModeSchema = z.enum(['block', 'redact', 'allow']);
 
@@ -128,17 +122,17 @@ export class CorpusLayout {
 
   slices(): string[] {
     if (!existsSync(this.slicesDir)) return [];
-    return readdirSync(this.slicesDir).filter((s) => NAME.test(s)).sort();
+    return readdirSync(this.slicesDir).filter(isFolderName).sort();
   }
 
   sliceVersions(slice: string): string[] {
-    const dir = join(this.slicesDir, validateName('slice', slice));
+    const dir = join(this.slicesDir, validateFolderName('slice', slice));
     if (!existsSync(dir)) return [];
     return readdirSync(dir).filter((v) => /^v\d{4,}$/.test(v)).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
   }
 
   sliceDir(slice: string, version: string): string {
-    return join(this.slicesDir, validateName('slice', slice), version);
+    return join(this.slicesDir, validateFolderName('slice', slice), version);
   }
 
   sliceManifest(slice: string, version: string): SliceManifest {

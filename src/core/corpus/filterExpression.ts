@@ -54,6 +54,20 @@ export function parseFilter(source: string): FilterTerm[] {
   return terms;
 }
 
+/** A filter given on purpose with no terms: it would select every item, which no one means. */
+export class EmptyFilterError extends Error {
+  constructor() {
+    super('the filter is empty: it would select every item, so it is refused. Give at least one term (e.g. "reviewed"), or leave the filter out for the default');
+  }
+}
+
+/** Parses a filter someone gave (a pin's or snapshot's); one without a single term is refused. */
+export function parseGivenFilter(source: string): FilterTerm[] {
+  const terms = parseFilter(source);
+  if (terms.length === 0) throw new EmptyFilterError();
+  return terms;
+}
+
 /** What a term is checked against: one item as the index knows it. */
 export interface FilterSubject {
   id: string;

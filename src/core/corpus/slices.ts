@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import { sha256Hex } from '../text/hashing';
-import { CorpusLayout, nextVersionName, validateName, type SliceManifest } from './corpusLayout';
+import { refuseCaseTwin, validateFolderName } from '../text/folderNames';
+import { CorpusLayout, nextVersionName, type SliceManifest } from './corpusLayout';
+import { parseGivenFilter } from './filterExpression';
 import { selectCases } from './selectReviewed';
 import { promptMessages } from './trainingRecords';
 import type { EvalCase } from '../model/caseModel';
@@ -20,8 +22,10 @@ export interface SliceCase {
 }
 
 export function pinSlice(store: WorkspaceStore, corpusDir: string, slice: string, filter = 'reviewed'): { version: string; manifest: SliceManifest; dir: string } {
-  validateName('slice', slice);
+  validateFolderName('slice', slice);
+  parseGivenFilter(filter); // refused before anything is written
   const layout = new CorpusLayout(corpusDir);
+  refuseCaseTwin('slice', layout.slicesDir, slice);
   layout.ensure();
   const versions = layout.versions();
   const versionTime = (v: string) => (versions.includes(v) ? layout.manifest(v).createdAt : undefined);

@@ -12,6 +12,7 @@ import { sha256Hex } from '../text/hashing';
 import { CorpusLayout, DEFAULT_POLICY, nextVersionName, type SnapshotPolicy, type VersionManifest } from './corpusLayout';
 import { datasetCard } from './datasetCard';
 import { findSensitive, redactValue, type SensitiveKind } from './sensitiveContent';
+import { parseGivenFilter } from './filterExpression';
 import { selectCases } from './selectReviewed';
 import { buildRecords, usesChat, type OutputFormat } from './trainingRecords';
 import { linkVersionData } from './versionDataFiles';
@@ -146,6 +147,7 @@ function removeStaleBuilds(layout: CorpusLayout): void {
 }
 
 export function snapshot(store: WorkspaceStore, corpusDir: string, options: SnapshotOptions = {}): SnapshotResult {
+  if (options.filter !== undefined) parseGivenFilter(options.filter); // refused before anything is written
   const layout = new CorpusLayout(corpusDir);
   layout.ensure();
   const { name, policy } = resolvePolicy(layout, options);

@@ -5,6 +5,7 @@ import { buildCase } from '../model/buildCase';
 import type { EvalCase, Outcome, TraceStep } from '../model/caseModel';
 import { asString, isRecord, toText } from '../text/values';
 import { FormatError, type ReadEvent } from './adapter';
+import { xmlReferenceDecoder } from './xmlReferences';
 
 const ARRAY_TAGS = new Set(['testsuite', 'testcase', 'failure', 'error', 'skipped', 'property']);
 
@@ -14,6 +15,8 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   parseTagValue: false,
   trimValues: false,
+  // character references decoded, DOCTYPE entities never expanded (see xmlReferences.ts)
+  entityDecoder: xmlReferenceDecoder,
   isArray: (name) => ARRAY_TAGS.has(name),
 });
 
@@ -51,7 +54,13 @@ function textOf(node: unknown): string {
 export function* readJunitXml(xml: string, path: string, contentHash: string): Generator<ReadEvent> {
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new FormatError(`invalid XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`);
-  const doc = parser.parse(xml) as Record<string, unknown>;
+  let doc: Record<string, unknown>;
+  try {
+    doc = parser.parse(xml) as Record<string, unknown>;
+  } catch (error) {
+    // e.g. a DOCTYPE naming an external entity: refused, never fetched
+    throw new FormatError(`XML refused: ${(error as Error).message}`);
+  }
   const suites: Suite[] = [];
   if (isRecord(doc.testsuites)) collectSuites(doc.testsuites, suites);
   else collectSuites(doc, suites);

@@ -2,6 +2,7 @@
 // says "same", "different", or nothing when the question is not mechanically
 // decidable (free text, no number to read, no choice letter found).
 import { canonicalJson } from '../text/hashing';
+import { PATTERN_TIME_LIMIT_MS, PatternBudget } from './boundedPattern';
 
 export const GRADERS = ['exact', 'normalized', 'numeric', 'json', 'regex', 'contains', 'choice'] as const;
 export type GraderName = (typeof GRADERS)[number];
@@ -10,7 +11,10 @@ export interface GraderOptions {
   /** numeric: absolute tolerance (default 1e-6) and relative tolerance (default 1e-9). */
   tolerance?: number;
   relativeTolerance?: number;
-  /** regex/contains: the pattern or text to look for (default: the expected answer). */
+  /**
+   * regex: the regular expression to look for (without one, the expected answer is looked
+   * for as plain text); contains: the text to look for (default: the expected answer).
+   */
   pattern?: string;
   /** normalized text: how many words the answers may have for a mismatch to be decided (default 8). */
   maxWords?: number;
@@ -25,14 +29,20 @@ export interface GraderResult {
 
 const quote = (s: string, max = 60) => JSON.stringify(s.length > max ? `${s.slice(0, max)}…` : s);
 
+// Every reader below takes time linear in its text: outputs are model-written and can
+// be megabytes of one repeated character, so nothing here may backtrack.
+
+const OPENING = new Set([...' "\'`([{']);
+const CLOSING = new Set([...' "\'`.,;:!?)]}']);
+
 export function normalizeText(s: string): string {
-  return s
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^[\s"'`([{]+|[\s"'`.,;:!?)\]}]+$/g, '')
-    .replace(/^(the|a|an) /, '');
+  const folded = s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+  // quotes and brackets in front, punctuation behind (after folding, the only space is ' ')
+  let start = 0;
+  let end = folded.length;
+  while (start < end && OPENING.has(folded[start]!)) start++;
+  while (end > start && CLOSING.has(folded[end - 1]!)) end--;
+  return folded.slice(start, end).replace(/^(the|a|an) /, '');
 }
 
 /** The single number an answer states (commas, currency, percent and a unit word allowed), else null. */
@@ -46,23 +56,50 @@ export function readNumber(s: string): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
+const isLetter = (c: string | undefined) => c !== undefined && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'));
+const isChoice = (c: string | undefined) => c !== undefined && c >= 'A' && c <= 'J';
+
+/**
+ * The letter after one "Answer"/"answer"/"ANSWER" at `at` (the word's end): spaces, an
+ * optional "is", spaces, an optional ':' or '=', spaces, an optional '(', then a capital
+ * A–J not followed by a letter (a ')' may follow). Each part is one kind of character,
+ * so reading them in order decides it with no going back.
+ */
+function letterAfterAnswer(text: string, at: number): string | null {
+  let i = at;
+  while (isSpace(text[i])) i++;
+  if (text.startsWith('is', i)) i += 2;
+  while (isSpace(text[i])) i++;
+  if (text[i] === ':' || text[i] === '=') i++;
+  while (isSpace(text[i])) i++;
+  if (text[i] === '(') i++;
+  const letter = text[i];
+  if (!isChoice(letter)) return null;
+  return text[i + 1] === ')' || !isLetter(text[i + 1]) ? letter! : null;
+}
+
 /** The choice letter an answer gives: "B", "(B)", "B) …", "ANSWER: B", "The answer is B". */
 export function readChoice(s: string): string | null {
   const text = s.trim();
-  const patterns = [
-    /^\(?([A-J])\)?$/i,
-    // the letter itself must be a capital: "the answer is a mask" names no choice
-    /(?:[Aa]nswer|ANSWER)\s*(?:is)?\s*[:=]?\s*\(?([A-J])\)?(?![A-Za-z])/,
-    /^\(?([A-J])[).:\]]\s/,
-  ];
   const found = new Set<string>();
-  for (const p of patterns) {
-    const all = text.match(new RegExp(p.source, p.flags.includes('g') ? p.flags : `${p.flags}g`)) ?? [];
-    for (const m of all) {
-      const letter = p.exec(m)?.[1];
-      if (letter) found.add(letter.toUpperCase());
-    }
+  // the whole answer is a letter, in brackets or not
+  const bare = /^\(?([A-J])\)?$/i.exec(text.length <= 3 ? text : '');
+  if (bare) found.add(bare[1]!.toUpperCase());
+  // "Answer: B" anywhere; the letter itself must be a capital: "the answer is a mask" names no choice
+  for (let i = text.indexOf('nswer'); i !== -1; i = text.indexOf('nswer', i + 5)) {
+    const word = text.slice(i - 1, i + 5);
+    if (i === 0 || (word !== 'Answer' && word !== 'answer')) continue;
+    const letter = letterAfterAnswer(text, i + 5);
+    if (letter) found.add(letter);
   }
+  for (let i = text.indexOf('ANSWER'); i !== -1; i = text.indexOf('ANSWER', i + 6)) {
+    const letter = letterAfterAnswer(text, i + 6);
+    if (letter) found.add(letter);
+  }
+  // "B) because…" at the start
+  const lead = /^\(?([A-J])[).:\]]\s/.exec(text.slice(0, 4));
+  if (lead) found.add(lead[1]!);
   return found.size === 1 ? [...found][0]! : null;
 }
 
@@ -75,7 +112,11 @@ function parseJson(s: string): unknown {
   }
 }
 
-export function grade(grader: GraderName, expected: string, output: string, options: GraderOptions = {}): GraderResult {
+/**
+ * `patterns` bounds the rule patterns a batch runs (see boundedPattern.ts); a batch
+ * passes one budget to every call so a pattern that ran out of time is run only once.
+ */
+export function grade(grader: GraderName, expected: string, output: string, options: GraderOptions = {}, patterns = new PatternBudget()): GraderResult {
   switch (grader) {
     case 'exact':
       return { grader, matches: output === expected, reason: output === expected ? 'output equals the expected answer' : `${quote(output)} ≠ ${quote(expected)}` };
@@ -107,15 +148,28 @@ export function grade(grader: GraderName, expected: string, output: string, opti
       return { grader, matches: same, reason: same ? 'the JSON values are equal' : 'the JSON values differ' };
     }
     case 'regex': {
-      const source = options.pattern ?? expected;
-      let re: RegExp;
-      try {
-        re = new RegExp(source, 'i');
-      } catch {
-        return { grader, matches: null, reason: `${quote(source)} is not a valid regular expression` };
+      // only a rule's own pattern is a pattern; an expected answer from a result file is
+      // text ("$5.00", "(a|a)+$") and is looked for as it is written
+      if (options.pattern === undefined) {
+        const hit = output.toLowerCase().includes(expected.toLowerCase());
+        return { grader, matches: hit, reason: hit ? `output contains the expected answer ${quote(expected)}` : `output does not contain the expected answer ${quote(expected)}` };
       }
-      const hit = re.test(output.slice(0, 100_000));
-      return { grader, matches: hit, reason: hit ? `output matches /${source}/` : `output does not match /${source}/` };
+      const source = options.pattern;
+      const outcome = patterns.test(source, output);
+      switch (outcome.kind) {
+        case 'invalid':
+          return { grader, matches: null, reason: `${quote(source)} is not a valid regular expression: ${outcome.reason}` };
+        case 'too-slow':
+          return {
+            grader,
+            matches: null,
+            reason: outcome.earlier
+              ? `pattern /${source}/ ran out of time on an earlier output of this batch; left for people`
+              : `pattern /${source}/ ran longer than ${PATTERN_TIME_LIMIT_MS} ms on this output; left for people`,
+          };
+        default:
+          return { grader, matches: outcome.kind === 'hit', reason: outcome.kind === 'hit' ? `output matches /${source}/` : `output does not match /${source}/` };
+      }
     }
     case 'contains': {
       const needle = options.pattern ?? expected;
@@ -134,8 +188,9 @@ export function grade(grader: GraderName, expected: string, output: string, opti
 
 /** The grader an expected answer calls for when no rule names one. */
 export function defaultGraderFor(expected: string): GraderName {
-  if (/^\s*\(?[A-J]\)?\s*$/i.test(expected)) return 'choice';
+  const trimmed = expected.trim();
+  if (trimmed.length <= 3 && /^\(?[A-J]\)?$/i.test(trimmed)) return 'choice';
   if (readNumber(expected) !== null) return 'numeric';
-  if (parseJson(expected.trim()) !== undefined) return 'json';
+  if (parseJson(trimmed) !== undefined) return 'json';
   return 'normalized';
 }

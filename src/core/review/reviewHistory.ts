@@ -1,4 +1,4 @@
-// Every review an item has had, oldest first: people's and the auto-grader's, undone
+// Every review an item has had, oldest first (in causal order, see reviewProjection.ts): people's and the auto-grader's, undone
 // ones marked, so `show` can say who decided what and when.
 import type { Database } from 'sql.js';
 import { caseIdsOf } from '../store/caseIds';
@@ -23,7 +23,7 @@ export interface ReviewEntry {
 export function reviewsOf(db: Database, caseKey: string): ReviewEntry[] {
   return valuesOf(
     db,
-    'SELECT eid, verdict, correction, reviewer, at, grader, reason, tags, rubric, comment, retracted FROM reviews WHERE cid = ? ORDER BY at, eid',
+    'SELECT eid, verdict, correction, reviewer, at, grader, reason, tags, rubric, comment, retracted FROM reviews WHERE cid = ? ORDER BY lc, at, eid',
     [caseIdsOf(caseKey).cid],
   ).map((r) => ({
     eventId: String(r[0]),

@@ -187,16 +187,33 @@ export function listItems(db: Database, filter: ItemFilter = {}): ItemRow[] {
   return rows(db, `SELECT ${ITEM_COLUMNS} FROM items ${sql} ORDER BY created_at, rowid ${limit}`, params).map(toItem);
 }
 
-/** An item by full id, unique id prefix (4+ characters) or case key. */
+/** The fewest characters of an item id accepted as a prefix of it. */
+export const MIN_ID_PREFIX = 4;
+
+/** An item by full id, unique id prefix (MIN_ID_PREFIX+ characters) or case key. */
 export function findItem(db: Database, idOrKey: string): ItemRow | 'ambiguous' | undefined {
   const exact = rows(db, `SELECT ${ITEM_COLUMNS} FROM items WHERE id = ? OR cid = ?`, [idOrKey, caseIdsOf(idOrKey).cid]).filter(
     (r) => r.id === idOrKey || r.caseKey === idOrKey,
   );
   if (exact.length) return toItem(exact[0]!);
-  if (!/^[0-9a-f]{4,}$/.test(idOrKey)) return undefined;
+  if (idOrKey.length < MIN_ID_PREFIX || !/^[0-9a-f]+$/.test(idOrKey)) return undefined;
   const prefixed = rows(db, `SELECT ${ITEM_COLUMNS} FROM items WHERE id LIKE ? LIMIT 2`, [`${idOrKey}%`]);
   if (prefixed.length > 1) return 'ambiguous';
   return prefixed[0] ? toItem(prefixed[0]) : undefined;
+}
+
+/**
+ * findItem for an id someone typed (`show`, `review`): no match is an error that says
+ * what to give instead, including for a prefix too short to be looked up at all.
+ */
+export function requireItem(db: Database, idOrKey: string): ItemRow {
+  const item = findItem(db, idOrKey);
+  if (item === 'ambiguous') throw new Error(`"${idOrKey}" matches more than one item; give more characters`);
+  if (item) return item;
+  if (idOrKey.length < MIN_ID_PREFIX && /^[0-9a-f]*$/i.test(idOrKey)) {
+    throw new Error(`"${idOrKey}" is too short to name an item: give at least ${MIN_ID_PREFIX} characters of its id (or the full id or case key)`);
+  }
+  throw new Error(`no item "${idOrKey}"`);
 }
 
 export function occurrencesOf(db: Database, caseKey: string): OccurrenceRow[] {

@@ -1,13 +1,9 @@
 // Where a named workspace keeps its journals, blobs and index under <root>/.evalloop/.
 import { join, resolve } from 'node:path';
-
-const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+import { validateFolderName } from '../text/folderNames';
 
 export function validateWorkspaceName(name: string): string {
-  if (!NAME_PATTERN.test(name) || name.includes('..')) {
-    throw new Error(`workspace name "${name}" is not allowed: use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
-  }
-  return name;
+  return validateFolderName('workspace', name);
 }
 
 export interface WorkspacePaths {

@@ -2,7 +2,9 @@
 // caught up from the journals on open and saved atomically. Deleting or damaging
 // the index loses nothing: it is rebuilt from the journals.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
+import { refuseCaseTwin } from '../text/folderNames';
 import { BlobStore } from './blobStore';
 import { writeFileAtomic } from './durableFile';
 import { writingTo } from './writeFailure';
@@ -96,6 +98,7 @@ export class WorkspaceStore {
 
   static async open(root: string, workspace: string, options: OpenOptions = {}): Promise<WorkspaceStore> {
     const paths = workspacePaths(root, workspace);
+    refuseCaseTwin('workspace', dirname(paths.dir), workspace);
     for (const dir of [paths.journalDir, paths.blobDir]) writingTo(dir, () => mkdirSync(dir, { recursive: true }));
     ensureWorkspaceGitignore(paths.dir);
     const SQL = await loadSqlEngine();

@@ -1,11 +1,37 @@
 // Content hashes used for case keys, input hashes and blob names.
 import * as crypto from 'node:crypto';
+import { numberText } from './values';
 
 // crypto.hash (Node 20.12+) skips the Hash object; older hosts (VS Code 1.90 ships Node 20.9) fall back
 const oneShot = (crypto as { hash?: (algorithm: string, data: string | Uint8Array) => string }).hash;
 
+// A string read from JSON can hold half of a surrogate pair ("\ud800"). UTF-8 has no
+// bytes for one, and Node writes U+FFFD instead, so "a\ud800", "a\udc00" and "a\ufffd"
+// would hash alike and two different cases would merge. Such strings are hashed in
+// generalized UTF-8 (a lone surrogate as its own three bytes, ED A0 80 to ED BF BF),
+// bytes no UTF-8 text contains: distinct from every well-formed string, whose bytes,
+// and so whose hashes and case keys, are unchanged.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+const nativeWellFormed = (String.prototype as { isWellFormed?: () => boolean }).isWellFormed;
+const isWellFormed = (text: string): boolean => (nativeWellFormed ? nativeWellFormed.call(text) : !LONE_SURROGATE.test(text));
+
+function generalizedUtf8(text: string): Buffer {
+  const parts: Buffer[] = [];
+  let last = 0;
+  for (const m of text.matchAll(LONE_SURROGATES)) {
+    const unit = m[0].charCodeAt(0);
+    parts.push(Buffer.from(text.slice(last, m.index), 'utf8'), Buffer.from([0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)]));
+    last = m.index + 1;
+  }
+  parts.push(Buffer.from(text.slice(last), 'utf8'));
+  return Buffer.concat(parts);
+}
+
+/** Well-formed strings hash as their UTF-8 bytes; one with a lone surrogate in generalized UTF-8 (above). */
 export function sha256Hex(data: string | Uint8Array): string {
-  return oneShot ? oneShot('sha256', data) : crypto.createHash('sha256').update(data).digest('hex');
+  const bytes = typeof data === 'string' && !isWellFormed(data) ? generalizedUtf8(data) : data;
+  return oneShot ? oneShot('sha256', bytes) : crypto.createHash('sha256').update(bytes).digest('hex');
 }
 
 /** A short, stable hash for keys shown to people (64 bits of sha256). */
@@ -16,7 +42,8 @@ export function shortHash(data: string): string {
 /** JSON with object keys sorted, so equal values always hash the same. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
-    return JSON.stringify(value ?? null);
+    // JSON.stringify writes -0 as 0; a record's -0 is not its 0 (NaN and ±Infinity are null, as in JSON)
+    return typeof value === 'number' && Number.isFinite(value) ? numberText(value) : JSON.stringify(value ?? null);
   }
   if (Array.isArray(value)) {
     return `[${value.map(canonicalJson).join(',')}]`;

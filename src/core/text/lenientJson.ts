@@ -1,4 +1,5 @@
-// JSON as eval tools really write it: Python's NaN/Infinity, a byte order mark.
+// JSON as eval tools really write it: Python's NaN/Infinity, a byte order mark, and
+// integers beyond 2^53 (kept as their digits rather than rounded).
 // The fast path is plain JSON.parse; the repair pass runs only when that fails.
 
 export function stripBom(text: string): string {
@@ -40,18 +41,72 @@ export function quotePythonSpecials(text: string): string | null {
   return changed ? out + text.slice(last) : null;
 }
 
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * Rewrites integer literals (outside strings) that a JavaScript number cannot hold
+ * exactly, such as 9007199254740993 (2^53 + 1), as strings of their digits: JSON.parse
+ * would round them, and two records whose ids or inputs differ only there would become
+ * one case. An integer a number holds exactly (its digits are what the number prints)
+ * is left alone, so ordinary records parse as before. Returns null when there is
+ * nothing to rewrite.
+ */
+export function quoteLossyIntegers(text: string): string | null {
+  let out = '';
+  let last = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+      continue;
+    }
+    if (c === 34) {
+      inString = true;
+      continue;
+    }
+    if (c !== 45 /* - */ && !isDigit(c)) continue;
+    let end = c === 45 ? i + 1 : i;
+    while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+    const next = text.charCodeAt(end);
+    const integer = next !== 46 /* . */ && next !== 101 /* e */ && next !== 69; /* E */
+    while (end < text.length && (isDigit(text.charCodeAt(end)) || '.eE+-'.includes(text[end]!))) end++;
+    const token = text.slice(i, end);
+    // 2^53 has 16 digits: shorter integers are always exact
+    if (integer && token.length - (c === 45 ? 1 : 0) >= 16 && String(Number(token)) !== token) {
+      out += `${text.slice(last, i)}"${token}"`;
+      last = end;
+    }
+    i = end - 1;
+  }
+  return last > 0 ? out + text.slice(last) : null;
+}
+
 export class JsonSyntaxError extends Error {}
+
+// sixteen \d written out: V8 skips through text for a fixed run of classes about ten
+// times faster than for \d{16}, and this test runs on every record
+const LONG_DIGIT_RUN = new RegExp('\\d'.repeat(16));
+
+/** JSON.parse, keeping the digits of integers it would round (see quoteLossyIntegers). */
+function parseKeepingIntegers(text: string): unknown {
+  const value = JSON.parse(text) as unknown;
+  if (!LONG_DIGIT_RUN.test(text)) return value; // the common case: no integer long enough to round
+  const kept = quoteLossyIntegers(text);
+  return kept === null ? value : (JSON.parse(kept) as unknown);
+}
 
 /** Parses JSON, tolerating a BOM and Python's NaN/Infinity. Throws JsonSyntaxError with a position. */
 export function parseLenientJson(raw: string): unknown {
   const text = stripBom(raw);
   try {
-    return JSON.parse(text);
+    return parseKeepingIntegers(text);
   } catch (first) {
     const repaired = quotePythonSpecials(text);
     if (repaired !== null) {
       try {
-        return JSON.parse(repaired);
+        return parseKeepingIntegers(repaired);
       } catch {
         // fall through to report the original error
       }

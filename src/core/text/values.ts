@@ -28,11 +28,17 @@ export function toBool(value: unknown): boolean | null {
   return null;
 }
 
+/** A number as text; -0 stays "-0" (String(-0) is "0"), so a record's -0 is never taken for its 0. */
+export function numberText(n: number): string {
+  return Object.is(n, -0) ? '-0' : String(n);
+}
+
 /** Text for display: strings as they are, anything else as compact JSON. */
 export function toText(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') return numberText(value);
+  if (typeof value === 'boolean') return String(value);
   try {
     return JSON.stringify(value, null, 2);
   } catch {
@@ -46,7 +52,8 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 export function asString(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number') return numberText(value);
+  if (typeof value === 'bigint') return String(value);
   return undefined;
 }
 
@@ -56,14 +63,20 @@ export function titleOf(text: string, max = 120): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-/** Reads a dotted path (`a.b.0.c`) out of a value. */
+/**
+ * Reads a dotted path (`a.b.0.c`) out of a value: own fields and array positions only,
+ * so a path never reaches what every object inherits (`constructor`, `__proto__`,
+ * `toString`) and turns a record's missing field into a function or a prototype.
+ */
 export function getPath(value: unknown, path: string): unknown {
   let current: unknown = value;
   for (const part of path.split('.')) {
-    if (current === null || current === undefined) return undefined;
-    if (Array.isArray(current)) current = current[Number(part)];
-    else if (typeof current === 'object') current = (current as Record<string, unknown>)[part];
-    else return undefined;
+    if (Array.isArray(current)) {
+      if (!/^(0|[1-9]\d*)$/.test(part) || Number(part) >= current.length) return undefined;
+      current = current[Number(part)];
+    } else if (typeof current === 'object' && current !== null && Object.hasOwn(current, part)) {
+      current = (current as Record<string, unknown>)[part];
+    } else return undefined;
   }
   return current;
 }

@@ -30,7 +30,7 @@ export async function captureInto(
     }
     const anyNew = reports.some((r) => r.newItems > 0);
     const grade = vscode.workspace.getConfiguration('evalloop').get<boolean>('autoGrade.onCapture', true);
-    return { reports, ...(anyNew && grade ? { graded: autoGrade(store, gradingRules()) } : {}) };
+    return { reports, ...(anyNew && grade ? { graded: await autoGrade(store, gradingRules()) } : {}) };
   });
 }
 
