@@ -115,6 +115,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('pin matching cases as the next version of a held-out eval slice')
     .argument('<slice>', 'slice name')
     .option('--filter <expr>', 'which items (default "reviewed")')
+    .option('--include-trained', 'also pin cases that training versions already hold, recorded as known contamination')
     .option('--corpus <dir>', 'the corpus folder (default <root>/corpus)')
     .action(async (slice: string, flags) => setExit(await runPin(slice, flags, globals())));
 

@@ -72,12 +72,17 @@ function expectedFromAsserts(asserts: unknown[] | undefined): string | null {
   return null;
 }
 
+/** How an assertion is named in a case's scores: its type, and its value when it has one. */
+export function assertionLabel(assertion: { type?: string | undefined; value?: unknown } | null | undefined, position: number): string {
+  const type = assertion?.type ?? `assertion ${position + 1}`;
+  const value = assertion?.value;
+  return value === undefined ? type : `${type}: ${typeof value === 'string' ? value : JSON.stringify(value)}`;
+}
+
 function scoresOf(result: PromptfooResult): Score[] {
   const components = result.gradingResult?.componentResults ?? [];
   return components.map((c, i) => {
-    const type = c.assertion?.type ?? `assertion ${i + 1}`;
-    const value = c.assertion?.value;
-    const name = value === undefined ? type : `${type}: ${typeof value === 'string' ? value : JSON.stringify(value)}`;
+    const name = assertionLabel(c.assertion, i);
     return {
       name,
       value: toNumber(c.score) ?? (c.pass === undefined ? null : c.pass),
@@ -119,7 +124,10 @@ export function promptfooResultToCase(raw: unknown, suite: string, record: EvalC
       ...(result.latencyMs !== undefined ? { latencyMs: result.latencyMs } : {}),
       ...(result.cost !== undefined ? { cost: result.cost } : {}),
       ...(result.gradingResult?.reason ? { gradingReason: result.gradingResult.reason } : {}),
+      // the test as it was judged, so a pinned slice can judge the same way
       ...(result.testCase?.assert ? { assertions: result.testCase.assert } : {}),
+      ...(isRecord(result.testCase?.options) && Object.keys(result.testCase.options).length ? { testOptions: result.testCase.options } : {}),
+      ...(typeof result.testCase?.threshold === 'number' ? { testThreshold: result.testCase.threshold } : {}),
     },
     // identity: the template (not the rendered prompt), the vars and the provider under test
     keyParts: [template, provider],
