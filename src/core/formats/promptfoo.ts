@@ -2,7 +2,7 @@
 // (one EvaluateResult per line). A case is one test × prompt × provider.
 import { z } from 'zod';
 import { buildCase } from '../model/buildCase';
-import type { EvalCase, Outcome, Score } from '../model/caseModel';
+import type { EvalCase, Message, Outcome, Score } from '../model/caseModel';
 import { shortHash } from '../text/hashing';
 import { isRecord, toNumber, toText } from '../text/values';
 import { FormatError, type ReadEvent, type RunDescription } from './adapter';
@@ -92,6 +92,27 @@ function scoresOf(result: PromptfooResult): Score[] {
   });
 }
 
+/**
+ * The turns of a chat-format prompt (a JSON list of role/content messages, as promptfoo
+ * sends to chat providers), so the roles survive; null for a plain text prompt.
+ */
+function chatTurns(prompt: string): Message[] | null {
+  if (!prompt.trimStart().startsWith('[')) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(prompt);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) return null;
+  const turns: Message[] = [];
+  for (const m of parsed) {
+    if (!isRecord(m) || typeof m.role !== 'string' || typeof m.content !== 'string') return null;
+    turns.push({ role: m.role, content: m.content });
+  }
+  return turns;
+}
+
 export function promptfooResultToCase(raw: unknown, suite: string, record: EvalCase['record']): EvalCase {
   const parsed = promptfooResultSchema.safeParse(raw);
   if (!parsed.success) throw new FormatError(`not a promptfoo result: ${zodReason(parsed.error)}`);
@@ -106,10 +127,12 @@ export function promptfooResultToCase(raw: unknown, suite: string, record: EvalC
   const output = result.response?.output;
   const promptText = result.prompt?.raw;
   const template = result.prompt?.label ?? promptText ?? '';
+  // the rendered prompt stays the identity (input hash); the turns are kept beside it
+  const turns = promptText !== undefined ? chatTurns(promptText) : null;
   const errorText = result.error ?? result.response?.error ?? undefined;
   return buildCase('promptfoo', {
     suite,
-    input: { ...(promptText !== undefined ? { prompt: promptText } : {}), vars },
+    input: { ...(promptText !== undefined ? { prompt: promptText } : {}), ...(turns ? { messages: turns } : {}), vars },
     output: output === undefined || output === null ? null : toText(output),
     expected: expectedFromAsserts(result.testCase?.assert),
     outcome,
