@@ -263,6 +263,7 @@ describe('answer checks as promptfoo expressions', () => {
     const old = { caseKey: 'lm-eval/math/id:1', inputHash: 'abc', suite: 'math', input: { prompt: 'What is 7 times 8?' }, target: '56' };
     assert.deepEqual(answerOf(old), { kind: 'numeric', value: '56' });
     const [t] = JSON.parse(exportSlice([old], 'promptfoo')) as Test[];
+    assert.equal(t!.description, 'What is 7 times 8?', 'the question, not the case key');
     assert.equal(testPasses(t!, '556'), false);
     assert.equal(testPasses(t!, '56'), true);
   });

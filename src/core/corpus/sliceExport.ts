@@ -10,8 +10,10 @@
 // - jsonl: one case a line, with its check.
 // A case pinned although training versions held it carries those versions
 // (`metadata.trainedIn`, `metadata.trained_in`, `trainedIn`).
+import { firstInputText } from '../model/buildCase';
 import type { EvalCase } from '../model/caseModel';
 import { shortHash } from '../text/hashing';
+import { titleOf } from '../text/values';
 import { answerAssertions } from './promptfooAssertions';
 import { answerCheck, answerKindFor, type AnswerCheck } from './sliceChecks';
 import type { SliceCase } from './slices';
@@ -44,7 +46,8 @@ function promptfooTest(c: SliceCase): Record<string, unknown> {
   const original = c.check?.promptfoo;
   const assert = original ? [...original.assert, ...(original.replaced.length && answer ? answerAssertions(answer) : [])] : answer ? answerAssertions(answer) : [];
   return {
-    description: c.description ?? c.caseKey,
+    // the original description, else the question (slices pinned before descriptions were kept)
+    description: c.description ?? (titleOf(firstInputText(c.input)) || c.caseKey),
     // a JSON string, not an array: promptfoo would turn an array variable into one test per element
     vars: { ...(c.input.vars ?? {}), prompt: promptOf(c), messages: JSON.stringify(chatOf(c)) },
     ...(assert.length ? { assert } : {}),
