@@ -46,6 +46,11 @@ if (only.length && chosen.length !== only.length) throw new Error(`unknown tier 
 // chromium, Node 24 and code-server for the browser tiers (cached after the first run)
 if (!step('browser and code-server set-up', 'bash', ['scripts/setup-e2e.sh'])) failed++;
 else passed++;
+// the real promptfoo, which a unit test runs an exported slice with (cached after the first run)
+if (chosen.some((t) => t.name === 'unit')) {
+  if (!step('promptfoo set-up', 'bash', ['scripts/setup-promptfoo.sh'])) failed++;
+  else passed++;
+}
 
 for (const tier of chosen) {
   const tap = `test-results/${tier.name}.tap`;

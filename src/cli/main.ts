@@ -20,7 +20,8 @@ function collect(value: string, previous: string[]): string[] {
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('evalloop')
     .description('Capture failed eval cases, review them, and promote them into a versioned training corpus.')
-    .version(VERSION)
+    // not commander's .version(): that claims --version everywhere, and export-slice has its own
+    .option('-V, --tool-version', 'print the version of evalloop')
     .option('--root <dir>', 'workspace root holding .evalloop/', process.cwd())
     .option('--workspace <name>', 'named queue inside .evalloop/', 'default')
     .option('--json', 'machine-readable output', false)
@@ -116,6 +117,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('pin matching cases as the next version of a held-out eval slice')
     .argument('<slice>', 'slice name')
     .option('--filter <expr>', 'which items (default "reviewed")')
+    .option('--include-trained', 'also pin cases that training versions already hold, recorded as known contamination')
     .option('--corpus <dir>', 'the corpus folder (default <root>/corpus)')
     .action(async (slice: string, flags) => setExit(await runPin(slice, flags, globals())));
 
@@ -142,6 +144,11 @@ export async function main(argv: string[]): Promise<number> {
   let code = 0;
   const program = buildProgram((c) => (code = c));
   try {
+    const first = argv[2];
+    if (first === '--version' || first === '-V' || first === '--tool-version') {
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
     await program.parseAsync(argv);
     return code;
   } catch (error) {

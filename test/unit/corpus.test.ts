@@ -10,7 +10,8 @@ import { capturePaths } from '../../src/core/capture/capturePaths';
 import { CorpusLayout } from '../../src/core/corpus/corpusLayout';
 import { FilterSyntaxError, matchesFilter, parseFilter } from '../../src/core/corpus/filterExpression';
 import { FORMAT_SCHEMAS } from '../../src/core/corpus/formatSchemas';
-import { exportSlice, pinSlice, readSliceCases } from '../../src/core/corpus/slices';
+import { exportSlice } from '../../src/core/corpus/sliceExport';
+import { pinSlice, readSliceCases } from '../../src/core/corpus/slices';
 import { snapshot, SnapshotBlockedError } from '../../src/core/corpus/snapshot';
 import { OUTPUT_FORMATS } from '../../src/core/corpus/trainingRecords';
 import { exportVersion, verifyCorpus } from '../../src/core/corpus/verifyCorpus';
@@ -176,12 +177,18 @@ describe('corpus versions', () => {
     }
   });
 
-  it('verify names a leak: a case pinned after it went into a version, and a tampered segment', async () => {
+  it('verify names a leak: a pinned case in a version written after the pin, and a tampered segment', async () => {
     const { root, store } = await reviewedStore();
     try {
       const corpus = join(root, 'corpus');
       snapshot(store, corpus);
-      pinSlice(store, corpus, 'persona', 'tag:persona');
+      // v0001 held the case before the pin (known contamination, not a leak); a copy of it
+      // written as v0002 after the pin holds it too, as a snapshot past the firewall would
+      pinSlice(store, corpus, 'persona', 'tag:persona', { includeTrained: true });
+      cpSync(join(corpus, 'versions/v0001'), join(corpus, 'versions/v0002'), { recursive: true });
+      const copied = join(corpus, 'versions/v0002/manifest.json');
+      chmodSync(copied, 0o644);
+      writeFileSync(copied, JSON.stringify({ ...JSON.parse(readFileSync(copied, 'utf8')), version: 'v0002', parent: 'v0001' }, null, 2));
       const report = verifyCorpus(corpus);
       assert.ok(report.violations.some((v) => v.kind === 'leak' && v.detail.includes('persona/v0001')), JSON.stringify(report.violations));
       const seg = new CorpusLayout(corpus).manifest('v0001').files.kto!.segments[0]!;
@@ -222,8 +229,11 @@ describe('corpus versions', () => {
       assert.equal(cases.length, 2);
       const tests = JSON.parse(exportSlice(cases, 'promptfoo'));
       assert.equal(tests.length, 2);
-      assert.deepEqual(tests[0].assert, [{ type: 'icontains', value: 'ANSWER: B' }], 'the correction is the target');
-      const inspect = exportSlice(cases, 'inspect').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      // the correction "ANSWER: B" answers a choice question: the check is its letter, not a substring
+      assert.equal(tests[0].assert.length, 1);
+      assert.equal(tests[0].assert[0].type, 'javascript');
+      assert.match(tests[0].assert[0].value, /found\.has\("B"\)/, 'the correction is the target');
+      const inspect = exportSlice(cases, 'inspect').split('\n').filter(Boolean).map((l: string) => JSON.parse(l));
       assert.equal(inspect[1].target, 'D', 'no correction: the expected answer');
       assert.ok(Array.isArray(inspect[0].input), 'chat input kept as messages');
       assert.equal(exportSlice(cases, 'jsonl').split('\n').filter(Boolean).length, 2);

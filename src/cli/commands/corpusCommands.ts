@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { CorpusLayout } from '../../core/corpus/corpusLayout';
 import { FilterSyntaxError } from '../../core/corpus/filterExpression';
-import { exportSlice, pinSlice, readSliceCases, SLICE_FORMATS, type SliceFormat } from '../../core/corpus/slices';
+import { exportSlice, SLICE_FORMATS, type SliceFormat } from '../../core/corpus/sliceExport';
+import { pinSlice, readSliceCases, SliceTrainedError, trainedVersionsOf } from '../../core/corpus/slices';
 import { snapshot, SnapshotBlockedError } from '../../core/corpus/snapshot';
 import { FORMAT_ALIASES, OUTPUT_FORMATS, outputFormatNamed, type OutputFormat } from '../../core/corpus/trainingRecords';
 import { unknownFilterNames } from '../../core/corpus/filterNames';
@@ -53,6 +54,7 @@ function policyFilter(dir: string, name: string): string | undefined {
 
 function asCliError(error: unknown): never {
   if (error instanceof CliError) throw error;
+  if (error instanceof SliceTrainedError) throw new CliError(`${error.message}. Pin with --include-trained to pin them anyway as known contamination (recorded in the slice; verify warns), or leave them out of the filter.`, 2);
   // a bad filter is a usage error (exit 1); a blocked snapshot is not (exit 2)
   if (error instanceof SnapshotBlockedError) throw new CliError(error.message, 2);
   if (error instanceof FilterSyntaxError) throw new CliError(error.message);
@@ -108,17 +110,22 @@ export async function runExport(version: string, flags: CorpusFlags & { format: 
   return 0;
 }
 
-export async function runPin(slice: string, flags: CorpusFlags & { filter?: string }, options: GlobalOptions): Promise<number> {
+export async function runPin(slice: string, flags: CorpusFlags & { filter?: string; includeTrained?: boolean }, options: GlobalOptions): Promise<number> {
   return withStore(options, (store) => {
     warnUnknownNames(store, flags.filter);
     let result;
     try {
-      result = pinSlice(store, corpusDir(options, flags), slice, flags.filter ?? 'reviewed');
+      result = pinSlice(store, corpusDir(options, flags), slice, flags.filter ?? 'reviewed', { includeTrained: !!flags.includeTrained });
     } catch (error) {
       asCliError(error);
     }
-    if (options.json) printJson({ slice, version: result.version, dir: result.dir, cases: result.manifest.cases });
-    else printLines([`pinned ${result.manifest.cases} cases as slice ${slice} ${result.version} at ${result.dir}`]);
+    const trained = result.manifest.trainedIn ?? [];
+    if (options.json) printJson({ slice, version: result.version, dir: result.dir, cases: result.manifest.cases, trainedIn: trained });
+    else
+      printLines([
+        `pinned ${result.manifest.cases} cases as slice ${slice} ${result.version} at ${result.dir}`,
+        ...(trained.length ? [`  ${trained.length} of them already in training (${trainedVersionsOf(trained).join(', ')}): recorded as known contamination`] : []),
+      ]);
     return 0;
   });
 }
@@ -128,7 +135,7 @@ export async function runExportSlice(slice: string, flags: CorpusFlags & { forma
   let text: string;
   try {
     const { cases } = readSliceCases(new CorpusLayout(corpusDir(options, flags)), slice, flags.version);
-    text = exportSlice(cases, flags.format as SliceFormat);
+    text = exportSlice(cases, flags.format as SliceFormat, flags.output ? { file: flags.output } : {});
   } catch (error) {
     asCliError(error);
   }
@@ -151,7 +158,8 @@ export async function runVerify(flags: CorpusFlags, options: GlobalOptions): Pro
     printLines([
       `${report.versions} versions, ${report.segments} segments, ${report.slices} slices checked`,
       ...report.violations.map((v) => `VIOLATION ${v.kind}: ${v.where}: ${v.detail}`),
-      report.violations.length ? `${report.violations.length} violations` : 'clean',
+      ...report.warnings.map((w) => `WARNING ${w.kind}: ${w.where}: ${w.detail}`),
+      report.violations.length ? `${report.violations.length} violations` : report.warnings.length ? `clean, with ${report.warnings.length} known-contamination warnings` : 'clean',
     ]);
   }
   return report.violations.length ? 1 : 0;

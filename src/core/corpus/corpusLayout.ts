@@ -68,6 +68,11 @@ export const sliceManifestSchema = z.object({
   cases: z.number(),
   sha256: z.string(),
   inputHashes: z.array(z.string()),
+  /**
+   * Cases pinned although training versions already held them (`pin --include-trained`),
+   * with those versions: known contamination. Absent in slices pinned before pins checked.
+   */
+  trainedIn: z.array(z.object({ caseKey: z.string(), inputHash: z.string(), versions: z.array(z.string()) })).optional(),
 });
 export type SliceManifest = z.infer<typeof sliceManifestSchema>;
 

@@ -1,5 +1,7 @@
 // Pinned eval slices: a versioned set of cases kept as a perpetual eval, held out of
-// every training version, exportable as promptfoo tests, an Inspect dataset or JSONL.
+// every training version (exported by sliceExport.ts). A case that a training version
+// already holds cannot be held out of it: pinning one is refused unless asked for, and
+// then recorded in the slice as known contamination.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -9,7 +11,8 @@ import { refuseCaseTwin, validateFolderName } from '../text/folderNames';
 import { CorpusLayout, nextVersionName, type SliceManifest } from './corpusLayout';
 import { parseGivenFilter } from './filterExpression';
 import { selectCases } from './selectReviewed';
-import { promptMessages } from './trainingRecords';
+import { answerSourceOf, sliceCheckOf, type SliceCheck } from './sliceChecks';
+import { trainedInputs } from './trainedInputs';
 import type { EvalCase } from '../model/caseModel';
 
 export interface SliceCase {
@@ -17,11 +20,52 @@ export interface SliceCase {
   inputHash: string;
   suite: string;
   input: EvalCase['input'];
-  /** The answer the next eval run should get: the reviewer's correction, else the expected answer. */
+  /** The answer the next eval run should get: the reviewer's correction, the output an eval-wrong verdict found right, else the expected answer. */
   target: string | null;
+  /** The original test's description, else the question (slices pinned before this field lack it). */
+  description?: string;
+  /** How a run of the case is judged (slices pinned before this field lack it: their target is compared whole). */
+  check?: SliceCheck;
+  /** Training versions that already held the case when it was pinned (`includeTrained`). */
+  trainedIn?: string[];
 }
 
-export function pinSlice(store: WorkspaceStore, corpusDir: string, slice: string, filter = 'reviewed'): { version: string; manifest: SliceManifest; dir: string } {
+export interface TrainedCase {
+  caseKey: string;
+  inputHash: string;
+  versions: string[];
+}
+
+/** Pinning was refused: some matching cases are already in training versions. */
+export class SliceTrainedError extends Error {
+  constructor(
+    readonly slice: string,
+    readonly trained: TrainedCase[],
+    readonly matching: number,
+  ) {
+    const versions = trainedVersionsOf(trained);
+    super(
+      `${trained.length} of the ${matching} cases matching the filter are already in training version${versions.length === 1 ? '' : 's'} ${versions.join(', ')} ` +
+        `(${trained
+          .slice(0, 5)
+          .map((t) => `${t.caseKey} in ${t.versions.join(', ')}`)
+          .join('; ')}${trained.length > 5 ? '; …' : ''}): slice ${slice} cannot hold them out of ${versions.length === 1 ? 'that version' : 'those versions'}, ` +
+        'so their scores would not be held-out scores',
+    );
+  }
+}
+
+/** The versions named by a list of trained cases, in order. */
+export function trainedVersionsOf(trained: TrainedCase[]): string[] {
+  return [...new Set(trained.flatMap((t) => t.versions))].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+}
+
+export interface PinOptions {
+  /** Pin cases that training versions already hold, recording those versions (known contamination). */
+  includeTrained?: boolean;
+}
+
+export function pinSlice(store: WorkspaceStore, corpusDir: string, slice: string, filter = 'reviewed', options: PinOptions = {}): { version: string; manifest: SliceManifest; dir: string } {
   validateFolderName('slice', slice);
   parseGivenFilter(filter); // refused before anything is written
   const layout = new CorpusLayout(corpusDir);
@@ -29,14 +73,24 @@ export function pinSlice(store: WorkspaceStore, corpusDir: string, slice: string
   layout.ensure();
   const versions = layout.versions();
   const versionTime = (v: string) => (versions.includes(v) ? layout.manifest(v).createdAt : undefined);
-  const cases: SliceCase[] = selectCases(store, filter, versionTime, false).map((c) => ({
-    caseKey: c.caseKey,
-    inputHash: c.inputHash,
-    suite: c.evalCase.suite,
-    input: c.evalCase.input,
-    target: c.verdict === 'model-wrong' && c.correction ? c.correction : c.evalCase.expected,
-  }));
+  const held = trainedInputs(layout);
+  const cases: SliceCase[] = selectCases(store, filter, versionTime, false).map((c) => {
+    const reviewed = { verdict: c.verdict || null, correction: c.correction, evalCase: c.evalCase };
+    const trainedIn = held.get(c.inputHash);
+    return {
+      caseKey: c.caseKey,
+      inputHash: c.inputHash,
+      suite: c.evalCase.suite,
+      input: c.evalCase.input,
+      target: answerSourceOf(reviewed)?.text ?? null,
+      description: c.evalCase.title,
+      check: sliceCheckOf(reviewed),
+      ...(trainedIn ? { trainedIn } : {}),
+    };
+  });
   if (cases.length === 0) throw new Error(`no items match "${filter}": nothing to pin`);
+  const trained: TrainedCase[] = cases.filter((c) => c.trainedIn).map((c) => ({ caseKey: c.caseKey, inputHash: c.inputHash, versions: c.trainedIn! }));
+  if (trained.length && !options.includeTrained) throw new SliceTrainedError(slice, trained, cases.length);
   const content = cases.map((c) => `${JSON.stringify(c)}\n`).join('');
   const sliceRoot = join(layout.slicesDir, slice);
   mkdirSync(sliceRoot, { recursive: true });
@@ -51,6 +105,8 @@ export function pinSlice(store: WorkspaceStore, corpusDir: string, slice: string
     cases: cases.length,
     sha256: sha256Hex(content),
     inputHashes: [...new Set(cases.map((c) => c.inputHash))].sort(),
+    // present (if empty) in every slice pinned with the check, so `verify` can tell it from older ones
+    trainedIn: trained,
   };
   writeFileSync(join(build, 'cases.jsonl'), content);
   writeFileSync(join(build, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -69,44 +125,4 @@ export function readSliceCases(layout: CorpusLayout, slice: string, version?: st
   if (!chosen || !versions.includes(chosen)) throw new Error(version ? `slice ${slice} has no version ${version}` : `no slice "${slice}" is pinned`);
   const text = readFileSync(join(layout.sliceDir(slice, chosen), 'cases.jsonl'), 'utf8');
   return { version: chosen, cases: text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as SliceCase) };
-}
-
-export const SLICE_FORMATS = ['promptfoo', 'inspect', 'jsonl'] as const;
-export type SliceFormat = (typeof SLICE_FORMATS)[number];
-
-function promptOf(c: SliceCase): string {
-  return c.input.prompt ?? promptMessages({ input: c.input } as EvalCase).map((m) => m.content).join('\n\n');
-}
-
-/** The slice as a file the next eval run reads. */
-export function exportSlice(cases: SliceCase[], format: SliceFormat): string {
-  switch (format) {
-    case 'promptfoo':
-      // a promptfoo tests file: variables plus an assertion from the target answer
-      return `${JSON.stringify(
-        cases.map((c) => ({
-          description: c.caseKey,
-          vars: { ...(c.input.vars ?? {}), prompt: promptOf(c) },
-          ...(c.target !== null ? { assert: [{ type: 'icontains', value: c.target.trim() }] } : {}),
-          metadata: { caseKey: c.caseKey, evalloopInputHash: c.inputHash },
-        })),
-        null,
-        2,
-      )}\n`;
-    case 'inspect':
-      // an Inspect dataset (json_dataset): input as text or chat messages, target
-      return cases
-        .map((c) =>
-          JSON.stringify({
-            id: c.caseKey,
-            input: c.input.messages?.length ? c.input.messages.map((m) => ({ role: m.role, content: m.content })) : promptOf(c),
-            ...(c.target !== null ? { target: c.target } : {}),
-            metadata: { suite: c.suite, evalloop_input_hash: c.inputHash },
-          }),
-        )
-        .map((l) => `${l}\n`)
-        .join('');
-    case 'jsonl':
-      return cases.map((c) => `${JSON.stringify({ caseKey: c.caseKey, suite: c.suite, input: c.input, target: c.target })}\n`).join('');
-  }
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { sha256Hex } from '../text/hashing';
 import { CorpusLayout } from './corpusLayout';
 import { checkVersionData, hasVersionData } from './versionDataFiles';
+import { SliceContamination, type ContaminationWarning } from './sliceContamination';
 
 export interface Violation {
   kind: 'hash' | 'missing' | 'records' | 'leak' | 'manifest';
@@ -17,12 +18,14 @@ export interface VerifyReport {
   segments: number;
   slices: number;
   violations: Violation[];
+  /** Pinned cases that versions written before the pin hold: named, but nothing to repair. */
+  warnings: ContaminationWarning[];
 }
 
 export function verifyCorpus(corpusDir: string): VerifyReport {
   const layout = new CorpusLayout(corpusDir);
   const violations: Violation[] = [];
-  const pinned = layout.pinnedInputs();
+  const contamination = new SliceContamination(layout);
   const checked = new Map<string, string[]>(); // segment path → input hashes
   for (const slice of layout.slices()) {
     for (const version of layout.sliceVersions(slice)) {
@@ -69,8 +72,9 @@ export function verifyCorpus(corpusDir: string): VerifyReport {
           checked.set(seg.path, hashes);
         }
         for (const h of checked.get(seg.path) ?? []) {
-          const slice = pinned.get(h);
-          if (slice) violations.push({ kind: 'leak', where: `${version} ${format} ${seg.path}`, detail: `holds a case pinned in slice ${slice} (input ${h})` });
+          for (const slice of contamination.leaksOf(version, manifest.leakage.slices, h)) {
+            violations.push({ kind: 'leak', where: `${version} ${format} ${seg.path}`, detail: `holds a case pinned in slice ${slice} (input ${h}), written after the pin` });
+          }
         }
       }
       if (parts.length === file.segments.length && sha256Hex(Buffer.concat(parts)) !== file.sha256) {
@@ -79,7 +83,7 @@ export function verifyCorpus(corpusDir: string): VerifyReport {
     }
     if (hasVersionData(layout, version)) violations.push(...checkVersionData(layout, version, manifest));
   }
-  return { versions: versions.length, segments: checked.size, slices: layout.slices().length, violations };
+  return { versions: versions.length, segments: checked.size, slices: layout.slices().length, violations, warnings: contamination.warnings() };
 }
 
 /** One format of a version as a single file's content. */

@@ -192,7 +192,15 @@ export function checkWorkspace(store: WorkspaceStore, options: { rebuild?: boole
   if (existsSync(corpusDir)) {
     const report = verifyCorpus(corpusDir);
     corpus = { versions: report.versions, slices: report.slices };
-    for (const v of report.violations) findings.push({ severity: 'error', where: v.where, what: `${v.kind}: ${v.detail}`, fix: 'run evalloop verify for details; never edit a written version, write a new one' });
+    for (const v of report.violations) {
+      const fix =
+        v.kind === 'leak'
+          ? 'do not train on this version: it was written after the pin, past the leakage firewall; a new snapshot holds the case out (verify names this version while it exists)'
+          : 'run evalloop verify for details; never edit a written version, write a new one';
+      findings.push({ severity: 'error', where: v.where, what: `${v.kind}: ${v.detail}`, fix });
+    }
+    // pinned cases that versions written before the pin hold: nothing to repair, only to know
+    for (const w of report.warnings) findings.push({ severity: 'warning', where: w.where, what: `${w.kind}: ${w.detail}` });
   }
 
   const items = Number(valuesOf(store.database, 'SELECT COUNT(*) FROM items')[0]?.[0] ?? 0);

@@ -2,7 +2,7 @@
 // (one EvaluateResult per line). A case is one test × prompt × provider.
 import { z } from 'zod';
 import { buildCase } from '../model/buildCase';
-import type { EvalCase, Outcome, Score } from '../model/caseModel';
+import type { EvalCase, Message, Outcome, Score } from '../model/caseModel';
 import { shortHash } from '../text/hashing';
 import { isRecord, toNumber, toText } from '../text/values';
 import { FormatError, type ReadEvent, type RunDescription } from './adapter';
@@ -73,12 +73,17 @@ function expectedFromAsserts(asserts: unknown[] | undefined): string | null {
   return null;
 }
 
+/** How an assertion is named in a case's scores: its type, and its value when it has one. */
+export function assertionLabel(assertion: { type?: string | undefined; value?: unknown } | null | undefined, position: number): string {
+  const type = assertion?.type ?? `assertion ${position + 1}`;
+  const value = assertion?.value;
+  return value === undefined ? type : `${type}: ${typeof value === 'string' ? value : JSON.stringify(value)}`;
+}
+
 function scoresOf(result: PromptfooResult): Score[] {
   const components = result.gradingResult?.componentResults ?? [];
   return components.map((c, i) => {
-    const type = c.assertion?.type ?? `assertion ${i + 1}`;
-    const value = c.assertion?.value;
-    const name = value === undefined ? type : `${type}: ${typeof value === 'string' ? value : JSON.stringify(value)}`;
+    const name = assertionLabel(c.assertion, i);
     return {
       name,
       value: toNumber(c.score) ?? (c.pass === undefined ? null : c.pass),
@@ -86,6 +91,27 @@ function scoresOf(result: PromptfooResult): Score[] {
       ...(c.reason ? { reason: c.reason } : {}),
     };
   });
+}
+
+/**
+ * The turns of a chat-format prompt (a JSON list of role/content messages, as promptfoo
+ * sends to chat providers), so the roles survive; null for a plain text prompt.
+ */
+function chatTurns(prompt: string): Message[] | null {
+  if (!prompt.trimStart().startsWith('[')) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(prompt);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) return null;
+  const turns: Message[] = [];
+  for (const m of parsed) {
+    if (!isRecord(m) || typeof m.role !== 'string' || typeof m.content !== 'string') return null;
+    turns.push({ role: m.role, content: m.content });
+  }
+  return turns;
 }
 
 export function promptfooResultToCase(raw: unknown, suite: string, record: EvalCase['record'], keys: PromptfooCaseKeys = new PromptfooCaseKeys()): EvalCase {
@@ -102,11 +128,13 @@ export function promptfooResultToCase(raw: unknown, suite: string, record: EvalC
   const output = result.response?.output;
   const promptText = result.prompt?.raw;
   const template = result.prompt?.label ?? promptText ?? '';
+  // the rendered prompt stays the identity (input hash); the turns are kept beside it
+  const turns = promptText !== undefined ? chatTurns(promptText) : null;
   const errorText = result.error ?? result.response?.error ?? undefined;
   const input = { ...(promptText !== undefined ? { prompt: promptText } : {}), vars };
   return buildCase('promptfoo', {
     suite,
-    input,
+    input: { ...input, ...(turns ? { messages: turns } : {}) },
     output: output === undefined || output === null ? null : toText(output),
     expected: expectedFromAsserts(result.testCase?.assert),
     outcome,
@@ -121,7 +149,10 @@ export function promptfooResultToCase(raw: unknown, suite: string, record: EvalC
       ...(result.latencyMs !== undefined ? { latencyMs: result.latencyMs } : {}),
       ...(result.cost !== undefined ? { cost: result.cost } : {}),
       ...(result.gradingResult?.reason ? { gradingReason: result.gradingResult.reason } : {}),
+      // the test as it was judged, so a pinned slice can judge the same way
       ...(result.testCase?.assert ? { assertions: result.testCase.assert } : {}),
+      ...(isRecord(result.testCase?.options) && Object.keys(result.testCase.options).length ? { testOptions: result.testCase.options } : {}),
+      ...(typeof result.testCase?.threshold === 'number' ? { testThreshold: result.testCase.threshold } : {}),
     },
     // identity: the rendered input, the template and the provider under test (and the test, when another test shares those)
     keyParts: keys.partsFor(input, template, provider, { ...(result.testCase ?? {}), vars: result.testCase?.vars ?? vars }),

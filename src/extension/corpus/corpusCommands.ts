@@ -4,7 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CorpusLayout } from '../../core/corpus/corpusLayout';
-import { exportSlice, pinSlice, readSliceCases, SLICE_FORMATS, type SliceFormat } from '../../core/corpus/slices';
+import { exportSlice, SLICE_FORMATS, type SliceFormat } from '../../core/corpus/sliceExport';
+import { pinSlice, readSliceCases, SliceTrainedError, trainedVersionsOf } from '../../core/corpus/slices';
 import { snapshot } from '../../core/corpus/snapshot';
 import { verifyCorpus } from '../../core/corpus/verifyCorpus';
 import { COMMANDS } from '../commandIds';
@@ -65,9 +66,37 @@ export async function pinItems(session: StoreSession, root: string, filter: stri
     validateInput: (v) => (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v) ? undefined : 'use 1–64 letters, digits, ".", "_" or "-"'),
   });
   if (!slice) return;
-  const result = await session.read((store) => pinSlice(store, corpusDirOf(root), slice, filter));
+  const dir = corpusDirOf(root);
+  let result;
+  try {
+    result = await session.read((store) => pinSlice(store, dir, slice, filter));
+  } catch (error) {
+    if (!(error instanceof SliceTrainedError)) throw error;
+    if (!(await confirmTrained(error))) return;
+    result = await session.read((store) => pinSlice(store, dir, slice, filter, { includeTrained: true }));
+  }
   refresh();
-  void vscode.window.showInformationMessage(`Eval Loop: pinned ${result.manifest.cases} cases as slice ${slice} ${result.version}.`);
+  const trained = result.manifest.trainedIn?.length ?? 0;
+  void vscode.window.showInformationMessage(
+    `Eval Loop: pinned ${result.manifest.cases} cases as slice ${slice} ${result.version}${trained ? ` (${trained} already in training, recorded as known contamination)` : ''}.`,
+  );
+}
+
+const PIN_TRAINED_ANYWAY = 'Pin Anyway';
+
+/** Asks before pinning cases that training versions already hold; true to pin them as known contamination. */
+async function confirmTrained(error: SliceTrainedError): Promise<boolean> {
+  const versions = trainedVersionsOf(error.trained);
+  const listed = error.trained.slice(0, 10).map((t) => `${t.caseKey} (in ${t.versions.join(', ')})`);
+  const go = await vscode.window.showWarningMessage(
+    `${error.trained.length} of the ${error.matching} cases to pin are already in training version${versions.length === 1 ? '' : 's'} ${versions.join(', ')}.`,
+    {
+      modal: true,
+      detail: `Slice ${error.slice} cannot hold them out of ${versions.length === 1 ? 'that version' : 'those versions'}, so their scores will not be held-out scores. Pinned anyway, the slice records which versions hold each one, and Verify Corpus reports them as known contamination.\n\n${listed.join('\n')}${error.trained.length > listed.length ? '\n…' : ''}`,
+    },
+    PIN_TRAINED_ANYWAY,
+  );
+  return go === PIN_TRAINED_ANYWAY;
 }
 
 /** `corpusChanged` refreshes what shows the corpus (its tree, the pinned marks in the queue). */
@@ -113,8 +142,13 @@ export function registerCorpusCommands(ext: EvalLoopExtension, session: StoreSes
     vscode.commands.registerCommand(COMMANDS.verifyCorpus, () =>
       ext.guard('Verify', async () => {
         const report = verifyCorpus(corpusDirOf(root));
+        if (report.warnings.length) {
+          ext.output.appendLine(`Verify Corpus: ${report.warnings.length} known-contamination warnings`);
+          for (const w of report.warnings) ext.output.appendLine(`  ${w.where}: ${w.detail}`);
+        }
         if (report.violations.length === 0) {
-          void vscode.window.showInformationMessage(`Eval Loop: corpus verified clean (${report.versions} versions, ${report.segments} segments, ${report.slices} slices).`);
+          const warned = report.warnings.length ? `; ${report.warnings.length} pinned cases are known contamination (see the Eval Loop output)` : '';
+          void vscode.window.showInformationMessage(`Eval Loop: corpus verified clean (${report.versions} versions, ${report.segments} segments, ${report.slices} slices)${warned}.`);
           return;
         }
         ext.output.appendLine(`Verify Corpus: ${report.violations.length} violations`);
@@ -137,7 +171,7 @@ export function registerCorpusCommands(ext: EvalLoopExtension, session: StoreSes
         const ext_ = format === 'promptfoo' ? 'json' : 'jsonl';
         const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(root, `${slice}-${version}.${format}.${ext_}`)) });
         if (!target) return;
-        writeFileSync(target.fsPath, exportSlice(cases, format));
+        writeFileSync(target.fsPath, exportSlice(cases, format, { file: target.fsPath }));
         await vscode.window.showTextDocument(target, { preview: true });
       }),
     ),
