@@ -8,6 +8,7 @@ import { isRecord, toNumber, toText } from '../text/values';
 import { FormatError, type ReadEvent, type RunDescription } from './adapter';
 import type { LineFormat } from './lineFormat';
 import { zodReason } from '../model/zodReason';
+import { assertNestingWithin } from '../text/jsonDepth';
 
 const assertionSchema = z.looseObject({ type: z.string().optional(), value: z.unknown().optional() });
 
@@ -165,6 +166,7 @@ export function* readPromptfooExport(doc: unknown, contentHash: string): Generat
   yield { kind: 'run', run };
   for (let index = 0; index < results.results.length; index++) {
     try {
+      assertNestingWithin(results.results[index], 'the record');
       yield { kind: 'case', evalCase: promptfooResultToCase(results.results[index], suite, { index }) };
     } catch (error) {
       yield { kind: 'error', error: { record: index, reason: (error as Error).message } };

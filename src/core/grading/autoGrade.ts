@@ -3,7 +3,7 @@
 // a wrong one means the model was wrong (corrected to the expected answer). What the
 // graders cannot decide stays for people.
 import type { EvalCase } from '../model/caseModel';
-import { findItem, listItems, loadCase, type ItemRow } from '../store/storeQueries';
+import { findItem, listItems, loadCase, UnusableCaseError, type ItemRow } from '../store/storeQueries';
 import type { NewEvent } from '../store/journalEvents';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import { defaultGraderFor, grade, GRADERS, type GraderName, type GraderOptions, type GraderResult } from './graders';
@@ -44,6 +44,16 @@ export function decide(evalCase: EvalCase, rules: GradingRule[]): GraderResult |
   return result.matches === null ? null : result;
 }
 
+/** The item's latest case; one stored too deep to use (by an earlier version) is left for people, like any undecidable one. */
+function usableCase(store: WorkspaceStore, item: ItemRow): EvalCase | undefined {
+  try {
+    return loadCase(store.blobs, item.latestBlob, item.latestIndex);
+  } catch (error) {
+    if (error instanceof UnusableCaseError) return undefined;
+    throw error;
+  }
+}
+
 export function autoGrade(store: WorkspaceStore, rules: GradingRule[], only?: string[]): AutoGradeSummary {
   const items: ItemRow[] = only
     ? only.map((key) => findItem(store.database, key)).filter((i): i is ItemRow => typeof i === 'object' && i?.state === 'new')
@@ -51,7 +61,7 @@ export function autoGrade(store: WorkspaceStore, rules: GradingRule[], only?: st
   const events: NewEvent[] = [];
   const summary: AutoGradeSummary = { examined: items.length, decided: 0, evalWrong: 0, modelWrong: 0, undecided: 0, eventIds: [] };
   for (const item of items) {
-    const evalCase = loadCase(store.blobs, item.latestBlob, item.latestIndex);
+    const evalCase = usableCase(store, item);
     const result = evalCase ? decide(evalCase, rules) : null;
     if (!result || !evalCase) {
       summary.undecided++;

@@ -94,6 +94,11 @@ const MIGRATIONS: Migration[] = [
       CREATE INDEX items_regression ON items (state) WHERE regression_rn IS NOT NULL;
     `,
   },
+  {
+    // the source event's resume check (NULL for sources captured before it existed: they are read again whole)
+    version: 3,
+    sql: `ALTER TABLE sources ADD COLUMN resume_check TEXT;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
