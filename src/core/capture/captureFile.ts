@@ -157,8 +157,6 @@ async function captureFileUnguarded(store: WorkspaceStore, path: string, options
     return emptyReport(path, 'failed', { reason: code === 'ENOENT' ? 'no such file' : `cannot read: ${(error as Error).message}` });
   }
   if (info.isDirectory()) return emptyReport(path, 'failed', { reason: 'is a folder (capture folders with capturePaths)' });
-  // a FIFO or device would block the head read below, or never end
-  if (!info.isFile()) return emptyReport(path, 'failed', { reason: 'not a regular file' });
 
   const storedPath = storedPathOf(store.paths.root, path);
   const source = getSource(store.database, storedPath);
