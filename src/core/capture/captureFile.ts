@@ -2,18 +2,17 @@
 // writes failing cases' payloads as blobs, journals compact case references in
 // batches (each durable before it is applied), and remembers how far it read so
 // the same file twice adds nothing and a grown JSONL is read from its last offset.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { FormatId, RunInfo } from '../model/caseModel';
 import { DEFAULT_READ_OPTIONS, type ReadOptions, type RecordError, type RunDescription } from '../formats/adapter';
 import type { ResumePoint } from '../formats/readResultFile';
 import type { ReadMessage, ReadRequest } from './caseBatches';
 import { readBatches } from './readInWorker';
-import { sha256Hex } from '../text/hashing';
-import { resumeCheckOf } from '../text/resumeCheck';
+import { headHashOf, resumePointOf, runIdOfRead } from './fileContinuity';
 import { addTally, emptyTally, type ApplyTally } from '../store/indexProjection';
 import type { CaseRef, NewEvent } from '../store/journalEvents';
-import { getRun, getSource, type SourceRow } from '../store/storeQueries';
+import { getRun, getSource } from '../store/storeQueries';
 import { WriteFailure } from '../store/writeFailure';
 import type { WorkspaceStore } from '../store/workspaceStore';
 
@@ -42,20 +41,6 @@ export interface FileCaptureReport extends ApplyTally {
   resumedFrom?: number;
   reason?: string;
   errors: RecordError[];
-}
-
-const HEAD_HASH_BYTES = 4096;
-
-function headHashOf(path: string, size: number): string {
-  const fd = openSync(path, 'r');
-  try {
-    const n = Math.min(size, HEAD_HASH_BYTES);
-    const buf = Buffer.alloc(n);
-    readSync(fd, buf, 0, n, 0);
-    return sha256Hex(buf).slice(0, 32);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Journals the read side's batches under their run (the run event first, when it is new or changed). */
@@ -126,15 +111,6 @@ function unexpectedFailure(error: unknown): string {
   return `cannot read: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-/** Where a JSON-lines file may be read on from, or undefined when it must be read from its start. */
-function resumePointOf(path: string, size: number, source: SourceRow | undefined): ResumePoint | undefined {
-  if (!source?.resumable || !source.resumeCheck || source.offset <= 0 || size < source.size || size < source.offset) return undefined;
-  if (headHashOf(path, Math.min(source.size, HEAD_HASH_BYTES)) !== source.headHash) return undefined;
-  // the head alone is not enough: a file rewritten in place can keep its first records
-  if (resumeCheckOf(path, source.offset) !== source.resumeCheck) return undefined;
-  return { offset: source.offset, nextLine: source.nextLine };
-}
-
 /** What the read side told the capturing side, gathered for the source event and the report. */
 interface ReadProgress {
   size: number;
@@ -160,12 +136,13 @@ async function captureFileUnguarded(store: WorkspaceStore, path: string, options
 
   const storedPath = storedPathOf(store.paths.root, path);
   const source = getSource(store.database, storedPath);
-  const headHash = info.size > 0 ? headHashOf(path, Math.min(info.size, HEAD_HASH_BYTES)) : '';
+  const headHash = info.size > 0 ? headHashOf(path, info.size) : '';
   if (source && source.done && source.size === info.size && source.headHash === headHash && source.mtimeMs === info.mtimeMs) {
     return emptyReport(path, 'unchanged', { format: source.format as FormatId, runId: source.runId });
   }
   // a JSON-lines file that only grew is read from where the last capture stopped
   const resume = resumePointOf(path, info.size, source);
+  const runIdOf = (readId: string) => runIdOfRead(readId, path, info.size, source, resume);
 
   const journal = new BatchJournal(store);
   const report = emptyReport(path, 'captured');
@@ -184,7 +161,7 @@ async function captureFileUnguarded(store: WorkspaceStore, path: string, options
       if (message.t === 'skipped') {
         return emptyReport(path, 'skipped', { reason: message.reason, ...(message.error ? { errors: [{ reason: message.reason }] } : {}) });
       }
-      apply(message, { store, journal, report, progress, storedPath, options, resume });
+      apply(message, { store, journal, report, progress, storedPath, options, resume, runIdOf });
     }
   } catch (error) {
     if (error instanceof WriteFailure) throw error;
@@ -230,6 +207,7 @@ interface ApplyContext {
   storedPath: string;
   options: CaptureOptions;
   resume: ResumePoint | undefined;
+  runIdOf: (readId: string) => string;
 }
 
 /** Journals or records one message of the read side. */
@@ -245,7 +223,7 @@ function apply(message: Exclude<ReadMessage, { t: 'skipped' }>, c: ApplyContext)
       if (c.resume && message.resumable) report.resumedFrom = c.resume.offset;
       break;
     case 'run': {
-      const run = completeRun(message.run, c.storedPath, c.options);
+      const run = completeRun({ ...message.run, runId: c.runIdOf(message.run.runId) }, c.storedPath, c.options);
       const known = getRun(c.store.database, run.runId);
       c.journal.setRun(run, !known || known.partial !== run.partial || known.sourcePath !== run.sourcePath);
       report.runId = run.runId;

@@ -83,6 +83,8 @@ export async function openResultFile(
   if (!info.isFile()) throw new FormatError('not a regular file');
   if (info.size === 0) throw new FormatError('empty file');
   const headBuf = await readHead(path);
+  // emptied between the stat and the read (a rewrite in progress): the same words as an empty file
+  if (headBuf.length === 0) throw new FormatError('empty file');
   if (headBuf[0] === 0x50 && headBuf[1] === 0x4b && headBuf[2] === 0x03 && headBuf[3] === 0x04) {
     if (forced && forced !== 'inspect') throw new FormatError(`a zip archive cannot be read as ${forced}`);
     // hashed as a stream: an archive's entries are read one at a time, never the whole file at once

@@ -95,7 +95,7 @@ const MIGRATIONS: Migration[] = [
     `,
   },
   {
-    // the source event's resume check (NULL for sources captured before it existed: they are read again whole)
+    // the source event's resume check (NULL for sources captured before it existed: they resume on the head hash alone)
     version: 3,
     sql: `ALTER TABLE sources ADD COLUMN resume_check TEXT;`,
   },
