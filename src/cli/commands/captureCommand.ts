@@ -91,7 +91,8 @@ export async function runCapture(paths: string[], flags: CaptureFlags, options: 
             .join(', ');
           lines.push(`${f.format?.padEnd(9)} ${f.path}: ${f.cases} cases, ${f.failures} failures (${f.newItems} new, ${f.knownItems} known)${extra ? `, ${extra}` : ''}`);
         }
-        for (const e of f.errors) if (f.status !== 'failed' || e.reason !== f.reason) lines.push(`  ${e.warning ? 'note' : 'error'}: ${f.path}: ${describeError(e)}`);
+        // the reason already printed for a failed or skipped file is not repeated as its error
+        for (const e of f.errors) if (f.status === 'captured' || e.reason !== f.reason) lines.push(`  ${e.warning ? 'note' : 'error'}: ${f.path}: ${describeError(e)}`);
       }
       lines.push(`${totals.cases} cases, ${totals.failures} failures (${totals.newItems} new items), ${totals.regressions} regressions, ${totals.errors} errors in ${totals.files} files`);
       printLines(lines);

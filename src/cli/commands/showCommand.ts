@@ -1,7 +1,7 @@
 // `evalloop show <id>`: one item with its occurrences, its reviews and its latest full case.
 import { reviewsOf } from '../../core/review/reviewHistory';
-import { getRun, requireItem, loadCase, occurrencesOf } from '../../core/store/storeQueries';
-import { printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
+import { getRun, requireItem, loadCase, occurrencesOf, UnusableCaseError } from '../../core/store/storeQueries';
+import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
 import { itemSummary } from './listCommand';
 
 export async function runShow(id: string, options: GlobalOptions): Promise<number> {
@@ -12,7 +12,13 @@ export async function runShow(id: string, options: GlobalOptions): Promise<numbe
       return { ...o, run: run ? { id: run.id, format: run.format, suite: run.suite, model: run.model, startedAt: run.startedAt, capturedAt: run.capturedAt, sourcePath: run.sourcePath, gitCommit: run.gitCommit } : null };
     });
     const latest = occurrences.at(-1);
-    const evalCase = latest ? loadCase(store.blobs, latest.blob, latest.blobIndex) : undefined;
+    let evalCase;
+    try {
+      evalCase = latest ? loadCase(store.blobs, latest.blob, latest.blobIndex) : undefined;
+    } catch (error) {
+      if (error instanceof UnusableCaseError) throw new CliError(`item ${item.id}: ${error.message}; evalloop doctor lists every such item`);
+      throw error;
+    }
     const reviews = reviewsOf(store.database, item.caseKey);
     if (options.json) {
       printJson({ item: itemSummary(item), occurrences, reviews, case: evalCase ?? null });

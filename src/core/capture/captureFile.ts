@@ -2,17 +2,18 @@
 // writes failing cases' payloads as blobs, journals compact case references in
 // batches (each durable before it is applied), and remembers how far it read so
 // the same file twice adds nothing and a grown JSONL is read from its last offset.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { FormatId, RunInfo } from '../model/caseModel';
 import { DEFAULT_READ_OPTIONS, type ReadOptions, type RecordError, type RunDescription } from '../formats/adapter';
 import type { ResumePoint } from '../formats/readResultFile';
-import type { ReadRequest } from './caseBatches';
+import type { ReadMessage, ReadRequest } from './caseBatches';
 import { readBatches } from './readInWorker';
-import { sha256Hex } from '../text/hashing';
+import { headHashOf, resumePointOf, runIdOfRead } from './fileContinuity';
 import { addTally, emptyTally, type ApplyTally } from '../store/indexProjection';
 import type { CaseRef, NewEvent } from '../store/journalEvents';
 import { getRun, getSource } from '../store/storeQueries';
+import { WriteFailure } from '../store/writeFailure';
 import type { WorkspaceStore } from '../store/workspaceStore';
 
 export interface CaptureOptions {
@@ -40,20 +41,6 @@ export interface FileCaptureReport extends ApplyTally {
   resumedFrom?: number;
   reason?: string;
   errors: RecordError[];
-}
-
-const HEAD_HASH_BYTES = 4096;
-
-function headHashOf(path: string, size: number): string {
-  const fd = openSync(path, 'r');
-  try {
-    const n = Math.min(size, HEAD_HASH_BYTES);
-    const buf = Buffer.alloc(n);
-    readSync(fd, buf, 0, n, 0);
-    return sha256Hex(buf).slice(0, 32);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Journals the read side's batches under their run (the run event first, when it is new or changed). */
@@ -102,8 +89,41 @@ function emptyReport(path: string, status: FileStatus, extra: Partial<FileCaptur
   return { path, status, ...emptyTally(), errors: [], ...extra };
 }
 
+/**
+ * Captures one file. Whatever goes wrong with the file is reported for it (status
+ * 'failed' and the reason), so the other files of a folder are still captured; only
+ * a write the workspace's own disk refuses (WriteFailure) is thrown, since every
+ * later file would meet it too.
+ */
 export async function captureFile(store: WorkspaceStore, inputPath: string, options: CaptureOptions = {}): Promise<FileCaptureReport> {
   const path = resolve(inputPath);
+  try {
+    return await captureFileUnguarded(store, path, options);
+  } catch (error) {
+    if (error instanceof WriteFailure) throw error;
+    return emptyReport(path, 'failed', { reason: unexpectedFailure(error) });
+  }
+}
+
+function unexpectedFailure(error: unknown): string {
+  // found a moment ago, gone when opened: the same words as a file missing outright
+  if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return 'no such file (removed as it was being captured)';
+  return `cannot read: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** What the read side told the capturing side, gathered for the source event and the report. */
+interface ReadProgress {
+  size: number;
+  offset: number;
+  nextLine: number;
+  check?: string;
+  shape?: string;
+  resumable: boolean;
+  seen: number;
+  failure?: string;
+}
+
+async function captureFileUnguarded(store: WorkspaceStore, path: string, options: CaptureOptions): Promise<FileCaptureReport> {
   const readOptions: ReadOptions = { ...DEFAULT_READ_OPTIONS, ...options.read };
   let info;
   try {
@@ -116,23 +136,17 @@ export async function captureFile(store: WorkspaceStore, inputPath: string, opti
 
   const storedPath = storedPathOf(store.paths.root, path);
   const source = getSource(store.database, storedPath);
-  const headHash = info.size > 0 ? headHashOf(path, Math.min(info.size, HEAD_HASH_BYTES)) : '';
+  const headHash = info.size > 0 ? headHashOf(path, info.size) : '';
   if (source && source.done && source.size === info.size && source.headHash === headHash && source.mtimeMs === info.mtimeMs) {
     return emptyReport(path, 'unchanged', { format: source.format as FormatId, runId: source.runId });
   }
   // a JSON-lines file that only grew is read from where the last capture stopped
-  let resume: ResumePoint | undefined;
-  if (source?.resumable && info.size >= source.size && source.offset > 0 && headHashOf(path, Math.min(source.size, HEAD_HASH_BYTES)) === source.headHash) {
-    resume = { offset: source.offset, nextLine: source.nextLine };
-  }
+  const resume = resumePointOf(path, info.size, source);
+  const runIdOf = (readId: string) => runIdOfRead(readId, path, info.size, source, resume);
 
   const journal = new BatchJournal(store);
   const report = emptyReport(path, 'captured');
-  let offset = 0;
-  let nextLine = 1;
-  let shape: string | undefined;
-  let resumable = false;
-  let seen = 0;
+  const progress: ReadProgress = { size: info.size, offset: 0, nextLine: 1, resumable: false, seen: 0 };
   const request: ReadRequest = {
     path,
     read: readOptions,
@@ -142,70 +156,99 @@ export async function captureFile(store: WorkspaceStore, inputPath: string, opti
     batchCases: options.batchCases ?? 1000,
     batchBytes: options.batchBytes ?? 4 * 1024 * 1024,
   };
-  let failure: string | undefined;
-  for await (const message of readBatches(request, options.worker ?? 'auto')) {
-    switch (message.t) {
-      case 'skipped':
-        return emptyReport(path, 'skipped', { reason: message.reason });
-      case 'opened':
-        report.format = message.format;
-        shape = message.shape;
-        resumable = message.resumable;
-        if (resume && resumable) report.resumedFrom = resume.offset;
-        break;
-      case 'run': {
-        const run = completeRun(message.run, storedPath, options);
-        const known = getRun(store.database, run.runId);
-        journal.setRun(run, !known || known.partial !== run.partial || known.sourcePath !== run.sourcePath);
-        report.runId = run.runId;
-        report.partial = run.partial;
-        break;
+  try {
+    for await (const message of readBatches(request, options.worker ?? 'auto')) {
+      if (message.t === 'skipped') {
+        return emptyReport(path, 'skipped', { reason: message.reason, ...(message.error ? { errors: [{ reason: message.reason }] } : {}) });
       }
-      case 'batch': {
-        journal.add(message.refs, message.blob);
-        const before = seen;
-        seen += message.refs.length;
-        if (Math.floor(seen / 5000) > Math.floor(before / 5000)) options.onProgress?.({ path, cases: seen });
-        break;
-      }
-      case 'error':
-        report.errors.push(message.error);
-        break;
-      case 'checkpoint':
-        offset = message.offset;
-        nextLine = message.nextLine;
-        break;
-      case 'failed':
-        failure = message.reason;
-        break;
+      apply(message, { store, journal, report, progress, storedPath, options, resume, runIdOf });
     }
+  } catch (error) {
+    if (error instanceof WriteFailure) throw error;
+    // what was journalled before stays captured; the rest of the file is reported as failed
+    progress.failure = unexpectedFailure(error);
   }
-  if (failure !== undefined) {
+  if (progress.failure !== undefined) {
     journal.add([], undefined);
     Object.assign(report, journal.tally);
+    const failure = progress.failure;
     return { ...report, status: report.cases > 0 ? 'captured' : 'failed', reason: failure, errors: [...report.errors, { reason: failure }] };
   }
   const run = journal.run;
   const extra: NewEvent[] = [];
   if (run) {
+    const { size, offset, resumable, shape } = progress;
     extra.push({
       type: 'source',
       path: storedPath,
       runId: run.runId,
       format: run.format,
-      size: info.size,
+      size,
       mtimeMs: info.mtimeMs,
-      offset: resumable ? offset : info.size,
-      nextLine,
+      offset: resumable ? offset : size,
+      nextLine: progress.nextLine,
       headHash,
+      ...(resumable && progress.check ? { resumeCheck: progress.check } : {}),
       shape: (shape ?? 'document') as 'lines' | 'document' | 'zip' | 'xml',
       resumable,
-      done: shape !== 'lines' || offset === info.size ? !run.partial : false,
+      done: shape !== 'lines' || offset === size ? !run.partial : false,
     });
   }
   journal.add([], undefined, extra);
   Object.assign(report, journal.tally);
   return report;
+}
+
+interface ApplyContext {
+  store: WorkspaceStore;
+  journal: BatchJournal;
+  report: FileCaptureReport;
+  progress: ReadProgress;
+  storedPath: string;
+  options: CaptureOptions;
+  resume: ResumePoint | undefined;
+  runIdOf: (readId: string) => string;
+}
+
+/** Journals or records one message of the read side. */
+function apply(message: Exclude<ReadMessage, { t: 'skipped' }>, c: ApplyContext): void {
+  const { report, progress } = c;
+  switch (message.t) {
+    case 'opened':
+      report.format = message.format;
+      progress.shape = message.shape;
+      progress.resumable = message.resumable;
+      // the read stops at the size the file had when it was opened; that is what was captured
+      progress.size = message.size;
+      if (c.resume && message.resumable) report.resumedFrom = c.resume.offset;
+      break;
+    case 'run': {
+      const run = completeRun({ ...message.run, runId: c.runIdOf(message.run.runId) }, c.storedPath, c.options);
+      const known = getRun(c.store.database, run.runId);
+      c.journal.setRun(run, !known || known.partial !== run.partial || known.sourcePath !== run.sourcePath);
+      report.runId = run.runId;
+      report.partial = run.partial;
+      break;
+    }
+    case 'batch': {
+      c.journal.add(message.refs, message.blob);
+      const before = progress.seen;
+      progress.seen += message.refs.length;
+      if (Math.floor(progress.seen / 5000) > Math.floor(before / 5000)) c.options.onProgress?.({ path: report.path, cases: progress.seen });
+      break;
+    }
+    case 'error':
+      report.errors.push(message.error);
+      break;
+    case 'checkpoint':
+      progress.offset = message.offset;
+      progress.nextLine = message.nextLine;
+      progress.check = message.check;
+      break;
+    case 'failed':
+      progress.failure = message.reason;
+      break;
+  }
 }
 
 function completeRun(run: RunDescription, path: string, options: CaptureOptions): RunInfo {

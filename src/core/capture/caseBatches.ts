@@ -7,6 +7,7 @@ import { isFailure, type EvalCase, type FormatId } from '../model/caseModel';
 import { FormatError, type ReadOptions, type RecordError, type RunDescription } from '../formats/adapter';
 import { openResultFile, type FileShape, type ResumePoint } from '../formats/readResultFile';
 import { BlobStore } from '../store/blobStore';
+import { nestsTooDeep, tooDeepReason } from '../text/jsonDepth';
 import type { CaseRef } from '../store/journalEvents';
 
 export interface ReadRequest {
@@ -22,12 +23,12 @@ export interface ReadRequest {
 }
 
 export type ReadMessage =
-  | { t: 'opened'; format: FormatId; shape: FileShape; resumable: boolean }
-  | { t: 'skipped'; reason: string }
+  | { t: 'opened'; format: FormatId; shape: FileShape; resumable: boolean; size: number }
+  | { t: 'skipped'; reason: string; error?: boolean }
   | { t: 'run'; run: RunDescription }
   | { t: 'batch'; refs: CaseRef[]; blob?: string }
   | { t: 'error'; error: RecordError }
-  | { t: 'checkpoint'; offset: number; nextLine: number }
+  | { t: 'checkpoint'; offset: number; nextLine: number; check?: string }
   | { t: 'failed'; reason: string };
 
 function locatorText(record: EvalCase['record']): string | undefined {
@@ -35,6 +36,12 @@ function locatorText(record: EvalCase['record']): string | undefined {
   if (record.entry !== undefined) return record.entry;
   if (record.index !== undefined) return `record ${record.index}`;
   return undefined;
+}
+
+function errorLocator(record: EvalCase['record']): Pick<RecordError, 'line' | 'record'> {
+  if (record.line !== undefined) return { line: record.line };
+  const where = record.entry ?? record.index;
+  return where !== undefined ? { record: where } : {};
 }
 
 /** Reads the file and yields its messages; a read that stops early ends with 'failed'. */
@@ -61,13 +68,18 @@ export async function* readCaseBatches(request: ReadRequest): AsyncGenerator<Rea
   try {
     const opened = await openResultFile(request.path, request.read, request.resume, request.format);
     if (opened.status === 'skipped') {
-      yield { t: 'skipped', reason: opened.reason };
+      yield { t: 'skipped', reason: opened.reason, ...(opened.error ? { error: true } : {}) };
       return;
     }
-    yield { t: 'opened', format: opened.format, shape: opened.shape, resumable: opened.resumable };
+    yield { t: 'opened', format: opened.format, shape: opened.shape, resumable: opened.resumable, size: opened.size };
     for await (const event of opened.events) {
       if (event.kind === 'case') {
         const c = event.evalCase;
+        // what is stored must be loadable on every thread later (the blob is written here, read by show, pin, snapshot)
+        if (isFailure(c.outcome) && nestsTooDeep(c)) {
+          yield { t: 'error', error: { ...errorLocator(c.record), reason: `${tooDeepReason('the case')}; skipped` } };
+          continue;
+        }
         cases.push(c);
         if (isFailure(c.outcome)) {
           failing.push(c);
@@ -81,7 +93,9 @@ export async function* readCaseBatches(request: ReadRequest): AsyncGenerator<Rea
         // a new run or the end position: the cases before it go first
         const pending = batch();
         if (pending) yield pending;
-        yield event.kind === 'run' ? { t: 'run', run: event.run } : { t: 'checkpoint', offset: event.offset, nextLine: event.nextLine };
+        if (event.kind === 'run' && nestsTooDeep(event.run)) throw new FormatError(tooDeepReason("the run's description"));
+        if (event.kind === 'run') yield { t: 'run', run: event.run };
+        else yield { t: 'checkpoint', offset: event.offset, nextLine: event.nextLine, ...(event.check ? { check: event.check } : {}) };
       }
     }
     const last = batch();

@@ -1,6 +1,7 @@
 // The items a snapshot or slice draws from: every item matching the filter, with its
 // full case and the review event that decided it.
-import { loadCase } from '../store/storeQueries';
+import type { EvalCase } from '../model/caseModel';
+import { loadCase, UnusableCaseError } from '../store/storeQueries';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import { matchesFilter, parseFilter, type VersionTime } from './filterExpression';
 import type { ReviewedCase } from './trainingRecords';
@@ -49,8 +50,9 @@ export function selectCases(store: WorkspaceStore, filter: string, versionTime: 
       regression: r[10] === 1,
     };
     if (!matchesFilter(terms, subject, versionTime)) continue;
-    const evalCase = loadCase(store.blobs, item.latestBlob, item.latestIndex);
-    if (!evalCase || (requireVerdict && !item.verdict)) continue;
+    if (requireVerdict && !item.verdict) continue;
+    const evalCase = caseOf(store, item);
+    if (!evalCase) continue;
     // the review that decides the item, as the index projection chose it
     const eid = r[15] ?? null;
     out.push({
@@ -65,4 +67,14 @@ export function selectCases(store: WorkspaceStore, filter: string, versionTime: 
   }
   // a stable order, whatever order the items were captured in
   return out.sort((a, b) => (a.caseKey < b.caseKey ? -1 : a.caseKey > b.caseKey ? 1 : 0));
+}
+
+/** The item's latest case; one that cannot be used stops the selection, naming the item and how to leave it out. */
+function caseOf(store: WorkspaceStore, item: { id: string; latestBlob: string | null; latestIndex: number | null }): EvalCase | undefined {
+  try {
+    return loadCase(store.blobs, item.latestBlob, item.latestIndex);
+  } catch (error) {
+    if (error instanceof UnusableCaseError) throw new UnusableCaseError(`item ${item.id}: ${error.message}; leave it out with the filter term -item:${item.id}`);
+    throw error;
+  }
 }

@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../store/durableFile';
 import { listJournalFiles, readJournal } from '../store/journalReader';
 import { inspectJournal, repairCollisions, type CollisionRepair } from '../store/journalIntegrity';
 import { interruptedTakeovers } from '../store/journalWriter';
-import { valuesOf } from '../store/storeQueries';
+import { storedCaseProblem, valuesOf } from '../store/storeQueries';
 import type { WorkspaceStore } from '../store/workspaceStore';
 
 export interface Finding {
@@ -37,6 +37,23 @@ export interface WorkspaceCheck {
 }
 
 const MB = 1024 * 1024;
+
+/** Cases of a blob that items point at but that cannot be used (stored by an earlier version), one finding each. */
+function findUnusableCases(store: WorkspaceStore, blob: string, batch: unknown, findings: Finding[]): void {
+  if (!Array.isArray(batch)) return;
+  batch.forEach((value, index) => {
+    const problem = storedCaseProblem(value, blob, index);
+    if (!problem) return;
+    const ids = valuesOf(store.database, 'SELECT DISTINCT i.id FROM occurrences o JOIN items i ON i.cid = o.cid WHERE o.blob = ? AND o.blob_index = ? ORDER BY i.id', [blob, index]).map((r) => String(r[0]));
+    if (ids.length === 0) return;
+    findings.push({
+      severity: 'error',
+      where: `item ${ids.join(', ')}`,
+      what: problem,
+      fix: `leave it out of pins and snapshots with the filter term ${ids.map((id) => `-item:${id}`).join(' ')}; its verdicts and the rest of the queue are unaffected, and capturing its file again reports the record instead of storing it`,
+    });
+  });
+}
 
 /** Bytes an unprivileged writer can still use on the disk holding `dir`. */
 function freeBytes(dir: string): number | undefined {
@@ -143,7 +160,7 @@ export function checkWorkspace(store: WorkspaceStore, options: { rebuild?: boole
   const blobs = valuesOf(store.database, 'SELECT o.blob, MIN(i.id), COUNT(*) FROM occurrences o JOIN items i ON i.cid = o.cid WHERE o.blob IS NOT NULL GROUP BY o.blob');
   for (const [blob, item, n] of blobs) {
     try {
-      store.blobs.get(String(blob));
+      findUnusableCases(store, String(blob), store.blobs.get(String(blob)), findings);
     } catch (error) {
       const missing = !store.blobs.has(String(blob));
       findings.push({

@@ -6,6 +6,7 @@ import type { EvalCase, Message, Outcome, Score, TraceStep } from '../model/case
 import { asString, isRecord, toNumber, toText } from '../text/values';
 import { FormatError, type ReadEvent } from './adapter';
 import { zodReason } from '../model/zodReason';
+import { assertNestingWithin } from '../text/jsonDepth';
 
 const metricSchema = z.looseObject({
   name: z.string(),
@@ -105,6 +106,7 @@ export function* readDeepEvalRun(doc: Record<string, unknown>, contentHash: stri
   for (const [group, list] of groups) {
     for (let index = 0; index < list.length; index++) {
       try {
+        assertNestingWithin(list[index], 'the test case');
         yield { kind: 'case', evalCase: deepEvalCase(list[index], suite, group, index) };
       } catch (error) {
         yield { kind: 'error', error: { record: `${group}[${index}]`, reason: (error as Error).message } };

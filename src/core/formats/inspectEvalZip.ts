@@ -1,6 +1,7 @@
 // Inspect AI `.eval` logs: a zip of header.json, samples/<id>_epoch_<n>.json and
 // journal files. Read lazily, one sample at a time. A log still being written has
 // no header.json yet: the run comes from _journal/start.json and is marked partial.
+import { assertNestingWithin, nestsTooDeep, tooDeepReason } from '../text/jsonDepth';
 import { parseLenientJson } from '../text/lenientJson';
 import { isRecord } from '../text/values';
 import { FormatError, type ReadEvent, type ReadOptions } from './adapter';
@@ -26,6 +27,7 @@ export async function* readInspectEvalZip(path: string, contentHash: string, opt
     if (!headerName) throw new FormatError('neither header.json nor _journal/start.json found: not an Inspect log');
     const header = parseLenientJson(await zip.readText(headerName, options.maxRecordBytes));
     if (!isRecord(header)) throw new FormatError(`${headerName} is not a JSON object`);
+    if (nestsTooDeep(header)) throw new FormatError(`${headerName}: ${tooDeepReason('the header')}`);
     const run = inspectRun(header, contentHash, !finished);
     yield { kind: 'run', run };
     const names = zip.list().map((e) => e.name).filter((n) => SAMPLE_ENTRY.test(n)).sort(sampleOrder);
@@ -33,6 +35,7 @@ export async function* readInspectEvalZip(path: string, contentHash: string, opt
       const entry = names[index]!;
       try {
         const sample = parseLenientJson(await zip.readText(entry, options.maxRecordBytes));
+        assertNestingWithin(sample, 'the sample');
         yield { kind: 'case', evalCase: inspectSampleToCase(sample, run.suite, { index, entry }, options.thresholds) };
       } catch (error) {
         yield { kind: 'error', error: { record: entry, reason: (error as Error).message } };

@@ -1,4 +1,5 @@
 // Inspect AI `.json` logs (log format version 2): header fields plus `samples`.
+import { assertNestingWithin } from '../text/jsonDepth';
 import { isRecord } from '../text/values';
 import type { ReadEvent } from './adapter';
 import { inspectRun, inspectSampleToCase } from './inspectSample';
@@ -13,6 +14,7 @@ export function* readInspectLog(doc: Record<string, unknown>, contentHash: strin
   const samples = Array.isArray(doc.samples) ? doc.samples : [];
   for (let index = 0; index < samples.length; index++) {
     try {
+      assertNestingWithin(samples[index], 'the sample');
       yield { kind: 'case', evalCase: inspectSampleToCase(samples[index], run.suite, { index }, thresholds) };
     } catch (error) {
       yield { kind: 'error', error: { record: index, reason: (error as Error).message } };

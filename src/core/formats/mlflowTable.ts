@@ -2,6 +2,7 @@
 // Scores pass at or above a threshold per metric; a null score is a judge error.
 import { buildCase } from '../model/buildCase';
 import type { Outcome, Score } from '../model/caseModel';
+import { nestsTooDeep, tooDeepReason } from '../text/jsonDepth';
 import { isRecord, toNumber, toText } from '../text/values';
 import { FormatError, type ReadEvent, type ReadOptions } from './adapter';
 
@@ -69,6 +70,10 @@ export function* readMlflowTable(doc: Record<string, unknown>, path: string, con
     const row = data[index];
     if (!Array.isArray(row)) {
       yield { kind: 'error', error: { record: index, reason: 'row is not an array' } };
+      continue;
+    }
+    if (nestsTooDeep(row)) {
+      yield { kind: 'error', error: { record: index, reason: tooDeepReason('the row') } };
       continue;
     }
     let failed = false;

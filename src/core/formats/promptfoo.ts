@@ -9,6 +9,7 @@ import { FormatError, type ReadEvent, type RunDescription } from './adapter';
 import type { LineFormat } from './lineFormat';
 import { zodReason } from '../model/zodReason';
 import { PromptfooCaseKeys } from './promptfooCaseKeys';
+import { assertNestingWithin } from '../text/jsonDepth';
 
 const assertionSchema = z.looseObject({ type: z.string().optional(), value: z.unknown().optional() });
 
@@ -199,6 +200,7 @@ export function* readPromptfooExport(doc: unknown, contentHash: string): Generat
   const keys = new PromptfooCaseKeys();
   for (let index = 0; index < results.results.length; index++) {
     try {
+      assertNestingWithin(results.results[index], 'the record');
       yield { kind: 'case', evalCase: promptfooResultToCase(results.results[index], suite, { index }, keys) };
     } catch (error) {
       yield { kind: 'error', error: { record: index, reason: (error as Error).message } };

@@ -2,9 +2,11 @@
 // whole JSON documents, JSON lines (resumable from a byte offset), XML, zips.
 import { open, readFile, stat } from 'node:fs/promises';
 import type { FormatId } from '../model/caseModel';
-import { sha256Hex } from '../text/hashing';
+import { sha256Hex, sha256OfFile } from '../text/hashing';
 import { JsonSyntaxError, parseLenientJson, stripBom } from '../text/lenientJson';
+import { nestsTooDeep, tooDeepReason } from '../text/jsonDepth';
 import { isOversize, readLines } from '../text/lineReader';
+import { ReadTail } from '../text/resumeCheck';
 import { isRecord } from '../text/values';
 import { FormatError, type ReadEvent, type ReadOptions } from './adapter';
 import { isDeepEvalRun, readDeepEvalRun } from './deepEval';
@@ -18,6 +20,7 @@ import { isMlflowTable, readMlflowTable } from './mlflowTable';
 import { openaiEvalsRecord } from './openaiEvals';
 import { formatMb } from './zipArchive';
 import { isPromptfooExport, promptfooJsonl, readPromptfooExport } from './promptfoo';
+import { overRecordLimit, sniffLines } from './sniffLines';
 
 const HEAD_BYTES = 64 * 1024;
 const MAX_DOCUMENT_BYTES = 512 * 1024 * 1024;
@@ -28,6 +31,8 @@ export interface Checkpoint {
   kind: 'checkpoint';
   offset: number;
   nextLine: number;
+  /** The resume check of the bytes read before `offset` (see resumeCheck.ts). */
+  check?: string;
 }
 
 export type FileEvent = ReadEvent | Checkpoint;
@@ -35,7 +40,8 @@ export type FileEvent = ReadEvent | Checkpoint;
 export type FileShape = 'lines' | 'document' | 'zip' | 'xml';
 
 export type OpenedResult =
-  | { status: 'skipped'; reason: string }
+  /** `error`: skipped for a reason the user must act on (a limit), not because it is no eval result. */
+  | { status: 'skipped'; reason: string; error?: boolean }
   | { status: 'ok'; format: FormatId; shape: FileShape; resumable: boolean; size: number; events: AsyncGenerator<FileEvent> };
 
 export interface ResumePoint {
@@ -58,21 +64,6 @@ async function readHead(path: string): Promise<Buffer> {
   }
 }
 
-function firstJsonLine(head: string): { text: string; value: Record<string, unknown>; more: boolean } | null {
-  const text = stripBom(head);
-  const nl = text.indexOf('\n');
-  const first = (nl === -1 ? text : text.slice(0, nl)).trim();
-  if (!first.startsWith('{')) return null;
-  try {
-    const value = parseLenientJson(first);
-    if (!isRecord(value)) return null;
-    const rest = nl === -1 ? '' : text.slice(nl + 1).trimStart();
-    return { text: first, value, more: rest.startsWith('{') };
-  } catch {
-    return null;
-  }
-}
-
 function lineFormatFor(first: Record<string, unknown>, path: string, options: ReadOptions, forced?: FormatId): LineFormat | null {
   if (forced) {
     if (forced === 'jsonl') return genericJsonl;
@@ -92,9 +83,12 @@ export async function openResultFile(
   if (!info.isFile()) throw new FormatError('not a regular file');
   if (info.size === 0) throw new FormatError('empty file');
   const headBuf = await readHead(path);
+  // emptied between the stat and the read (a rewrite in progress): the same words as an empty file
+  if (headBuf.length === 0) throw new FormatError('empty file');
   if (headBuf[0] === 0x50 && headBuf[1] === 0x4b && headBuf[2] === 0x03 && headBuf[3] === 0x04) {
     if (forced && forced !== 'inspect') throw new FormatError(`a zip archive cannot be read as ${forced}`);
-    const contentHash = sha256Hex(await readFile(path));
+    // hashed as a stream: an archive's entries are read one at a time, never the whole file at once
+    const contentHash = await sha256OfFile(path);
     return { status: 'ok', format: 'inspect', shape: 'zip', resumable: false, size: info.size, events: readInspectEvalZip(path, contentHash, options) };
   }
   if (hasNul(headBuf)) throw new FormatError('binary file (contains NUL bytes), not an eval result');
@@ -102,30 +96,34 @@ export async function openResultFile(
 
   if (head.startsWith('<')) {
     if (!looksLikeJunit(head) && forced !== 'junit') return { status: 'skipped', reason: 'XML without <testsuite>: not a JUnit report' };
+    const tooBig = documentOverLimit('the XML report', info.size, options);
+    if (tooBig) return tooBig;
     const xml = stripBom(await readFile(path, 'utf8'));
     const contentHash = sha256Hex(xml);
     return { status: 'ok', format: 'junit', shape: 'xml', resumable: false, size: info.size, events: toAsync(readJunitXml(xml, path, contentHash)) };
   }
 
-  const first = firstJsonLine(head);
-  const jsonlName = /\.(jsonl|ndjson)$/i.test(path);
-  if (first && (first.more || jsonlName || resume !== undefined)) {
-    const format = lineFormatFor(first.value, path, options, forced);
-    if (!format) {
-      const keys = Object.keys(first.value).slice(0, 8).join(', ');
-      return { status: 'skipped', reason: `JSON lines of an unrecognised shape (first record's keys: ${keys}); set a field mapping to capture them` };
+  if (head.startsWith('{')) {
+    const jsonlName = /\.(jsonl|ndjson)$/i.test(path);
+    const sniffed = await sniffLines(path, head, headBuf.length < HEAD_BYTES, options.maxRecordBytes, jsonlName || resume !== undefined);
+    if (sniffed.kind === 'unreadable') return { status: 'skipped', reason: sniffed.reason, error: true };
+    if (sniffed.kind === 'lines') {
+      const { first } = sniffed;
+      const format = lineFormatFor(first.value, path, options, forced);
+      if (!format) {
+        const keys = Object.keys(first.value).slice(0, 8).join(', ');
+        return { status: 'skipped', reason: `JSON lines of an unrecognised shape (first record's keys: ${keys}); set a field mapping to capture them` };
+      }
+      const reader = format.open({ path, firstRecord: first.value, firstLineText: first.text, options });
+      const from = format.resumable ? resume : undefined;
+      // the size now bounds the read: a file that keeps growing is read to where it was when the capture began
+      return { status: 'ok', format: format.format, shape: 'lines', resumable: format.resumable, size: info.size, events: readLineEvents(path, reader, options, info.size, from) };
     }
-    const reader = format.open({ path, firstRecord: first.value, firstLineText: first.text, options });
-    const from = format.resumable ? resume : undefined;
-    return { status: 'ok', format: format.format, shape: 'lines', resumable: format.resumable, size: info.size, events: readLineEvents(path, reader, options, from) };
-  }
-
-  if (!head.startsWith('{') && !head.startsWith('[')) {
+  } else if (!head.startsWith('[')) {
     return { status: 'skipped', reason: 'neither JSON, JSON lines, XML nor an .eval zip' };
   }
-  if (info.size > MAX_DOCUMENT_BYTES) {
-    throw new FormatError(`a ${formatMb(info.size)} JSON document is over the ${formatMb(MAX_DOCUMENT_BYTES)} limit for whole-file formats`);
-  }
+  const tooBig = documentOverLimit('the JSON document', info.size, options);
+  if (tooBig) return tooBig;
   const bytes = await readFile(path);
   const contentHash = sha256Hex(bytes).slice(0, 32);
   let doc: unknown;
@@ -136,6 +134,15 @@ export async function openResultFile(
     throw error;
   }
   return documentReader(doc, path, contentHash, info.size, options, forced);
+}
+
+/** Whole-document formats are held in memory whole, so the record limit applies to the whole file. */
+function documentOverLimit(what: string, size: number, options: ReadOptions): OpenedResult | undefined {
+  if (size > MAX_DOCUMENT_BYTES) {
+    throw new FormatError(`${what} is ${formatMb(size)}, over the ${formatMb(MAX_DOCUMENT_BYTES)} limit for whole-file formats`);
+  }
+  if (size <= options.maxRecordBytes) return undefined;
+  return { status: 'skipped', reason: `${overRecordLimit(what, size, options.maxRecordBytes)}; it is read into memory whole, so it is skipped`, error: true };
 }
 
 function documentReader(doc: unknown, path: string, contentHash: string, size: number, options: ReadOptions, forced?: FormatId): OpenedResult {
@@ -157,17 +164,20 @@ async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
   yield* items;
 }
 
-async function* readLineEvents(path: string, reader: LineFormatReader, options: ReadOptions, resume?: ResumePoint): AsyncGenerator<FileEvent> {
+async function* readLineEvents(path: string, reader: LineFormatReader, options: ReadOptions, endOffset: number, resume?: ResumePoint): AsyncGenerator<FileEvent> {
   yield { kind: 'run', run: reader.run };
+  const tail = new ReadTail();
   const lines = readLines(path, {
     startOffset: resume?.offset ?? 0,
     firstLineNumber: resume?.nextLine ?? 1,
     maxLineBytes: options.maxRecordBytes,
+    endOffset,
+    tail,
   });
   let checkpoint: Checkpoint = { kind: 'checkpoint', offset: resume?.offset ?? 0, nextLine: resume?.nextLine ?? 1 };
   for await (const line of lines) {
     if (isOversize(line)) {
-      yield { kind: 'error', error: { line: line.number, reason: `record is ${formatMb(line.bytes)}, over the ${formatMb(options.maxRecordBytes)} limit; skipped` } };
+      yield { kind: 'error', error: { line: line.number, reason: `${overRecordLimit('record', line.bytes, options.maxRecordBytes)}; skipped` } };
       checkpoint = { kind: 'checkpoint', offset: line.end, nextLine: line.number + 1 };
       continue;
     }
@@ -188,6 +198,11 @@ async function* readLineEvents(path: string, reader: LineFormatReader, options: 
       checkpoint = { kind: 'checkpoint', offset: line.end, nextLine: line.number + 1 };
       continue;
     }
+    if (nestsTooDeep(value)) {
+      yield { kind: 'error', error: { line: line.number, reason: `${tooDeepReason('the record')}; skipped` } };
+      checkpoint = { kind: 'checkpoint', offset: line.end, nextLine: line.number + 1 };
+      continue;
+    }
     try {
       for (const evalCase of reader.record(value, line.number, line.start)) yield { kind: 'case', evalCase };
     } catch (error) {
@@ -196,5 +211,6 @@ async function* readLineEvents(path: string, reader: LineFormatReader, options: 
     checkpoint = { kind: 'checkpoint', offset: line.end, nextLine: line.number + 1 };
   }
   for (const evalCase of reader.finish()) yield { kind: 'case', evalCase };
-  yield checkpoint;
+  const check = tail.checkBefore(checkpoint.offset);
+  yield check === undefined ? checkpoint : { ...checkpoint, check };
 }

@@ -1,6 +1,11 @@
 // Lazy, bounded reading of zip archives: the central directory first, then only
-// the entries asked for, each capped in size (a bomb stops at the cap).
+// the entries asked for, each capped in size (a bomb stops at the cap). The directory
+// itself is bounded too: at most MAX_ZIP_ENTRIES entries, no two with one name (which
+// one a reader takes would be a guess), and none encrypted.
 import yauzl from 'yauzl';
+
+/** Entries an archive may list; an Inspect log holds one per sample and epoch plus a few. */
+export const MAX_ZIP_ENTRIES = 100_000;
 
 export interface ZipEntryInfo {
   name: string;
@@ -14,12 +19,20 @@ export class ZipArchive {
     readonly entries: Map<string, yauzl.Entry>,
   ) {}
 
-  static open(path: string): Promise<ZipArchive> {
+  static open(path: string, maxEntries = MAX_ZIP_ENTRIES): Promise<ZipArchive> {
     return new Promise((resolve, reject) => {
       yauzl.open(path, { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true }, (err, zip) => {
         if (err || !zip) return reject(err ?? new Error('cannot open zip'));
+        const refuse = (reason: string) => {
+          zip.close();
+          reject(new Error(reason));
+        };
+        // the count the directory declares, checked before any entry is read
+        if (zip.entryCount > maxEntries) return refuse(`the archive lists ${zip.entryCount.toLocaleString('en')} entries, over the limit of ${maxEntries.toLocaleString('en')}`);
         const entries = new Map<string, yauzl.Entry>();
         zip.on('entry', (entry: yauzl.Entry) => {
+          if (entry.isEncrypted()) return refuse(`the archive is encrypted (password-protected), so its entries cannot be read; entry ${entry.fileName} is encrypted`);
+          if (entries.has(entry.fileName)) return refuse(`the archive holds two entries named ${entry.fileName}; which one is meant cannot be told`);
           entries.set(entry.fileName, entry);
           zip.readEntry();
         });

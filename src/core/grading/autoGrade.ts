@@ -4,7 +4,7 @@
 // a whole answer and not a text the output only had to contain). What the graders
 // cannot decide stays for people.
 import type { EvalCase } from '../model/caseModel';
-import { findItem, listItems, loadCase, type ItemRow } from '../store/storeQueries';
+import { findItem, listItems, loadCase, UnusableCaseError, type ItemRow } from '../store/storeQueries';
 import type { NewEvent } from '../store/journalEvents';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import { isCompleteAnswer } from './expectedAnswer';
@@ -70,6 +70,16 @@ export function decide(evalCase: EvalCase, rules: GradingRule[], patterns = new 
   return result.matches === null ? null : result;
 }
 
+/** The item's latest case; one stored too deep to use (by an earlier version) is left for people, like any undecidable one. */
+function usableCase(store: WorkspaceStore, item: ItemRow): EvalCase | undefined {
+  try {
+    return loadCase(store.blobs, item.latestBlob, item.latestIndex);
+  } catch (error) {
+    if (error instanceof UnusableCaseError) return undefined;
+    throw error;
+  }
+}
+
 /** Items graded between two turns of the event loop (or fewer, when they take long). */
 const ITEMS_PER_TURN = 25;
 const MS_PER_TURN = 16;
@@ -94,7 +104,7 @@ export async function autoGrade(store: WorkspaceStore, rules: GradingRule[], onl
       turnStart = performance.now();
       inTurn = 1;
     }
-    const evalCase = loadCase(store.blobs, item.latestBlob, item.latestIndex);
+    const evalCase = usableCase(store, item);
     const result = evalCase ? decide(evalCase, rules, patterns) : null;
     if (!result || !evalCase) {
       summary.undecided++;

@@ -3,6 +3,7 @@
 // decidable (free text, no number to read, no choice letter found).
 import { canonicalJson } from '../text/hashing';
 import { PATTERN_TIME_LIMIT_MS, PatternBudget } from './boundedPattern';
+import { nestsTooDeep, tooDeepReason } from '../text/jsonDepth';
 
 export const GRADERS = ['exact', 'normalized', 'numeric', 'json', 'regex', 'contains', 'choice'] as const;
 export type GraderName = (typeof GRADERS)[number];
@@ -144,6 +145,8 @@ export function grade(grader: GraderName, expected: string, output: string, opti
       const got = parseJson(output);
       if (want === undefined) return { grader, matches: null, reason: 'expected answer is not a JSON object or array' };
       if (got === undefined) return { grader, matches: false, reason: 'output is not valid JSON' };
+      // a value nested past the bound cannot be compared safely: left for people
+      if (nestsTooDeep(want) || nestsTooDeep(got)) return { grader, matches: null, reason: tooDeepReason(nestsTooDeep(want) ? 'the expected JSON' : 'the output JSON') };
       const same = canonicalJson(want) === canonicalJson(got);
       return { grader, matches: same, reason: same ? 'the JSON values are equal' : 'the JSON values differ' };
     }

@@ -176,9 +176,9 @@ export class IndexProjection {
 
   private applySource(e: SourceEvent): void {
     this.run(
-      `INSERT OR REPLACE INTO sources (path, run_id, format, size, mtime_ms, offset, next_line, head_hash, shape, resumable, done, captured_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [e.path, e.runId, e.format, e.size, e.mtimeMs, e.offset, e.nextLine, e.headHash, e.shape, e.resumable ? 1 : 0, e.done ? 1 : 0, e.at],
+      `INSERT OR REPLACE INTO sources (path, run_id, format, size, mtime_ms, offset, next_line, head_hash, shape, resumable, done, captured_at, resume_check)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [e.path, e.runId, e.format, e.size, e.mtimeMs, e.offset, e.nextLine, e.headHash, e.shape, e.resumable ? 1 : 0, e.done ? 1 : 0, e.at, e.resumeCheck ?? null],
     );
   }
 

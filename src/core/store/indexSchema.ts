@@ -108,6 +108,11 @@ const MIGRATIONS: Migration[] = [
       ALTER TABLE items ADD COLUMN review_eid TEXT;
     `,
   },
+  {
+    // the source event's resume check (NULL for sources captured before it existed: they resume on the head hash alone)
+    version: 4,
+    sql: `ALTER TABLE sources ADD COLUMN resume_check TEXT;`,
+  },
 ];
 
 /** An index saved by a schema older than this is rebuilt from the journals on open. */

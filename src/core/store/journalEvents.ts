@@ -58,6 +58,13 @@ export const sourceEventSchema = z.object({
   offset: z.number().int().min(0),
   nextLine: z.number().int().min(1),
   headHash: z.string(),
+  /**
+   * For JSON lines: a hash of the bytes before `offset` as they were read (the whole
+   * prefix up to 1 MB, else its last 1 MB; resumeCheck.ts). A later capture resumes
+   * at `offset` only when the file still has those bytes there. Absent in events of
+   * earlier versions, which resume on the head hash alone.
+   */
+  resumeCheck: z.string().optional(),
   /** How the file was read: only 'lines' files can be resumed from an offset. */
   shape: z.enum(['lines', 'document', 'zip', 'xml']),
   resumable: z.boolean(),

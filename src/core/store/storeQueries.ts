@@ -2,6 +2,7 @@
 import type { Database, SqlValue } from 'sql.js';
 import type { EvalCase } from '../model/caseModel';
 import type { BlobStore } from './blobStore';
+import { nestsTooDeep, tooDeepReason } from '../text/jsonDepth';
 import { caseIdsOf } from './caseIds';
 
 export interface ItemRow {
@@ -73,6 +74,8 @@ export interface SourceRow {
   offset: number;
   nextLine: number;
   headHash: string;
+  /** The resume check of the bytes before `offset` (null for sources captured by earlier versions). */
+  resumeCheck: string | null;
   shape: string;
   resumable: boolean;
   done: boolean;
@@ -255,7 +258,7 @@ export function lastPassRunOf(db: Database, caseKey: string): string | null {
 export function getSource(db: Database, path: string): SourceRow | undefined {
   const r = rows(
     db,
-    `SELECT path, run_id AS runId, format, size, mtime_ms AS mtimeMs, offset, next_line AS nextLine, head_hash AS headHash, shape, resumable, done FROM sources WHERE path = ?`,
+    `SELECT path, run_id AS runId, format, size, mtime_ms AS mtimeMs, offset, next_line AS nextLine, head_hash AS headHash, resume_check AS resumeCheck, shape, resumable, done FROM sources WHERE path = ?`,
     [path],
   )[0];
   return r ? { ...(r as unknown as SourceRow), resumable: r.resumable === 1, done: r.done === 1 } : undefined;
@@ -293,11 +296,27 @@ export function storeStatus(db: Database): StoreStatus {
  * before they were stored and the blob's hash is checked when read, so an edited
  * blob is refused rather than parsed again here.
  */
+/** A stored case that exists but cannot be used safely (see storedCaseProblem). */
+export class UnusableCaseError extends Error {}
+
+/**
+ * Why a stored case cannot be shown, pinned or snapshotted, or undefined when it can.
+ * Capture no longer stores a case nested past MAX_JSON_DEPTH, but an earlier version
+ * did (reading in a worker thread, whose stack is larger), and printing or walking
+ * such a case overflows the stack.
+ */
+export function storedCaseProblem(value: unknown, blob: string, index: number): string | undefined {
+  if (!nestsTooDeep(value)) return undefined;
+  return `${tooDeepReason(`the stored case (blob ${blob.slice(0, 12)}…, case ${index})`)}; an earlier version of Eval Loop captured it, and it cannot be shown, pinned or snapshotted`;
+}
+
 export function loadCase(blobs: BlobStore, blob: string | null, index: number | null): EvalCase | undefined {
   if (!blob || index === null) return undefined;
   const batch = blobs.get(blob);
   if (!Array.isArray(batch)) throw new Error(`blob ${blob} is not a case batch`);
   const value = batch[index] as EvalCase | undefined;
   if (!value || typeof value !== 'object' || typeof value.caseKey !== 'string') throw new Error(`blob ${blob} has no case at ${index}`);
+  const problem = storedCaseProblem(value, blob, index);
+  if (problem) throw new UnusableCaseError(problem);
   return value;
 }

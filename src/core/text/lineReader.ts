@@ -1,6 +1,8 @@
-// Streams a text file as lines with byte offsets, from any starting offset, with a
-// cap on line length so one enormous record cannot exhaust memory.
+// Streams a text file as lines with byte offsets, from any starting offset up to a
+// fixed end, with a cap on line length so one enormous record cannot exhaust memory.
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { RESUME_CHECK_BYTES, type ReadTail } from './resumeCheck';
 
 export interface Line {
   /** 1-based line number in the whole file. */
@@ -27,6 +29,23 @@ export interface LineReadOptions {
   firstLineNumber?: number;
   maxLineBytes: number;
   chunkBytes?: number;
+  /** Read no byte at or past this offset: a file that keeps growing is read to the size it had when the read began. */
+  endOffset?: number;
+  /** Keeps the bytes read last (and the ones just before the start), for the resume check of the last checkpoint. */
+  tail?: ReadTail;
+}
+
+/** Puts the bytes just before `start` into the tail, so a checkpoint near the start can be checked too. */
+async function seedTail(path: string, start: number, tail: ReadTail): Promise<void> {
+  const from = Math.max(0, start - RESUME_CHECK_BYTES);
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(start - from);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, from);
+    tail.add(from, buf.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
 }
 
 export async function* readLines(path: string, options: LineReadOptions): AsyncGenerator<Line | OversizeLine> {
@@ -37,8 +56,14 @@ export async function* readLines(path: string, options: LineReadOptions): AsyncG
   let lineStart = start;
   let skipping = false;
   let position = start;
-  const stream = createReadStream(path, { start, highWaterMark: options.chunkBytes ?? 1 << 20 });
+  const tail = options.tail;
+  if (tail && start > 0) await seedTail(path, start, tail);
+  const end = options.endOffset;
+  if (end !== undefined && start >= end) return;
+  // `end` of a read stream is inclusive
+  const stream = createReadStream(path, { start, ...(end !== undefined ? { end: end - 1 } : {}), highWaterMark: options.chunkBytes ?? 1 << 20 });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
+    tail?.add(position, chunk);
     let from = 0;
     for (;;) {
       const nl = chunk.indexOf(10, from);
@@ -79,6 +104,8 @@ export async function* readLines(path: string, options: LineReadOptions): AsyncG
       }
     }
     position += chunk.length;
+    // what a checkpoint can still fall on: the start of the line being assembled (past the end of one being skipped)
+    tail?.keepBefore(skipping ? position : lineStart);
   }
   if (skipping) {
     yield { number: lineNumber, start: lineStart, end: position, bytes: position - lineStart, oversize: true };
