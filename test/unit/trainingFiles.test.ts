@@ -4,7 +4,7 @@
 // auto-grading never turns a substring check into a correction.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { captureFile } from '../../src/core/capture/captureFile';
@@ -217,9 +217,15 @@ describe('training files every trainer loads', () => {
     try {
       const corpus = join(root, 'corpus');
       const v1 = snapshot(store, corpus);
-      pinSlice(store, corpus, 'held', `item:${item('plain').id}`);
+      // v0001 held the case before the pin (known contamination); a copy of it written as
+      // v0002 after the pin holds it too, as a snapshot past the firewall would: a leak
+      pinSlice(store, corpus, 'held', `item:${item('plain').id}`, { includeTrained: true });
+      cpSync(join(corpus, 'versions/v0001'), join(corpus, 'versions/v0002'), { recursive: true });
+      const copied = join(corpus, 'versions/v0002/manifest.json');
+      chmodSync(copied, 0o644);
+      writeFileSync(copied, JSON.stringify({ ...JSON.parse(readFileSync(copied, 'utf8')), version: 'v0002', parent: 'v0001' }, null, 2));
       const leak = verifyCorpus(corpus).violations.filter((v) => v.kind === 'leak');
-      assert.ok(leak.length > 0, 'the pinned case is in v0001: a leak');
+      assert.ok(leak.length > 0, 'the pinned case is in v0002: a leak');
       // hide it: drop the pinned input hash from every index of v0001
       const pinnedHash = new CorpusLayout(corpus).sliceManifest('held', 'v0001').inputHashes[0]!;
       for (const [format, file] of Object.entries(v1.manifest.files)) {

@@ -12,6 +12,7 @@ import { captureNotice } from '../../core/capture/captureNotice';
 import { outsideFolders } from '../../core/capture/linkedOutside';
 import { captureInto, logReports } from '../capture/captureService';
 import { COMMANDS } from '../commandIds';
+import { corpusDirOf } from '../corpus/corpusLocation';
 import { reasonOf } from '../errorText';
 import type { StoreSession } from '../storeSession';
 
@@ -65,7 +66,7 @@ export class ResultWatcher implements vscode.Disposable {
   private async matchingFiles(): Promise<string[]> {
     const paths = new Set<string>();
     for (const glob of this.config.get<string[]>('watch', [])) {
-      for (const uri of await vscode.workspace.findFiles(glob, '**/{node_modules,.git,.evalloop}/**', 5000)) paths.add(uri.fsPath);
+      for (const uri of await vscode.workspace.findFiles(glob, '**/{node_modules,.git,.evalloop}/**', 5000)) if (!this.ours(uri.fsPath)) paths.add(uri.fsPath);
     }
     return [...paths].sort();
   }
@@ -79,7 +80,7 @@ export class ResultWatcher implements vscode.Disposable {
   }
 
   private noteNewFolder(uri: vscode.Uri): void {
-    if (ignored(uri)) return;
+    if (this.ours(uri.fsPath)) return;
     try {
       if (!statSync(uri.fsPath).isDirectory()) return;
     } catch {
@@ -98,8 +99,14 @@ export class ResultWatcher implements vscode.Disposable {
     if (inside.length) await this.capture(inside);
   }
 
+  /** Our own folders: the store and the corpus (whose files are what we wrote, never eval results). */
+  private ours(path: string): boolean {
+    const corpus = corpusDirOf(this.session.root);
+    return ignored(vscode.Uri.file(path)) || path === corpus || path.startsWith(corpus + sep);
+  }
+
   private schedule(uri: vscode.Uri): void {
-    if (ignored(uri)) return;
+    if (this.ours(uri.fsPath)) return;
     clearTimeout(this.pending.get(uri.fsPath));
     const delay = Math.max(50, this.config.get<number>('watchDebounceMs', 750));
     this.pending.set(
