@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 import { runTests } from '@vscode/test-electron';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const fixtures = process.env.EVALLOOP_FIXTURES ?? resolve(repo, '../shared/fixtures/eval-formats');
+const fixtures = process.env.EVALLOOP_FIXTURES ?? resolve(repo, 'test/fixtures/eval-formats');
 const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
 const oldest = manifest.engines.vscode.replace(/^\^/, '');
 

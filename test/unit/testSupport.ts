@@ -7,7 +7,7 @@ import { openResultFile } from '../../src/core/formats/readResultFile';
 import type { EvalCase } from '../../src/core/model/caseModel';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
-export const FIXTURES = process.env.EVALLOOP_FIXTURES ?? resolve(REPO_ROOT, '../shared/fixtures/eval-formats');
+export const FIXTURES = process.env.EVALLOOP_FIXTURES ?? resolve(REPO_ROOT, 'test/fixtures/eval-formats');
 
 export function fixture(relative: string): string {
   return join(FIXTURES, relative);
