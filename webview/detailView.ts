@@ -2,7 +2,7 @@
 // Everything from the case is placed as text.
 import type { ItemDetail } from '../src/protocol/reviewProtocol';
 import { el, textBlock, visibleText } from './safeText';
-import { charDiffSides, isShortAnswer, wordDiff } from './wordDiff';
+import { charDiffSides, DIFF_LIMIT, isShortAnswer, wordDiff } from './wordDiff';
 
 const TRACE_STEPS_SHOWN = 200;
 
@@ -61,9 +61,14 @@ export function renderDetail(detail: ItemDetail, actions: { openSource(): void; 
     compare.append(el('div', 'legend', 'Marked: on the left what only the expected answer has, on the right what only the output has'));
     sides.append(side('Expected', marked.expected, 'expected'), side('Actual', marked.actual, 'actual'));
     compare.append(sides);
-  } else if (c.expected !== null && c.output !== null) {
+  } else if (c.expected !== null && c.output !== null && c.expected.length + c.output.length <= DIFF_LIMIT) {
     // long: shown once, with the differences inline
     compare.append(el('div', 'legend', 'Word diff: struck through = expected only, highlighted = output only'), wordDiff(c.expected, c.output));
+  } else if (c.expected !== null && c.output !== null) {
+    // too long to diff here: each text once, cut to a readable size, and the native diff
+    compare.append(wordDiff(c.expected, c.output));
+    sides.append(side('Expected', textBlock(c.expected), 'expected'), side('Actual', textBlock(c.output), 'actual'));
+    compare.append(sides);
   } else {
     const none = () => el('p', 'none', '(none)');
     sides.append(side('Expected', c.expected === null ? none() : textBlock(c.expected), 'expected'), side('Actual', c.output === null ? none() : textBlock(c.output), 'actual'));

@@ -88,7 +88,20 @@ const detailPane = el('div', 'detail-pane');
 const form = new ReviewForm(() => void submit());
 const right = el('div', 'right');
 right.append(detailPane, form.element);
-main.append(list.element, right);
+// the list column is resizable (drag its lower right corner) and keeps its width
+const listColumn = el('div', 'list-column');
+listColumn.append(list.element);
+const savedWidth = (bridge.state as { listWidth?: number } | undefined)?.listWidth;
+if (typeof savedWidth === 'number' && savedWidth >= 200 && savedWidth <= 4000) listColumn.style.width = `${savedWidth}px`;
+let widthTimer: ReturnType<typeof setTimeout> | undefined;
+new ResizeObserver(() => {
+  clearTimeout(widthTimer);
+  widthTimer = setTimeout(() => {
+    const width = Math.round(listColumn.getBoundingClientRect().width);
+    if (width > 0) bridge.state = { ...(bridge.state as object | undefined), listWidth: width };
+  }, 300);
+}).observe(listColumn);
+main.append(listColumn, right);
 const footer = el('div', 'footer', 'j/k move · 1 model wrong · 2 eval wrong · 3 ambiguous · 4 discard · e correction · t tags · x select (Esc clears) · Ctrl+Enter submit & next · u undo · p promote · / search · ? all keys');
 const KEYS: [string, string][] = [
   ['j / k, ↓ / ↑', 'next / previous item'],
@@ -138,7 +151,7 @@ function syncFilterControls(): void {
 
 function applyFilter(next: QueueFilter): void {
   filter = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined && v !== '' && v !== false)) as QueueFilter;
-  bridge.state = { filter };
+  bridge.state = { ...(bridge.state as object | undefined), filter };
   clearSelection();
   void list.reset();
 }

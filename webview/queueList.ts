@@ -4,6 +4,10 @@ import type { ItemSummary } from '../src/protocol/reviewProtocol';
 import { visibleText } from './safeText';
 
 export const ROW_HEIGHT = 26;
+/** A shared title prefix shorter than this is kept: it is not worth hiding. */
+const MIN_SHARED_PREFIX = 24;
+const BADGES: Record<string, string> = { regression: 'REGR', 'auto-graded': 'auto', new: 'new' };
+const VERDICT_BADGES: Record<string, string> = { 'model-wrong': 'model✗', 'eval-wrong': 'eval✗', ambiguous: 'ambig', discard: 'discard' };
 const PAGE = 200;
 const OVERSCAN = 8;
 
@@ -55,6 +59,7 @@ export class QueueList {
     const { total, items } = await this.callbacks.fetchPage(page * PAGE, PAGE);
     if (generation !== this.generation) return;
     this.pages.clear();
+    this.prefixes.clear();
     this.pages.set(page, items);
     this.total = total;
     this.spacer.style.height = `${total * ROW_HEIGHT}px`;
@@ -62,6 +67,33 @@ export class QueueList {
     this.cursor = Math.min(cursor, Math.max(0, total - 1));
     this.render();
     this.callbacks.onCursor(this.cursor, this.itemAt(this.cursor));
+  }
+
+  private readonly prefixes = new Map<number, number>();
+
+  /**
+   * How many leading characters every title of a page shares, cut back to a word
+   * boundary (0 when it is short or the titles differ early): rows of one templated
+   * suite then show what differs instead of the same first words.
+   */
+  private sharedPrefix(page: number): number {
+    const known = this.prefixes.get(page);
+    if (known !== undefined) return known;
+    const titles = (this.pages.get(page) ?? []).map((i) => i.title);
+    let n = 0;
+    if (titles.length > 1) {
+      n = titles[0]!.length;
+      for (const t of titles) {
+        let k = 0;
+        while (k < n && k < t.length && t.charCodeAt(k) === titles[0]!.charCodeAt(k)) k++;
+        n = k;
+        if (n === 0) break;
+      }
+      const cut = titles[0]!.lastIndexOf(' ', n - 1) + 1;
+      n = cut >= MIN_SHARED_PREFIX ? cut : 0;
+    }
+    if (this.pages.has(page)) this.prefixes.set(page, n);
+    return n;
   }
 
   itemAt(index: number): ItemSummary | undefined {
@@ -129,14 +161,16 @@ export class QueueList {
       meta!.textContent = '';
       return;
     }
-    const label = item.regression ? 'REGR' : item.state === 'auto-graded' ? 'auto' : item.state === 'reviewed' ? (item.verdict ?? 'done') : 'new';
-    badge!.textContent = label;
+    badge!.textContent = BADGES[item.regression ? 'regression' : item.state] ?? (item.verdict ? VERDICT_BADGES[item.verdict] ?? item.verdict : item.state);
     badge!.className = `row-badge badge-${item.regression ? 'regression' : item.state}`;
-    title!.textContent = visibleText(item.title);
-    meta!.textContent = `${item.pinned ? 'pinned · ' : ''}${item.suite}${item.occurrences > 1 ? ` ×${item.occurrences}` : ''}`;
+    // what tells rows apart: the part of the title after the prefix the page's rows share
+    const prefix = this.sharedPrefix(Math.floor(index / PAGE));
+    title!.textContent = visibleText(prefix && item.title.length > prefix ? `…${item.title.slice(prefix)}` : item.title);
+    meta!.textContent = `${item.pinned ? 'pinned · ' : ''}${item.model ? `${item.model} · ` : ''}${item.suite}${item.occurrences > 1 ? ` ×${item.occurrences}` : ''}`;
     row.classList.toggle('pinned', item.pinned !== null);
-    if (item.pinned) row.title = `pinned in eval slice ${item.pinned}: held out of training`;
-    else row.removeAttribute('title');
+    const lines = [visibleText(item.title), `${item.suite}${item.model ? ` · ${item.model}` : ''}${item.runLabel ? ` · last failed in ${item.runLabel}` : ''}`];
+    if (item.pinned) lines.push(`pinned in eval slice ${item.pinned}: held out of training`);
+    row.title = lines.join('\n');
   }
 
   moveTo(index: number): void {

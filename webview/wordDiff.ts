@@ -5,7 +5,7 @@ import { diffChars, diffWordsWithSpace } from 'diff';
 import { DISPLAY_LIMIT, visibleText } from './safeText';
 
 /** Word diffs are quadratic in the worst case; past this size the two texts are shown side by side. */
-const DIFF_LIMIT = 20_000;
+export const DIFF_LIMIT = 20_000;
 
 export function wordDiff(expected: string, actual: string): HTMLElement {
   const pre = document.createElement('pre');

@@ -31,6 +31,8 @@ export const itemSummarySchema = z.object({
   occurrences: z.number(),
   tags: z.array(z.string()),
   pinned: z.string().nullable(),
+  model: z.string().max(300).nullable().optional(),
+  runLabel: z.string().max(300).nullable().optional(),
 });
 export type ItemSummary = z.infer<typeof itemSummarySchema>;
 

@@ -19,6 +19,9 @@ export interface ItemSummaryData {
   tags: string[];
   /** The eval slice (`name/vNNNN`) holding this case's input out of training, if any. */
   pinned: string | null;
+  /** The model (provider) of the run it last failed in, and that run's short label. */
+  model?: string | null;
+  runLabel?: string | null;
 }
 
 /** Which slice, if any, pins an input hash (from the corpus's slice manifests). */
@@ -44,8 +47,22 @@ export function summaryOf(i: ItemRow, pinned: PinnedLookup = NONE_PINNED): ItemS
 
 export function queryPage(store: WorkspaceStore, filter: ItemFilter, offset: number, limit: number, pinned: PinnedLookup = NONE_PINNED): { total: number; items: ItemSummaryData[] } {
   const total = countItems(store.database, filter);
-  const items = listItems(store.database, { ...filter, offset, limit }).map((i) => summaryOf(i, pinned));
+  const rows = listItems(store.database, { ...filter, offset, limit });
+  // the few runs a page's items last failed in, read once each
+  const runs = new Map<string, { model: string | null; label: string }>();
+  for (const i of rows) {
+    if (runs.has(i.lastRun)) continue;
+    const run = getRun(store.database, i.lastRun);
+    runs.set(i.lastRun, { model: run?.model ?? null, label: run ? runLabelOf(run) : i.lastRun });
+  }
+  const items = rows.map((i) => ({ ...summaryOf(i, pinned), model: runs.get(i.lastRun)?.model ?? null, runLabel: runs.get(i.lastRun)?.label ?? null }));
   return { total, items };
+}
+
+/** A run as a person tells it apart: when it started (or was captured) and its suite. */
+export function runLabelOf(run: { suite: string; startedAt: string | null; capturedAt: string | null }): string {
+  const when = (run.startedAt ?? run.capturedAt ?? '').replace('T', ' ').slice(0, 16);
+  return when ? `${when} ${run.suite}` : run.suite;
 }
 
 export function queueSnapshot(store: WorkspaceStore) {
