@@ -1,5 +1,5 @@
 // Corpus commands: snapshot, export, pin, export-slice, verify.
-import { writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { CorpusLayout } from '../../core/corpus/corpusLayout';
 import { FilterSyntaxError } from '../../core/corpus/filterExpression';
@@ -8,6 +8,7 @@ import { snapshot, SnapshotBlockedError } from '../../core/corpus/snapshot';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../core/corpus/trainingRecords';
 import { exportVersion, verifyCorpus } from '../../core/corpus/verifyCorpus';
 import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
+import { writeFileAtomic } from '../../core/store/durableFile';
 import { WriteFailure } from '../../core/store/writeFailure';
 
 declare const EVALLOOP_VERSION: string | undefined;
@@ -26,6 +27,27 @@ function asCliError(error: unknown): never {
   if (error instanceof SnapshotBlockedError || error instanceof FilterSyntaxError) throw new CliError(error.message, 2);
   if (error instanceof WriteFailure) throw error;
   throw new CliError((error as Error).message);
+}
+
+/**
+ * Writes an export whole or not at all: beside the target, synced, renamed over it, so
+ * a full disk or a kill never leaves a torn file where a good one was. A link is
+ * written through, as a plain write would.
+ */
+function writeOutput(path: string, text: string): void {
+  let target = path;
+  try {
+    if (lstatSync(path).isSymbolicLink()) target = realpathSync(path);
+  } catch {
+    // not there yet, or a dangling link: written as named
+  }
+  const existed = existsSync(target);
+  try {
+    writeFileAtomic(target, text);
+  } catch (error) {
+    if (error instanceof WriteFailure) throw new CliError(`${error.message}; ${existed ? `the ${target} already there is unchanged` : 'nothing was written'}`);
+    throw error;
+  }
 }
 
 export async function runSnapshot(flags: CorpusFlags & { policy?: string; filter?: string; format?: string[]; secrets?: string; to?: string; dryRun?: boolean }, options: GlobalOptions): Promise<number> {
@@ -69,7 +91,7 @@ export async function runExport(version: string, flags: CorpusFlags & { format: 
     asCliError(error);
   }
   if (flags.output) {
-    writeFileSync(flags.output, text);
+    writeOutput(flags.output, text);
     if (!options.json) printLines([`wrote ${text.split('\n').filter(Boolean).length} ${format} records of ${version} to ${flags.output}`]);
     else printJson({ version, format, output: flags.output, records: text.split('\n').filter(Boolean).length });
   } else process.stdout.write(text);
@@ -100,7 +122,7 @@ export async function runExportSlice(slice: string, flags: CorpusFlags & { forma
     asCliError(error);
   }
   if (flags.output) {
-    writeFileSync(flags.output, text);
+    writeOutput(flags.output, text);
     if (!options.json) printLines([`wrote slice ${slice} as ${flags.format} to ${flags.output}`]);
   } else process.stdout.write(text);
   return 0;
@@ -117,7 +139,7 @@ export async function runVerify(flags: CorpusFlags, options: GlobalOptions): Pro
   else {
     printLines([
       `${report.versions} versions, ${report.segments} segments, ${report.slices} slices checked`,
-      ...report.violations.map((v) => `VIOLATION ${v.kind}: ${v.where}: ${v.detail}`),
+      ...report.violations.flatMap((v) => [`VIOLATION ${v.kind}: ${v.where}: ${v.detail}`, ...(v.fix ? [`  → ${v.fix}`] : [])]),
       report.violations.length ? `${report.violations.length} violations` : 'clean',
     ]);
   }
