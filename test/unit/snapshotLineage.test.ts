@@ -3,7 +3,7 @@
 // removes another's build folder (which made snapshots fail with ENOENT).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -60,6 +60,31 @@ describe('concurrent snapshots', () => {
     const verify = cliSync(root, 'verify', '--json');
     assert.equal(verify.code, 0, verify.stdout);
     assert.deepEqual(JSON.parse(verify.stdout).violations, []);
+  });
+
+  it('verify names a version whose parent is not the version before it (a forked lineage)', async () => {
+    const root = await reviewedWorkspace(12);
+    const corpus = join(root, 'corpus');
+    assert.equal(cliSync(root, 'snapshot', '--filter', 'reviewed tag:g0').code, 0);
+    // what racing snapshots used to write: two versions both measured against v0001
+    const other = join(root, 'other-corpus');
+    cpSync(corpus, other, { recursive: true });
+    assert.equal(cliSync(root, 'snapshot', '--filter', 'reviewed -tag:g1').code, 0);
+    assert.equal(cliSync(root, 'snapshot', '--filter', 'reviewed tag:g2', '--to', other).code, 0);
+    cpSync(join(other, 'segments'), join(corpus, 'segments'), { recursive: true, force: false });
+    const forked = JSON.parse(readFileSync(join(other, 'versions/v0002/manifest.json'), 'utf8'));
+    assert.equal(forked.parent, 'v0001');
+    mkdirSync(join(corpus, 'versions/v0003'));
+    writeFileSync(join(corpus, 'versions/v0003/manifest.json'), JSON.stringify({ ...forked, version: 'v0003' }, null, 2));
+    const verify = cliSync(root, 'verify', '--json');
+    assert.equal(verify.code, 1);
+    const violations = JSON.parse(verify.stdout).violations as { kind: string; where: string; detail: string }[];
+    assert.deepEqual(violations.map((v) => [v.kind, v.where]), [['lineage', 'versions/v0003']], verify.stdout);
+    assert.match(violations[0]!.detail, /its parent is v0001, but the version before it is v0002/);
+    // the same break, in words, from the plain output and from doctor
+    assert.match(cliSync(root, 'verify').stdout, /VIOLATION lineage: versions\/v0003: its parent is v0001/);
+    const doctor = JSON.parse(cliSync(root, 'doctor', '--json').stdout).findings as { where: string; what: string }[];
+    assert.ok(doctor.some((f) => f.where === 'versions/v0003' && /^lineage: /.test(f.what)), JSON.stringify(doctor));
   });
 
   it("a snapshot leaves another process's live build folder alone, and removes one abandoned long ago", async () => {

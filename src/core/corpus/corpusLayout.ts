@@ -121,6 +121,20 @@ export class CorpusLayout {
     return readManifest(join(this.versionDir(version), 'manifest.json'), versionManifestSchema, 'a version manifest');
   }
 
+  /** Throws a MergeConflictError naming the first version manifest git left in conflict. */
+  refuseMergeConflicts(): void {
+    for (const version of this.versions()) {
+      const file = join(this.versionDir(version), 'manifest.json');
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        continue; // a missing manifest is another fault, named where it is read
+      }
+      if (CONFLICT_MARKER.test(text)) throw new MergeConflictError(file);
+    }
+  }
+
   slices(): string[] {
     if (!existsSync(this.slicesDir)) return [];
     return readdirSync(this.slicesDir).filter((s) => NAME.test(s)).sort();

@@ -210,6 +210,8 @@ const MAX_CLAIM_ATTEMPTS = 64;
 export function snapshot(store: WorkspaceStore, corpusDir: string, options: SnapshotOptions = {}): SnapshotResult {
   const layout = new CorpusLayout(corpusDir);
   layout.ensure();
+  // a version two clones both wrote must be settled before anything is built on the corpus
+  layout.refuseMergeConflicts();
   const drawn = drawRecords(store, layout, options);
 
   if (options.dryRun) {
