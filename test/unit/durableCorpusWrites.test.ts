@@ -37,7 +37,6 @@ function assertPublishedDurably(calls: Call[], parent: string, folder: string, f
   const at = calls.findIndex((c) => c.name === 'rename' && c.paths[1] === join(parent, folder));
   assert.ok(at >= 0, `a rename into ${join(parent, folder)}: ${JSON.stringify(calls)}`);
   const build = calls[at]!.paths[0]!;
-  assert.match(build, /\/\.build-[0-9a-f]{8}-\d+-[0-9a-f]+$/, 'built in a private folder named after its process');
   const syncedBefore = new Set(calls.slice(0, at).filter((c) => c.name === 'fsync').map((c) => c.paths[0]));
   for (const f of files) assert.ok(syncedBefore.has(join(build, f)), `${f} is synced before the rename`);
   assert.ok(syncedBefore.has(build), 'the build folder is synced before the rename');
@@ -45,6 +44,7 @@ function assertPublishedDurably(calls: Call[], parent: string, folder: string, f
     calls.slice(at + 1).some((c) => c.name === 'fsync' && c.paths[0] === parent),
     `${parent} is synced after the rename`,
   );
+  assert.match(build, /\/\.build-[0-9a-f]{8}-\d+-[0-9a-f]+$/, 'built in a private folder named after its process');
 }
 
 describe('corpus folders are on disk before they are published', { skip: haveStrace ? false : 'strace is not installed' }, () => {
