@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CLI, cliSync, reviewedWorkspace, type CliResult } from './corpusSupport';
+import { CLI, cliSync, literally, reviewedWorkspace, type CliResult } from './corpusSupport';
 
 /** The CLI with the size of any file it writes limited to `bytes` (rounded down to 512-byte blocks). */
 function cliWithFileLimit(bytes: number, root: string, ...args: string[]): CliResult {
@@ -43,7 +43,7 @@ describe('exports are written whole or not at all', () => {
       const limit = Math.floor((goodText.length + largerText.length) / 2);
       const refused = cliWithFileLimit(limit, root, ...larger, '-o', c.file);
       assert.equal(refused.code, 1, `${c.name}: ${refused.stdout}${refused.stderr}`);
-      assert.match(refused.stderr, new RegExp(`cannot write ${c.file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: the file is larger than the system allows \\(EFBIG\\)`), c.name);
+      assert.match(refused.stderr, new RegExp(`cannot write ${literally(c.file)}: the file is larger than the system allows \\(EFBIG\\)`), c.name);
       assert.match(refused.stderr, /already there is unchanged/, c.name);
       assert.deepEqual(readFileSync(c.file), before, `${c.name}: the previous file is byte for byte as it was`);
 

@@ -56,3 +56,8 @@ export async function reviewedWorkspace(count: number, root = tempDir()): Promis
   }
   return root;
 }
+
+/** `text` as a regular expression that matches it literally (for paths in messages). */
+export function literally(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

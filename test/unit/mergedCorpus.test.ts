@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { cliSync, reviewedWorkspace } from './corpusSupport';
+import { cliSync, literally, reviewedWorkspace } from './corpusSupport';
 
 function git(dir: string, ...args: string[]): { code: number | null; out: string } {
   const r = spawnSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], {
@@ -52,7 +52,7 @@ describe('a corpus merged in git', () => {
     const manifestFile = join(corpus, 'versions/v0002/manifest.json');
     assert.match(readFileSync(manifestFile, 'utf8'), /^<<<<<<< /m, 'git left markers in the manifest');
 
-    const conflictMessage = new RegExp(`${manifestFile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} holds a git merge conflict`);
+    const conflictMessage = new RegExp(`${literally(manifestFile)} holds a git merge conflict`);
     const again = cliSync(root, 'snapshot');
     assert.equal(again.code, 1);
     assert.match(again.stderr, conflictMessage, 'snapshot names the manifest and the conflict');
@@ -69,7 +69,7 @@ describe('a corpus merged in git', () => {
       verify.stdout,
     );
     assert.match(violations[0]!.detail, /two clones each wrote versions\/v0002/);
-    assert.match(violations[0]!.fix ?? '', /git checkout --ours -- versions\/v0002/);
+    assert.match(violations[0]!.fix ?? '', new RegExp(`git checkout --ours -- ${literally(join(corpus, 'versions/v0002'))},`));
 
     const doctor = cliSync(root, 'doctor', '--json');
     assert.equal(doctor.code, 1);

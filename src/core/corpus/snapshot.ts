@@ -179,7 +179,7 @@ function drawRecords(store: WorkspaceStore, layout: CorpusLayout, options: Snaps
   return { name, policy, perFormat, contributing, excluded, slices: [...new Set(pinned.values())].sort(), redactions, findings };
 }
 
-/** The manifest's fields that depend on the parent only through `added` and `removed`. */
+/** Every manifest field but the version and files; of them the parent decides `parent`, `added` and `removed`. */
 function manifestFields(drawn: DrawnRecords, parentName: string | null, parent: VersionManifest | null, layout: CorpusLayout, toolVersion: string | undefined) {
   const { policy } = drawn;
   // added and removed count records, format by format

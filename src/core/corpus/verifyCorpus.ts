@@ -3,7 +3,7 @@
 // it and its added/removed counts agree; no pinned slice case is in any training
 // version; a manifest git left in conflict is named as such.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { sha256Hex } from '../text/hashing';
 import { CorpusLayout, MergeConflictError, type VersionManifest } from './corpusLayout';
 import { lineageBreaks } from './versionLineage';
@@ -29,7 +29,7 @@ function unreadableManifest(where: string, error: unknown, redo: string): Violat
       kind: 'conflict',
       where,
       detail: `${error.file} holds a git merge conflict: two clones each wrote ${where}`,
-      fix: `keep one side (git checkout --ours -- ${where}, or --theirs) and commit, then ${redo} so the other side's items come back as the next version`,
+      fix: `keep one side (git checkout --ours -- ${dirname(error.file)}, or --theirs) and commit, then ${redo} so the other side's items come back as the next version`,
     };
   }
   return { kind: 'manifest', where, detail: (error as Error).message };
