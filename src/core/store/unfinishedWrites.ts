@@ -76,7 +76,7 @@ function lastChange(path: string, folder: boolean): number {
   return latest;
 }
 
-function describe(path: string, name: string, folder: boolean, now: number): UnfinishedWrite | null {
+function unfinishedWriteAt(path: string, name: string, folder: boolean, now: number): UnfinishedWrite | null {
   let ageMs: number;
   try {
     ageMs = Math.max(0, now - lastChange(path, folder));
@@ -105,13 +105,13 @@ export function findUnfinishedWrites(dir: string, now = Date.now()): UnfinishedW
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (isBuildFolderName(entry.name)) {
-        const write = describe(path, entry.name, true, now);
+        const write = unfinishedWriteAt(path, entry.name, true, now);
         if (write) found.push(write);
       } else {
         found.push(...findUnfinishedWrites(path, now));
       }
     } else if (entry.isFile() && isTempFileName(entry.name)) {
-      const write = describe(path, entry.name, false, now);
+      const write = unfinishedWriteAt(path, entry.name, false, now);
       if (write) found.push(write);
     }
   }
@@ -128,7 +128,7 @@ export function removeAbandonedBuilds(dir: string, now = Date.now()): void {
   }
   for (const name of names) {
     if (!isBuildFolderName(name)) continue;
-    const write = describe(join(dir, name), name, true, now);
+    const write = unfinishedWriteAt(join(dir, name), name, true, now);
     if (write?.abandoned) rmSync(write.path, { recursive: true, force: true });
   }
 }
