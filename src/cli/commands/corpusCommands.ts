@@ -1,5 +1,5 @@
 // Corpus commands: snapshot, export, pin, export-slice, verify.
-import { writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { CorpusLayout } from '../../core/corpus/corpusLayout';
 import { FilterSyntaxError } from '../../core/corpus/filterExpression';
@@ -11,6 +11,7 @@ import { unknownFilterNames } from '../../core/corpus/filterNames';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { exportVersion, verifyCorpus } from '../../core/corpus/verifyCorpus';
 import { CliError, printJson, printLines, warn, withStore, type GlobalOptions } from '../cliContext';
+import { writeFileAtomic } from '../../core/store/durableFile';
 import { WriteFailure } from '../../core/store/writeFailure';
 
 declare const EVALLOOP_VERSION: string | undefined;
@@ -62,6 +63,27 @@ function asCliError(error: unknown): never {
   throw new CliError((error as Error).message);
 }
 
+/**
+ * Writes an export whole or not at all: beside the target, synced, renamed over it, so
+ * a full disk or a kill never leaves a torn file where a good one was. A link is
+ * written through, as a plain write would.
+ */
+function writeOutput(path: string, text: string): void {
+  let target = path;
+  try {
+    if (lstatSync(path).isSymbolicLink()) target = realpathSync(path);
+  } catch {
+    // not there yet, or a dangling link: written as named
+  }
+  const existed = existsSync(target);
+  try {
+    writeFileAtomic(target, text);
+  } catch (error) {
+    if (error instanceof WriteFailure) throw new CliError(`${error.message}; ${existed ? `the ${target} already there is unchanged` : 'nothing was written'}`);
+    throw error;
+  }
+}
+
 export async function runSnapshot(flags: CorpusFlags & { policy?: string; filter?: string; format?: string[]; secrets?: string; to?: string; dryRun?: boolean }, options: GlobalOptions): Promise<number> {
   if (flags.policy && flags.filter) throw new CliError('give --policy or --filter, not both');
   const formats = [...new Set((flags.format ?? []).map(trainingFormat))];
@@ -103,7 +125,7 @@ export async function runExport(version: string, flags: CorpusFlags & { format: 
     asCliError(error);
   }
   if (flags.output) {
-    writeFileSync(flags.output, text);
+    writeOutput(flags.output, text);
     if (!options.json) printLines([`wrote ${text.split('\n').filter(Boolean).length} ${format} records of ${version} to ${flags.output}`]);
     else printJson({ version, format, output: flags.output, records: text.split('\n').filter(Boolean).length });
   } else process.stdout.write(text);
@@ -140,7 +162,7 @@ export async function runExportSlice(slice: string, flags: CorpusFlags & { forma
     asCliError(error);
   }
   if (flags.output) {
-    writeFileSync(flags.output, text);
+    writeOutput(flags.output, text);
     if (!options.json) printLines([`wrote slice ${slice} as ${flags.format} to ${flags.output}`]);
   } else process.stdout.write(text);
   return 0;
@@ -157,7 +179,7 @@ export async function runVerify(flags: CorpusFlags, options: GlobalOptions): Pro
   else {
     printLines([
       `${report.versions} versions, ${report.segments} segments, ${report.slices} slices checked`,
-      ...report.violations.map((v) => `VIOLATION ${v.kind}: ${v.where}: ${v.detail}`),
+      ...report.violations.flatMap((v) => [`VIOLATION ${v.kind}: ${v.where}: ${v.detail}`, ...(v.fix ? [`  → ${v.fix}`] : [])]),
       ...report.warnings.map((w) => `WARNING ${w.kind}: ${w.where}: ${w.detail}`),
       report.violations.length ? `${report.violations.length} violations` : report.warnings.length ? `clean, with ${report.warnings.length} known-contamination warnings` : 'clean',
     ]);

@@ -6,10 +6,11 @@
 //   corpus/versions/vNNNN/manifest.json, README.md
 //   corpus/versions/vNNNN/data/<format>/<sha256>.jsonl   (hard links to the segments)
 //   corpus/slices/<name>/vNNNN/cases.jsonl, manifest.json
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { isFolderName, validateFolderName } from '../text/folderNames';
+import { mkdirDurable } from '../store/durableFile';
 import { OUTPUT_FORMATS } from './trainingRecords';
 
 export const secretsModeSchema = z.enum(['block', 'redact', 'allow']);
@@ -96,15 +97,21 @@ export class CorpusLayout {
     return join(this.dir, 'segments', format);
   }
 
+  /** The record key of each line of a segment, from the index written beside it. */
+  segmentKeys(format: string, sha256: string): string[] {
+    return readFileSync(join(this.segmentDir(format), `${sha256}.index.jsonl`), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { k: string }).k);
+  }
+
   ensure(): void {
-    for (const d of [this.versionsDir, this.slicesDir, this.segmentDir('sources'), ...OUTPUT_FORMATS.map((f) => this.segmentDir(f))]) mkdirSync(d, { recursive: true });
+    for (const d of [this.versionsDir, this.slicesDir, this.segmentDir('sources'), ...OUTPUT_FORMATS.map((f) => this.segmentDir(f))]) mkdirDurable(d);
   }
 
   policies(): Record<string, SnapshotPolicy> {
     if (!existsSync(this.configFile)) return {};
-    const parsed = corpusConfigSchema.safeParse(JSON.parse(readFileSync(this.configFile, 'utf8')));
-    if (!parsed.success) throw new Error(`${this.configFile}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
-    return parsed.data.policies;
+    return readManifest(this.configFile, corpusConfigSchema, 'a corpus configuration').policies;
   }
 
   /** Version names in order, oldest first. */
@@ -119,10 +126,21 @@ export class CorpusLayout {
   }
 
   manifest(version: string): VersionManifest {
-    const file = join(this.versionDir(version), 'manifest.json');
-    const parsed = versionManifestSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (!parsed.success) throw new Error(`${file}: not a version manifest (${parsed.error.issues[0]?.message})`);
-    return parsed.data;
+    return readManifest(join(this.versionDir(version), 'manifest.json'), versionManifestSchema, 'a version manifest');
+  }
+
+  /** Throws a MergeConflictError naming the first version manifest git left in conflict. */
+  refuseMergeConflicts(): void {
+    for (const version of this.versions()) {
+      const file = join(this.versionDir(version), 'manifest.json');
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        continue; // a missing manifest is another fault, named where it is read
+      }
+      if (CONFLICT_MARKER.test(text)) throw new MergeConflictError(file);
+    }
   }
 
   slices(): string[] {
@@ -141,8 +159,7 @@ export class CorpusLayout {
   }
 
   sliceManifest(slice: string, version: string): SliceManifest {
-    const file = join(this.sliceDir(slice, version), 'manifest.json');
-    return sliceManifestSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+    return readManifest(join(this.sliceDir(slice, version), 'manifest.json'), sliceManifestSchema, 'a slice manifest');
   }
 
   /** Input hashes of every pinned slice case, with the slice that holds each. */
@@ -155,6 +172,36 @@ export class CorpusLayout {
     }
     return pinned;
   }
+}
+
+/** A JSON file of the corpus that git left with conflict markers after a merge. */
+export class MergeConflictError extends Error {
+  constructor(readonly file: string) {
+    super(
+      `${file} holds a git merge conflict (<<<<<<< markers): two clones each wrote it. Keep one side (git checkout --ours or --theirs on its folder) and commit; ` +
+        'for a version or slice, then snapshot or pin again so the other side\'s items come back as the next version',
+    );
+  }
+}
+
+const CONFLICT_MARKER = /^(?:<{7}|={7}|>{7})(?:\s|$)/m;
+
+/** Reads and checks one of the corpus's JSON files; every failure names the file and why. */
+function readManifest<S extends z.ZodType>(file: string, schema: S, what: string): z.output<S> {
+  const text = readFileSync(file, 'utf8');
+  if (CONFLICT_MARKER.test(text)) throw new MergeConflictError(file);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${file}: not ${what} (${issue?.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message})`);
+  }
+  return parsed.data;
 }
 
 export function nextVersionName(existing: string[]): string {

@@ -2,10 +2,11 @@
 // every training version (exported by sliceExport.ts). A case that a training version
 // already holds cannot be held out of it: pinning one is refused unless asked for, and
 // then recorded in the slice as known contamination.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { WorkspaceStore } from '../store/workspaceStore';
+import { mkdirDurable, publishFolder, writeSynced } from '../store/durableFile';
+import { buildFolderName, removeAbandonedBuilds } from '../store/unfinishedWrites';
 import { sha256Hex } from '../text/hashing';
 import { refuseCaseTwin, validateFolderName } from '../text/folderNames';
 import { CorpusLayout, nextVersionName, type SliceManifest } from './corpusLayout';
@@ -65,6 +66,9 @@ export interface PinOptions {
   includeTrained?: boolean;
 }
 
+/** More pins of one slice than this finishing during one pin is not contention but a fault. */
+const MAX_CLAIM_ATTEMPTS = 64;
+
 export function pinSlice(store: WorkspaceStore, corpusDir: string, slice: string, filter = 'reviewed', options: PinOptions = {}): { version: string; manifest: SliceManifest; dir: string } {
   validateFolderName('slice', slice);
   parseGivenFilter(filter); // refused before anything is written
@@ -93,30 +97,38 @@ export function pinSlice(store: WorkspaceStore, corpusDir: string, slice: string
   if (trained.length && !options.includeTrained) throw new SliceTrainedError(slice, trained, cases.length);
   const content = cases.map((c) => `${JSON.stringify(c)}\n`).join('');
   const sliceRoot = join(layout.slicesDir, slice);
-  mkdirSync(sliceRoot, { recursive: true });
-  const build = join(sliceRoot, `.build-${randomBytes(6).toString('hex')}`);
-  mkdirSync(build);
-  const version = nextVersionName(layout.sliceVersions(slice));
-  const manifest: SliceManifest = {
-    slice,
-    version,
-    createdAt: new Date().toISOString(),
-    filter,
-    cases: cases.length,
-    sha256: sha256Hex(content),
-    inputHashes: [...new Set(cases.map((c) => c.inputHash))].sort(),
-    // present (if empty) in every slice pinned with the check, so `verify` can tell it from older ones
-    trainedIn: trained,
-  };
-  writeFileSync(join(build, 'cases.jsonl'), content);
-  writeFileSync(join(build, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  const target = layout.sliceDir(slice, version);
-  if (existsSync(target)) {
+  mkdirDurable(sliceRoot);
+  removeAbandonedBuilds(sliceRoot);
+  const inputHashes = [...new Set(cases.map((c) => c.inputHash))].sort();
+  // slice versions have no parent: a number lost to another pin is simply the next one
+  for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
+    const version = nextVersionName(layout.sliceVersions(slice));
+    const manifest: SliceManifest = {
+      slice,
+      version,
+      createdAt: new Date().toISOString(),
+      filter,
+      cases: cases.length,
+      sha256: sha256Hex(content),
+      inputHashes,
+      // present (if empty) in every slice pinned with the check, so `verify` can tell it from older ones
+      trainedIn: trained,
+    };
+    // a private folder, synced before the rename publishes it
+    const build = join(sliceRoot, buildFolderName());
+    mkdirSync(build);
+    try {
+      writeSynced(join(build, 'cases.jsonl'), content);
+      writeSynced(join(build, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+      const target = layout.sliceDir(slice, version);
+      if (publishFolder(build, target)) return { version, manifest, dir: target };
+    } catch (error) {
+      rmSync(build, { recursive: true, force: true });
+      throw error;
+    }
     rmSync(build, { recursive: true, force: true });
-    throw new Error(`slice ${slice} ${version} already exists (pinned by another process at the same time); pin again`);
   }
-  renameSync(build, target);
-  return { version, manifest, dir: target };
+  throw new Error(`could not claim a version of slice ${slice} in ${sliceRoot}: ${MAX_CLAIM_ATTEMPTS} other pins finished first; pin again`);
 }
 
 export function readSliceCases(layout: CorpusLayout, slice: string, version?: string): { version: string; cases: SliceCase[] } {

@@ -1,21 +1,24 @@
 // Builds the next immutable corpus version from reviewed items: training records in
 // each format, pinned slice cases held out, secrets blocked or redacted, records stored
 // in content-addressed segments shared with the parent version where unchanged. The
-// version is assembled in a temporary folder and renamed into place, so a crash
-// never leaves a partial version.
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// version is assembled in a private folder and renamed into place, so a crash never
+// leaves a partial version. Several snapshots at once keep one lineage: a version is
+// only ever claimed as the number after the parent it was measured against, and one
+// that loses that number to another process is measured again against the winner.
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { WorkspaceStore } from '../store/workspaceStore';
-import { writeFileAtomic } from '../store/durableFile';
+import { publishFolder, writeFileAtomic, writeSynced } from '../store/durableFile';
+import { buildFolderName, removeAbandonedBuilds } from '../store/unfinishedWrites';
 import { sha256Hex } from '../text/hashing';
 import { CorpusLayout, DEFAULT_POLICY, nextVersionName, type SnapshotPolicy, type VersionManifest } from './corpusLayout';
 import { datasetCard } from './datasetCard';
 import { findSensitive, redactValue, type SensitiveKind } from './sensitiveContent';
 import { parseGivenFilter } from './filterExpression';
-import { selectCases } from './selectReviewed';
+import { selectCases, type SelectedCase } from './selectReviewed';
 import { buildRecords, usesChat, type OutputFormat } from './trainingRecords';
 import { linkVersionData } from './versionDataFiles';
+import { recordChanges, versionRecordKeys } from './versionLineage';
 
 export interface SnapshotOptions {
   policyName?: string;
@@ -80,14 +83,6 @@ function resolvePolicy(layout: CorpusLayout, options: SnapshotOptions): { name: 
   };
 }
 
-function readSegmentKeys(layout: CorpusLayout, format: string, sha: string): string[] {
-  const index = join(layout.segmentDir(format), `${sha}.index.jsonl`);
-  return readFileSync(index, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => (JSON.parse(l) as { k: string }).k);
-}
-
 function writeSegment(layout: CorpusLayout, format: string, lines: RecordLine[]): { path: string; sha256: string; records: number; index: string } {
   // encoded once: hashed and written as the same bytes
   const content = Buffer.from(lines.map((l) => `${l.line}\n`).join(''));
@@ -114,7 +109,7 @@ function buildSegments(layout: CorpusLayout, format: string, lines: RecordLine[]
   const covered = new Set<string>();
   const segments: { path: string; sha256: string; records: number; index?: string }[] = [];
   for (const seg of parentSegments) {
-    const keys = readSegmentKeys(layout, format, seg.sha256);
+    const keys = layout.segmentKeys(format, seg.sha256);
     const content = readFileSync(join(layout.dir, seg.path), 'utf8').split('\n');
     if (keys.every((k, i) => wanted.get(k) === content[i] && !covered.has(k))) {
       segments.push(seg);
@@ -142,18 +137,23 @@ function segmentsDigest(layout: CorpusLayout, segments: { path: string }[]): str
   return sha256Hex(Buffer.concat(segments.map((s) => readFileSync(join(layout.dir, s.path)))));
 }
 
-function removeStaleBuilds(layout: CorpusLayout): void {
-  for (const entry of readdirSync(layout.versionsDir)) if (entry.startsWith('.build-')) rmSync(join(layout.versionsDir, entry), { recursive: true, force: true });
+/** The records a policy draws from the store, before any parent is looked at. */
+interface DrawnRecords {
+  name: string | null;
+  policy: SnapshotPolicy;
+  perFormat: Map<string, RecordLine[]>;
+  contributing: SelectedCase[];
+  excluded: { itemId: string; slice: string }[];
+  slices: string[];
+  redactions: { itemId: string; kinds: SensitiveKind[] }[];
+  findings: { itemId: string; kinds: SensitiveKind[] }[];
+  /** Records a case could not give (e.g. a preference pair from an empty output), with why. */
+  skipped: { itemId: string; format: string; reason: string }[];
 }
 
-export function snapshot(store: WorkspaceStore, corpusDir: string, options: SnapshotOptions = {}): SnapshotResult {
-  if (options.filter !== undefined) parseGivenFilter(options.filter); // refused before anything is written
-  const layout = new CorpusLayout(corpusDir);
-  layout.ensure();
+function drawRecords(store: WorkspaceStore, layout: CorpusLayout, options: SnapshotOptions): DrawnRecords {
   const { name, policy } = resolvePolicy(layout, options);
   const versions = layout.versions();
-  const parentName = versions.at(-1) ?? null;
-  const parent = parentName ? layout.manifest(parentName) : null;
   const versionTime = (v: string) => (versions.includes(v) ? layout.manifest(v).createdAt : undefined);
   const selected = selectCases(store, policy.filter, versionTime);
 
@@ -170,7 +170,7 @@ export function snapshot(store: WorkspaceStore, corpusDir: string, options: Snap
   const redactions: { itemId: string; kinds: SensitiveKind[] }[] = [];
   const perFormat = new Map<string, RecordLine[]>();
   for (const format of policy.formats) perFormat.set(format, []);
-  const contributing: typeof kept = [];
+  const contributing: SelectedCase[] = [];
   const skipped: { itemId: string; format: string; reason: string }[] = [];
   // TRL and KTO files hold one prompt shape per file (Arrow types each column once):
   // message lists as soon as any case is a conversation, else plain strings
@@ -202,69 +202,86 @@ export function snapshot(store: WorkspaceStore, corpusDir: string, options: Snap
   }
   if (contributing.length === 0) throw new EmptySelectionError(policy.filter, selected.length);
   if (findings.length && policy.secrets === 'block') throw new SnapshotBlockedError(findings);
+  return { name, policy, perFormat, contributing, excluded, slices: [...new Set(pinned.values())].sort(), redactions, findings, skipped };
+}
 
+/** Every manifest field but the version and files; of them the parent decides `parent`, `added` and `removed`. */
+function manifestFields(drawn: DrawnRecords, parentName: string | null, parent: VersionManifest | null, layout: CorpusLayout, toolVersion: string | undefined) {
+  const { policy } = drawn;
   // added and removed count records, format by format
-  let added = 0;
-  let removed = 0;
-  for (const format of new Set([...perFormat.keys(), ...Object.keys(parent?.files ?? {})])) {
-    const now = perFormat.get(format) ?? [];
-    const before = new Set<string>();
-    for (const seg of parent?.files[format]?.segments ?? []) for (const k of readSegmentKeys(layout, format, seg.sha256)) before.add(k);
-    if (before.size === 0) {
-      added += now.length;
-      continue;
-    }
-    const keys = new Set(now.map((l) => l.key));
-    for (const k of keys) if (!before.has(k)) added++;
-    for (const k of before) if (!keys.has(k)) removed++;
-  }
-  const manifestBase = {
+  const now = new Map([...drawn.perFormat].map(([format, lines]) => [format, new Set(lines.map((l) => l.key))]));
+  const { added, removed } = recordChanges(versionRecordKeys(layout, parent), now);
+  return {
     parent: parentName,
     createdAt: new Date().toISOString(),
-    tool: { name: 'evalloop', version: options.toolVersion ?? '0.0.0-dev' },
-    policy: { name, filter: policy.filter, formats: policy.formats, secrets: policy.secrets },
+    tool: { name: 'evalloop', version: toolVersion ?? '0.0.0-dev' },
+    policy: { name: drawn.name, filter: policy.filter, formats: policy.formats, secrets: policy.secrets },
     // the items and reviews that produced records (a discarded item produces none)
     sources: {
-      items: contributing.length,
-      reviewEvents: contributing.filter((c) => c.reviewEvent !== null).length,
+      items: drawn.contributing.length,
+      reviewEvents: drawn.contributing.filter((c) => c.reviewEvent !== null).length,
       segments: [] as { path: string; sha256: string; records: number }[],
     },
     added,
     removed,
-    leakage: { checked: true, slices: [...new Set(pinned.values())].sort(), excluded },
-    redactions: policy.secrets === 'redact' ? redactions : [],
-    findings: policy.secrets === 'allow' ? findings : [],
-    skipped,
+    leakage: { checked: true, slices: drawn.slices, excluded: drawn.excluded },
+    redactions: policy.secrets === 'redact' ? drawn.redactions : [],
+    findings: policy.secrets === 'allow' ? drawn.findings : [],
+    skipped: drawn.skipped,
   };
+}
+
+/** More snapshots than this finishing while one is being measured is not contention but a fault. */
+const MAX_CLAIM_ATTEMPTS = 64;
+
+export function snapshot(store: WorkspaceStore, corpusDir: string, options: SnapshotOptions = {}): SnapshotResult {
+  if (options.filter !== undefined) parseGivenFilter(options.filter); // refused before anything is written
+  const layout = new CorpusLayout(corpusDir);
+  layout.ensure();
+  // a version two clones both wrote must be settled before anything is built on the corpus
+  layout.refuseMergeConflicts();
+  const drawn = drawRecords(store, layout, options);
 
   if (options.dryRun) {
+    const versions = layout.versions();
+    const parentName = versions.at(-1) ?? null;
+    const fields = manifestFields(drawn, parentName, parentName ? layout.manifest(parentName) : null, layout, options.toolVersion);
     const files: VersionManifest['files'] = {};
-    for (const [format, lines] of perFormat) files[format] = { records: lines.length, sha256: '', segments: [] };
-    return { version: null, dir: null, manifest: { version: nextVersionName(versions), files, ...manifestBase } };
+    for (const [format, lines] of drawn.perFormat) files[format] = { records: lines.length, sha256: '', segments: [] };
+    return { version: null, dir: null, manifest: { version: nextVersionName(versions), files, ...fields } };
   }
 
-  removeStaleBuilds(layout);
-  const sourceLines: RecordLine[] = contributing.map((c) => ({ key: c.itemId, itemId: c.itemId, inputHash: c.inputHash, line: JSON.stringify({ item: c.itemId, caseKey: c.caseKey, review: c.reviewEvent }) }));
-  manifestBase.sources.segments = buildSegments(layout, 'sources', sourceLines, parent ? { ...parent, files: { sources: { records: 0, sha256: '', segments: parent.sources.segments } } } : null);
-  const files: VersionManifest['files'] = {};
-  for (const [format, lines] of perFormat) {
-    const segments = buildSegments(layout, format, lines, parent);
-    files[format] = { records: lines.length, sha256: segmentsDigest(layout, segments), segments };
+  removeAbandonedBuilds(layout.versionsDir);
+  const sourceLines: RecordLine[] = drawn.contributing.map((c) => ({ key: c.itemId, itemId: c.itemId, inputHash: c.inputHash, line: JSON.stringify({ item: c.itemId, caseKey: c.caseKey, review: c.reviewEvent }) }));
+  for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
+    // the parent is the latest version now; the number claimed is the one after it
+    const versions = layout.versions();
+    const parentName = versions.at(-1) ?? null;
+    const parent = parentName ? layout.manifest(parentName) : null;
+    const version = nextVersionName(versions);
+    const fields = manifestFields(drawn, parentName, parent, layout, options.toolVersion);
+    fields.sources.segments = buildSegments(layout, 'sources', sourceLines, parent ? { ...parent, files: { sources: { records: 0, sha256: '', segments: parent.sources.segments } } } : null);
+    const files: VersionManifest['files'] = {};
+    for (const [format, lines] of drawn.perFormat) {
+      const segments = buildSegments(layout, format, lines, parent);
+      files[format] = { records: lines.length, sha256: segmentsDigest(layout, segments), segments };
+    }
+    const manifest: VersionManifest = { version, ...fields, files };
+    // a private folder: no other process removes it while this one lives, nor reads it
+    const build = join(layout.versionsDir, buildFolderName());
+    mkdirSync(build);
+    try {
+      linkVersionData(layout, build, files);
+      writeSynced(join(build, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, 0o444);
+      writeSynced(join(build, 'README.md'), datasetCard(manifest), 0o444);
+      const target = layout.versionDir(version);
+      if (publishFolder(build, target)) return { version, manifest, dir: target };
+    } catch (error) {
+      rmSync(build, { recursive: true, force: true });
+      throw error;
+    }
+    // another snapshot took this number first: measure again against it
+    rmSync(build, { recursive: true, force: true });
   }
-  const build = join(layout.versionsDir, `.build-${randomBytes(6).toString('hex')}`);
-  mkdirSync(build);
-  linkVersionData(layout, build, files);
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const version = nextVersionName(layout.versions());
-    const manifest: VersionManifest = { version, ...manifestBase, files };
-    for (const f of ['manifest.json', 'README.md']) rmSync(join(build, f), { force: true });
-    writeFileSync(join(build, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o444 });
-    writeFileSync(join(build, 'README.md'), datasetCard(manifest), { mode: 0o444 });
-    const target = layout.versionDir(version);
-    if (existsSync(target)) continue; // another process took this number meanwhile
-    renameSync(build, target);
-    return { version, manifest, dir: target };
-  }
-  rmSync(build, { recursive: true, force: true });
-  throw new Error('could not claim a version number');
+  throw new Error(`could not claim a version number in ${layout.versionsDir}: ${MAX_CLAIM_ATTEMPTS} other snapshots finished first while this one was measured; run it again`);
 }

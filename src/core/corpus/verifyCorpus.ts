@@ -1,16 +1,21 @@
 // `verify`: every segment still has the hash it is named by and its manifest records;
-// every version's files digest matches; no pinned slice case is in any training version.
+// every version's files digest matches; each version's parent is the version before
+// it and its added/removed counts agree; no pinned slice case is in any training
+// version; a manifest git left in conflict is named as such.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { sha256Hex } from '../text/hashing';
-import { CorpusLayout } from './corpusLayout';
+import { CorpusLayout, MergeConflictError, type VersionManifest } from './corpusLayout';
 import { checkVersionData, hasVersionData } from './versionDataFiles';
 import { SliceContamination, type ContaminationWarning } from './sliceContamination';
+import { lineageBreaks } from './versionLineage';
 
 export interface Violation {
-  kind: 'hash' | 'missing' | 'records' | 'leak' | 'manifest';
+  kind: 'hash' | 'missing' | 'records' | 'leak' | 'manifest' | 'conflict' | 'lineage';
   where: string;
   detail: string;
+  /** What to do about it, where there is more to say than "write a new version". */
+  fix?: string;
 }
 
 export interface VerifyReport {
@@ -22,6 +27,18 @@ export interface VerifyReport {
   warnings: ContaminationWarning[];
 }
 
+function unreadableManifest(where: string, error: unknown, redo: string): Violation {
+  if (error instanceof MergeConflictError) {
+    return {
+      kind: 'conflict',
+      where,
+      detail: `${error.file} holds a git merge conflict: two clones each wrote ${where}`,
+      fix: `keep one side (git checkout --ours -- ${dirname(error.file)}, or --theirs) and commit, then ${redo} so the other side's items come back as the next version`,
+    };
+  }
+  return { kind: 'manifest', where, detail: (error as Error).message };
+}
+
 export function verifyCorpus(corpusDir: string): VerifyReport {
   const layout = new CorpusLayout(corpusDir);
   const violations: Violation[] = [];
@@ -29,21 +46,29 @@ export function verifyCorpus(corpusDir: string): VerifyReport {
   const checked = new Map<string, string[]>(); // segment path → input hashes
   for (const slice of layout.slices()) {
     for (const version of layout.sliceVersions(slice)) {
-      const m = layout.sliceManifest(slice, version);
+      let m;
+      try {
+        m = layout.sliceManifest(slice, version);
+      } catch (error) {
+        violations.push(unreadableManifest(`slices/${slice}/${version}`, error, `evalloop pin ${slice}`));
+        continue;
+      }
       const file = join(layout.sliceDir(slice, version), 'cases.jsonl');
       if (!existsSync(file)) violations.push({ kind: 'missing', where: `slices/${slice}/${version}`, detail: 'cases.jsonl is missing' });
       else if (sha256Hex(readFileSync(file)) !== m.sha256) violations.push({ kind: 'hash', where: `slices/${slice}/${version}/cases.jsonl`, detail: 'content does not match the manifest sha256' });
     }
   }
   const versions = layout.versions();
+  const manifests = new Map<string, VersionManifest>();
   for (const version of versions) {
     let manifest;
     try {
       manifest = layout.manifest(version);
     } catch (error) {
-      violations.push({ kind: 'manifest', where: `versions/${version}`, detail: (error as Error).message });
+      violations.push(unreadableManifest(`versions/${version}`, error, 'evalloop snapshot'));
       continue;
     }
+    manifests.set(version, manifest);
     for (const seg of manifest.sources.segments) {
       const path = join(layout.dir, seg.path);
       if (!existsSync(path)) violations.push({ kind: 'missing', where: `${version} sources`, detail: `${seg.path} is missing` });
@@ -82,6 +107,9 @@ export function verifyCorpus(corpusDir: string): VerifyReport {
       }
     }
     if (hasVersionData(layout, version)) violations.push(...checkVersionData(layout, version, manifest));
+  }
+  for (const b of lineageBreaks(layout, versions, manifests)) {
+    violations.push({ kind: 'lineage', where: `versions/${b.version}`, detail: b.detail, fix: 'its records are intact, only its parent and added/removed counts are wrong; versions are never rewritten, so for a clean chain snapshot into a fresh corpus folder (evalloop snapshot --to DIR)' });
   }
   return { versions: versions.length, segments: checked.size, slices: layout.slices().length, violations, warnings: contamination.warnings() };
 }

@@ -1,7 +1,8 @@
 // A workspace check for `evalloop doctor`: every journal line readable, the index in
 // step with the journals (rebuilt on request), every blob an item points at present
-// and intact, the workspace folder writable, and the corpus verified. Each finding
-// says where and what to do; nothing here deletes anything.
+// and intact, the workspace folder writable, no write left unfinished by a killed
+// process, and the corpus verified. Each finding says where and what to do; the only
+// thing deleted is what a dead write left behind, once no process can be writing it.
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync, statSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { listJournalFiles, readJournal } from '../store/journalReader';
 import { inspectJournal, repairCollisions, type CollisionRepair } from '../store/journalIntegrity';
 import { interruptedTakeovers } from '../store/journalWriter';
 import { storedCaseProblem, valuesOf } from '../store/storeQueries';
+import { ABANDONED_AFTER_MS, findUnfinishedWrites, type UnfinishedWrite } from '../store/unfinishedWrites';
 import type { WorkspaceStore } from '../store/workspaceStore';
 
 export interface Finding {
@@ -203,17 +205,24 @@ export function checkWorkspace(store: WorkspaceStore, options: { rebuild?: boole
     });
   }
 
+  // temp files and build folders a killed process left (in the workspace and the corpus)
+  const corpusDir = options.corpusDir ?? join(store.paths.root, 'corpus');
+  for (const write of [...findUnfinishedWrites(store.paths.dir), ...findUnfinishedWrites(corpusDir)]) {
+    const finding = unfinishedWriteFinding(write);
+    if (finding) findings.push(finding);
+  }
+
   // the corpus, when there is one
   let corpus: WorkspaceCheck['corpus'] = null;
-  const corpusDir = options.corpusDir ?? join(store.paths.root, 'corpus');
   if (existsSync(corpusDir)) {
     const report = verifyCorpus(corpusDir);
     corpus = { versions: report.versions, slices: report.slices };
     for (const v of report.violations) {
       const fix =
-        v.kind === 'leak'
+        v.fix ??
+        (v.kind === 'leak'
           ? 'do not train on this version: it was written after the pin, past the leakage firewall; a new snapshot holds the case out (verify names this version while it exists)'
-          : 'run evalloop verify for details; never edit a written version, write a new one';
+          : 'run evalloop verify for details; never edit a written version, write a new one');
       findings.push({ severity: 'error', where: v.where, what: `${v.kind}: ${v.detail}`, fix });
     }
     // pinned cases that versions written before the pin hold: nothing to repair, only to know
@@ -222,4 +231,30 @@ export function checkWorkspace(store: WorkspaceStore, options: { rebuild?: boole
 
   const items = Number(valuesOf(store.database, 'SELECT COUNT(*) FROM items')[0]?.[0] ?? 0);
   return { journals: { files: files.length, events }, repaired, blobs: { checked: blobs.length }, index: { items, rebuilt }, corpus, findings };
+}
+
+/**
+ * An unfinished write is news only once it is old: a young one may be a write in
+ * progress (here, or by a process on another machine or container sharing the folder),
+ * and a kill a moment ago leaves nothing that needs attention. An old one whose process
+ * is gone is removed; one whose process still runs is left to it.
+ */
+function unfinishedWriteFinding(write: UnfinishedWrite): Finding | null {
+  if (write.ageMs < ABANDONED_AFTER_MS) return null;
+  const age = `last changed ${Math.round(write.ageMs / 60000)} minutes ago`;
+  if (!write.abandoned) {
+    return {
+      severity: 'warning',
+      where: write.path,
+      what: `a ${write.kind} of an unfinished write (${age}), still held by process ${write.pid}, which is running`,
+      fix: `let that process finish; if ${write.pid} is not an evalloop command (its number was reused), delete this ${write.kind}`,
+    };
+  }
+  const by = write.pid === null ? 'a process' : `process ${write.pid}, no longer running`;
+  try {
+    rmSync(write.path, { recursive: true, force: true });
+  } catch (error) {
+    return { severity: 'warning', where: write.path, what: `a ${write.kind} left by ${by} (${age}) could not be removed: ${(error as Error).message}`, fix: `delete this ${write.kind}: it holds nothing that was saved` };
+  }
+  return { severity: 'warning', where: write.path, what: `a ${write.kind} left by ${by} that stopped mid-write (${age}): removed`, fix: 'nothing to do: it held nothing that was saved' };
 }

@@ -152,7 +152,10 @@ export function registerCorpusCommands(ext: EvalLoopExtension, session: StoreSes
           return;
         }
         ext.output.appendLine(`Verify Corpus: ${report.violations.length} violations`);
-        for (const v of report.violations) ext.output.appendLine(`  ${v.kind}: ${v.where}: ${v.detail}`);
+        for (const v of report.violations) {
+          ext.output.appendLine(`  ${v.kind}: ${v.where}: ${v.detail}`);
+          if (v.fix) ext.output.appendLine(`    → ${v.fix}`);
+        }
         ext.output.show(true);
         void vscode.window.showErrorMessage(`Eval Loop: corpus verification found ${report.violations.length} violations (see the Eval Loop output).`);
       }),
