@@ -23,8 +23,8 @@ import type { WorkspacePaths } from '../store/workspacePaths';
 import type { ObjectStore } from './objectStore';
 import type { RemoteState } from './remoteState';
 
-/** A chunk never holds more than this (a big capture travels as several). */
-export const CHUNK_MAX_BYTES = 8 * 1024 * 1024;
+/** A chunk never holds more than this (a big capture travels as several); EVALLOOP_REMOTE_CHUNK_BYTES sets it for tests. */
+const CHUNK_MAX_BYTES = Number(process.env.EVALLOOP_REMOTE_CHUNK_BYTES) || 8 * 1024 * 1024;
 
 const CHUNK_KEY = /^journals\/([^/]+)\/(\d{12})-(\d{12})-([0-9a-f]{16})\.jsonl$/;
 /** A writer name from a remote becomes a local file name: nothing that could leave the folder. */
