@@ -3,7 +3,7 @@
 // credentials, no bucket) is one line naming it and the reason, exit code 3; nothing
 // local is touched by such a failure.
 import { resolve } from 'node:path';
-import { RemoteError } from '../../core/remote/objectStore';
+import { isRemoteError } from '../../core/remote/objectStore';
 import { openObjectStore } from '../../core/remote/loadObjectStore';
 import { chooseRemote, parseS3Url, readRemotes, removeRemote, saveRemote, type RemoteConfig } from '../../core/remote/remoteConfig';
 import { probeConditionalWrites, pullFromRemote, pushToRemote, syncWithRemote, type SyncContext, type SyncReport } from '../../core/remote/remoteSync';
@@ -23,7 +23,7 @@ async function remoteCall<T>(body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (error) {
-    if (error instanceof RemoteError) throw new CliError(error.message, 3);
+    if (isRemoteError(error)) throw new CliError(error.message, 3);
     throw error;
   }
 }

@@ -56,6 +56,14 @@ export class RemoteError extends Error {
   }
 }
 
+/**
+ * True for a RemoteError from any bundle: the S3 store is a bundle of its own with its
+ * own copy of the class, so `instanceof` cannot be trusted across that line.
+ */
+export function isRemoteError(error: unknown): error is RemoteError {
+  return error instanceof Error && error.name === 'RemoteError' && typeof (error as RemoteError).remote === 'string';
+}
+
 /** Where an S3 remote is and how to reach it (no secrets: credentials come from the AWS chain). */
 export interface S3Location {
   name: string;
