@@ -17,7 +17,7 @@ import { writeFileAtomic } from '../store/durableFile';
 import { sha256Hex } from '../text/hashing';
 import type { ObjectStore } from './objectStore';
 import type { RemoteState } from './remoteState';
-import { claimedNumbers, claimNumber, versionName, versionNumber } from './versionClaims';
+import { claimNumber, liveClaims, versionName, versionNumber } from './versionClaims';
 import { manifestSha, reparent, repairRenamedVersions, shiftVersions } from './versionRenumber';
 
 export interface CorpusTally {
@@ -155,7 +155,7 @@ export async function pullCorpus(remote: ObjectStore, corpusDir: string, state: 
     const moves = shiftVersions(layout, unpublished, versionNumber(last) + 1, last);
     for (const [from, to] of moves) {
       tally.renumbered.push({ from, to });
-      tally.notices.push(`local ${from} (not yet published) is now ${to}: ${remote.label} already has a ${from} from another snapshot`);
+      tally.notices.push(`${from} was taken on ${remote.label} by another snapshot; yours (not yet published) is now ${to}`);
     }
     firstShifted = moves.get(unpublished[0]!);
   }
@@ -228,9 +228,11 @@ async function settleParent(remote: ObjectStore, n: number): Promise<string | nu
   const deadline = Date.now() + parentWaitMs();
   for (;;) {
     const published = new Set((await remoteVersions(remote)).map(versionNumber));
-    const claimed = await claimedNumbers(remote, 'versions');
+    const claimed = await liveClaims(remote, 'versions');
     const now = Date.now();
-    const pending = [...claimed].filter(([k, at]) => k < n && !published.has(k) && (at === 0 || now - at < ABANDONED_CLAIM_MS));
+    const highest = Math.max(0, ...[...published].filter((k) => k < n));
+    // only a number between the last published one and ours can still become our parent
+    const pending = [...claimed].filter(([k, at]) => k < n && k > highest && (at === 0 || now - at < ABANDONED_CLAIM_MS));
     if (pending.length === 0 || now >= deadline) {
       const below = [...published].filter((k) => k < n).sort((a, b) => a - b);
       return below.length ? versionName(below.at(-1)!) : null;
@@ -268,6 +270,11 @@ export async function pushCorpus(remote: ObjectStore, corpusDir: string, state: 
       unpublished = unpublished.map((u) => moves.get(u)!);
     }
     const parent = await settleParent(remote, n);
+    if ((await remoteVersions(remote)).some((p) => versionNumber(p) > n)) {
+      // held, but a higher number was published meanwhile (this push was stopped after claiming): publishing now would fork the lineage
+      tally.notices.push(`${name}: a later version was published on ${remote.label} while this one waited; it will take the next free number`);
+      continue;
+    }
     if (parent && !existsSync(layout.versionDir(parent))) {
       const d = await downloadVersion(remote, layout, parent, tally);
       renameSync(d.dir, layout.versionDir(parent));

@@ -8,6 +8,11 @@
 // conditional writes; where the store honours `If-None-Match: *` the manifest's own
 // PUT is sent with it as a second guard.
 //
+// A claimer that does not hold vN then writes `<its claim>.withdrawn`: a number whose
+// every claim is withdrawn certainly has no holder, so nobody waits for it to be
+// published. After such a collision a claimer waits a random moment before trying the
+// next number, so two racing claimers soon fall out of step.
+//
 // A claim's token is derived from the version's content, not from its number, so a
 // publisher killed after claiming finds its own claim again and still holds it.
 import type { ObjectStore } from './objectStore';
@@ -47,17 +52,29 @@ export async function claimNumber(remote: ObjectStore, request: ClaimRequest): P
     if (!before.includes(mine)) await remote.put(`${prefix}${mine}`, Buffer.from(`${JSON.stringify({ claimer: request.claimer, at: new Date().toISOString() })}\n`));
     const after = (await remote.list(prefix)).objects.map((o) => o.key.slice(prefix.length));
     if (after.length === 1 && after[0] === mine) return n;
+    await remote.put(`${prefix}${mine}${WITHDRAWN}`, Buffer.from('{}\n'));
+    await new Promise((r) => setTimeout(r, 50 + Math.floor(Math.random() * 400)));
   }
   throw new Error(`could not claim a number in ${request.series} after 1000 tries`);
 }
 
-/** Numbers below `n` that someone claimed, for the wait before naming a parent. */
-export async function claimedNumbers(remote: ObjectStore, series: string): Promise<Map<number, number>> {
+const WITHDRAWN = '.withdrawn';
+
+/** Numbers with a claim that was not withdrawn (someone may hold them), each with its newest claim's time. */
+export async function liveClaims(remote: ObjectStore, series: string): Promise<Map<number, number>> {
   const prefix = `claims/${series}/`;
-  const claimed = new Map<number, number>(); // number → newest claim time
+  const claims = new Map<number, { keys: Set<string>; at: number }>();
   for (const o of (await remote.list(prefix)).objects) {
-    const m = /^v(\d{4,})\//.exec(o.key.slice(prefix.length));
-    if (m) claimed.set(Number(m[1]), Math.max(claimed.get(Number(m[1])) ?? 0, o.modified));
+    const m = /^v(\d{4,})\/(.+)$/.exec(o.key.slice(prefix.length));
+    if (!m) continue;
+    const entry = claims.get(Number(m[1])) ?? { keys: new Set<string>(), at: 0 };
+    entry.keys.add(m[2]!);
+    entry.at = Math.max(entry.at, o.modified);
+    claims.set(Number(m[1]), entry);
   }
-  return claimed;
+  const live = new Map<number, number>();
+  for (const [n, { keys, at }] of claims) {
+    if ([...keys].some((k) => !k.endsWith(WITHDRAWN) && !keys.has(`${k}${WITHDRAWN}`))) live.set(n, at);
+  }
+  return live;
 }
