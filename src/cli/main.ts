@@ -109,6 +109,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<version>', 'e.g. v0003')
     .requiredOption('--format <format>', 'sft | dpo (OpenAI preference) | trl-preference | kto')
     .option('-o, --output <file>', 'write here instead of standard output')
+    .option('--urls', "print the remote object URLs of the format's segments, in order, instead of the records")
+    .option('--remote <name>', 'with --urls: which remote (default: the only one, else origin)')
     .option('--corpus <dir>', 'the corpus folder (default <root>/corpus)')
     .action(async (version: string, flags) => setExit(await runExport(version, flags, globals())));
 

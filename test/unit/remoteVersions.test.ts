@@ -4,6 +4,7 @@
 // that lost is told in one line and its version is renumbered before it is published.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CorpusLayout } from '../../src/core/corpus/corpusLayout';
@@ -64,7 +65,7 @@ for (const conditional of [false, true]) {
       const told = (JSON.parse(loser.stdout).notices as string[]).filter((l) => l.includes('taken'));
       assert.equal(told.length, 1, loser.stdout);
       assert.match(told[0]!, /^v0002 was taken on remote origin \(s3:\/\/evalloop-test\/race\) by another snapshot; yours (is published as|\(not yet published\) is now) v\d{4}$/);
-      assert.ok(told[0]!.endsWith(second), told[0]);
+      assert.ok(told[0]!.endsWith(second!), told[0]);
 
       // after pulling, both machines hold the same three versions: one lineage, verified
       assert.equal(a('pull').code, 0);
@@ -86,6 +87,13 @@ for (const conditional of [false, true]) {
       const manifestsB = new CorpusLayout(join(rootB, 'corpus')).versions().map((v) => JSON.stringify(new CorpusLayout(join(rootB, 'corpus')).manifest(v)));
       assert.deepEqual(manifestsA, manifestsB, 'the same versions, byte for byte, on both machines');
       for (const cli of [a, b]) assert.equal(cli('verify').code, 0);
+
+      // a trainer reads a version where it is: the segments' object URLs, in order, hold exactly its records
+      const urls = b('export', second!, '--format', 'sft', '--urls').stdout.trim().split('\n');
+      const records = b('export', second!, '--format', 'sft').stdout;
+      assert.ok(urls.length >= 1 && urls.every((u) => u.startsWith(`${url}/corpus/segments/sft/`)), urls.join('\n'));
+      const fromBucket = urls.map((u) => readFileSync(join(server.dir, BUCKET, `${u.slice(`s3://${BUCKET}/`.length)}._S3rver_object`), 'utf8')).join('');
+      assert.equal(fromBucket, records);
     });
   });
 }
