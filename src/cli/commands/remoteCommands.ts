@@ -4,9 +4,9 @@
 // local is touched by such a failure.
 import { resolve } from 'node:path';
 import { isRemoteError } from '../../core/remote/objectStore';
-import { openObjectStore } from '../../core/remote/loadObjectStore';
+import { loadRemoteEngine } from '../../core/remote/loadRemoteEngine';
 import { chooseRemote, parseS3Url, readRemotes, removeRemote, saveRemote, type RemoteConfig } from '../../core/remote/remoteConfig';
-import { probeConditionalWrites, pullFromRemote, pushToRemote, syncWithRemote, type SyncContext, type SyncReport } from '../../core/remote/remoteSync';
+import type { SyncContext, SyncReport } from '../../core/remote/remoteSync';
 import { writerBase } from '../../core/store/writerIdentity';
 import { workspacePaths } from '../../core/store/workspacePaths';
 import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
@@ -34,9 +34,10 @@ export async function runRemoteAdd(name: string, url: string, flags: RemoteAddFl
   const location = { name, bucket, prefix, ...(flags.endpoint ? { endpoint: flags.endpoint } : {}), ...(flags.region ? { region: flags.region } : {}) };
   let conditionalWrites: boolean | undefined;
   if (flags.probe !== false) {
-    const remote = openObjectStore(location);
+    const engine = loadRemoteEngine();
+    const remote = engine.openS3ObjectStore(location);
     try {
-      conditionalWrites = await remoteCall(() => probeConditionalWrites(remote, writerBase(paths.dir)));
+      conditionalWrites = await remoteCall(() => engine.probeConditionalWrites(remote, writerBase(paths.dir)));
     } finally {
       remote.close();
     }
@@ -80,14 +81,15 @@ export interface TransferFlags {
 }
 
 type Direction = 'push' | 'pull' | 'sync';
-const RUN = { push: pushToRemote, pull: pullFromRemote, sync: syncWithRemote } as const;
 
 export async function runTransfer(direction: Direction, flags: TransferFlags, options: GlobalOptions): Promise<number> {
   const paths = workspacePaths(options.root, options.workspace);
   const remote = chooseRemote(paths.dir, flags.remote);
   return withStore(options, async (store) => {
     const ctx: SyncContext = { paths, corpusDir: resolve(flags.corpus ?? `${paths.root}/corpus`), remote, claimer: writerBase(paths.dir) };
-    const report = await remoteCall(() => RUN[direction](ctx));
+    const engine = loadRemoteEngine();
+    const run = { push: engine.pushToRemote, pull: engine.pullFromRemote, sync: engine.syncWithRemote }[direction];
+    const report = await remoteCall(() => run(ctx));
     // pulled journals are applied as any grown journal is
     const caught = store.catchUp();
     for (const notice of report.notices) if (!options.json) process.stderr.write(`evalloop: ${notice}\n`);

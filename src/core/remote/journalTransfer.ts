@@ -293,3 +293,17 @@ function appendDurably(file: string, bytes: Buffer): void {
     }
   });
 }
+
+/** How many complete journal lines here the remote does not have yet (for a status line; no request made). */
+export function eventsToPush(paths: WorkspacePaths, state: RemoteState): number {
+  let pending = 0;
+  for (const file of listJournalFiles(paths.journalDir)) {
+    const writer = file.replace(/\.jsonl$/, '');
+    const path = join(paths.journalDir, file);
+    const size = fileSize(path);
+    if (state.pulled[writer]?.end === size) continue;
+    const from = Math.min(size, state.pushed[writer]?.end ?? 0);
+    if (size > from) pending += countLines(readRange(path, from, size));
+  }
+  return pending;
+}

@@ -2,8 +2,8 @@
 // key is new), GET, HEAD and a sorted LIST. Nothing here deletes or rewrites: every key
 // we write is either content-addressed, named by the byte range of an append-only
 // journal, or a version number held by the claim rule (versionClaims.ts).
-// The S3 implementation lives in its own bundle (s3ObjectStore.ts), loaded only when a
-// remote is configured; this file has no dependency on any client library.
+// The S3 implementation (s3ObjectStore.ts) lives in the remote engine's own bundle,
+// loaded only when a remote is used; this file has no dependency on any client library.
 
 export interface ListedObject {
   key: string;

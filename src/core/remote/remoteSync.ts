@@ -5,7 +5,7 @@
 // sides consistent: everything is written before the state that remembers it.
 import type { WorkspacePaths } from '../store/workspacePaths';
 import { BlobStore } from '../store/blobStore';
-import { openObjectStore } from './loadObjectStore';
+import { openS3ObjectStore } from './s3ObjectStore';
 import type { ObjectStore } from './objectStore';
 import type { RemoteConfig } from './remoteConfig';
 import { readRemoteState, saveRemoteState, type RemoteState } from './remoteState';
@@ -46,7 +46,7 @@ interface Session {
 }
 
 function begin(ctx: SyncContext): Session {
-  const remote = ctx.objectStore ?? openObjectStore(ctx.remote);
+  const remote = ctx.objectStore ?? openS3ObjectStore(ctx.remote);
   const state = readRemoteState(ctx.paths.dir, ctx.remote.name);
   return {
     remote,

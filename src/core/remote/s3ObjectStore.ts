@@ -1,8 +1,8 @@
 // The object store on S3 and S3-compatible services (MinIO, R2, GCS, Ceph), through
 // the AWS SDK: SigV4 signing and the standard credential chain (environment, shared
 // config and credentials files, AWS_PROFILE, SSO, container and instance roles), so
-// nothing secret is ever written into the workspace. Bundled on its own
-// (dist/s3ObjectStore.js) and loaded only when a remote is used.
+// nothing secret is ever written into the workspace. Part of the remote engine's own
+// bundle (remoteEngine.ts), loaded only when a remote is used.
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { RemoteError, remoteLabel, type Listing, type ListOptions, type ObjectStore, type PutOptions, type S3Location } from './objectStore';
 
