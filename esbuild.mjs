@@ -43,6 +43,9 @@ const configs = [
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // the read side of large captures, in a worker thread (used by the extension and the CLI)
   { ...node, entryPoints: ['src/core/capture/captureWorker.ts'], outfile: 'dist/captureWorker.js' },
+  // the S3 client and the transfers, loaded only when a remote is used (src/core/remote/
+  // loadRemoteEngine.ts): larger than the whole extension, which must stay small to activate fast
+  { ...node, entryPoints: ['src/core/remote/remoteEngine.ts'], outfile: 'dist/remoteEngine.js' },
 ];
 if (existsSync('webview/main.ts')) {
   configs.push({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'esm', target: 'es2022' });

@@ -9,6 +9,7 @@ import { runGrade, runReview, type ReviewFlags } from './commands/reviewCommand'
 import { runShow } from './commands/showCommand';
 import { runDoctor } from './commands/doctorCommand';
 import { runStatus } from './commands/statusCommand';
+import { runRemoteAdd, runRemoteList, runRemoteRemove, runTransfer, type RemoteAddFlags, type TransferFlags } from './commands/remoteCommands';
 
 declare const EVALLOOP_VERSION: string | undefined;
 const VERSION = typeof EVALLOOP_VERSION === 'string' ? EVALLOOP_VERSION : '0.0.0-dev';
@@ -109,6 +110,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<version>', 'e.g. v0003')
     .requiredOption('--format <format>', 'sft | openai-preference (or dpo) | trl-preference | kto')
     .option('-o, --output <file>', 'write here instead of standard output')
+    .option('--urls', "print the remote object URLs of the format's segments, in order, instead of the records")
+    .option('--remote <name>', 'with --urls: which remote (default: the only one, else origin)')
     .option('--corpus <dir>', 'the corpus folder (default <root>/corpus)')
     .action(async (version: string, flags) => setExit(await runExport(version, flags, globals())));
 
@@ -136,6 +139,40 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('re-check every hash and that no slice case is in any training version')
     .option('--corpus <dir>', 'the corpus folder (default <root>/corpus)')
     .action(async (flags) => setExit(await runVerify(flags, globals())));
+
+  const remote = program.command('remote').description('S3-compatible remotes this workspace is shared through');
+  remote
+    .command('add')
+    .description('add a remote (probes it: credentials, bucket, conditional writes)')
+    .argument('<name>', 'e.g. origin')
+    .argument('<url>', 's3://bucket/prefix')
+    .option('--endpoint <url>', 'an S3-compatible endpoint (MinIO, R2, GCS, Ceph), e.g. http://127.0.0.1:9000')
+    .option('--region <region>', 'the bucket region (default: AWS_REGION, else us-east-1)')
+    .option('--local', 'write it to local/remote.json (this machine only) instead of the shared remote.json')
+    .option('--no-probe', 'do not contact the remote now')
+    .action(async (name: string, url: string, flags: RemoteAddFlags) => setExit(await runRemoteAdd(name, url, flags, globals())));
+  remote
+    .command('list')
+    .description('configured remotes')
+    .action(async () => setExit(await runRemoteList(globals())));
+  remote
+    .command('remove')
+    .description('forget a remote (nothing on it is touched)')
+    .argument('<name>')
+    .action(async (name: string) => setExit(await runRemoteRemove(name, globals())));
+
+  for (const [direction, description] of [
+    ['push', 'upload new journal events, their blobs, and corpus versions and slices to the remote'],
+    ['pull', 'bring new events, blobs, versions and slices from the remote'],
+    ['sync', 'pull, then push'],
+  ] as const) {
+    program
+      .command(direction)
+      .description(description)
+      .option('--remote <name>', 'which remote (default: the only one, else origin)')
+      .option('--corpus <dir>', 'the corpus folder (default <root>/corpus)')
+      .action(async (flags: TransferFlags) => setExit(await runTransfer(direction, flags, globals())));
+  }
 
   return program;
 }

@@ -23,6 +23,7 @@ import { ResultWatcher } from './watch/resultWatcher';
 import type { RunNode } from '../core/views/treeModels';
 import { sourcePathOnDisk } from '../core/capture/captureFile';
 import { reasonOf } from './errorText';
+import { RemoteSyncController, registerRemoteCommands } from './remote/remoteSyncController';
 
 export class EvalLoopExtension extends DisposableHost {
   readonly output: vscode.OutputChannel;
@@ -86,7 +87,12 @@ export class EvalLoopExtension extends DisposableHost {
         }),
       ),
     );
-    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => watcher.start()));
+    const remote = this.register(new RemoteSyncController(session, workspaceName, this.output));
+    registerRemoteCommands(remote, (d) => this.register(d));
+    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      watcher.start();
+      remote.start();
+    }));
     // a backstop for journal events the file watcher misses (other windows, the CLI)
     this.register(session.pollJournals(2000));
     watcher.start();
@@ -94,6 +100,7 @@ export class EvalLoopExtension extends DisposableHost {
     setTimeout(() => {
       void statusBar.update();
       void watcher.scanExisting();
+      remote.start();
     }, 0);
   }
 

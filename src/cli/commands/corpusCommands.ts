@@ -9,6 +9,10 @@ import { snapshot, SnapshotBlockedError } from '../../core/corpus/snapshot';
 import { FORMAT_ALIASES, OUTPUT_FORMATS, outputFormatNamed, type OutputFormat } from '../../core/corpus/trainingRecords';
 import { unknownFilterNames } from '../../core/corpus/filterNames';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import { chooseRemote } from '../../core/remote/remoteConfig';
+import { readRemoteState } from '../../core/remote/remoteState';
+import { segmentUrls } from '../../core/remote/segmentUrls';
+import { workspacePaths } from '../../core/store/workspacePaths';
 import { exportVersion, verifyCorpus } from '../../core/corpus/verifyCorpus';
 import { CliError, printJson, printLines, warn, withStore, type GlobalOptions } from '../cliContext';
 import { writeFileAtomic } from '../../core/store/durableFile';
@@ -116,8 +120,23 @@ export async function runSnapshot(flags: CorpusFlags & { policy?: string; filter
   });
 }
 
-export async function runExport(version: string, flags: CorpusFlags & { format: string; output?: string }, options: GlobalOptions): Promise<number> {
+export async function runExport(version: string, flags: CorpusFlags & { format: string; output?: string; urls?: boolean; remote?: string }, options: GlobalOptions): Promise<number> {
   const format = trainingFormat(flags.format);
+  if (flags.urls) {
+    let urls: string[];
+    try {
+      // the version must be published there: its URLs are where training reads it
+      const remote = chooseRemote(workspacePaths(options.root, options.workspace).dir, flags.remote);
+      const published = readRemoteState(workspacePaths(options.root, options.workspace).dir, remote.name).published[`versions/${version}`];
+      if (!published) throw new Error(`${version} is not known to be on remote ${remote.name}; run \`evalloop push\` (or \`pull\`) first`);
+      urls = segmentUrls(corpusDir(options, flags), version, format, remote);
+    } catch (error) {
+      asCliError(error);
+    }
+    if (options.json) printJson({ version, format, urls });
+    else printLines(urls);
+    return 0;
+  }
   let text: string;
   try {
     text = exportVersion(corpusDir(options, flags), version, format);

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync, statSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyCorpus } from '../corpus/verifyCorpus';
+import { findVersionClashes, repairVersionClash } from '../corpus/versionClash';
 import { writeFileAtomic } from '../store/durableFile';
 import { listJournalFiles, readJournal } from '../store/journalReader';
 import { inspectJournal, repairCollisions, type CollisionRepair } from '../store/journalIntegrity';
@@ -215,6 +216,20 @@ export function checkWorkspace(store: WorkspaceStore, options: { rebuild?: boole
   // the corpus, when there is one
   let corpus: WorkspaceCheck['corpus'] = null;
   if (existsSync(corpusDir)) {
+    // one number written by two clones and merged by git: never mixed, renumbered on request
+    for (const clash of findVersionClashes(corpusDir)) {
+      if (options.repair) {
+        const moved = repairVersionClash(corpusDir, clash);
+        findings.push({ severity: 'warning', where: join(corpusDir, 'versions', clash.version), what: `repaired a version clash: the merged ${clash.version} is kept, this clone's ${clash.version} is now ${moved}`, fix: 'commit corpus/ (git add corpus && git commit) to finish the merge' });
+      } else {
+        findings.push({
+          severity: 'error',
+          where: join(corpusDir, 'versions', clash.version, 'manifest.json'),
+          what: `version clash: two clones each wrote a different ${clash.version} (created ${clash.ours.createdAt} here, ${clash.theirs.createdAt} in the merged branch); git left both in one manifest`,
+          fix: `run evalloop doctor --repair: the merged ${clash.version} keeps its number and this clone's becomes the next free one`,
+        });
+      }
+    }
     const report = verifyCorpus(corpusDir);
     corpus = { versions: report.versions, slices: report.slices };
     for (const v of report.violations) {

@@ -41,6 +41,21 @@ export class BlobStore {
     return value;
   }
 
+  /** The stored bytes of a blob, exactly as written (for copying it elsewhere). */
+  bytes(hash: string): Buffer {
+    return readFileSync(this.pathOf(hash));
+  }
+
+  /** Stores bytes received from elsewhere under their hash, refusing bytes that do not match it. */
+  putBytes(hash: string, bytes: Uint8Array): void {
+    if (sha256Hex(bytes) !== hash) throw new Error(`blob ${hash}: the bytes received do not match the hash`);
+    const path = this.pathOf(hash);
+    if (existsSync(path)) return;
+    const folder = join(this.dir, hash.slice(0, 2));
+    if (!existsSync(folder)) writingTo(folder, () => mkdirFresh(folder));
+    writeFileAtomic(path, bytes);
+  }
+
   has(hash: string): boolean {
     return existsSync(this.pathOf(hash));
   }
