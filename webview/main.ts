@@ -85,7 +85,7 @@ const list = new QueueList({
   onSelection: () => selectionChanged(),
 });
 const detailPane = el('div', 'detail-pane');
-const form = new ReviewForm(() => void submit());
+const form = new ReviewForm(() => submitAndReplay());
 const right = el('div', 'right');
 right.append(detailPane, form.element);
 // the list column is resizable (drag its lower right corner) and keeps its width
@@ -168,6 +168,15 @@ function clearSelection(): void {
   list.selected.clear();
   list.render();
   selectionChanged();
+}
+
+/**
+ * What an action applies to: the selected rows, else the item whose detail is shown
+ * (which, just after a submit, can be ahead of the list's cursor while its page loads).
+ */
+function targetIds(): string[] {
+  if (list.selected.size) return [...list.selected];
+  return current ? [current.id] : list.targetIds();
 }
 
 /** Says what an action did, and keeps saying it when the queue moves on to the next item. */
@@ -257,7 +266,7 @@ async function showItem(item: ItemSummary | undefined): Promise<void> {
 // ── actions
 async function submit(): Promise<void> {
   const value = form.value();
-  const ids = list.targetIds();
+  const ids = targetIds();
   if (!value.verdict) {
     form.say('Choose a verdict (1–4) first.');
     return;
@@ -270,6 +279,11 @@ async function submit(): Promise<void> {
     return;
   }
   confirming = undefined;
+  // the item leaves this filter once reviewed: the next one, already loaded (and its
+  // detail fetched ahead), is painted the moment the host says saved, before the list's
+  // page comes back
+  const leaves = ids.length === 1 && !list.selected.size && (filter.state === 'new' || filter.state === 'auto-graded');
+  const upcoming = leaves ? list.itemAt(list.cursor + 1) : undefined;
   // keys pressed from here on (the next verdict) act on the list, not on this item's fields
   focusList();
   form.say('Saving…');
@@ -296,6 +310,14 @@ async function submit(): Promise<void> {
   clearSelection();
   if (ids.length > 1) announce(`Saved "${value.verdict}" on ${ids.length} items.`);
   // saved to the journal: only now does the queue move on
+  if (upcoming) {
+    formItemId = undefined;
+    await showItem(upcoming);
+    // the page that comes back puts the same item under the cursor: what the reviewer has
+    // started entering for it meanwhile is kept
+    await afterChange(true, true);
+    return;
+  }
   await afterChange(true);
 }
 
@@ -364,7 +386,7 @@ async function undo(): Promise<void> {
 }
 
 async function promoteTargets(): Promise<void> {
-  const ids = list.targetIds();
+  const ids = targetIds();
   if (!ids.length) return;
   const answer = await bridge.request({ type: 'tag', ids, add: ['promoted'], remove: [] });
   if (answer.type === 'error') {
@@ -378,7 +400,7 @@ async function promoteTargets(): Promise<void> {
 }
 
 async function pinTargets(): Promise<void> {
-  const ids = list.targetIds();
+  const ids = targetIds();
   if (!ids.length) return;
   const answer = await bridge.request({ type: 'pin', ids });
   if (answer.type === 'error') form.say(`Not pinned: ${answer.message}`, 'error');
@@ -387,7 +409,7 @@ async function pinTargets(): Promise<void> {
 /** Enter in the tags box tags the items and keeps the verdict and correction being entered. */
 async function tagFromField(): Promise<void> {
   const add = form.value().tags;
-  const ids = list.targetIds();
+  const ids = targetIds();
   if (!add.length || !ids.length) return;
   const answer = await bridge.request({ type: 'tag', ids, add, remove: [] });
   if (answer.type === 'error') {
@@ -413,10 +435,35 @@ function inField(target: EventTarget | null): boolean {
   return t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.tagName === 'VSCODE-TEXTAREA' || t.tagName === 'VSCODE-TEXTFIELD' || t.isContentEditable;
 }
 
+/**
+ * While a submit waits for the host, the keys that act on an item (a verdict, submit,
+ * moving on) are held and replayed once the next item is shown: pressed early, they
+ * belong to the next item, never to the one being saved.
+ */
+let saving: Promise<void> | undefined;
+const heldKeys: { key: string; submit: boolean }[] = [];
+const HELD_WHILE_SAVING = new Set(['1', '2', '3', '4', 'j', 'k', 'ArrowDown', 'ArrowUp', 'e', 'x', ' ', 'p']);
+
+function submitAndReplay(): void {
+  if (saving) {
+    heldKeys.push({ key: 'Enter', submit: true });
+    return;
+  }
+  saving = submit().finally(() => {
+    saving = undefined;
+    // replay in order; a replayed submit holds the keys after it in turn
+    while (heldKeys.length && !saving) {
+      const next = heldKeys.shift()!;
+      if (next.submit) submitAndReplay();
+      else listKey(next.key);
+    }
+  });
+}
+
 window.addEventListener('keydown', (event) => {
   if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
     event.preventDefault();
-    void submit();
+    submitAndReplay();
     return;
   }
   if (event.key === 'Escape' && !help.hidden) {
@@ -444,7 +491,16 @@ window.addEventListener('keydown', (event) => {
     return;
   }
   if (event.altKey || event.ctrlKey || event.metaKey) return;
-  const key = event.key;
+  if (saving && HELD_WHILE_SAVING.has(event.key)) {
+    event.preventDefault();
+    heldKeys.push({ key: event.key, submit: false });
+    return;
+  }
+  if (listKey(event.key)) event.preventDefault();
+});
+
+/** A key pressed on the list (not in a field); true when it meant something. */
+function listKey(key: string): boolean {
   let handled = true;
   if (key === 'j' || key === 'ArrowDown') list.moveTo(list.cursor + 1);
   else if (key === 'k' || key === 'ArrowUp') list.moveTo(list.cursor - 1);
@@ -463,8 +519,8 @@ window.addEventListener('keydown', (event) => {
   else if (key === 'd') current && bridge.send({ type: 'openDiff', id: current.id, against: 'expected' });
   else if (key === '?') help.hidden = !help.hidden;
   else handled = false;
-  if (handled) event.preventDefault();
-});
+  return handled;
+}
 
 // ── host messages
 bridge.on((message: HostMessage) => {

@@ -24,7 +24,7 @@ describe('exports are written whole or not at all', () => {
     // (export-slice's --version is taken by the program's own --version, so each export is of the latest)
     const cases: { name: string; file: string; first: string[]; second: string[]; exportOf: (version: string) => string[] }[] = [
       { name: 'export', file: join(out, 'train.jsonl'), first: ['snapshot', '--filter', 'reviewed tag:g0'], second: ['snapshot', '--filter', 'reviewed'], exportOf: (v) => ['export', v, '--format', 'sft'] },
-      { name: 'export-slice', file: join(out, 'tests.json'), first: ['pin', 'held-out', '--filter', 'reviewed tag:g0'], second: ['pin', 'held-out', '--filter', 'reviewed'], exportOf: () => ['export-slice', 'held-out', '--format', 'promptfoo'] },
+      { name: 'export-slice', file: join(out, 'tests.json'), first: ['pin', 'held-out', '--filter', 'reviewed tag:g0', '--include-trained'], second: ['pin', 'held-out', '--filter', 'reviewed', '--include-trained'], exportOf: () => ['export-slice', 'held-out', '--format', 'promptfoo'] },
     ];
     for (const c of cases) {
       const { exportOf } = c;

@@ -4,7 +4,7 @@
 // kept, verify names the version built on the side that was dropped.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { cliSync, literally, reviewedWorkspace } from './corpusSupport';
@@ -82,6 +82,14 @@ describe('a corpus merged in git', () => {
 
     // our side is kept: their v0003 still names v0002 as parent, but was measured against theirs
     mustGit(corpus, 'checkout', '--ours', '--', 'versions/v0002');
+    // and, as the advice says, the data files only their v0002 had (git merged both sides' data/)
+    const kept = JSON.parse(readFileSync(join(corpus, 'versions/v0002/manifest.json'), 'utf8')) as { files: Record<string, { segments: { sha256: string }[] }> };
+    const named = new Set(Object.entries(kept.files).flatMap(([format, f]) => f.segments.map((s) => `${format}/${s.sha256}.jsonl`)));
+    for (const format of readdirSync(join(corpus, 'versions/v0002/data'))) {
+      for (const file of readdirSync(join(corpus, 'versions/v0002/data', format))) {
+        if (!named.has(`${format}/${file}`)) mustGit(corpus, 'rm', '-q', '-f', `versions/v0002/data/${format}/${file}`);
+      }
+    }
     mustGit(corpus, 'add', '-A');
     mustGit(corpus, 'commit', '-q', '-m', 'merge: keep our v0002');
     const after = cliSync(root, 'verify', '--json');

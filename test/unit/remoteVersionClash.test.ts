@@ -50,7 +50,8 @@ describe('a version number written in two clones and merged by git', () => {
     assert.equal(mine.createdAt, JSON.parse(ours).createdAt, "this clone's records are v0003");
     assert.deepEqual(mine.files, JSON.parse(ours).files, 'its records are untouched');
     assert.equal(mine.parent, 'v0002');
-    assert.equal(a('verify').code, 0);
+    const verified = a('verify');
+    assert.equal(verified.code, 0, verified.stdout + verified.stderr);
     assert.equal(a('doctor').code, 0);
   });
 });

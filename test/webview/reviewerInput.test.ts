@@ -118,6 +118,25 @@ describe('reviewer input lands exactly as meant (chromium, real store)', { timeo
     assert.equal(humanReviews().at(-1)!.retracted, true);
   });
 
+  it('keys pressed while a submit is saving belong to the next item: a fast reviewer labels two items, never one twice', async () => {
+    await view.page.selectOption('.filter-state', 'new');
+    await view.page.locator('.queue-list').focus();
+    await view.page.keyboard.press('g');
+    await view.page.waitForFunction(() => !!document.querySelector('.detail-title'));
+    const before = humanReviews().length;
+    // no waiting between the keys: the second verdict arrives while the first is saving
+    await view.page.keyboard.press('3');
+    await view.page.keyboard.press('Control+Enter');
+    await view.page.keyboard.press('4');
+    await view.page.keyboard.press('Control+Enter');
+    await view.page.waitForFunction(() => /waiting/.test(document.querySelector('.counts')?.textContent ?? ''));
+    const deadline = Date.now() + 5000;
+    while (humanReviews().length < before + 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const keys = valuesOf(store.database, 'SELECT cid, verdict FROM reviews WHERE grader IS NULL ORDER BY lc, eid').slice(before);
+    assert.deepEqual(keys.map((k) => String(k[1])), ['ambiguous', 'discard']);
+    assert.notEqual(keys[0]![0], keys[1]![0], 'two different items');
+  });
+
   it('Accept auto-graded says how many it will accept, waits for a second click, and reports what it did', async () => {
     await view.page.selectOption('.filter-state', 'auto-graded');
     await view.page.waitForFunction(() => document.querySelectorAll('.queue-row .row-badge.badge-auto-graded').length > 0);

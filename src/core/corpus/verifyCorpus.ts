@@ -33,7 +33,7 @@ function unreadableManifest(where: string, error: unknown, redo: string): Violat
       kind: 'conflict',
       where,
       detail: `${error.file} holds a git merge conflict: two clones each wrote ${where}`,
-      fix: `keep one side (git checkout --ours -- ${dirname(error.file)}, or --theirs) and commit, then ${redo} so the other side's items come back as the next version`,
+      fix: `keep one side (git checkout --ours -- ${dirname(error.file)}, or --theirs), remove the other side's data/ files the kept manifest does not name (verify lists them), and commit; then ${redo} so the other side's items come back as the next version`,
     };
   }
   return { kind: 'manifest', where, detail: (error as Error).message };

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CorpusLayout, versionManifestSchema, type VersionManifest } from './corpusLayout';
 import { reparent, writeVersionFiles } from '../remote/versionRenumber';
+import { settleVersionData } from './versionDataFiles';
 
 export interface VersionClash {
   version: string;
@@ -69,5 +70,8 @@ export function repairVersionClash(corpusDir: string, clash: VersionClash): stri
   mkdirSync(layout.versionDir(next));
   writeVersionFiles(layout.versionDir(next), { ...clash.ours, version: next });
   reparent(layout, next, last === clash.version ? clash.version : last);
+  // git merged both sides' data/ files into the one folder: each version keeps its own
+  settleVersionData(layout, layout.versionDir(clash.version), clash.theirs.files);
+  settleVersionData(layout, layout.versionDir(next), clash.ours.files);
   return next;
 }

@@ -9,7 +9,7 @@
 // of versions. Where the file system refuses hard links the segment is copied (what
 // a git checkout of a committed corpus does too); `verify` checks every such file
 // against the hash in its name either way.
-import { copyFileSync, chmodSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, chmodSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '../text/hashing';
 import type { CorpusLayout, VersionManifest } from './corpusLayout';
@@ -33,6 +33,23 @@ export function linkVersionData(layout: CorpusLayout, versionDir: string, files:
         copyFileSync(source, target);
         chmodSync(target, 0o444);
       }
+    }
+  }
+}
+
+/**
+ * Makes a version folder's data files exactly the ones its manifest names: missing ones
+ * linked, others removed (after a renumbering or a clash repair moved manifests between
+ * folders). Only the links in `data/` go; the segments they share stay.
+ */
+export function settleVersionData(layout: CorpusLayout, versionDir: string, files: VersionManifest['files']): void {
+  linkVersionData(layout, versionDir, files);
+  const named = new Set(Object.entries(files).flatMap(([format, f]) => f.segments.map((seg) => versionDataPath(format, seg.sha256))));
+  const dataDir = join(versionDir, 'data');
+  if (!existsSync(dataDir)) return;
+  for (const format of readdirSync(dataDir)) {
+    for (const file of readdirSync(join(dataDir, format))) {
+      if (!named.has(`data/${format}/${file}`)) unlinkSync(join(dataDir, format, file));
     }
   }
 }
