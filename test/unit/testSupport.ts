@@ -72,6 +72,9 @@ export const RESULT_FIXTURES = [
   'junit/junit.fail.xml',
 ];
 
+/** Real result files kept in this repository (test/fixtures, see each folder's SOURCES.tsv), as absolute paths. */
+export const LOCAL_RESULT_FIXTURES = ['otel/otlp_proto_example_trace.json', 'otel/otlp2parquet_traces.jsonl'].map((f) => join(REPO_ROOT, 'test/fixtures', f));
+
 /** Appends to `filler` until the disk refuses: 64 KB at a time, then 512 bytes, so nothing is left. */
 export function fillDisk(filler: string): void {
   const fd = openSync(filler, 'a');

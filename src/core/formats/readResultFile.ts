@@ -18,10 +18,12 @@ import { isMlflowTable, readMlflowTable } from './mlflowTable';
 import { openaiEvalsRecord } from './openaiEvals';
 import { formatMb } from './zipArchive';
 import { isPromptfooExport, promptfooJsonl, readPromptfooExport } from './promptfoo';
+import { isOtlpExport } from './otlpSpans';
+import { otelTraceLines, readOtelDocument } from './otelTraces';
 
 const HEAD_BYTES = 64 * 1024;
 const MAX_DOCUMENT_BYTES = 512 * 1024 * 1024;
-const LINE_FORMATS: LineFormat[] = [lmEvalSamples, openaiEvalsRecord, promptfooJsonl];
+const LINE_FORMATS: LineFormat[] = [lmEvalSamples, openaiEvalsRecord, promptfooJsonl, otelTraceLines];
 
 /** How far a line-based read got: resume here next time. Sent once, after the last line. */
 export interface Checkpoint {
@@ -145,6 +147,7 @@ function documentReader(doc: unknown, path: string, contentHash: string, size: n
   if (want('inspect', isInspectLog)) return ok('inspect', readInspectLog(doc as Record<string, unknown>, contentHash, options.thresholds));
   if (want('deepeval', isDeepEvalRun)) return ok('deepeval', readDeepEvalRun(doc as Record<string, unknown>, contentHash));
   if (want('mlflow', isMlflowTable)) return ok('mlflow', readMlflowTable(doc as Record<string, unknown>, path, contentHash, options));
+  if (want('otel', isOtlpExport)) return ok('otel', readOtelDocument(doc as Record<string, unknown>, contentHash, options));
   if (forced) throw new FormatError(`a JSON document cannot be read as ${forced}`);
   if (isLmEvalResultsDocument(doc)) {
     return { status: 'skipped', reason: 'lm-eval aggregate results: read alongside its samples_*.jsonl, which hold the cases' };
@@ -196,5 +199,6 @@ async function* readLineEvents(path: string, reader: LineFormatReader, options: 
     checkpoint = { kind: 'checkpoint', offset: line.end, nextLine: line.number + 1 };
   }
   for (const evalCase of reader.finish()) yield { kind: 'case', evalCase };
+  for (const error of reader.errors?.() ?? []) yield { kind: 'error', error };
   yield checkpoint;
 }
