@@ -73,7 +73,13 @@ export const RESULT_FIXTURES = [
 ];
 
 /** Real result files kept in this repository (test/fixtures, see each folder's SOURCES.tsv), as absolute paths. */
-export const LOCAL_RESULT_FIXTURES = ['otel/otlp_proto_example_trace.json', 'otel/otlp2parquet_traces.jsonl'].map((f) => join(REPO_ROOT, 'test/fixtures', f));
+export const LOCAL_RESULT_FIXTURES = [
+  'otel/otlp_proto_example_trace.json',
+  'otel/otlp2parquet_traces.jsonl',
+  'langfuse/openai-agents-2025-09-30.json',
+  'langfuse/microsoft-agent-2025-10-14.json',
+  'langfuse/llamaindex-2025-06-05.json',
+].map((f) => join(REPO_ROOT, 'test/fixtures', f));
 
 /** Appends to `filler` until the disk refuses: 64 KB at a time, then 512 bytes, so nothing is left. */
 export function fillDisk(filler: string): void {

@@ -20,7 +20,7 @@ export interface SpanContent {
 }
 
 /** An attribute that may hold JSON text or the structured value itself. */
-function structured(value: unknown): unknown {
+export function structured(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   const t = value.trim();
   if (!(t.startsWith('[') || t.startsWith('{'))) return value;
@@ -36,9 +36,12 @@ function argumentsText(value: unknown): string {
 }
 
 /** One message of the current conventions: `{role, parts: [{type, content | name/arguments | response}]}`. */
+// LangChain messages say who spoke with `type` (as Langfuse records them)
+const LANGCHAIN_ROLES: Record<string, string> = { human: 'user', ai: 'assistant', system: 'system', tool: 'tool', function: 'function' };
+
 function partsMessage(raw: unknown, defaultRole: string): Message | null {
   if (!isRecord(raw)) return typeof raw === 'string' ? { role: defaultRole, content: raw } : null;
-  const role = asString(raw.role) ?? defaultRole;
+  const role = asString(raw.role) ?? LANGCHAIN_ROLES[asString(raw.type) ?? ''] ?? defaultRole;
   const texts: string[] = [];
   const toolCalls: ToolCall[] = [];
   let toolCallId: string | undefined;
@@ -57,14 +60,21 @@ function partsMessage(raw: unknown, defaultRole: string): Message | null {
       texts.push(toText(part.response ?? part.result ?? ''));
     } else if (type) texts.push(`[${type}]`);
   }
-  if (!parts.length && 'content' in raw) texts.push(toText(raw.content));
+  if (!parts.length && 'content' in raw) texts.push(Array.isArray(raw.content) ? raw.content.map((c) => (isRecord(c) ? asString(c.text) ?? asString(c.content) ?? `[${asString(c.type) ?? 'part'}]` : toText(c))).join('\n') : toText(raw.content));
+  if (!parts.length && Array.isArray(raw.tool_calls)) {
+    for (const c of raw.tool_calls.filter(isRecord)) {
+      const fn = isRecord(c.function) ? c.function : c;
+      toolCalls.push({ ...(asString(c.id) ? { id: asString(c.id)! } : {}), name: asString(fn.name) ?? 'tool', arguments: argumentsText(fn.arguments ?? fn.args) });
+    }
+  }
   const message: Message = { role, content: texts.join('\n') };
   if (toolCalls.length) message.toolCalls = toolCalls;
   if (toolCallId) message.toolCallId = toolCallId;
   return message;
 }
 
-function messageList(value: unknown, defaultRole: string): Message[] {
+/** A value holding messages (JSON text or structured, in any of the shapes above) as messages. */
+export function messageList(value: unknown, defaultRole: string): Message[] {
   const parsed = structured(value);
   if (Array.isArray(parsed)) return parsed.map((m) => partsMessage(m, defaultRole)).filter((m): m is Message => m !== null);
   if (typeof parsed === 'string' && parsed !== '') return [{ role: defaultRole, content: parsed }];

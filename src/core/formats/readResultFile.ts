@@ -20,10 +20,11 @@ import { formatMb } from './zipArchive';
 import { isPromptfooExport, promptfooJsonl, readPromptfooExport } from './promptfoo';
 import { isOtlpExport } from './otlpSpans';
 import { otelTraceLines, readOtelDocument } from './otelTraces';
+import { isLangfuseDocument, langfuseLines, readLangfuseDocument } from './langfuseExport';
 
 const HEAD_BYTES = 64 * 1024;
 const MAX_DOCUMENT_BYTES = 512 * 1024 * 1024;
-const LINE_FORMATS: LineFormat[] = [lmEvalSamples, openaiEvalsRecord, promptfooJsonl, otelTraceLines];
+const LINE_FORMATS: LineFormat[] = [lmEvalSamples, openaiEvalsRecord, promptfooJsonl, otelTraceLines, langfuseLines];
 
 /** How far a line-based read got: resume here next time. Sent once, after the last line. */
 export interface Checkpoint {
@@ -148,6 +149,7 @@ function documentReader(doc: unknown, path: string, contentHash: string, size: n
   if (want('deepeval', isDeepEvalRun)) return ok('deepeval', readDeepEvalRun(doc as Record<string, unknown>, contentHash));
   if (want('mlflow', isMlflowTable)) return ok('mlflow', readMlflowTable(doc as Record<string, unknown>, path, contentHash, options));
   if (want('otel', isOtlpExport)) return ok('otel', readOtelDocument(doc as Record<string, unknown>, contentHash, options));
+  if (want('langfuse', isLangfuseDocument)) return ok('langfuse', readLangfuseDocument(doc, path, contentHash, options));
   if (forced) throw new FormatError(`a JSON document cannot be read as ${forced}`);
   if (isLmEvalResultsDocument(doc)) {
     return { status: 'skipped', reason: 'lm-eval aggregate results: read alongside its samples_*.jsonl, which hold the cases' };
