@@ -43,6 +43,9 @@ const configs = [
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // the read side of large captures, in a worker thread (used by the extension and the CLI)
   { ...node, entryPoints: ['src/core/capture/captureWorker.ts'], outfile: 'dist/captureWorker.js' },
+  // the Parquet reader, loaded only when a Parquet file is read (loadParquetRows.ts), so the
+  // extension and CLI bundles do not grow for users who never read one
+  { ...node, entryPoints: ['src/core/formats/parquetRows.ts'], outfile: 'dist/parquetRows.js' },
 ];
 if (existsSync('webview/main.ts')) {
   configs.push({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'esm', target: 'es2022' });

@@ -21,6 +21,7 @@ import { isPromptfooExport, promptfooJsonl, readPromptfooExport } from './prompt
 import { isOtlpExport } from './otlpSpans';
 import { otelTraceLines, readOtelDocument } from './otelTraces';
 import { isLangfuseDocument, langfuseLines, readLangfuseDocument } from './langfuseExport';
+import { isParquet, openLightevalDetails } from './lightevalDetails';
 
 const HEAD_BYTES = 64 * 1024;
 const MAX_DOCUMENT_BYTES = 512 * 1024 * 1024;
@@ -99,6 +100,12 @@ export async function openResultFile(
     if (forced && forced !== 'inspect') throw new FormatError(`a zip archive cannot be read as ${forced}`);
     const contentHash = sha256Hex(await readFile(path));
     return { status: 'ok', format: 'inspect', shape: 'zip', resumable: false, size: info.size, events: readInspectEvalZip(path, contentHash, options) };
+  }
+  if (isParquet(headBuf)) {
+    if (forced && forced !== 'lighteval') throw new FormatError(`a Parquet file cannot be read as ${forced}`);
+    const details = await openLightevalDetails(path, options);
+    if ('skipped' in details) return { status: 'skipped', reason: details.skipped };
+    return { status: 'ok', format: 'lighteval', shape: 'document', resumable: false, size: info.size, events: details.events };
   }
   if (hasNul(headBuf)) throw new FormatError('binary file (contains NUL bytes), not an eval result');
   const head = stripBom(headBuf.toString('utf8')).trimStart();
