@@ -13,8 +13,8 @@ import { readAll, REPO_ROOT, tempDir } from './testSupport';
 
 const LIGHTEVAL = join(REPO_ROOT, 'test/fixtures/lighteval');
 const STAMP = '2026-11-20T10-00-00.000000';
-const F1 = `details_lighteval|f1_sample|0_${STAMP}.parquet`;
-const PPL = `details_lighteval|ppl_sample|0_${STAMP}.parquet`;
+const F1 = `details_lighteval__f1_sample__0_${STAMP}.parquet`;
+const PPL = `details_lighteval__ppl_sample__0_${STAMP}.parquet`;
 const RESULTS = `results_${STAMP}.json`;
 
 interface Sample {
@@ -30,7 +30,7 @@ describe('lighteval details', () => {
     const read = await readAll(join(LIGHTEVAL, F1));
     assert.equal(read.format, 'lighteval');
     assert.deepEqual(read.errors, []);
-    assert.equal(read.run?.suite, 'lighteval|f1_sample|0');
+    assert.equal(read.run?.suite, 'lighteval__f1_sample__0');
     assert.equal(read.run?.model, 'fixture-model');
     assert.equal(read.cases.length, rows.length);
     read.cases.forEach((c, i) => {
@@ -70,10 +70,13 @@ describe('lighteval details', () => {
     const out = tempDir();
     mkdirSync(join(out, 'details', 'org', 'model', STAMP), { recursive: true });
     mkdirSync(join(out, 'results', 'org', 'model'), { recursive: true });
-    copyFileSync(join(LIGHTEVAL, PPL), join(out, 'details', 'org', 'model', STAMP, PPL));
+    // named as lighteval names it, with `|` in the task
+    const named = `details_lighteval|ppl_sample|0_${STAMP}.parquet`;
+    copyFileSync(join(LIGHTEVAL, PPL), join(out, 'details', 'org', 'model', STAMP, named));
     copyFileSync(join(LIGHTEVAL, RESULTS), join(out, 'results', 'org', 'model', RESULTS));
-    const read = await readAll(join(out, 'details', 'org', 'model', STAMP, PPL), { thresholds: { ppl: 2 } });
+    const read = await readAll(join(out, 'details', 'org', 'model', STAMP, named), { thresholds: { ppl: 2 } });
     assert.equal(read.run?.model, 'fixture-model');
+    assert.equal(read.run?.suite, 'lighteval|ppl_sample|0');
     assert.equal(read.cases.filter((c) => c.outcome === 'fail').length, samples('target_perplexity').filter((s) => s.expected_output.ppl! > 2).length);
   });
 

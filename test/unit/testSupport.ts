@@ -79,8 +79,8 @@ export const LOCAL_RESULT_FIXTURES = [
   'langfuse/openai-agents-2025-09-30.json',
   'langfuse/microsoft-agent-2025-10-14.json',
   'langfuse/llamaindex-2025-06-05.json',
-  'lighteval/details_lighteval|f1_sample|0_2026-11-20T10-00-00.000000.parquet',
-  'lighteval/details_lighteval|ppl_sample|0_2026-11-20T10-00-00.000000.parquet',
+  'lighteval/details_lighteval__f1_sample__0_2026-11-20T10-00-00.000000.parquet',
+  'lighteval/details_lighteval__ppl_sample__0_2026-11-20T10-00-00.000000.parquet',
 ].map((f) => join(REPO_ROOT, 'test/fixtures', f));
 
 /** Appends to `filler` until the disk refuses: 64 KB at a time, then 512 bytes, so nothing is left. */
