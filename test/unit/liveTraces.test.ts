@@ -2,7 +2,8 @@
 // (test/fixtures/otel, see SOURCES.tsv) for the envelopes, and traces written here in
 // each GenAI convention for what makes a case and a failure.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { captureFile } from '../../src/core/capture/captureFile';
@@ -323,5 +324,29 @@ describe('OpenTelemetry traces: what makes a failure', () => {
     const bad = read.errors.find((e) => !e.warning);
     assert.equal(bad?.line, 2);
     assert.match(bad!.reason, /not an OTLP export request/);
+  });
+});
+
+describe('OpenTelemetry traces from the command line', () => {
+  const CLI = join(REPO_ROOT, 'dist/cli.js');
+  const capture = (root: string, ...args: string[]) => spawnSync(process.execPath, [CLI, 'capture', ...args, '--root', root, '--json'], { encoding: 'utf8' });
+
+  it('--failure-rule and --live-case-span choose the failures and the cases; a bad value is a usage error', () => {
+    assert.ok(existsSync(CLI), 'dist/cli.js is built (npm run build)');
+    const root = tempDir();
+    const path = writeLines(root, 'otel-traces.jsonl', [request('svc', chatTrace(1, 'q1', 'a', { attrs: { 'user.feedback': 'thumbs_down' } })), request('svc', chatTrace(2, 'q2', 'a'))]);
+    const plain = capture(tempDir(), path);
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.equal((JSON.parse(plain.stdout) as { totals: { failures: number } }).totals.failures, 0);
+    const ruled = capture(root, path, '--failure-rule', 'user.feedback=thumbs_down', '--live-case-span', 'chat');
+    assert.equal(ruled.status, 0, ruled.stderr);
+    const totals = (JSON.parse(ruled.stdout) as { totals: { cases: number; failures: number } }).totals;
+    assert.deepEqual([totals.cases, totals.failures], [2, 1]);
+    const bad = capture(tempDir(), path, '--live-case-span', 'leaf');
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /--live-case-span must be root or chat/);
+    const badRule = capture(tempDir(), path, '--score-rule', 'toxicity<0.5');
+    assert.equal(badRule.status, 1);
+    assert.match(badRule.stderr, /--score-rule "toxicity<0.5" is not name=min:number or name=max:number/);
   });
 });
