@@ -242,12 +242,12 @@ function traceCase(traceId: string, chosen: OtlpSpan, scope: OtlpSpan[], options
   const genai = scope.filter(isGenAiSpan);
   // the chosen span may record nothing itself (an agent span): its first model call does
   const inputSpan = hasRecordedInput(chosen.attributes, chosen.events) ? chosen : genai.find((s) => hasRecordedInput(s.attributes, s.events)) ?? chosen;
-  const content = spanContent(inputSpan.attributes, inputSpan.events);
-  let output = inputSpan === chosen ? content.output : spanContent(chosen.attributes, chosen.events).output;
-  if (output === null) {
-    const last = [...genai].reverse().find((s) => spanContent(s.attributes, s.events).output !== null);
-    if (last) output = spanContent(last.attributes, last.events).output;
-  }
+  const contents = new Map<OtlpSpan, ReturnType<typeof spanContent>>();
+  const contentOf = (s: OtlpSpan) => contents.get(s) ?? contents.set(s, spanContent(s.attributes, s.events)).get(s)!;
+  const content = contentOf(inputSpan);
+  // the chosen span's answer, else the last model call's that has one
+  let output = contentOf(chosen).output;
+  for (let i = genai.length - 1; output === null && i >= 0; i--) output = contentOf(genai[i]!).output;
   const errorSpan = scope.find((s) => s.status === 'error');
   const scores = evaluationScores(scope, options);
   const ruleReason = [chosen.resource, ...scope.map((s) => s.attributes)].map((a) => matchFailureRule(a, options.liveFailureRules)).find(Boolean);
