@@ -154,6 +154,24 @@ describe('OpenTelemetry traces: the envelopes real exporters write', () => {
   });
 });
 
+describe('OpenTelemetry traces: the GenAI conventions file kept with the fixtures', () => {
+  const path = join(OTEL, 'genai_conventions_written_here.jsonl');
+  interface Req { resourceSpans: { scopeSpans: { spans: { traceId: string; parentSpanId?: string; attributes: { key: string; value: { stringValue?: string } }[] }[] }[] }[] }
+  const spans = readFileSync(path, 'utf8').split('\n').filter(Boolean).flatMap((l) => (JSON.parse(l) as Req).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)));
+
+  it('root: one case per trace; chat: one per chat call, older unnamed ones included', async () => {
+    const traces = new Set(spans.map((s) => s.traceId));
+    const root = await readAll(path);
+    assert.equal(root.cases.length, traces.size);
+    assert.deepEqual(root.cases.map((c) => c.outcome), ['fail', 'error', 'pass', 'pass']);
+    const chatCalls = spans.filter((s) => !s.attributes.some((a) => a.key === 'gen_ai.operation.name' && a.value.stringValue !== 'chat') && s.attributes.some((a) => /^(gen_ai\.(operation\.name|system)|openinference\.span\.kind)$/.test(a.key)));
+    const chat = await readAll(path, { liveCaseSpan: 'chat', liveFailureRules: [{ attribute: 'user.feedback', equals: 'thumbs_down' }] });
+    assert.equal(chat.cases.length, chatCalls.length);
+    assert.deepEqual(chat.errors, []);
+    assert.equal(chat.cases.find((c) => c.output === 'Christopher Marlowe')?.outcome, 'fail');
+  });
+});
+
 describe('OpenTelemetry traces: a case, its content and its key', () => {
   it('current conventions: system instructions, input and output messages, a tool step with timing, model, tokens and latency', async () => {
     const dir = tempDir();

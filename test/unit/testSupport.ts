@@ -76,6 +76,7 @@ export const RESULT_FIXTURES = [
 export const LOCAL_RESULT_FIXTURES = [
   'otel/otlp_proto_example_trace.json',
   'otel/otlp2parquet_traces.jsonl',
+  'otel/genai_conventions_written_here.jsonl',
   'langfuse/openai-agents-2025-09-30.json',
   'langfuse/microsoft-agent-2025-10-14.json',
   'langfuse/llamaindex-2025-06-05.json',

@@ -40,8 +40,16 @@ function isGenAiSpan(span: OtlpSpan): boolean {
   );
 }
 
+/**
+ * A chat call: `gen_ai.operation.name = chat`, an OpenInference LLM span, or, from before
+ * operation names existed, a GenAI span with none that says `llm.request.type = chat` or
+ * records prompt/completion messages.
+ */
 function isChatSpan(span: OtlpSpan): boolean {
-  return span.attributes['gen_ai.operation.name'] === 'chat' || String(span.attributes['openinference.span.kind'] ?? '').toUpperCase() === 'LLM';
+  const a = span.attributes;
+  if (a['gen_ai.operation.name'] === 'chat' || String(a['openinference.span.kind'] ?? '').toUpperCase() === 'LLM') return true;
+  if ('gen_ai.operation.name' in a || !isGenAiSpan(span)) return false;
+  return a['llm.request.type'] === 'chat' || 'gen_ai.prompt.0.content' in a || 'gen_ai.completion.0.content' in a || span.events.some((e) => e.name === 'gen_ai.user.message' || e.name === 'gen_ai.choice');
 }
 
 function isToolSpan(span: OtlpSpan): boolean {
@@ -123,7 +131,8 @@ export class OtelTraceCollector {
       }
     }
     if (withoutGenAi > 0) {
-      errors.push({ reason: `${withoutGenAi} trace${withoutGenAi === 1 ? ' has' : 's have'} no GenAI span (no gen_ai.*, llm.* or OpenInference LLM/agent attributes); nothing to capture from ${withoutGenAi === 1 ? 'it' : 'them'}`, warning: true });
+      const what = options.liveCaseSpan === 'chat' ? 'chat span (gen_ai.operation.name = chat, or an OpenInference LLM span)' : 'GenAI span (no gen_ai.*, llm.* or OpenInference LLM/agent attributes)';
+      errors.push({ reason: `${withoutGenAi} trace${withoutGenAi === 1 ? ' has' : 's have'} no ${what}; nothing to capture from ${withoutGenAi === 1 ? 'it' : 'them'}`, warning: true });
     }
     return { cases, errors };
   }
