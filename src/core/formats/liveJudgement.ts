@@ -71,7 +71,8 @@ export function judgeScore(name: string, value: unknown, label: string | undefin
   if (n !== null && Number.isFinite(n) && rule) {
     const passed = (rule.min === undefined || n >= rule.min) && (rule.max === undefined || n <= rule.max);
     const threshold = rule.min ?? rule.max;
-    return { ...base, passed, ...(threshold !== undefined ? { threshold } : {}), reason: [reason, passed ? undefined : `${n} is not ${ruleText(rule)}`].filter(Boolean).join('; ') || undefined };
+    const why = [reason, passed ? undefined : `${n} is not ${ruleText(rule)}`].filter(Boolean).join('; ');
+    return { ...base, passed, ...(threshold !== undefined ? { threshold } : {}), ...(why ? { reason: why } : {}) };
   }
   if (label !== undefined && label !== '') {
     const verdict = labelVerdict(label);

@@ -13,7 +13,6 @@ export function loadParquetRows(): ParquetModule {
   if (loaded) return loaded;
   for (const name of ['parquetRows.js', 'parquetRows.ts']) {
     const file = join(__dirname, name);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     if (existsSync(file)) return (loaded = require(file) as ParquetModule);
   }
   throw new FormatError(`the Parquet reader is missing (parquetRows.js beside ${__dirname}); rebuild with npm run build`);
