@@ -103,6 +103,7 @@ describe('lighteval details', () => {
     const cli = join(REPO_ROOT, 'dist/cli.js');
     assert.ok(existsSync(cli), 'dist/cli.js is built (npm run build)');
     assert.ok(existsSync(join(REPO_ROOT, 'dist/parquetRows.js')), 'dist/parquetRows.js is built');
+    assert.match(readFileSync(join(REPO_ROOT, '.vscodeignore'), 'utf8'), /^!dist\/parquetRows\.js$/m, 'the reader ships in the .vsix');
     for (const bundle of ['dist/extension.js', 'dist/cli.js']) assert.doesNotMatch(readFileSync(join(REPO_ROOT, bundle), 'utf8'), /parquetMetadataAsync/, `${bundle} carries no Parquet reader`);
     const root = tempDir();
     copyFileSync(join(LIGHTEVAL, PPL), join(root, PPL));
