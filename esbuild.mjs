@@ -46,6 +46,9 @@ const configs = [
   // the S3 client and the transfers, loaded only when a remote is used (src/core/remote/
   // loadRemoteEngine.ts): larger than the whole extension, which must stay small to activate fast
   { ...node, entryPoints: ['src/core/remote/remoteEngine.ts'], outfile: 'dist/remoteEngine.js' },
+  // the Parquet reader, loaded only when a Parquet file is read (loadParquetRows.ts), so the
+  // extension and CLI bundles do not grow for users who never read one
+  { ...node, entryPoints: ['src/core/formats/parquetRows.ts'], outfile: 'dist/parquetRows.js' },
 ];
 if (existsSync('webview/main.ts')) {
   configs.push({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'esm', target: 'es2022' });

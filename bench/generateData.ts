@@ -135,3 +135,39 @@ export async function ensureInspectLog(path: string, samples: number): Promise<v
   await new Promise<void>((r) => out.end(() => r()));
   renameSync(`${path}.part`, path);
 }
+
+/**
+ * OTLP JSON lines as the collector's file exporter writes them: `traces` lines, each one
+ * export request with one trace (a chat span in the current GenAI conventions and a tool
+ * span under it); one trace in four ends with status ERROR.
+ */
+export async function ensureOtelTraces(path: string, traces: number): Promise<void> {
+  if (existsSync(path)) return;
+  const next = rng(7);
+  const attr = (key: string, value: string | number) => ({ key, value: typeof value === 'number' ? { intValue: String(value) } : { stringValue: value } });
+  await writeLines(`${path}.part`, traces, (i) => {
+    const traceId = i.toString(16).padStart(32, '0');
+    const start = 1_700_000_000_000_000_000n + BigInt(i) * 1_000_000_000n;
+    const question = `question ${i}: ${sentence(next, 20)}`;
+    const chat = {
+      traceId,
+      spanId: (i * 2).toString(16).padStart(16, '0'),
+      name: 'chat gpt-4o',
+      kind: 3,
+      startTimeUnixNano: String(start),
+      endTimeUnixNano: String(start + 900_000_000n),
+      status: i % 4 === 0 ? { code: 2, message: 'upstream timeout' } : {},
+      attributes: [
+        attr('gen_ai.operation.name', 'chat'),
+        attr('gen_ai.request.model', 'gpt-4o'),
+        attr('gen_ai.usage.input_tokens', 40),
+        attr('gen_ai.usage.output_tokens', 60),
+        attr('gen_ai.input.messages', JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: question }] }])),
+        attr('gen_ai.output.messages', JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: sentence(next, 60) }] }])),
+      ],
+    };
+    const tool = { traceId, spanId: (i * 2 + 1).toString(16).padStart(16, '0'), parentSpanId: chat.spanId, name: 'execute_tool lookup', kind: 1, startTimeUnixNano: String(start + 100_000_000n), endTimeUnixNano: String(start + 300_000_000n), status: {}, attributes: [attr('gen_ai.operation.name', 'execute_tool'), attr('gen_ai.tool.name', 'lookup')] };
+    return JSON.stringify({ resourceSpans: [{ resource: { attributes: [attr('service.name', 'bench-bot')] }, scopeSpans: [{ scope: { name: 'bench' }, spans: [chat, tool] }] }] });
+  });
+  renameSync(`${path}.part`, path);
+}

@@ -35,7 +35,7 @@ function jq(filter, file) {
 // production bundles: what users get, and what activation loads
 spawnSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'ignore' });
 
-const results = { machine: `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`, date: new Date().toISOString(), sizes, capture: [], inspect: [], queue: [], webview: [], corpus: [] };
+const results = { machine: `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`, date: new Date().toISOString(), sizes, capture: [], inspect: [], otel: [], queue: [], webview: [], corpus: [] };
 
 // 1. capture of promptfoo JSONL, incremental appends, and opening what was captured
 for (const n of sizes) {
@@ -69,6 +69,22 @@ for (const n of sizes.filter((s) => s <= 100_000)) {
     const jqSeconds = jq('.samples[] | select(.scores.match.value != "C") | {id, input, target, output: .output.completion, scores}', file);
     const ours = tsx(['bench/captureTask.ts', 'capture', file, root]);
     results.inspect.push({ cases: n, bytes: statSync(file).size, parse, jqSeconds, ours });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+// 2b. capture of OpenTelemetry JSON lines (the collector file exporter), one trace per
+//     line; traces join across lines, so their spans are held until the file ends: at most 100k
+for (const n of sizes.filter((s) => s <= 100_000)) {
+  const file = join(dataDir, `otel-${n}.jsonl`);
+  say(`capture: OpenTelemetry JSON lines, ${k(n)} traces …`);
+  generate('ensureOtelTraces', file, n);
+  const root = fresh();
+  try {
+    const parse = tsx(['bench/captureTask.ts', 'baseline', file]);
+    const ours = tsx(['bench/captureTask.ts', 'capture', file, root]);
+    results.otel.push({ cases: n, bytes: statSync(file).size, parse, ours });
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -129,6 +145,10 @@ table(
 table(
   ['Inspect .json', 'MB', 'JSON.parse s', 'jq s', 'capture s', 'of JSON.parse', '× jq', 'peak RSS MB'],
   results.inspect.map((r) => [k(r.cases), (r.bytes / 2 ** 20).toFixed(0), s2(r.parse.seconds), s2(r.jqSeconds), s2(r.ours.seconds), pct(r.parse.seconds, r.ours.seconds), r.jqSeconds ? (r.jqSeconds / r.ours.seconds).toFixed(2) : '–', Math.round(r.ours.maxRssMb)]),
+);
+table(
+  ['OTel JSON lines', 'MB', 'JSON.parse s', 'capture s', 'of JSON.parse', 'peak RSS MB'],
+  results.otel.map((r) => [k(r.cases), (r.bytes / 2 ** 20).toFixed(0), s2(r.parse.seconds), s2(r.ours.seconds), pct(r.parse.seconds, r.ours.seconds), Math.round(r.ours.maxRssMb)]),
 );
 table(
   ['queue items', 'capture (set-up) s', 'open s', 'open peak RSS MB', 'index MB', 'review → durable p50 / p95', 'next page p50 / p95', 'header counts (after a pause)'],

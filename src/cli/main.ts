@@ -43,6 +43,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--map <mapping>', 'field mapping for plain JSONL, e.g. input=prompt,output=completion,expected=answer,pass=correct')
     .option('--threshold <metric=value>', 'pass threshold for a metric (repeatable)', collect, [])
     .option('--max-record-mb <mb>', 'skip records larger than this (default 16)')
+    .option('--live-case-span <rule>', 'live traces: root (one case per trace, the default) or chat (one per chat span)')
+    .option('--failure-rule <attribute=value>', 'live traces: an attribute value that makes a trace a failure (repeatable)', collect, [])
+    .option('--score-rule <name>=<min|max>:<bound>', 'a named score passes at min or above / max or below, e.g. toxicity=max:0.5 (repeatable)', collect, [])
     .action(async (paths: string[], flags: CaptureFlags) => setExit(await runCapture(paths, flags, globals())));
 
   program

@@ -5,13 +5,13 @@
 // (default 120; `FUZZ_RUNS=5000 npm test -- unit` is the soak).
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { readCaseBatches, type ReadMessage } from '../../src/core/capture/caseBatches';
 import { DEFAULT_READ_OPTIONS } from '../../src/core/formats/adapter';
 import { FilterSyntaxError, matchesFilter, parseFilter } from '../../src/core/corpus/filterExpression';
-import { FIXTURES, RESULT_FIXTURES, tempDir } from './testSupport';
+import { FIXTURES, LOCAL_RESULT_FIXTURES, REPO_ROOT, RESULT_FIXTURES, tempDir } from './testSupport';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
 const TIME_LIMIT_MS = 5000;
@@ -24,8 +24,9 @@ const memoryInUse = () => {
   return m.heapUsed + m.external;
 };
 
-// every fixture with cases, and lm-eval's results file (one that holds no cases)
-const FIXTURE_FILES = [...RESULT_FIXTURES, 'lm_eval/results_2026-01-21T03-44-18.458309.json'];
+// every fixture with cases, and lm-eval's results file (one that holds no cases); then
+// the real files kept in this repository (live traces and the other newer formats)
+const FIXTURE_FILES = [...RESULT_FIXTURES, 'lm_eval/results_2026-01-21T03-44-18.458309.json'].map((f) => join(FIXTURES, f)).concat(LOCAL_RESULT_FIXTURES);
 
 const dir = tempDir('evalloop-fuzz-');
 const blobDir = join(dir, 'blobs');
@@ -101,8 +102,9 @@ function replaceAt(doc: unknown, path: (string | number)[], value: unknown): unk
 
 describe('fuzzing the adapters', { timeout: 600_000 }, () => {
   after(() => console.log(`# largest memory growth while reading one fuzzed input: ${(peakGrowth / 2 ** 20).toFixed(1)} MB (limit ${MEMORY_GROWTH_LIMIT / 2 ** 20} MB)`));
-  for (const name of FIXTURE_FILES) {
-    const original = readFileSync(join(FIXTURES, name));
+  for (const file of FIXTURE_FILES) {
+    const name = relative(file.startsWith(FIXTURES) ? FIXTURES : REPO_ROOT, file);
+    const original = readFileSync(file);
     const base = name.split('/').pop()!;
 
     it(`${name}: mutated bytes read to the end with only clear errors`, async () => {

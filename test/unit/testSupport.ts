@@ -72,6 +72,18 @@ export const RESULT_FIXTURES = [
   'junit/junit.fail.xml',
 ];
 
+/** Real result files kept in this repository (test/fixtures, see each folder's SOURCES.tsv), as absolute paths. */
+export const LOCAL_RESULT_FIXTURES = [
+  'otel/otlp_proto_example_trace.json',
+  'otel/otlp2parquet_traces.jsonl',
+  'otel/genai_conventions_written_here.jsonl',
+  'langfuse/openai-agents-2025-09-30.json',
+  'langfuse/microsoft-agent-2025-10-14.json',
+  'langfuse/llamaindex-2025-06-05.json',
+  'lighteval/details_lighteval__f1_sample__0_2026-11-20T10-00-00.000000.parquet',
+  'lighteval/details_lighteval__ppl_sample__0_2026-11-20T10-00-00.000000.parquet',
+].map((f) => join(REPO_ROOT, 'test/fixtures', f));
+
 /** Appends to `filler` until the disk refuses: 64 KB at a time, then 512 bytes, so nothing is left. */
 export function fillDisk(filler: string): void {
   const fd = openSync(filler, 'a');

@@ -5,6 +5,7 @@ import type { FormatId } from '../../core/model/caseModel';
 import { FORMATS } from '../../core/model/caseModel';
 import { parseMapping } from '../../core/formats/genericJsonl';
 import { gitCommitOf } from '../../core/store/gitCommit';
+import type { LiveFailureRule, ScoreRule } from '../../core/formats/adapter';
 import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
 
 export interface CaptureFlags {
@@ -13,6 +14,28 @@ export interface CaptureFlags {
   map?: string;
   threshold: string[];
   maxRecordMb?: string;
+  liveCaseSpan?: string;
+  failureRule?: string[];
+  scoreRule?: string[];
+}
+
+export function parseFailureRules(specs: string[]): LiveFailureRule[] {
+  return specs.map((spec) => {
+    const eq = spec.indexOf('=');
+    if (eq <= 0) throw new CliError(`--failure-rule "${spec}" is not attribute=value`);
+    return { attribute: spec.slice(0, eq), equals: spec.slice(eq + 1) };
+  });
+}
+
+export function parseScoreRules(specs: string[]): Record<string, ScoreRule> {
+  const out: Record<string, ScoreRule> = {};
+  for (const spec of specs) {
+    const m = /^(.+)=(min|max):(.+)$/.exec(spec);
+    const bound = m ? Number(m[3]) : NaN;
+    if (!m || !Number.isFinite(bound)) throw new CliError(`--score-rule "${spec}" is not name=min:number or name=max:number`);
+    out[m[1]!] = { ...out[m[1]!], [m[2]!]: bound };
+  }
+  return out;
 }
 
 export function parseThresholds(specs: string[]): Record<string, number> {
@@ -63,6 +86,9 @@ export async function runCapture(paths: string[], flags: CaptureFlags, options: 
   }
   const maxMb = flags.maxRecordMb ? Number(flags.maxRecordMb) : undefined;
   if (maxMb !== undefined && !(maxMb > 0)) throw new CliError('--max-record-mb must be a positive number');
+  if (flags.liveCaseSpan !== undefined && flags.liveCaseSpan !== 'root' && flags.liveCaseSpan !== 'chat') throw new CliError('--live-case-span must be root or chat');
+  const failureRules = parseFailureRules(flags.failureRule ?? []);
+  const scoreRules = parseScoreRules(flags.scoreRule ?? []);
   return withStore(options, async (store) => {
     const gitCommit = gitCommitOf(options.root);
     const files = await capturePaths(store, paths, {
@@ -73,6 +99,9 @@ export async function runCapture(paths: string[], flags: CaptureFlags, options: 
         thresholds: parseThresholds(flags.threshold),
         ...(mapping ? { mapping } : {}),
         ...(maxMb ? { maxRecordBytes: Math.floor(maxMb * 1024 * 1024) } : {}),
+        ...(flags.liveCaseSpan ? { liveCaseSpan: flags.liveCaseSpan as 'root' | 'chat' } : {}),
+        ...(failureRules.length ? { liveFailureRules: failureRules } : {}),
+        ...(Object.keys(scoreRules).length ? { scoreRules } : {}),
       },
       onProgress: options.json ? undefined : ({ path, cases }) => process.stderr.write(`  … ${cases} cases read from ${path}\n`),
     });

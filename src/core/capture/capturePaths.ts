@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import { captureFile, type CaptureOptions, type FileCaptureReport } from './captureFile';
 
-const RESULT_EXTENSIONS = /\.(json|jsonl|ndjson|eval|xml)$/i;
+const RESULT_EXTENSIONS = /\.(json|jsonl|ndjson|eval|xml|parquet)$/i;
 const SKIPPED_FOLDERS = new Set(['.evalloop', '.git', 'node_modules', '.venv', 'venv', '__pycache__', '.vscode-test']);
 
 export function findResultFiles(folder: string): string[] {

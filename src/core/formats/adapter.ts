@@ -9,6 +9,27 @@ export interface ReadOptions {
   mapping?: JsonlMapping;
   /** Records larger than this are reported and skipped. */
   maxRecordBytes: number;
+  /** Live traces (OpenTelemetry): which span of a trace is a case (default `root`). */
+  liveCaseSpan?: LiveCaseSpan;
+  /** Live traces: attribute rules that make a trace a failure (user feedback and the like). */
+  liveFailureRules?: LiveFailureRule[];
+  /** Named scores (Langfuse, OTel evaluation events): the bound each must keep, and so its direction. */
+  scoreRules?: Record<string, ScoreRule>;
+}
+
+/** `root`: the root LLM/agent span of each trace; `chat`: every `gen_ai.operation.name=chat` span. */
+export type LiveCaseSpan = 'root' | 'chat';
+
+/** A trace whose span (or resource) attribute equals one of these values is a failure. */
+export interface LiveFailureRule {
+  attribute: string;
+  equals: string | number | boolean | (string | number | boolean)[];
+}
+
+/** A score passes at `min` or above and at `max` or below (either or both). */
+export interface ScoreRule {
+  min?: number;
+  max?: number;
 }
 
 export interface JsonlMapping {

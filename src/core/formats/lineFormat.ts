@@ -1,7 +1,7 @@
 // The shape of a JSON-lines format: recognised from its first record, then fed
 // one record at a time so files of any size stream and grown files resume.
 import type { EvalCase, FormatId } from '../model/caseModel';
-import type { ReadOptions, RunDescription } from './adapter';
+import type { ReadOptions, RecordError, RunDescription } from './adapter';
 
 export interface LineFormatContext {
   path: string;
@@ -17,6 +17,8 @@ export interface LineFormatReader {
   record(value: unknown, line: number, offset: number): EvalCase[];
   /** Cases still held when the file ends. */
   finish(): EvalCase[];
+  /** Problems found while finishing (records that could not become cases), reported after them. */
+  errors?(): RecordError[];
 }
 
 export interface LineFormat {

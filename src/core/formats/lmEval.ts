@@ -23,7 +23,8 @@ const sampleSchema = z.looseObject({
   metrics: z.array(z.string()).optional(),
 });
 
-const LOWER_IS_BETTER = new Set(['perplexity', 'word_perplexity', 'byte_perplexity', 'bits_per_byte', 'ter', 'brier_score']);
+/** Metrics where lower is better, when no results file says which way a metric goes. */
+export const LOWER_IS_BETTER = new Set(['perplexity', 'word_perplexity', 'byte_perplexity', 'bits_per_byte', 'ter', 'brier_score']);
 
 interface SiblingResults {
   model?: string;
@@ -114,7 +115,8 @@ function outputOf(filtered: unknown, args: unknown): string | null {
   return toText(filtered);
 }
 
-function judge(metric: string, value: unknown, higherIsBetter: boolean, options: ReadOptions): Score {
+/** A per-sample metric: passes at its threshold (by direction), else a 0/1 value decides, else nothing does. */
+export function judgeMetric(metric: string, value: unknown, higherIsBetter: boolean, options: ReadOptions): Score {
   const n = toNumber(value);
   const threshold = options.thresholds[metric];
   if (n === null || Number.isNaN(n)) return { name: metric, value: n === null ? toText(value) : null, passed: null };
@@ -149,7 +151,7 @@ export const lmEvalSamples: LineFormat = {
         const metricNames = s.metrics ?? Object.keys(s).filter((k) => typeof s[k] === 'number' && k !== 'doc_id');
         const scores = metricNames
           .filter((m) => m in s)
-          .map((m) => judge(m, s[m], sibling.higherIsBetter[m] ?? !LOWER_IS_BETTER.has(m), options));
+          .map((m) => judgeMetric(m, s[m], sibling.higherIsBetter[m] ?? !LOWER_IS_BETTER.has(m), options));
         const decided = scores.filter((x) => x.passed !== null && x.passed !== undefined);
         const outcome: Outcome = decided.length === 0 ? 'unknown' : decided.every((x) => x.passed) ? 'pass' : 'fail';
         const prompt = promptOf(s.arguments);

@@ -21,10 +21,14 @@ import { openaiEvalsRecord } from './openaiEvals';
 import { formatMb } from './zipArchive';
 import { isPromptfooExport, promptfooJsonl, readPromptfooExport } from './promptfoo';
 import { overRecordLimit, sniffLines } from './sniffLines';
+import { isOtlpExport } from './otlpSpans';
+import { otelTraceLines, readOtelDocument } from './otelTraces';
+import { isLangfuseDocument, langfuseLines, readLangfuseDocument } from './langfuseExport';
+import { isParquet, openLightevalDetails } from './lightevalDetails';
 
 const HEAD_BYTES = 64 * 1024;
 const MAX_DOCUMENT_BYTES = 512 * 1024 * 1024;
-const LINE_FORMATS: LineFormat[] = [lmEvalSamples, openaiEvalsRecord, promptfooJsonl];
+const LINE_FORMATS: LineFormat[] = [lmEvalSamples, openaiEvalsRecord, promptfooJsonl, otelTraceLines, langfuseLines];
 
 /** How far a line-based read got: resume here next time. Sent once, after the last line. */
 export interface Checkpoint {
@@ -91,6 +95,12 @@ export async function openResultFile(
     const contentHash = await sha256OfFile(path);
     return { status: 'ok', format: 'inspect', shape: 'zip', resumable: false, size: info.size, events: readInspectEvalZip(path, contentHash, options) };
   }
+  if (isParquet(headBuf)) {
+    if (forced && forced !== 'lighteval') throw new FormatError(`a Parquet file cannot be read as ${forced}`);
+    const details = await openLightevalDetails(path, options);
+    if ('skipped' in details) return { status: 'skipped', reason: details.skipped };
+    return { status: 'ok', format: 'lighteval', shape: 'document', resumable: false, size: info.size, events: details.events };
+  }
   if (hasNul(headBuf)) throw new FormatError('binary file (contains NUL bytes), not an eval result');
   const head = stripBom(headBuf.toString('utf8')).trimStart();
 
@@ -152,6 +162,8 @@ function documentReader(doc: unknown, path: string, contentHash: string, size: n
   if (want('inspect', isInspectLog)) return ok('inspect', readInspectLog(doc as Record<string, unknown>, contentHash, options.thresholds));
   if (want('deepeval', isDeepEvalRun)) return ok('deepeval', readDeepEvalRun(doc as Record<string, unknown>, contentHash));
   if (want('mlflow', isMlflowTable)) return ok('mlflow', readMlflowTable(doc as Record<string, unknown>, path, contentHash, options));
+  if (want('otel', isOtlpExport)) return ok('otel', readOtelDocument(doc as Record<string, unknown>, contentHash, options));
+  if (want('langfuse', isLangfuseDocument)) return ok('langfuse', readLangfuseDocument(doc, path, contentHash, options));
   if (forced) throw new FormatError(`a JSON document cannot be read as ${forced}`);
   if (isLmEvalResultsDocument(doc)) {
     return { status: 'skipped', reason: 'lm-eval aggregate results: read alongside its samples_*.jsonl, which hold the cases' };
@@ -211,6 +223,7 @@ async function* readLineEvents(path: string, reader: LineFormatReader, options: 
     checkpoint = { kind: 'checkpoint', offset: line.end, nextLine: line.number + 1 };
   }
   for (const evalCase of reader.finish()) yield { kind: 'case', evalCase };
+  for (const error of reader.errors?.() ?? []) yield { kind: 'error', error };
   const check = tail.checkBefore(checkpoint.offset);
   yield check === undefined ? checkpoint : { ...checkpoint, check };
 }

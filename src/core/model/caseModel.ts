@@ -21,6 +21,9 @@ export const FORMATS = [
   'mlflow',
   'junit',
   'jsonl',
+  'otel',
+  'langfuse',
+  'lighteval',
 ] as const;
 export const formatSchema = z.enum(FORMATS);
 export type FormatId = z.infer<typeof formatSchema>;

@@ -30,7 +30,7 @@ export function registerCaptureCommands(ext: EvalLoopExtension, register: (d: vs
         if (!requireTrust()) return;
         const picked = uri
           ? [uri]
-          : await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Capture', filters: { 'Eval results': ['json', 'jsonl', 'ndjson', 'eval', 'xml'] } });
+          : await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Capture', filters: { 'Eval results': ['json', 'jsonl', 'ndjson', 'eval', 'xml', 'parquet'] } });
         if (!picked?.length) return;
         const { reports } = await captureWithProgress(picked.map((u) => u.fsPath));
         logReports(ext.output, reports);
