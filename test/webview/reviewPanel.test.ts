@@ -6,10 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { capturePaths } from '../../src/core/capture/capturePaths';
 import { findItem, listItems, type ItemRow } from '../../src/core/store/storeQueries';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
-import { ReviewRequestHandler } from '../../src/extension/review/reviewRequestHandler';
 import { FIXTURES, tempDir } from '../unit/testSupport';
 import type { HostMessage } from '../../src/protocol/reviewProtocol';
-import { closeBrowser, openWebview, type WebviewSession } from './webviewHarness';
+import { closeBrowser, openPanelOnStore, openWebview, type WebviewSession } from './webviewHarness';
 
 async function until(probe: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 5000;
@@ -28,15 +27,7 @@ describe('review panel (chromium, real store)', { timeout: 120_000 }, () => {
   before(async () => {
     store = await WorkspaceStore.open(tempDir(), 'default');
     await capturePaths(store, [FIXTURES]);
-    const access = { read: async <T,>(work: (s: WorkspaceStore) => T | Promise<T>) => work(store), write: async <T,>(work: (s: WorkspaceStore) => T | Promise<T>) => work(store) };
-    let handler: ReviewRequestHandler | undefined;
-    view = await openWebview(async (message, post) => {
-      postToPanel = post;
-      handler ??= new ReviewRequestHandler(access, async () => 'tester', { openSource: async () => undefined, openDiff: async (id, against) => void opened.push({ id, against }) }, post);
-      await handler.handle(message);
-    });
-    await view.page.waitForSelector('.queue-row .row-title');
-    await view.page.waitForSelector('.detail-title');
+    view = await openPanelOnStore(store, { openSource: async () => undefined, openDiff: async (id, against) => void opened.push({ id, against }) }, (post) => (postToPanel = post));
   });
   after(async () => {
     await view?.close();

@@ -8,9 +8,8 @@ import { capturePaths } from '../../src/core/capture/capturePaths';
 import { autoGrade } from '../../src/core/grading/autoGrade';
 import { valuesOf } from '../../src/core/store/storeQueries';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
-import { ReviewRequestHandler } from '../../src/extension/review/reviewRequestHandler';
 import { FIXTURES, tempDir } from '../unit/testSupport';
-import { closeBrowser, openWebview, type WebviewSession } from './webviewHarness';
+import { closeBrowser, openPanelOnStore, type WebviewSession } from './webviewHarness';
 
 describe('reviewer input lands exactly as meant (chromium, real store)', { timeout: 120_000 }, () => {
   let store: WorkspaceStore;
@@ -33,14 +32,7 @@ describe('reviewer input lands exactly as meant (chromium, real store)', { timeo
     store = await WorkspaceStore.open(tempDir(), 'default');
     await capturePaths(store, [FIXTURES]);
     await autoGrade(store, []);
-    const access = { read: async <T,>(work: (s: WorkspaceStore) => T | Promise<T>) => work(store), write: async <T,>(work: (s: WorkspaceStore) => T | Promise<T>) => work(store) };
-    let handler: ReviewRequestHandler | undefined;
-    view = await openWebview(async (message, post) => {
-      handler ??= new ReviewRequestHandler(access, async () => 'tester', { openSource: async () => undefined, openDiff: async () => undefined }, post);
-      await handler.handle(message);
-    });
-    await view.page.waitForSelector('.queue-row .row-title');
-    await view.page.waitForSelector('.detail-title');
+    view = await openPanelOnStore(store);
   });
   after(async () => {
     await view?.close();

@@ -100,3 +100,26 @@ export async function closeBrowser(): Promise<void> {
   await browser?.close();
   browser = undefined;
 }
+
+/**
+ * The panel against a real store, answered by the extension's own request handler (as
+ * the review panel host does), with the store's reads and writes run directly.
+ */
+export async function openPanelOnStore(
+  store: import('../../src/core/store/workspaceStore').WorkspaceStore,
+  actions: import('../../src/extension/review/reviewRequestHandler').PanelActions = { openSource: async () => undefined, openDiff: async () => undefined },
+  onPost: (post: (m: import('../../src/protocol/reviewProtocol').HostMessage) => void) => void = () => undefined,
+): Promise<WebviewSession> {
+  const { ReviewRequestHandler } = await import('../../src/extension/review/reviewRequestHandler');
+  type Store = typeof store;
+  const access = { read: async <T,>(work: (s: Store) => T | Promise<T>) => work(store), write: async <T,>(work: (s: Store) => T | Promise<T>) => work(store) };
+  let handler: InstanceType<typeof ReviewRequestHandler> | undefined;
+  const view = await openWebview(async (message, post) => {
+    onPost(post);
+    handler ??= new ReviewRequestHandler(access, async () => 'tester', actions, post);
+    await handler.handle(message);
+  });
+  await view.page.waitForSelector('.queue-row .row-title');
+  await view.page.waitForSelector('.detail-title');
+  return view;
+}

@@ -9,33 +9,11 @@ import { CorpusLayout, type VersionManifest } from '../corpus/corpusLayout';
 import { datasetCard } from '../corpus/datasetCard';
 import { sha256Hex } from '../text/hashing';
 import { versionName, versionNumber } from './versionClaims';
+import { recordChanges, versionRecordKeys } from '../corpus/versionLineage';
 
-function segmentKeys(layout: CorpusLayout, format: string, sha: string): string[] {
-  const index = join(layout.segmentDir(format), `${sha}.index.jsonl`);
-  if (!existsSync(index)) return [];
-  return readFileSync(index, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => (JSON.parse(l) as { k: string }).k);
-}
-
-/** Records added and removed against a parent, counted as a snapshot counts them. */
+/** Records added and removed against a parent, counted as a snapshot and `verify` count them. */
 export function deltaAgainst(layout: CorpusLayout, manifest: VersionManifest, parent: VersionManifest | null): { added: number; removed: number } {
-  let added = 0;
-  let removed = 0;
-  for (const format of new Set([...Object.keys(manifest.files), ...Object.keys(parent?.files ?? {})])) {
-    const now = new Set<string>();
-    for (const seg of manifest.files[format]?.segments ?? []) for (const k of segmentKeys(layout, format, seg.sha256)) now.add(k);
-    const before = new Set<string>();
-    for (const seg of parent?.files[format]?.segments ?? []) for (const k of segmentKeys(layout, format, seg.sha256)) before.add(k);
-    if (before.size === 0) {
-      added += manifest.files[format]?.records ?? 0;
-      continue;
-    }
-    for (const k of now) if (!before.has(k)) added++;
-    for (const k of before) if (!now.has(k)) removed++;
-  }
-  return { added, removed };
+  return recordChanges(versionRecordKeys(layout, parent), versionRecordKeys(layout, manifest));
 }
 
 /** Writes a version's manifest and card in place (both read-only, like a snapshot's). */

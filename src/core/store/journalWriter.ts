@@ -23,7 +23,8 @@ interface LockInfo {
 }
 
 
-function processAlive(pid: number): boolean {
+/** Whether a process with this id runs on this machine (one we may not signal still runs). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

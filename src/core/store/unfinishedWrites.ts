@@ -11,6 +11,7 @@ import { readdirSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { sha256Hex } from '../text/hashing';
+import { processAlive } from './journalWriter';
 
 /** Nothing we write stays unfinished this long: a build folder lives for one rename, a temp file for one write. */
 export const ABANDONED_AFTER_MS = 10 * 60 * 1000;
@@ -38,15 +39,6 @@ export function isBuildFolderName(name: string): boolean {
 
 function isTempFileName(name: string): boolean {
   return name.endsWith('.tmp');
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export interface UnfinishedWrite {
