@@ -14,6 +14,11 @@ import { MAX_ZIP_ENTRIES } from '../../src/core/formats/zipArchive';
 import { listItems } from '../../src/core/store/storeQueries';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
 import { FIXTURES, REPO_ROOT, readAll, tempDir } from './testSupport';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+setFlagsFromString('--expose_gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 const MB = 1024 * 1024;
 
@@ -54,8 +59,11 @@ describe('JSON lines told from a document', () => {
     for (let i = 0; i < 50; i++) writeSync(fd, chunk);
     writeSync(fd, `"}}\n${pfLine(2)}\n${pfLine(3)}\n`);
     closeSync(fd);
+    // collected before each reading, so garbage left by other work is not counted as held
+    collectGarbage();
     const before = process.memoryUsage();
     const r = await readAll(path);
+    collectGarbage();
     const after = process.memoryUsage();
     assert.equal(r.format, 'promptfoo', 'the format comes from the first record within the limit');
     assert.equal(r.cases.length, 2);
