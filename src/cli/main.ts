@@ -9,6 +9,7 @@ import { runGrade, runReview, type ReviewFlags } from './commands/reviewCommand'
 import { runShow } from './commands/showCommand';
 import { runDoctor } from './commands/doctorCommand';
 import { runStatus } from './commands/statusCommand';
+import { runAssign, type AssignFlags } from './commands/assignCommand';
 
 declare const EVALLOOP_VERSION: string | undefined;
 const VERSION = typeof EVALLOOP_VERSION === 'string' ? EVALLOOP_VERSION : '0.0.0-dev';
@@ -62,6 +63,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--state <state>', 'only items in this state: new | auto-graded | reviewed')
     .option('--suite <suite>', 'only items of this suite')
     .option('--regressions', 'only regressions')
+    .option('--assigned-to <name>', 'only items assigned to this reviewer')
+    .option('--waiting-for <name>', 'only items assigned to this reviewer that they have not reviewed yet')
     .option('--limit <n>', 'at most n items (0 = all)', '50')
     .action(async (flags: ListFlags) => setExit(await runList(flags, globals())));
 
@@ -83,6 +86,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--comment <text>', 'a comment')
     .option('--reviewer <name>', 'who reviewed (default: your user name)')
     .action(async (ids: string[], flags: ReviewFlags) => setExit(await runReview(ids, flags, globals())));
+
+  program
+    .command('assign')
+    .description('assign matching items to reviewers, evenly and deterministically')
+    .requiredOption('--to <names>', 'reviewers, comma-separated (repeatable)', (value: string, previous?: string[]) => [...(previous ?? []), value])
+    .option('--filter <expr>', 'which items (default: every item)')
+    .option('--per-item <n>', 'people per item (2 for double review)', '1')
+    .option('--dry-run', 'show the plan, write nothing')
+    .option('--corpus <dir>', 'the corpus folder, for since: terms (default <root>/corpus)')
+    .action(async (flags: AssignFlags) => setExit(await runAssign(flags, globals())));
 
   program
     .command('grade')
