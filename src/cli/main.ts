@@ -10,6 +10,7 @@ import { runShow } from './commands/showCommand';
 import { runDoctor } from './commands/doctorCommand';
 import { runStatus } from './commands/statusCommand';
 import { runAssign, type AssignFlags } from './commands/assignCommand';
+import { runQueueSet, runQueueShow } from './commands/queueCommand';
 
 declare const EVALLOOP_VERSION: string | undefined;
 const VERSION = typeof EVALLOOP_VERSION === 'string' ? EVALLOOP_VERSION : '0.0.0-dev';
@@ -72,7 +73,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('show')
     .description('one item: occurrences, input, expected, actual, scores, trace')
     .argument('<id>', 'item id, unique id prefix, or case key')
-    .action(async (id: string) => setExit(await runShow(id, globals())));
+    .option('--reviewer <name>', 'who is looking (blind review hides others\' verdicts until they gave theirs; default: your user name)')
+    .action(async (id: string, flags: { reviewer?: string }) => setExit(await runShow(id, flags, globals())));
 
   program
     .command('review')
@@ -96,6 +98,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--dry-run', 'show the plan, write nothing')
     .option('--corpus <dir>', 'the corpus folder, for since: terms (default <root>/corpus)')
     .action(async (flags: AssignFlags) => setExit(await runAssign(flags, globals())));
+
+  const queue = program.command('queue').description("the queue's shared settings (blind review) and each reviewer's progress");
+  queue
+    .command('show')
+    .description('show whether the queue is blind, and each assigned reviewer\'s progress')
+    .action(async () => setExit(await runQueueShow(globals())));
+  queue
+    .command('set')
+    .description('change a setting for everyone who shares the journals')
+    .option('--blind', "reviewers see no one else's verdict on an item until they give their own")
+    .option('--no-blind', 'everyone sees every verdict')
+    .action(async (flags: { blind?: boolean }) => setExit(await runQueueSet(flags, globals())));
 
   program
     .command('grade')
