@@ -11,6 +11,7 @@ import { runDoctor } from './commands/doctorCommand';
 import { runStatus } from './commands/statusCommand';
 import { runAssign, type AssignFlags } from './commands/assignCommand';
 import { runQueueSet, runQueueShow } from './commands/queueCommand';
+import { runAgreement } from './commands/agreementCommand';
 
 declare const EVALLOOP_VERSION: string | undefined;
 const VERSION = typeof EVALLOOP_VERSION === 'string' ? EVALLOOP_VERSION : '0.0.0-dev';
@@ -110,6 +111,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--blind', "reviewers see no one else's verdict on an item until they give their own")
     .option('--no-blind', 'everyone sees every verdict')
     .action(async (flags: { blind?: boolean }) => setExit(await runQueueSet(flags, globals())));
+
+  program
+    .command('agreement')
+    .description("how far reviewers agree: Krippendorff's α, Cohen's κ per pair and against the auto-grader")
+    .option('--filter <expr>', 'which items (default: every item)')
+    .option('--corpus <dir>', 'the corpus folder, for since: terms (default <root>/corpus)')
+    .action(async (flags: { filter?: string; corpus?: string }) => setExit(await runAgreement(flags, globals())));
 
   program
     .command('grade')

@@ -17,13 +17,16 @@ import { FIXTURES, tempDir } from './testSupport';
 const BOB_CORRECTION = 'the answer only bob wrote';
 const BOB_COMMENT = 'a remark only bob made';
 
+/** A message the panel sends with a request id, without it. */
+type Request = WebviewMessage extends infer M ? (M extends { requestId: number } ? Omit<M, 'requestId'> : never) : never;
+
 /** A handler answering as `reviewer`, and what it posted. */
 function panelFor(store: WorkspaceStore, reviewer: string) {
   const posted: HostMessage[] = [];
   const access = { read: async <T,>(work: (s: WorkspaceStore) => T | Promise<T>) => work(store), write: async <T,>(work: (s: WorkspaceStore) => T | Promise<T>) => work(store) };
   const handler = new ReviewRequestHandler(access, async () => reviewer, { openSource: async () => undefined, openDiff: async () => undefined }, (m) => posted.push(m));
   let requestId = 0;
-  const ask = async (message: Omit<Extract<WebviewMessage, { requestId: number }>, 'requestId'>): Promise<HostMessage> => {
+  const ask = async (message: Request): Promise<HostMessage> => {
     const id = ++requestId;
     await handler.handle({ ...message, requestId: id } as WebviewMessage);
     const answer = posted.find((m) => 'requestId' in m && m.requestId === id);
