@@ -88,6 +88,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--rubric <n>', 'rubric score 1–5')
     .option('--comment <text>', 'a comment')
     .option('--reviewer <name>', 'who reviewed (default: your user name)')
+    .option('--adjudicate', 'settle disputed items: this verdict decides them, whatever the other reviews say')
     .action(async (ids: string[], flags: ReviewFlags) => setExit(await runReview(ids, flags, globals())));
 
   program

@@ -16,6 +16,8 @@ import { parseGivenFilter } from './filterExpression';
 import { selectCases } from './selectReviewed';
 import { buildRecords, usesChat, type OutputFormat } from './trainingRecords';
 import { linkVersionData } from './versionDataFiles';
+import { agreementReport, agreementSummary } from '../review/agreementReport';
+import { caseIdsOf } from '../store/caseIds';
 
 export interface SnapshotOptions {
   policyName?: string;
@@ -235,6 +237,8 @@ export function snapshot(store: WorkspaceStore, corpusDir: string, options: Snap
     redactions: policy.secrets === 'redact' ? redactions : [],
     findings: policy.secrets === 'allow' ? findings : [],
     skipped,
+    // the agreement behind the labels it took (who reviewed them, and how far they agreed)
+    agreement: agreementSummary(agreementReport(store.database, contributing.map((c) => caseIdsOf(c.caseKey).cid))),
   };
 
   if (options.dryRun) {
