@@ -13,6 +13,7 @@ import { corpusDirOf } from './corpus/corpusLocation';
 import { PinnedInputs } from './corpus/pinnedInputs';
 import { REVIEW_PANEL_TYPE, ReviewPanel, type PanelTarget } from './review/reviewPanel';
 import { assignedToMeTarget } from './review/assignedToMe';
+import { registerAgreementCommand } from './agreement/agreementPanel';
 import { queueFilterSchema } from '../protocol/reviewProtocol';
 import type { PanelActions } from './review/reviewRequestHandler';
 import { reviewerName } from './reviewerName';
@@ -59,6 +60,7 @@ export class EvalLoopExtension extends DisposableHost {
     manifests.onDidDelete(corpusChanged);
     registerCorpusCommands(this, session, corpusChanged, (d) => this.register(d));
     registerCheckWorkspace(this, session, (d) => this.register(d));
+    registerAgreementCommand(this.context.extensionUri, session, this.output, (title, body) => this.guard(title, body), (d) => this.register(d));
     const statusBar = this.register(new WaitingStatusBar(session, reviewerName, queueView));
     const diffs = this.register(new CaseDiffs(session));
     const watcher = this.register(new ResultWatcher(session, this.output));

@@ -9,6 +9,7 @@ import { agreementOfFilter, agreementReport } from '../../src/core/review/agreem
 import { submitReviews, undoEvents } from '../../src/core/review/reviewActions';
 import { listItems } from '../../src/core/store/storeQueries';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
+import { agreementHostMessageSchema } from '../../src/protocol/agreementProtocol';
 import { FIXTURES, tempDir } from './testSupport';
 
 const round = (x: number | null, digits = 3) => (x === null ? null : Number(x.toFixed(digits)));
@@ -138,6 +139,9 @@ describe('agreement figures', () => {
       const narrowed = agreementOfFilter(store.database, 'disputed');
       assert.equal(narrowed.items, 1);
       assert.deepEqual(narrowed.pairs.map((p) => [p.a, p.b, p.items, p.kappa]), [['alice', 'bob', 1, 0]]);
+      // what the agreement panel is sent fits its protocol (a message that does not is dropped by the page)
+      const sent = agreementHostMessageSchema.safeParse(JSON.parse(JSON.stringify({ type: 'report', report })));
+      assert.ok(sent.success, sent.success ? '' : JSON.stringify(sent.error.issues[0]));
     } finally {
       store.close();
     }
