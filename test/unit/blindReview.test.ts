@@ -11,7 +11,7 @@ import { submitReviews } from '../../src/core/review/reviewActions';
 import { listItems, type ItemRow } from '../../src/core/store/storeQueries';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
 import { ReviewRequestHandler } from '../../src/extension/review/reviewRequestHandler';
-import { hostMessageSchema, type HostMessage, type ItemDetail, type ItemSummary, type WebviewMessage } from '../../src/protocol/reviewProtocol';
+import { hostMessageSchema, type HostMessage, type ItemDetail, type ItemSummary, type QueueFilter, type WebviewMessage } from '../../src/protocol/reviewProtocol';
 import { FIXTURES, tempDir } from './testSupport';
 
 const BOB_CORRECTION = 'the answer only bob wrote';
@@ -49,6 +49,10 @@ function panelFor(store: WorkspaceStore, reviewer: string) {
       const row = (answer as Extract<HostMessage, { type: 'page' }>).items.find((i) => i.id === id);
       assert.ok(row, `item ${id} listed`);
       return row;
+    },
+    ids: async (filter: QueueFilter): Promise<string[]> => {
+      const answer = await ask({ type: 'query', filter, offset: 0, limit: 500 });
+      return (answer as Extract<HostMessage, { type: 'page' }>).items.map((i) => i.id);
     },
     review: (ids: string[], verdict: 'model-wrong' | 'eval-wrong' | 'discard', extra: { correction?: string; adjudicate?: boolean } = {}) => ask({ type: 'review', ids, verdict, ...extra }),
     acceptAuto: (ids: string[]) => ask({ type: 'acceptAuto', ids }),
@@ -90,6 +94,10 @@ describe('blind review in the review panel', () => {
       assert.ok(seen.detail.case, 'the case itself is shown');
       const row = await alice.row(graded.id);
       assert.deepEqual([row.state, row.verdict, row.blind], ['new', null, true], 'the queue row hides it too');
+      // her waiting list still holds it: bob's review made it "reviewed", but not for her
+      assert.ok((await alice.ids({ state: 'new' })).includes(graded.id), 'waiting for alice');
+      assert.ok(!(await alice.ids({ state: 'reviewed' })).includes(graded.id));
+      assert.ok(!(await panelFor(store, 'bob').ids({ state: 'new' })).includes(graded.id), 'not waiting for bob');
       // she cannot confirm an automatic verdict she cannot see
       const accepted = await alice.acceptAuto([graded.id]);
       assert.equal(accepted.type === 'saved' && accepted.count, 0);
@@ -107,6 +115,8 @@ describe('blind review in the review panel', () => {
       seen = await alice.detail(graded.id);
       assert.equal(seen.detail.item.blind, undefined);
       assert.ok(seen.text.includes(BOB_CORRECTION) && seen.text.includes(BOB_COMMENT));
+      assert.ok(!(await alice.ids({ state: 'new' })).includes(graded.id), 'no longer waiting for her');
+      assert.ok((await alice.ids({ state: 'reviewed' })).includes(graded.id));
       assert.deepEqual(
         seen.detail.reviews!.filter((r) => !r.grader).map((r) => [r.reviewer, r.verdict]),
         [['bob', 'model-wrong'], ['alice', 'eval-wrong']],

@@ -11,7 +11,7 @@
 // The panel's request handler, the Queue tree and `evalloop show` all ask here.
 import type { Database } from 'sql.js';
 import { caseIdsOf } from '../store/caseIds';
-import { valuesOf } from '../store/storeQueries';
+import { valuesOf, WITHHELD_SQL } from '../store/storeQueries';
 import { queueSettings } from './queueSettings';
 
 /** The item's standing as one viewer may see it; nothing here is about the case itself. */
@@ -32,13 +32,7 @@ export function hiddenFrom(db: Database, viewer: string, caseKeys: readonly stri
   // in slices: SQLite limits the number of parameters of one statement
   for (let i = 0; i < cids.length; i += 500) {
     const slice = cids.slice(i, i + 500);
-    const rows = valuesOf(
-      db,
-      `SELECT i.cid FROM items i WHERE i.cid IN (${slice.map(() => '?').join(', ')})
-       AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.cid = i.cid AND r.reviewer = ? AND r.grader IS NULL)
-       AND NOT (i.agreement IN ('disputed', 'adjudicated') AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.cid = i.cid AND a.reviewer = ?))`,
-      [...slice, viewer, viewer],
-    );
+    const rows = valuesOf(db, `SELECT cid FROM items WHERE cid IN (${slice.map(() => '?').join(', ')}) AND ${WITHHELD_SQL}`, [...slice, viewer, viewer]);
     for (const [cid] of rows) hidden.add(byCid.get(Number(cid))!);
   }
   return hidden;

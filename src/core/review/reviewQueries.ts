@@ -58,7 +58,10 @@ export function viewedBy(db: Database, viewer: string | undefined, items: ItemSu
   return hidden.size ? items.map((i) => (hidden.has(i.caseKey) ? blindSummary(i) : i)) : items;
 }
 
-export function queryPage(store: WorkspaceStore, filter: ItemFilter, offset: number, limit: number, pinned: PinnedLookup = NONE_PINNED, viewer?: string): { total: number; items: ItemSummaryData[] } {
+export function queryPage(store: WorkspaceStore, given: ItemFilter, offset: number, limit: number, pinned: PinnedLookup = NONE_PINNED, viewer?: string): { total: number; items: ItemSummaryData[] } {
+  // in a blind queue "waiting" means waiting for this viewer: an item someone else has
+  // reviewed still waits for them (and shows as waiting, see viewedBy)
+  const filter = viewer !== undefined && given.state && queueSettings(store.database).blind ? { ...given, stateSeenBy: viewer } : given;
   const total = countItems(store.database, filter);
   const items = listItems(store.database, { ...filter, offset, limit }).map((i) => summaryOf(i, pinned));
   return { total, items: viewedBy(store.database, viewer, items) };

@@ -130,14 +130,31 @@ export interface ItemFilter {
   notReviewedBy?: string;
   /** Items whose reviewers stand so (single, agreed, disputed, adjudicated). */
   agreement?: string;
+  /**
+   * `state` as this reviewer sees it in a blind queue: an item whose others' verdicts are
+   * withheld from them is waiting (`new`) for them, whatever others did with it.
+   */
+  stateSeenBy?: string;
   limit?: number;
   offset?: number;
 }
 
+/**
+ * True for an item (`items` row) whose others' verdicts a blind queue withholds from the
+ * reviewer bound to both `?`: they have given no verdict of their own on it, and it is
+ * not a dispute open to them as someone it is not assigned to. The rule is explained,
+ * and applied, in review/blindReview.ts; this is its one definition in SQL.
+ */
+export const WITHHELD_SQL = `(NOT EXISTS (SELECT 1 FROM reviews r WHERE r.cid = items.cid AND r.reviewer = ? AND r.grader IS NULL)
+  AND NOT (items.agreement IN ('disputed', 'adjudicated') AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.cid = items.cid AND a.reviewer = ?)))`;
+
 function itemWhere(filter: ItemFilter): { sql: string; params: SqlValue[] } {
   const where: string[] = [];
   const params: SqlValue[] = [];
-  if (filter.state) {
+  if (filter.state && filter.stateSeenBy !== undefined) {
+    where.push(`(CASE WHEN ${WITHHELD_SQL} THEN 'new' ELSE state END) = ?`);
+    params.push(filter.stateSeenBy, filter.stateSeenBy, filter.state);
+  } else if (filter.state) {
     where.push('state = ?');
     params.push(filter.state);
   }
