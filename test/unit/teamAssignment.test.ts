@@ -1,7 +1,7 @@
 // Assigning items to reviewers: balanced, deterministic, N distinct people per item,
 // recorded as journal events that survive a rebuild and that filters and lists read.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { capturePaths } from '../../src/core/capture/capturePaths';
@@ -107,6 +107,23 @@ describe('assigning items to reviewers', () => {
     try {
       assert.equal(countItems(reopened.database, { assignedTo: 'alice' }), hers.length, 'rebuilt from the journals');
       assert.equal(waitingFor(reopened.database, 'alice'), hers.length - 2);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it('a journal line from a newer Eval Loop (a larger v) is skipped and named as such, not as damage', async () => {
+    const { root, store } = await capturedStore();
+    store.close();
+    const journalDir = join(root, '.evalloop/default/journal');
+    const file = readdirSync(journalDir).find((f) => f.endsWith('.jsonl'))!;
+    appendFileSync(join(journalDir, file), `${JSON.stringify({ v: 3, seq: 9999, at: new Date().toISOString(), actor: 'future', type: 'assign-v3' })}\n`);
+    const reopened = await WorkspaceStore.open(root, 'default');
+    try {
+      assert.ok(
+        reopened.notices.some((n) => n.includes(`${file} line`) && n.includes('written by a newer Eval Loop (event version 3)')),
+        reopened.notices.join('\n'),
+      );
     } finally {
       reopened.close();
     }

@@ -85,6 +85,9 @@ export function queueSnapshot(store: WorkspaceStore) {
   };
 }
 
+/** Reviews of one item sent to the panel (the protocol's bound); an item has a handful. */
+const MAX_REVIEWS_SHOWN = 10_000;
+
 /**
  * One item in full. With a `viewer`, a blind queue withholds what others said about it
  * until the viewer has given their own verdict: state, verdict, correction, rubric,
@@ -132,7 +135,8 @@ export function itemDetail(store: WorkspaceStore, id: string, pinned: PinnedLook
     lastPassRun: lastPassRunOf(store.database, item.caseKey),
     reviews: hidden
       ? []
-      : reviewsOf(store.database, item.caseKey).map((r) => ({
+      : // the newest ones, within what the protocol carries
+        reviewsOf(store.database, item.caseKey).slice(-MAX_REVIEWS_SHOWN).map((r) => ({
           eventId: r.eventId,
           verdict: r.verdict,
           correction: r.correction,
