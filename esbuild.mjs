@@ -53,6 +53,10 @@ const configs = [
 if (existsSync('webview/main.ts')) {
   configs.push({ ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'esm', target: 'es2022' });
 }
+if (existsSync('webview/agreement/agreementMain.ts')) {
+  // the agreement report (Eval Loop: Show Agreement), its own small page
+  configs.push({ ...common, entryPoints: ['webview/agreement/agreementMain.ts'], outfile: 'dist/agreement.js', platform: 'browser', format: 'esm', target: 'es2022' });
+}
 
 mkdirSync('dist', { recursive: true });
 copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');

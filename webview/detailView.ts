@@ -3,6 +3,7 @@
 import type { ItemDetail } from '../src/protocol/reviewProtocol';
 import { el, textBlock, visibleText } from './safeText';
 import { charDiffSides, DIFF_LIMIT, isShortAnswer, wordDiff } from './wordDiff';
+import { renderReviewHistory } from './reviewHistory';
 
 const TRACE_STEPS_SHOWN = 200;
 
@@ -24,6 +25,7 @@ export function renderDetail(detail: ItemDetail, actions: { openSource(): void; 
   if (item.fixed) badge('fixed', 'fixed');
   badge(item.state, item.state);
   if (item.verdict) badge(item.verdict, 'verdict');
+  if (item.blind) badge('blind: give your verdict to see others\'', 'blind');
   if (item.grader) badge(`auto: ${item.grader}`, 'auto');
   for (const t of item.tags) badge(`#${t}`, 'tag');
   header.append(badges, el('div', 'case-key', item.caseKey));
@@ -31,6 +33,8 @@ export function renderDetail(detail: ItemDetail, actions: { openSource(): void; 
   root.append(header);
 
   if (item.gradeReason) root.append(section('Auto-grade', el('p', 'grade-reason', item.gradeReason)));
+  const history = renderReviewHistory(detail.reviews ?? []);
+  if (history) root.append(section('Reviews', history));
   if (!c) {
     root.append(el('p', 'missing', 'The full case could not be loaded (its blob is missing or damaged).'));
     return root;

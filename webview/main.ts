@@ -11,6 +11,7 @@ import { HostBridge } from './hostBridge';
 import { QueueList } from './queueList';
 import { ReviewForm, VERDICT_KEYS, type FormValue } from './reviewForm';
 import { el } from './safeText';
+import { TeamFilterBar } from './teamFilters';
 
 const bridge = new HostBridge();
 let filter: QueueFilter = ((bridge.state as { filter?: QueueFilter } | undefined)?.filter ?? { state: 'new' }) as QueueFilter;
@@ -73,7 +74,11 @@ const pin = document.createElement('vscode-button');
 pin.textContent = 'Pin…';
 pin.setAttribute('secondary', '');
 pin.title = 'Pin the selected (or current) items as a held-out eval slice';
-header.append(stateSelect, tagSelect, runSelect, regressionToggle, search, acceptAuto, promote, pin, selection, counts);
+const team = new TeamFilterBar((next) => {
+  applyFilter(next);
+  syncFilterControls();
+});
+header.append(stateSelect, tagSelect, runSelect, regressionToggle, search, team.element, acceptAuto, promote, pin, selection, counts);
 
 const main = el('div', 'main');
 const list = new QueueList({
@@ -152,6 +157,7 @@ function syncFilterControls(): void {
 function applyFilter(next: QueueFilter): void {
   filter = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined && v !== '' && v !== false)) as QueueFilter;
   bridge.state = { ...(bridge.state as object | undefined), filter };
+  team.render(filter);
   clearSelection();
   void list.reset();
 }
@@ -299,6 +305,7 @@ async function submit(): Promise<void> {
     ...(value.tags.length ? { tags: value.tags } : {}),
     ...(value.rubric ? { rubric: value.rubric } : {}),
     ...(value.comment ? { comment: value.comment } : {}),
+    ...(TeamFilterBar.adjudicates(filter) ? { adjudicate: true } : {}),
   });
   clearTimeout(slow);
   if (answer.type === 'error') {
@@ -529,6 +536,7 @@ bridge.on((message: HostMessage) => {
     counts.textContent = `${waiting} waiting · ${message.counts['auto-graded'] ?? 0} auto-graded · ${message.regressions} regressions · ${message.total} items`;
     setOptions(tagSelect, [['', 'any tag'], ...message.tags.map((t): [string, string] => [t, `#${t}`])], filter.tag);
     setOptions(runSelect, [['', 'any run'], ...message.runs.map((r): [string, string] => [r.id, r.label])], filter.runId);
+    team.setBlind(message.blind ?? false);
   } else if (message.type === 'changed') {
     details.clear();
     void afterChange(true, true);
@@ -559,6 +567,7 @@ async function selectById(id: string): Promise<void> {
 }
 
 syncFilterControls();
+team.render(filter);
 const initialLoad = list.reset().then(() => list.element.focus());
 bridge.send({ type: 'ready' });
 (window as unknown as { __evalloop: unknown }).__evalloop = { list, form, bridge, get detail() { return shownDetail; } };

@@ -10,6 +10,9 @@ import { runShow } from './commands/showCommand';
 import { runDoctor } from './commands/doctorCommand';
 import { runStatus } from './commands/statusCommand';
 import { runRemoteAdd, runRemoteList, runRemoteRemove, runTransfer, type RemoteAddFlags, type TransferFlags } from './commands/remoteCommands';
+import { runAssign, type AssignFlags } from './commands/assignCommand';
+import { runQueueSet, runQueueShow } from './commands/queueCommand';
+import { runAgreement } from './commands/agreementCommand';
 
 declare const EVALLOOP_VERSION: string | undefined;
 const VERSION = typeof EVALLOOP_VERSION === 'string' ? EVALLOOP_VERSION : '0.0.0-dev';
@@ -67,6 +70,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--state <state>', 'only items in this state: new | auto-graded | reviewed')
     .option('--suite <suite>', 'only items of this suite')
     .option('--regressions', 'only regressions')
+    .option('--assigned-to <name>', 'only items assigned to this reviewer')
+    .option('--waiting-for <name>', 'only items assigned to this reviewer that they have not reviewed yet')
     .option('--limit <n>', 'at most n items (0 = all)', '50')
     .action(async (flags: ListFlags) => setExit(await runList(flags, globals())));
 
@@ -74,7 +79,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('show')
     .description('one item: occurrences, input, expected, actual, scores, trace')
     .argument('<id>', 'item id, unique id prefix, or case key')
-    .action(async (id: string) => setExit(await runShow(id, globals())));
+    .option('--reviewer <name>', 'who is looking (blind review hides others\' verdicts until they gave theirs; default: your user name)')
+    .action(async (id: string, flags: { reviewer?: string }) => setExit(await runShow(id, flags, globals())));
 
   program
     .command('review')
@@ -87,7 +93,37 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--rubric <n>', 'rubric score 1–5')
     .option('--comment <text>', 'a comment')
     .option('--reviewer <name>', 'who reviewed (default: your user name)')
+    .option('--adjudicate', 'settle disputed items: this verdict decides them, whatever the other reviews say')
     .action(async (ids: string[], flags: ReviewFlags) => setExit(await runReview(ids, flags, globals())));
+
+  program
+    .command('assign')
+    .description('assign matching items to reviewers, evenly and deterministically')
+    .requiredOption('--to <names>', 'reviewers, comma-separated (repeatable)', (value: string, previous?: string[]) => [...(previous ?? []), value])
+    .option('--filter <expr>', 'which items (default: every item)')
+    .option('--per-item <n>', 'people per item (2 for double review)', '1')
+    .option('--dry-run', 'show the plan, write nothing')
+    .option('--corpus <dir>', 'the corpus folder, for since: terms (default <root>/corpus)')
+    .action(async (flags: AssignFlags) => setExit(await runAssign(flags, globals())));
+
+  const queue = program.command('queue').description("the queue's shared settings (blind review) and each reviewer's progress");
+  queue
+    .command('show')
+    .description('show whether the queue is blind, and each assigned reviewer\'s progress')
+    .action(async () => setExit(await runQueueShow(globals())));
+  queue
+    .command('set')
+    .description('change a setting for everyone who shares the journals')
+    .option('--blind', "reviewers see no one else's verdict on an item until they give their own")
+    .option('--no-blind', 'everyone sees every verdict')
+    .action(async (flags: { blind?: boolean }) => setExit(await runQueueSet(flags, globals())));
+
+  program
+    .command('agreement')
+    .description("how far reviewers agree: Krippendorff's α, Cohen's κ per pair and against the auto-grader")
+    .option('--filter <expr>', 'which items (default: every item)')
+    .option('--corpus <dir>', 'the corpus folder, for since: terms (default <root>/corpus)')
+    .action(async (flags: { filter?: string; corpus?: string }) => setExit(await runAgreement(flags, globals())));
 
   program
     .command('grade')

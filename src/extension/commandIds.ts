@@ -15,4 +15,5 @@ export const COMMANDS = {
   openManifest: 'evalloop.openManifest',
   checkWorkspace: 'evalloop.checkWorkspace',
   syncNow: 'evalloop.syncNow',
+  showAgreement: 'evalloop.showAgreement',
 } as const;

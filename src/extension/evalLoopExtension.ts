@@ -12,6 +12,8 @@ import { CorpusTreeProvider } from './corpus/corpusTreeProvider';
 import { corpusDirOf } from './corpus/corpusLocation';
 import { PinnedInputs } from './corpus/pinnedInputs';
 import { REVIEW_PANEL_TYPE, ReviewPanel, type PanelTarget } from './review/reviewPanel';
+import { assignedToMeTarget } from './review/assignedToMe';
+import { registerAgreementCommand } from './agreement/agreementPanel';
 import { queueFilterSchema } from '../protocol/reviewProtocol';
 import type { PanelActions } from './review/reviewRequestHandler';
 import { reviewerName } from './reviewerName';
@@ -42,7 +44,7 @@ export class EvalLoopExtension extends DisposableHost {
 
   private registerViews(session: StoreSession): void {
     const pinned = this.register(new PinnedInputs(session.root, (line) => this.output.appendLine(line)));
-    const queue = this.register(new QueueTreeProvider(session, pinned));
+    const queue = this.register(new QueueTreeProvider(session, pinned, reviewerName));
     const runs = this.register(new RunsTreeProvider(session));
     const queueView = this.register(vscode.window.createTreeView<unknown>('evalloop.queue', { treeDataProvider: queue as vscode.TreeDataProvider<unknown>, showCollapseAll: true }));
     this.register(vscode.window.createTreeView('evalloop.runs', { treeDataProvider: runs }));
@@ -59,7 +61,8 @@ export class EvalLoopExtension extends DisposableHost {
     manifests.onDidDelete(corpusChanged);
     registerCorpusCommands(this, session, corpusChanged, (d) => this.register(d));
     registerCheckWorkspace(this, session, (d) => this.register(d));
-    const statusBar = this.register(new WaitingStatusBar(session, queueView));
+    registerAgreementCommand(this.context.extensionUri, session, this.output, (title, body) => this.guard(title, body), (d) => this.register(d));
+    const statusBar = this.register(new WaitingStatusBar(session, reviewerName, queueView));
     const diffs = this.register(new CaseDiffs(session));
     const watcher = this.register(new ResultWatcher(session, this.output));
     const panelActions: PanelActions = {
@@ -76,7 +79,15 @@ export class EvalLoopExtension extends DisposableHost {
     );
 
     // the capture notice's Review passes the filter of what it announced
-    this.register(vscode.commands.registerCommand(COMMANDS.openQueue, (filter?: unknown) => this.guard('Open queue', async () => void openPanel(panelFilterOf(filter)))));
+    this.register(
+      vscode.commands.registerCommand(COMMANDS.openQueue, (filter?: unknown) =>
+        this.guard('Open queue', async () => {
+          const target = panelFilterOf(filter);
+          // a reviewer with assignments starts on what waits for them
+          void openPanel(target.filter || ReviewPanel.isOpen ? target : await assignedToMeTarget(session, reviewerName));
+        }),
+      ),
+    );
     this.register(vscode.commands.registerCommand(COMMANDS.openItem, (id: string) => this.guard('Open item', async () => void openPanel({ itemId: id }))));
     this.register(vscode.commands.registerCommand(COMMANDS.refreshViews, () => queue.refresh()));
     this.register(

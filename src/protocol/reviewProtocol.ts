@@ -8,6 +8,8 @@ const id = z.string().regex(/^[0-9a-f]{12}$/);
 const requestId = z.number().int().min(0);
 const tag = z.string().trim().min(1).max(64);
 
+const reviewerName = z.string().trim().min(1).max(100);
+
 export const queueFilterSchema = z.object({
   state: z.enum(['new', 'auto-graded', 'reviewed']).optional(),
   verdict: verdictSchema.optional(),
@@ -15,6 +17,12 @@ export const queueFilterSchema = z.object({
   runId: z.string().max(300).optional(),
   regression: z.boolean().optional(),
   text: z.string().max(200).optional(),
+  /** Items assigned to this reviewer. */
+  assignedTo: reviewerName.optional(),
+  /** Items this reviewer has not given a verdict on (with assignedTo: what waits for them). */
+  notReviewedBy: reviewerName.optional(),
+  /** How the item's reviewers stand; `disputed` is the adjudication queue. */
+  agreement: z.enum(['single', 'agreed', 'disputed', 'adjudicated']).optional(),
 });
 export type QueueFilter = z.infer<typeof queueFilterSchema>;
 
@@ -33,6 +41,8 @@ export const itemSummarySchema = z.object({
   pinned: z.string().nullable(),
   model: z.string().max(300).nullable().optional(),
   runLabel: z.string().max(300).nullable().optional(),
+  /** Blind review withholds others' verdicts on this item until the viewer gives theirs. */
+  blind: z.boolean().optional(),
 });
 export type ItemSummary = z.infer<typeof itemSummarySchema>;
 
@@ -60,6 +70,25 @@ export const itemDetailSchema = z.object({
   case: evalCaseSchema.nullable(),
   occurrences: z.array(occurrenceSchema),
   lastPassRun: z.string().nullable(),
+  /** Every review of the item, oldest first (empty while blind review withholds them). */
+  reviews: z
+    .array(
+      z.object({
+        eventId: z.string(),
+        verdict: z.string(),
+        correction: z.string().nullable(),
+        reviewer: z.string(),
+        at: z.string(),
+        grader: z.string().nullable(),
+        reason: z.string().nullable(),
+        comment: z.string().nullable(),
+        retracted: z.boolean(),
+        adjudicate: z.boolean(),
+        sides: z.array(z.string()).nullable(),
+      }),
+    )
+    .max(10_000)
+    .optional(),
 });
 export type ItemDetail = z.infer<typeof itemDetailSchema>;
 
@@ -76,6 +105,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
     tags: z.array(tag).max(50).optional(),
     rubric: z.number().int().min(1).max(5).optional(),
     comment: z.string().max(100_000).optional(),
+    /** Settles disputed items (see review/adjudication.ts). */
+    adjudicate: z.boolean().optional(),
   }),
   z.object({ type: z.literal('acceptAuto'), requestId, ids: z.array(id).min(1).max(10_000) }),
   z.object({ type: z.literal('tag'), requestId, ids: z.array(id).min(1).max(10_000), add: z.array(tag).max(50), remove: z.array(tag).max(50) }),
@@ -95,6 +126,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
     regressions: z.number(),
     tags: z.array(z.string()),
     runs: z.array(z.object({ id: z.string(), label: z.string() })),
+    /** The queue is blind (shared by the team through the journals). */
+    blind: z.boolean().optional(),
   }),
   z.object({ type: z.literal('page'), requestId, offset: z.number(), total: z.number(), items: z.array(itemSummarySchema) }),
   z.object({ type: z.literal('detail'), requestId, detail: itemDetailSchema.nullable() }),

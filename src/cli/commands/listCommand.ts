@@ -8,6 +8,8 @@ export interface ListFlags {
   state?: string;
   suite?: string;
   regressions?: boolean;
+  assignedTo?: string;
+  waitingFor?: string;
   limit: string;
 }
 
@@ -36,10 +38,16 @@ export async function runList(flags: ListFlags, options: GlobalOptions): Promise
   if (flags.state !== undefined && !(STATE_ORDER as readonly string[]).includes(flags.state)) throw new CliError(`--state must be one of ${STATE_ORDER.join(', ')}`);
   return withStore(options, (store) => {
     if (flags.suite !== undefined) for (const w of unknownFilterNames(store.database, `suite:"${flags.suite.replace(/"/g, '')}"`)) warn(w);
+    for (const name of [flags.assignedTo, flags.waitingFor]) {
+      if (name !== undefined) for (const w of unknownFilterNames(store.database, `assigned:"${name.replace(/"/g, '')}"`)) warn(w);
+    }
     const items = listItems(store.database, {
       ...(flags.state ? { state: flags.state } : {}),
       ...(flags.suite ? { suite: flags.suite } : {}),
       ...(flags.regressions ? { regression: true } : {}),
+      ...(flags.assignedTo !== undefined ? { assignedTo: flags.assignedTo } : {}),
+      // what waits for a person: assigned to them, and no verdict of theirs yet
+      ...(flags.waitingFor !== undefined ? { assignedTo: flags.waitingFor, notReviewedBy: flags.waitingFor } : {}),
       limit,
     });
     if (options.json) printJson(items.map(itemSummary));

@@ -16,6 +16,7 @@ export interface ReviewFlags {
   rubric?: string;
   comment?: string;
   reviewer?: string;
+  adjudicate?: boolean;
 }
 
 export async function runReview(ids: string[], flags: ReviewFlags, options: GlobalOptions): Promise<number> {
@@ -47,6 +48,7 @@ export async function runReview(ids: string[], flags: ReviewFlags, options: Glob
           tags: flags.tag,
           ...(rubric !== undefined ? { rubric } : {}),
           ...(flags.comment ? { comment: flags.comment } : {}),
+          ...(flags.adjudicate ? { adjudicate: true } : {}),
         },
         flags.reviewer ?? defaultActor(),
       );
@@ -54,8 +56,8 @@ export async function runReview(ids: string[], flags: ReviewFlags, options: Glob
       if (error instanceof WriteFailure) throw error;
       throw new CliError((error as Error).message);
     }
-    if (options.json) printJson({ reviewed: keys.length, eventIds });
-    else printLines([`${keys.length} item${keys.length === 1 ? '' : 's'} marked ${flags.verdict}`]);
+    if (options.json) printJson({ reviewed: keys.length, eventIds, ...(flags.adjudicate ? { adjudicated: keys.length } : {}) });
+    else printLines([`${keys.length} item${keys.length === 1 ? '' : 's'} ${flags.adjudicate ? 'adjudicated' : 'marked'} ${flags.verdict}`]);
     return 0;
   });
 }

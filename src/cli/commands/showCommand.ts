@@ -1,12 +1,19 @@
 // `evalloop show <id>`: one item with its occurrences, its reviews and its latest full case.
+// In a blind queue, what others said is withheld from the reviewer until they give their
+// own verdict (review/blindReview.ts): the item shows as waiting, with no review.
+import { seesOthers } from '../../core/review/blindReview';
 import { reviewsOf } from '../../core/review/reviewHistory';
+import { defaultActor } from '../../core/store/writerIdentity';
 import { getRun, requireItem, loadCase, occurrencesOf, UnusableCaseError } from '../../core/store/storeQueries';
 import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
 import { itemSummary } from './listCommand';
 
-export async function runShow(id: string, options: GlobalOptions): Promise<number> {
+export async function runShow(id: string, flags: { reviewer?: string }, options: GlobalOptions): Promise<number> {
   return withStore(options, (store) => {
-    const item = requireItem(store.database, id);
+    const found = requireItem(store.database, id);
+    const viewer = flags.reviewer ?? defaultActor();
+    const blind = !seesOthers(store.database, viewer, found.caseKey);
+    const item = blind ? { ...found, state: 'new' } : found;
     const occurrences = occurrencesOf(store.database, item.caseKey).map((o) => {
       const run = getRun(store.database, o.runId);
       return { ...o, run: run ? { id: run.id, format: run.format, suite: run.suite, model: run.model, startedAt: run.startedAt, capturedAt: run.capturedAt, sourcePath: run.sourcePath, gitCommit: run.gitCommit } : null };
@@ -19,9 +26,9 @@ export async function runShow(id: string, options: GlobalOptions): Promise<numbe
       if (error instanceof UnusableCaseError) throw new CliError(`item ${item.id}: ${error.message}; evalloop doctor lists every such item`);
       throw error;
     }
-    const reviews = reviewsOf(store.database, item.caseKey);
+    const reviews = blind ? [] : reviewsOf(store.database, item.caseKey);
     if (options.json) {
-      printJson({ item: itemSummary(item), occurrences, reviews, case: evalCase ?? null });
+      printJson({ item: itemSummary(item), occurrences, reviews, case: evalCase ?? null, ...(blind ? { blind: true } : {}) });
       return 0;
     }
     const lines = [
@@ -32,11 +39,13 @@ export async function runShow(id: string, options: GlobalOptions): Promise<numbe
     ];
     if (latest?.run?.sourcePath) lines.push(`source ${latest.run.sourcePath}${latest.record ? ` (${latest.record})` : ''}`);
     if (latest?.run?.gitCommit) lines.push(`commit ${latest.run.gitCommit}`);
-    lines.push('', `── reviews (${reviews.length})`);
-    if (reviews.length === 0) lines.push('(none yet)');
+    if (blind) lines.push('', `── reviews: hidden (blind review: give your own verdict as ${viewer} first)`);
+    else lines.push('', `── reviews (${reviews.length})`);
+    if (reviews.length === 0 && !blind) lines.push('(none yet)');
     for (const r of reviews) {
       const by = r.grader ? `auto-grader ${r.grader}` : r.reviewer;
-      lines.push(`${r.at}  ${r.verdict}  by ${by}${r.retracted ? '  (undone)' : ''}${r.tags.length ? `  tags: ${r.tags.join(', ')}` : ''}${r.rubric !== null ? `  rubric ${r.rubric}` : ''}`);
+      const adjudication = r.adjudicate ? `  ADJUDICATION (sided with ${r.sides?.length ? r.sides.join(', ') : 'no one'})` : '';
+      lines.push(`${r.at}  ${r.verdict}  by ${by}${adjudication}${r.retracted ? '  (undone)' : ''}${r.tags.length ? `  tags: ${r.tags.join(', ')}` : ''}${r.rubric !== null ? `  rubric ${r.rubric}` : ''}`);
       if (r.correction !== null) lines.push(`    correction: ${r.correction.split('\n').join('\n    ')}`);
       if (r.reason) lines.push(`    reason: ${r.reason}`);
       if (r.comment) lines.push(`    comment: ${r.comment}`);

@@ -58,6 +58,14 @@ export const versionManifestSchema = z.object({
   findings: z.array(z.object({ itemId: z.string(), kinds: z.array(z.string()) })),
   /** Records a verdict called for but that were not written, with the reason (an empty failed output gives no preference pair). */
   skipped: z.array(z.object({ itemId: z.string(), format: z.string(), reason: z.string() })).default([]),
+  /** How the reviewers of the items it took stand, with α and κ per pair over them (review/agreementReport.ts); absent in older versions. */
+  agreement: z
+    .object({
+      items: z.record(z.string(), z.number()),
+      alpha: z.object({ value: z.number().nullable(), units: z.number(), values: z.number() }),
+      pairs: z.array(z.object({ a: z.string(), b: z.string(), kappa: z.number().nullable(), items: z.number() })),
+    })
+    .optional(),
 });
 export type VersionManifest = z.infer<typeof versionManifestSchema>;
 

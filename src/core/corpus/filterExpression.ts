@@ -1,17 +1,24 @@
 // The snapshot filter language: space-separated terms that must all hold, `-` in
 // front negates one. Terms: `reviewed`, `auto`, `regression`, and `key:value` with
 // keys verdict, tag, run, suite, state, format, reviewer, since (a version: items
-// reviewed after it was made), item (ids, comma-separated: any of them). Values with
-// spaces go in double quotes.
+// reviewed after it was made), item (ids, comma-separated: any of them), assigned (a
+// reviewer the item is assigned to). Values with spaces go in double quotes.
+// Reviewing as a team adds the words `single`, `agreed`, `disputed`, `adjudicated`
+// (how the item's reviewers stand, see review/agreement.ts) and `reviews>=N` (at least N
+// people's verdicts stand on it).
 //   reviewed verdict:model-wrong tag:math -tag:pii since:v0003
+//   reviews>=2 agreed        (only labels two people agreed on)
 
-export type FilterKey = 'verdict' | 'tag' | 'run' | 'suite' | 'state' | 'format' | 'reviewer' | 'since' | 'item';
-const KEYS: FilterKey[] = ['verdict', 'tag', 'run', 'suite', 'state', 'format', 'reviewer', 'since', 'item'];
-const WORDS = ['reviewed', 'auto', 'regression'] as const;
+export type FilterKey = 'verdict' | 'tag' | 'run' | 'suite' | 'state' | 'format' | 'reviewer' | 'since' | 'item' | 'assigned';
+const KEYS: FilterKey[] = ['verdict', 'tag', 'run', 'suite', 'state', 'format', 'reviewer', 'since', 'item', 'assigned'];
+const WORDS = ['reviewed', 'auto', 'regression', 'single', 'agreed', 'disputed', 'adjudicated'] as const;
+/** Terms that compare a count: `reviews>=N`. */
+const COUNTS = ['reviews'] as const;
 
 export type FilterTerm =
   | { negated: boolean; word: (typeof WORDS)[number] }
-  | { negated: boolean; key: FilterKey; value: string };
+  | { negated: boolean; key: FilterKey; value: string }
+  | { negated: boolean; count: (typeof COUNTS)[number]; atLeast: number };
 
 export class FilterSyntaxError extends Error {}
 
@@ -30,7 +37,14 @@ export function parseFilter(source: string): FilterTerm[] {
     }
     let name = '';
     while (i < s.length && /[a-z]/.test(s[i]!)) name += s[i++];
-    if (s[i] === ':') {
+    if (s[i] === '>' && s[i + 1] === '=') {
+      if (!(COUNTS as readonly string[]).includes(name)) throw new FilterSyntaxError(`unknown count "${name}" at column ${start + 1} (counts: ${COUNTS.map((c) => `${c}>=N`).join(', ')})`);
+      i += 2;
+      let digits = '';
+      while (i < s.length && /[0-9]/.test(s[i]!)) digits += s[i++];
+      if (!digits || digits.length > 6) throw new FilterSyntaxError(`"${name}>=" needs a whole number at column ${start + 1}`);
+      terms.push({ negated, count: name as (typeof COUNTS)[number], atLeast: Number(digits) });
+    } else if (s[i] === ':') {
       i++;
       if (!(KEYS as string[]).includes(name)) throw new FilterSyntaxError(`unknown filter key "${name}" at column ${start + 1} (keys: ${KEYS.join(', ')})`);
       let value = '';
@@ -71,6 +85,12 @@ export function parseGivenFilter(source: string): FilterTerm[] {
 /** What a term is checked against: one item as the index knows it. */
 export interface FilterSubject {
   id: string;
+  /** Reviewers the item is assigned to (read only when a term asks). */
+  assignees?: string[];
+  /** How its reviewers stand: none, single, agreed, disputed, adjudicated. */
+  agreement?: string;
+  /** People whose verdict on it stands. */
+  humanReviewers?: number;
   state: string;
   verdict: string | null;
   tags: string[];
@@ -88,8 +108,13 @@ export type VersionTime = (version: string) => string | undefined;
 export function matchesFilter(terms: FilterTerm[], subject: FilterSubject, versionTime: VersionTime): boolean {
   return terms.every((t) => {
     let hit: boolean;
-    if ('word' in t) {
-      hit = t.word === 'reviewed' ? subject.state === 'reviewed' : t.word === 'auto' ? subject.state === 'auto-graded' : subject.regression;
+    if ('count' in t) {
+      hit = (subject.humanReviewers ?? 0) >= t.atLeast;
+    } else if ('word' in t) {
+      if (t.word === 'reviewed') hit = subject.state === 'reviewed';
+      else if (t.word === 'auto') hit = subject.state === 'auto-graded';
+      else if (t.word === 'regression') hit = subject.regression;
+      else hit = subject.agreement === t.word;
     } else {
       switch (t.key) {
         case 'verdict':
@@ -112,6 +137,9 @@ export function matchesFilter(terms: FilterTerm[], subject: FilterSubject, versi
           break;
         case 'reviewer':
           hit = subject.reviewer === t.value;
+          break;
+        case 'assigned':
+          hit = (subject.assignees ?? []).includes(t.value);
           break;
         case 'item':
           hit = t.value.split(',').some((id) => id.length >= 4 && subject.id.startsWith(id));

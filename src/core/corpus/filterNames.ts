@@ -5,9 +5,9 @@ import type { Database } from 'sql.js';
 import { valuesOf } from '../store/storeQueries';
 import { parseFilter } from './filterExpression';
 
-const NAMED = { run: 'run', tag: 'tag', suite: 'suite' } as const;
+const NAMED = { run: 'run', tag: 'tag', suite: 'suite', assigned: 'assigned' } as const;
 
-/** One line per `run:`, `tag:` or `suite:` term whose name exists nowhere in the workspace. */
+/** One line per `run:`, `tag:`, `suite:` or `assigned:` term whose name exists nowhere in the workspace. */
 export function unknownFilterNames(db: Database, filter: string): string[] {
   const terms = parseFilter(filter).filter((t): t is Extract<typeof t, { key: string }> => 'key' in t && t.key in NAMED);
   if (terms.length === 0) return [];
@@ -15,8 +15,9 @@ export function unknownFilterNames(db: Database, filter: string): string[] {
     run: new Set(valuesOf(db, 'SELECT id FROM runs').map((r) => String(r[0]))),
     suite: new Set(valuesOf(db, 'SELECT DISTINCT suite FROM items').map((r) => String(r[0]))),
     tag: new Set(valuesOf(db, "SELECT DISTINCT value FROM items, json_each(items.tags) WHERE items.tags != '[]'").map((r) => String(r[0]))),
+    assigned: new Set(valuesOf(db, 'SELECT DISTINCT reviewer FROM assignments').map((r) => String(r[0]))),
   };
   return terms
     .filter((t) => !known[t.key as keyof typeof NAMED].has(t.value))
-    .map((t) => `no ${t.key} "${t.value}" in this workspace: the term ${t.negated ? '-' : ''}${t.key}:${t.value} matches ${t.negated ? 'every item' : 'nothing'}`);
+    .map((t) => `${t.key === 'assigned' ? `no one named "${t.value}" has assignments` : `no ${t.key} "${t.value}" in this workspace`}: the term ${t.negated ? '-' : ''}${t.key}:${t.value} matches ${t.negated ? 'every item' : 'nothing'}`);
 }

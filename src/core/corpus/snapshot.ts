@@ -19,6 +19,8 @@ import { selectCases, type SelectedCase } from './selectReviewed';
 import { buildRecords, usesChat, type OutputFormat } from './trainingRecords';
 import { linkVersionData } from './versionDataFiles';
 import { recordChanges, versionRecordKeys } from './versionLineage';
+import { agreementReport, agreementSummary } from '../review/agreementReport';
+import { caseIdsOf } from '../store/caseIds';
 
 export interface SnapshotOptions {
   policyName?: string;
@@ -149,6 +151,8 @@ interface DrawnRecords {
   findings: { itemId: string; kinds: SensitiveKind[] }[];
   /** Records a case could not give (e.g. a preference pair from an empty output), with why. */
   skipped: { itemId: string; format: string; reason: string }[];
+  /** The agreement behind the labels taken: who reviewed them, and how far they agreed. */
+  agreement: ReturnType<typeof agreementSummary>;
 }
 
 function drawRecords(store: WorkspaceStore, layout: CorpusLayout, options: SnapshotOptions): DrawnRecords {
@@ -202,7 +206,8 @@ function drawRecords(store: WorkspaceStore, layout: CorpusLayout, options: Snaps
   }
   if (contributing.length === 0) throw new EmptySelectionError(policy.filter, selected.length);
   if (findings.length && policy.secrets === 'block') throw new SnapshotBlockedError(findings);
-  return { name, policy, perFormat, contributing, excluded, slices: [...new Set(pinned.values())].sort(), redactions, findings, skipped };
+  const agreement = agreementSummary(agreementReport(store.database, contributing.map((c) => caseIdsOf(c.caseKey).cid)));
+  return { name, policy, perFormat, contributing, excluded, slices: [...new Set(pinned.values())].sort(), redactions, findings, skipped, agreement };
 }
 
 /** Every manifest field but the version and files; of them the parent decides `parent`, `added` and `removed`. */
@@ -228,6 +233,8 @@ function manifestFields(drawn: DrawnRecords, parentName: string | null, parent: 
     redactions: policy.secrets === 'redact' ? drawn.redactions : [],
     findings: policy.secrets === 'allow' ? drawn.findings : [],
     skipped: drawn.skipped,
+    // the agreement behind the labels it took (who reviewed them, and how far they agreed)
+    agreement: drawn.agreement,
   };
 }
 

@@ -3,6 +3,7 @@
 import type { Verdict } from '../store/journalEvents';
 import type { NewEvent } from '../store/journalEvents';
 import type { WorkspaceStore } from '../store/workspaceStore';
+import { requireDisputed, sidesTaken } from './adjudication';
 
 export interface ReviewInput {
   verdict: Verdict;
@@ -10,6 +11,8 @@ export interface ReviewInput {
   tags?: string[];
   rubric?: number;
   comment?: string;
+  /** Settle disputed items: the verdict decides them whatever other reviews say (adjudication.ts). */
+  adjudicate?: boolean;
 }
 
 function cleanTags(tags: string[] | undefined): string[] {
@@ -27,6 +30,8 @@ export function validateReview(input: ReviewInput): void {
 export function submitReviews(store: WorkspaceStore, caseKeys: string[], input: ReviewInput, reviewer: string): string[] {
   validateReview(input);
   const tags = cleanTags(input.tags);
+  // every item is checked before anything is written: all are adjudicated, or none
+  if (input.adjudicate) for (const caseKey of caseKeys) requireDisputed(store.database, caseKey);
   const events: NewEvent[] = caseKeys.map((caseKey) => ({
     type: 'review',
     caseKey,
@@ -36,6 +41,7 @@ export function submitReviews(store: WorkspaceStore, caseKeys: string[], input: 
     ...(tags.length ? { tags } : {}),
     ...(input.rubric !== undefined ? { rubric: input.rubric } : {}),
     ...(input.comment ? { comment: input.comment } : {}),
+    ...(input.adjudicate ? { adjudicate: true as const, sides: sidesTaken(store.database, caseKey, input.verdict) } : {}),
   }));
   return store.append(events).eventIds;
 }

@@ -18,12 +18,16 @@ export interface ReviewEntry {
   comment: string | null;
   /** Undone later (the item no longer counts it). */
   retracted: boolean;
+  /** An adjudication: it settles the item whatever the other reviews say. */
+  adjudicate: boolean;
+  /** For an adjudication, the reviewers whose verdicts it matched when it was made. */
+  sides: string[] | null;
 }
 
 export function reviewsOf(db: Database, caseKey: string): ReviewEntry[] {
   return valuesOf(
     db,
-    'SELECT eid, verdict, correction, reviewer, at, grader, reason, tags, rubric, comment, retracted FROM reviews WHERE cid = ? ORDER BY lc, at, eid',
+    'SELECT eid, verdict, correction, reviewer, at, grader, reason, tags, rubric, comment, retracted, adjudicates, sides FROM reviews WHERE cid = ? ORDER BY lc, at, eid',
     [caseIdsOf(caseKey).cid],
   ).map((r) => ({
     eventId: String(r[0]),
@@ -37,5 +41,7 @@ export function reviewsOf(db: Database, caseKey: string): ReviewEntry[] {
     rubric: r[8] === null ? null : Number(r[8]),
     comment: r[9] === null ? null : String(r[9]),
     retracted: r[10] === 1,
+    adjudicate: r[11] === 1,
+    sides: r[12] === null ? null : (JSON.parse(String(r[12])) as string[]),
   }));
 }

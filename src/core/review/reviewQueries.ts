@@ -4,6 +4,10 @@ import { listItems, countItems, countsByState, keptCounts, findItem, getRun, las
 import type { WorkspaceStore } from '../store/workspaceStore';
 import type { EvalCase } from '../model/caseModel';
 import { caseIdsOf } from '../store/caseIds';
+import { blindSummary, hiddenFrom } from './blindReview';
+import { reviewsOf } from './reviewHistory';
+import { queueSettings } from './queueSettings';
+import type { Database } from 'sql.js';
 
 export interface ItemSummaryData {
   id: string;
@@ -22,6 +26,8 @@ export interface ItemSummaryData {
   /** The model (provider) of the run it last failed in, and that run's short label. */
   model?: string | null;
   runLabel?: string | null;
+  /** Blind review withholds others' verdicts from this viewer (state and verdict are then theirs to give). */
+  blind?: boolean;
 }
 
 /** Which slice, if any, pins an input hash (from the corpus's slice manifests). */
@@ -45,7 +51,20 @@ export function summaryOf(i: ItemRow, pinned: PinnedLookup = NONE_PINNED): ItemS
   };
 }
 
-export function queryPage(store: WorkspaceStore, filter: ItemFilter, offset: number, limit: number, pinned: PinnedLookup = NONE_PINNED): { total: number; items: ItemSummaryData[] } {
+/**
+ * Summaries as `viewer` may see them: in a blind queue, items they have not reviewed yet
+ * show no one else's state or verdict (blindReview.ts). No viewer: everything.
+ */
+export function viewedBy(db: Database, viewer: string | undefined, items: ItemSummaryData[]): ItemSummaryData[] {
+  if (viewer === undefined) return items;
+  const hidden = hiddenFrom(db, viewer, items.map((i) => i.caseKey));
+  return hidden.size ? items.map((i) => (hidden.has(i.caseKey) ? blindSummary(i) : i)) : items;
+}
+
+export function queryPage(store: WorkspaceStore, given: ItemFilter, offset: number, limit: number, pinned: PinnedLookup = NONE_PINNED, viewer?: string): { total: number; items: ItemSummaryData[] } {
+  // in a blind queue "waiting" means waiting for this viewer: an item someone else has
+  // reviewed still waits for them (and shows as waiting, see viewedBy)
+  const filter = viewer !== undefined && given.state && queueSettings(store.database).blind ? { ...given, stateSeenBy: viewer } : given;
   const total = countItems(store.database, filter);
   const rows = listItems(store.database, { ...filter, offset, limit });
   // the few runs a page's items last failed in, read once each
@@ -56,7 +75,7 @@ export function queryPage(store: WorkspaceStore, filter: ItemFilter, offset: num
     runs.set(i.lastRun, { model: run?.model ?? null, label: run ? runLabelOf(run) : i.lastRun });
   }
   const items = rows.map((i) => ({ ...summaryOf(i, pinned), model: runs.get(i.lastRun)?.model ?? null, runLabel: runs.get(i.lastRun)?.label ?? null }));
-  return { total, items };
+  return { total, items: viewedBy(store.database, viewer, items) };
 }
 
 /** A run as a person tells it apart: when it started (or was captured) and its suite. */
@@ -79,12 +98,22 @@ export function queueSnapshot(store: WorkspaceStore) {
     regressions: countItems(db, { regression: true }),
     tags,
     runs,
+    blind: queueSettings(db).blind,
   };
 }
 
-export function itemDetail(store: WorkspaceStore, id: string, pinned: PinnedLookup = NONE_PINNED) {
+/** Reviews of one item sent to the panel (the protocol's bound); an item has a handful. */
+const MAX_REVIEWS_SHOWN = 10_000;
+
+/**
+ * One item in full. With a `viewer`, a blind queue withholds what others said about it
+ * until the viewer has given their own verdict: state, verdict, correction, rubric,
+ * comment, reviewer, grader and its reason, and the review history (blindReview.ts).
+ */
+export function itemDetail(store: WorkspaceStore, id: string, pinned: PinnedLookup = NONE_PINNED, viewer?: string) {
   const item = findItem(store.database, id);
   if (!item || item === 'ambiguous') return null;
+  const hidden = viewer !== undefined && hiddenFrom(store.database, viewer, [item.caseKey]).size > 0;
   const occurrences = occurrencesOf(store.database, item.caseKey).map((o) => {
     const run = getRun(store.database, o.runId);
     return {
@@ -106,18 +135,36 @@ export function itemDetail(store: WorkspaceStore, id: string, pinned: PinnedLook
     evalCase = null; // a damaged blob: show what the index knows
   }
   const gradeRow = store.database.exec('SELECT reason FROM reviews WHERE cid = ? AND grader IS NOT NULL AND retracted = 0 ORDER BY lc DESC, at DESC, eid DESC LIMIT 1', [caseIdsOf(item.caseKey).cid])[0]?.values[0];
+  const seen = {
+    ...summaryOf(item, pinned),
+    correction: item.correction,
+    rubric: item.rubric,
+    comment: item.comment,
+    reviewer: item.reviewer,
+    grader: item.grader,
+    gradeReason: gradeRow ? String(gradeRow[0]) : null,
+  };
+  const withheld = { correction: null, rubric: null, comment: null, reviewer: null, grader: null, gradeReason: null };
   return {
-    item: {
-      ...summaryOf(item, pinned),
-      correction: item.correction,
-      rubric: item.rubric,
-      comment: item.comment,
-      reviewer: item.reviewer,
-      grader: item.grader,
-      gradeReason: gradeRow ? String(gradeRow[0]) : null,
-    },
+    item: hidden ? { ...blindSummary(seen), ...withheld } : seen,
     case: evalCase,
     occurrences,
     lastPassRun: lastPassRunOf(store.database, item.caseKey),
+    reviews: hidden
+      ? []
+      : // the newest ones, within what the protocol carries
+        reviewsOf(store.database, item.caseKey).slice(-MAX_REVIEWS_SHOWN).map((r) => ({
+          eventId: r.eventId,
+          verdict: r.verdict,
+          correction: r.correction,
+          reviewer: r.reviewer,
+          at: r.at,
+          grader: r.grader,
+          reason: r.reason,
+          comment: r.comment,
+          retracted: r.retracted,
+          adjudicate: r.adjudicate,
+          sides: r.sides,
+        })),
   };
 }

@@ -6,6 +6,7 @@ import { isFailure, type Outcome } from '../model/caseModel';
 import { caseIdsOf } from './caseIds';
 import { eventIdOf, type CasesEvent, type JournalEvent, type RunEvent, type SourceEvent } from './journalEvents';
 import { applyReview, applyTag, applyUndo, refreshReviewState } from './reviewProjection';
+import { applyAssign, applyQueue } from './teamProjection';
 
 export interface ApplyTally {
   cases: number;
@@ -129,6 +130,8 @@ export class IndexProjection {
         else if (e.type === 'review') applyReview(this.db, e, eventIdOf(writer, e.seq), collided);
         else if (e.type === 'tag') applyTag(this.db, e, eventIdOf(writer, e.seq), collided);
         else if (e.type === 'undo') applyUndo(this.db, e);
+        else if (e.type === 'assign') applyAssign(this.db, e, eventIdOf(writer, e.seq));
+        else if (e.type === 'queue') applyQueue(this.db, e, eventIdOf(writer, e.seq));
       }
       if (this.clock !== clockBefore) this.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('lamport_clock', ?)", [String(this.clock)]);
       this.db.exec('COMMIT');

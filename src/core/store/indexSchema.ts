@@ -113,10 +113,30 @@ const MIGRATIONS: Migration[] = [
     version: 4,
     sql: `ALTER TABLE sources ADD COLUMN resume_check TEXT;`,
   },
+  {
+    // reviewing as a team: who each item is assigned to, the queue's shared settings
+    // (blind review), adjudicating reviews and whose side they took, and per item how many
+    // people stand behind a verdict and whether they agree. An index from before holds
+    // none of this for the reviews it has, so it is rebuilt (REBUILD_BELOW).
+    version: 5,
+    sql: `
+      CREATE TABLE assignments (
+        cid INTEGER NOT NULL, reviewer TEXT NOT NULL, eid TEXT NOT NULL, lc INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (cid, reviewer)
+      ) WITHOUT ROWID;
+      CREATE INDEX assignments_reviewer ON assignments (reviewer, cid);
+      CREATE TABLE queue_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL, lc INTEGER NOT NULL, at TEXT NOT NULL, eid TEXT NOT NULL);
+      ALTER TABLE reviews ADD COLUMN adjudicates INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE reviews ADD COLUMN sides TEXT;
+      ALTER TABLE items ADD COLUMN agreement TEXT NOT NULL DEFAULT 'none';
+      ALTER TABLE items ADD COLUMN human_reviewers INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX items_agreement ON items (agreement) WHERE agreement != 'none';
+    `,
+  },
 ];
 
 /** An index saved by a schema older than this is rebuilt from the journals on open. */
-export const REBUILD_BELOW = 3;
+export const REBUILD_BELOW = 5;
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

@@ -5,6 +5,14 @@ import { z } from 'zod';
 import { outcomeSchema, runInfoSchema } from '../model/caseModel';
 
 export const JOURNAL_VERSION = 1;
+/**
+ * The `v` of events a reader from before team review would misread: assignments, queue
+ * settings and adjudicating reviews. Such a reader skips them as "not a known event"
+ * (and says so) instead of taking an adjudication for an ordinary review.
+ */
+export const TEAM_JOURNAL_VERSION = 2;
+/** The largest `v` this build reads; a larger one was written by a newer Eval Loop. */
+export const NEWEST_JOURNAL_VERSION = TEAM_JOURNAL_VERSION;
 
 const baseFields = {
   v: z.literal(JOURNAL_VERSION),
@@ -77,9 +85,15 @@ export type Verdict = z.infer<typeof verdictSchema>;
 
 const tagSchema = z.string().min(1).max(64);
 
-/** A verdict on one item, by a person or (with `grader`) by an automatic grader. */
+/**
+ * A verdict on one item, by a person or (with `grader`) by an automatic grader. With
+ * `adjudicate` it settles a dispute between reviewers (it decides the item whatever the
+ * other reviews' clocks); `sides` then names the reviewers whose standing verdicts it
+ * matched when it was made. Adjudicating reviews are written with TEAM_JOURNAL_VERSION.
+ */
 export const reviewEventSchema = z.object({
   ...baseFields,
+  v: z.union([z.literal(JOURNAL_VERSION), z.literal(TEAM_JOURNAL_VERSION)]),
   type: z.literal('review'),
   caseKey: z.string(),
   verdict: verdictSchema,
@@ -90,6 +104,32 @@ export const reviewEventSchema = z.object({
   reviewer: z.string(),
   grader: z.string().optional(),
   reason: z.string().optional(),
+  adjudicate: z.literal(true).optional(),
+  sides: z.array(z.string()).optional(),
+});
+
+/** A reviewer's name as assignments and filters use it: no commas (lists are comma-separated), no edge spaces. */
+export const reviewerNameSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .refine((name) => name === name.trim() && !name.includes(','), 'a reviewer name has no commas and no leading or trailing spaces');
+
+/** Hands items to reviewers: each listed case is assigned to each of its `to` names (added to any earlier assignment). */
+export const assignEventSchema = z.object({
+  ...baseFields,
+  v: z.literal(TEAM_JOURNAL_VERSION),
+  type: z.literal('assign'),
+  items: z.array(z.object({ k: z.string(), to: z.array(reviewerNameSchema).min(1) })).min(1),
+});
+
+/** A setting of the whole queue, shared by the team through the journals; the latest (by clock) stands. */
+export const queueEventSchema = z.object({
+  ...baseFields,
+  v: z.literal(TEAM_JOURNAL_VERSION),
+  type: z.literal('queue'),
+  /** Blind review: reviewers see no one else's verdict on an item until they have given their own. */
+  blind: z.boolean(),
 });
 
 export const tagEventSchema = z.object({
@@ -114,10 +154,14 @@ export const journalEventSchema = z.discriminatedUnion('type', [
   reviewEventSchema,
   tagEventSchema,
   undoEventSchema,
+  assignEventSchema,
+  queueEventSchema,
 ]);
 export type ReviewEvent = z.infer<typeof reviewEventSchema>;
 export type TagEvent = z.infer<typeof tagEventSchema>;
 export type UndoEvent = z.infer<typeof undoEventSchema>;
+export type AssignEvent = z.infer<typeof assignEventSchema>;
+export type QueueEvent = z.infer<typeof queueEventSchema>;
 
 /** An event's id across all journals. */
 export function eventIdOf(writer: string, seq: number): string {
@@ -127,6 +171,11 @@ export type JournalEvent = z.infer<typeof journalEventSchema>;
 export type RunEvent = z.infer<typeof runEventSchema>;
 export type CasesEvent = z.infer<typeof casesEventSchema>;
 export type SourceEvent = z.infer<typeof sourceEventSchema>;
+
+/** The `v` an event is written with: the team's events carry TEAM_JOURNAL_VERSION (see above). */
+export function journalVersionOf(e: { type: string; adjudicate?: true }): number {
+  return e.type === 'assign' || e.type === 'queue' || (e.type === 'review' && e.adjudicate) ? TEAM_JOURNAL_VERSION : JOURNAL_VERSION;
+}
 
 /** What a caller supplies; the writer adds v, seq, at and actor. */
 export type NewEvent = DistributiveOmit<JournalEvent, 'v' | 'seq' | 'at' | 'actor'> & { actor?: string; at?: string };

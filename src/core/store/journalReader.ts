@@ -3,7 +3,7 @@
 import { closeSync, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '../text/hashing';
-import { journalEventSchema, type JournalEvent } from './journalEvents';
+import { journalEventSchema, NEWEST_JOURNAL_VERSION, type JournalEvent } from './journalEvents';
 
 export interface JournalProblem {
   file: string;
@@ -123,8 +123,12 @@ function readLine(text: string): { events: JournalEvent[]; problem?: string } {
 
 function parseEvent(text: string): { event?: JournalEvent; problem?: string } {
   try {
-    const parsed = journalEventSchema.safeParse(JSON.parse(text));
-    return parsed.success ? { event: parsed.data } : { problem: `not a known event: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
+    const value: unknown = JSON.parse(text);
+    const parsed = journalEventSchema.safeParse(value);
+    if (parsed.success) return { event: parsed.data };
+    const v = (value as { v?: unknown } | null)?.v;
+    if (typeof v === 'number' && v > NEWEST_JOURNAL_VERSION) return { problem: `written by a newer Eval Loop (event version ${v}); update Eval Loop to read it` };
+    return { problem: `not a known event: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
   } catch (error) {
     return { problem: `unreadable line: ${(error as Error).message}` };
   }

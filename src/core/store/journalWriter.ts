@@ -6,7 +6,7 @@ import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, m
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from './durableFile';
-import { JOURNAL_VERSION, type JournalEvent, type NewEvent } from './journalEvents';
+import { journalVersionOf, type JournalEvent, type NewEvent } from './journalEvents';
 import { WriteFailure, writingTo } from './writeFailure';
 import { defaultActor, writerBase } from './writerIdentity';
 
@@ -193,7 +193,7 @@ export class JournalWriter {
     if (events.length === 0) return { events: [], startOffset: this.end, endOffset: this.end };
     const now = new Date().toISOString();
     const seq = this.seq;
-    const full = events.map((e, i) => ({ v: JOURNAL_VERSION, seq: seq + i, at: e.at ?? now, actor: e.actor ?? this.actor, ...e }) as JournalEvent);
+    const full = events.map((e, i) => ({ v: journalVersionOf(e), seq: seq + i, at: e.at ?? now, actor: e.actor ?? this.actor, ...e }) as JournalEvent);
     const buf = Buffer.from(full.map((e) => `${JSON.stringify(e)}\n`).join(''));
     const end = this.end;
     try {

@@ -6,15 +6,19 @@
 // seeing another always wins over it, whatever either machine's clock said. Only
 // reviews made without seeing each other (equal clocks) fall back to wall-clock time,
 // then the event id, so every index still picks the same one. Events from before
-// clocks existed all have lc 0 and keep the old time order among themselves.
+// clocks existed all have lc 0 and keep the old time order among themselves. An
+// adjudication (a person's review made with `adjudicate`) outranks every other review
+// of the item, whatever their clocks: it settles a dispute, which a later ordinary
+// review must not silently reopen.
 import type { Database } from 'sql.js';
 import { sha256Hex } from '../text/hashing';
 import { valuesOf } from './storeQueries';
 import { caseIdsOf } from './caseIds';
 import type { ReviewEvent, TagEvent, UndoEvent } from './journalEvents';
+import { refreshAgreement } from './teamProjection';
 
 /** The order in which reviews of one item stand, last one deciding (shared with the tag timeline). */
-const DECIDING_ORDER = '(grader IS NULL) DESC, lc DESC, at DESC, eid DESC';
+const DECIDING_ORDER = '(grader IS NULL) DESC, adjudicates DESC, lc DESC, at DESC, eid DESC';
 
 /** Event ids seen twice with different content: two writers that shared a name (see doctor). */
 export type CollisionSink = (eventId: string) => void;
@@ -43,9 +47,26 @@ export function applyReview(db: Database, e: ReviewEvent, eid: string, onCollisi
   const id = distinctId(db, 'reviews', eid, digest, onCollision);
   if (id === undefined) return;
   db.run(
-    `INSERT INTO reviews (eid, cid, reviewer, verdict, correction, tags, rubric, comment, grader, reason, at, lc, digest)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [id, cid, e.reviewer, e.verdict, e.correction ?? null, JSON.stringify(e.tags ?? []), e.rubric ?? null, e.comment ?? null, e.grader ?? null, e.reason ?? null, e.at, e.lc ?? 0, digest],
+    `INSERT INTO reviews (eid, cid, reviewer, verdict, correction, tags, rubric, comment, grader, reason, at, lc, digest, adjudicates, sides)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      id,
+      cid,
+      e.reviewer,
+      e.verdict,
+      e.correction ?? null,
+      JSON.stringify(e.tags ?? []),
+      e.rubric ?? null,
+      e.comment ?? null,
+      e.grader ?? null,
+      e.reason ?? null,
+      e.at,
+      e.lc ?? 0,
+      digest,
+      // a grader cannot adjudicate: only a person's say settles a dispute
+      e.adjudicate && e.grader === undefined ? 1 : 0,
+      e.sides ? JSON.stringify(e.sides) : null,
+    ],
   );
   refreshReviewState(db, cid);
 }
@@ -116,4 +137,5 @@ export function refreshReviewState(db: Database, cid: number): void {
       cid,
     ],
   );
+  refreshAgreement(db, cid);
 }

@@ -30,6 +30,10 @@ export interface ItemRow {
   reviewedAt: string | null;
   grader: string | null;
   tags: string[];
+  /** none, single, agreed, disputed or adjudicated (see review/agreement.ts). */
+  agreement: string;
+  /** People whose verdict on the item stands (one each). */
+  humanReviewers: number;
 }
 
 export interface RunRow {
@@ -103,7 +107,7 @@ const ITEM_COLUMNS = `items.id, case_key AS caseKey, items.format, items.suite, 
   ${runIdOf('first_rn')} AS firstRun, ${runIdOf('last_rn')} AS lastRun, occurrences,
   ${runIdOf('regression_rn')} AS regressionRun, ${runIdOf('fixed_rn')} AS fixedRun, latest_blob AS latestBlob,
   latest_index AS latestIndex, created_at AS createdAt, updated_at AS updatedAt, verdict, correction, rubric, comment,
-  reviewer, reviewed_at AS reviewedAt, grader, tags`;
+  reviewer, reviewed_at AS reviewedAt, grader, tags, agreement, human_reviewers AS humanReviewers`;
 
 function toItem(r: Record<string, SqlValue>): ItemRow {
   return { ...(r as unknown as ItemRow), tags: JSON.parse(String(r.tags ?? '[]')) as string[] };
@@ -121,14 +125,39 @@ export interface ItemFilter {
   regression?: boolean;
   /** Words that must all appear in the title or case key. */
   text?: string;
+  /** Items assigned to this reviewer. */
+  assignedTo?: string;
+  /** Items assigned to no one. */
+  unassigned?: boolean;
+  /** Items this reviewer has no standing verdict on (with assignedTo: what waits for them). */
+  notReviewedBy?: string;
+  /** Items whose reviewers stand so (single, agreed, disputed, adjudicated). */
+  agreement?: string;
+  /**
+   * `state` as this reviewer sees it in a blind queue: an item whose others' verdicts are
+   * withheld from them is waiting (`new`) for them, whatever others did with it.
+   */
+  stateSeenBy?: string;
   limit?: number;
   offset?: number;
 }
 
+/**
+ * True for an item (`items` row) whose others' verdicts a blind queue withholds from the
+ * reviewer bound to both `?`: they have given no verdict of their own on it, and it is
+ * not a dispute open to them as someone it is not assigned to. The rule is explained,
+ * and applied, in review/blindReview.ts; this is its one definition in SQL.
+ */
+export const WITHHELD_SQL = `(NOT EXISTS (SELECT 1 FROM reviews r WHERE r.cid = items.cid AND r.reviewer = ? AND r.grader IS NULL)
+  AND NOT (items.agreement IN ('disputed', 'adjudicated') AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.cid = items.cid AND a.reviewer = ?)))`;
+
 function itemWhere(filter: ItemFilter): { sql: string; params: SqlValue[] } {
   const where: string[] = [];
   const params: SqlValue[] = [];
-  if (filter.state) {
+  if (filter.state && filter.stateSeenBy !== undefined) {
+    where.push(`(CASE WHEN ${WITHHELD_SQL} THEN 'new' ELSE state END) = ?`);
+    params.push(filter.stateSeenBy, filter.stateSeenBy, filter.state);
+  } else if (filter.state) {
     where.push('state = ?');
     params.push(filter.state);
   }
@@ -153,6 +182,19 @@ function itemWhere(filter: ItemFilter): { sql: string; params: SqlValue[] } {
     params.push(filter.lastRunId);
   }
   if (filter.untagged) where.push("tags = '[]'");
+  if (filter.assignedTo !== undefined) {
+    where.push('EXISTS (SELECT 1 FROM assignments a WHERE a.cid = items.cid AND a.reviewer = ?)');
+    params.push(filter.assignedTo);
+  }
+  if (filter.unassigned) where.push('NOT EXISTS (SELECT 1 FROM assignments a WHERE a.cid = items.cid)');
+  if (filter.notReviewedBy !== undefined) {
+    where.push('NOT EXISTS (SELECT 1 FROM reviews r WHERE r.cid = items.cid AND r.reviewer = ? AND r.grader IS NULL AND r.adjudicates = 0 AND r.retracted = 0)');
+    params.push(filter.notReviewedBy);
+  }
+  if (filter.agreement) {
+    where.push('agreement = ?');
+    params.push(filter.agreement);
+  }
   if (filter.regression) where.push('regression_rn IS NOT NULL');
   for (const word of (filter.text ?? '').split(/\s+/).filter(Boolean)) {
     where.push("(title LIKE ? ESCAPE '\\' OR case_key LIKE ? ESCAPE '\\')");

@@ -7,8 +7,9 @@ import { countItems, keptCounts, listItems, listRuns, valuesOf, type ItemFilter,
 export const STATE_ORDER = ['new', 'auto-graded', 'reviewed'] as const;
 export const STATE_LABELS: Record<string, string> = { new: 'Waiting for review', 'auto-graded': 'Auto-graded', reviewed: 'Reviewed' };
 
-/** The second level of the Queue tree: the suite, the run an item last failed in, or its tags. */
-export type QueueGrouping = 'suite' | 'run' | 'tag';
+/** The second level of the Queue tree: the suite, the run an item last failed in, its tags, or the people it is assigned to. */
+export type QueueGrouping = 'suite' | 'run' | 'tag' | 'assignee';
+export const QUEUE_GROUPINGS: readonly QueueGrouping[] = ['run', 'tag', 'suite', 'assignee'];
 
 export type QueueNode =
   | { kind: 'state'; state: string; label: string; count: number; regressions: number }
@@ -31,6 +32,8 @@ export function queueRoots(db: Database): QueueNode[] {
 }
 
 const UNTAGGED = '';
+/** The group key of items assigned to no one ('' is no reviewer name: names are never empty). */
+const UNASSIGNED = '';
 
 export function queueGroups(db: Database, state: string, by: QueueGrouping = 'suite'): QueueNode[] {
   const group = (key: string, label: string, count: number): QueueNode => ({ kind: 'group', state, by, key, label, count });
@@ -49,13 +52,36 @@ export function queueGroups(db: Database, state: string, by: QueueGrouping = 'su
     const untagged = Number(valuesOf(db, "SELECT COUNT(*) FROM items WHERE state = ? AND tags = '[]'", [state])[0]?.[0] ?? 0);
     return untagged ? [...tagged, group(UNTAGGED, 'untagged', untagged)] : tagged;
   }
+  if (by === 'assignee') {
+    // an item given to two people appears under each
+    const assigned = valuesOf(db, 'SELECT a.reviewer, COUNT(*) FROM items i JOIN assignments a ON a.cid = i.cid WHERE i.state = ? GROUP BY a.reviewer ORDER BY a.reviewer', [state]).map((r) =>
+      group(String(r[0]), String(r[0]), Number(r[1])),
+    );
+    const unassigned = countItems(db, { state, unassigned: true });
+    return unassigned ? [...assigned, group(UNASSIGNED, 'unassigned', unassigned)] : assigned;
+  }
   return valuesOf(db, 'SELECT suite, COUNT(*) FROM items WHERE state = ? GROUP BY suite ORDER BY suite', [state]).map((r) => group(String(r[0]), String(r[0]), Number(r[1])));
 }
 
-export function queueItems(db: Database, state: string, by: QueueGrouping, key: string, limit = 500, pinned?: PinnedLookup): QueueNode[] {
-  const filter: ItemFilter =
-    by === 'suite' ? { state, suite: key } : by === 'run' ? { state, lastRunId: key } : key === UNTAGGED ? { state, untagged: true } : { state, tag: key };
-  const items = listItems(db, { ...filter, limit }).map((i): QueueNode => ({ kind: 'item', ...summaryOf(i, pinned) }));
+/** What item nodes may show of their items (blind review hides others' verdicts, see review/blindReview.ts). */
+export type SummaryView = (summaries: ItemSummaryData[]) => ItemSummaryData[];
+
+function groupFilter(state: string, by: QueueGrouping, key: string): ItemFilter {
+  switch (by) {
+    case 'suite':
+      return { state, suite: key };
+    case 'run':
+      return { state, lastRunId: key };
+    case 'tag':
+      return key === UNTAGGED ? { state, untagged: true } : { state, tag: key };
+    case 'assignee':
+      return key === UNASSIGNED ? { state, unassigned: true } : { state, assignedTo: key };
+  }
+}
+
+export function queueItems(db: Database, state: string, by: QueueGrouping, key: string, limit = 500, pinned?: PinnedLookup, view: SummaryView = (s) => s): QueueNode[] {
+  const filter = groupFilter(state, by, key);
+  const items = view(listItems(db, { ...filter, limit }).map((i) => summaryOf(i, pinned))).map((s): QueueNode => ({ kind: 'item', ...s }));
   const total = countItems(db, filter);
   if (total > items.length) items.push({ kind: 'more', state, by, key, remaining: total - items.length });
   return items;

@@ -25,6 +25,11 @@ export class ReviewPanel implements vscode.Disposable {
   private pendingTarget: PanelTarget | undefined;
   private ready = false;
 
+  /** Whether a review panel is open (a new one opens on the reviewer's own assignments, an open one keeps its filter). */
+  static get isOpen(): boolean {
+    return ReviewPanel.current !== undefined;
+  }
+
   static show(extensionUri: vscode.Uri, session: StoreSession, pinned: PinnedInputs, reviewer: () => Promise<string>, actions: PanelActions, output: vscode.OutputChannel, target: PanelTarget = {}): ReviewPanel {
     if (!ReviewPanel.current) ReviewPanel.current = new ReviewPanel(ReviewPanel.createPanel(extensionUri), extensionUri, session, pinned, reviewer, actions, output);
     else ReviewPanel.current.panel.reveal(undefined, false);

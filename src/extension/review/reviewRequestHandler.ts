@@ -4,6 +4,7 @@
 import { itemDetail, queryPage, queueSnapshot, type PinnedLookup } from '../../core/review/reviewQueries';
 import { submitReviews, tagItems, undoEvents } from '../../core/review/reviewActions';
 import { findItem } from '../../core/store/storeQueries';
+import { seesOthers } from '../../core/review/blindReview';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { HostMessage, WebviewMessage } from '../../protocol/reviewProtocol';
 import { reasonOf } from '../errorText';
@@ -97,12 +98,16 @@ export class ReviewRequestHandler {
     switch (m.type) {
       case 'ready':
         return this.snapshot();
+      // in a blind queue, what others said is withheld from this reviewer until they give their own verdict
       case 'query': {
-        const page = await this.store.read((s) => queryPage(s, m.filter, m.offset, m.limit, this.pinned));
+        const viewer = await this.reviewer();
+        const page = await this.store.read((s) => queryPage(s, m.filter, m.offset, m.limit, this.pinned, viewer));
         return this.post({ type: 'page', requestId: m.requestId, offset: m.offset, ...page });
       }
-      case 'detail':
-        return this.post({ type: 'detail', requestId: m.requestId, detail: await this.store.read((s) => itemDetail(s, m.id, this.pinned)) });
+      case 'detail': {
+        const viewer = await this.reviewer();
+        return this.post({ type: 'detail', requestId: m.requestId, detail: await this.store.read((s) => itemDetail(s, m.id, this.pinned, viewer)) });
+      }
       case 'review': {
         const reviewer = await this.reviewer();
         const ids = await this.write((s) =>
@@ -115,6 +120,7 @@ export class ReviewRequestHandler {
               ...(m.tags ? { tags: m.tags } : {}),
               ...(m.rubric !== undefined ? { rubric: m.rubric } : {}),
               ...(m.comment ? { comment: m.comment } : {}),
+              ...(m.adjudicate ? { adjudicate: true } : {}),
             },
             reviewer,
           ),
@@ -129,6 +135,8 @@ export class ReviewRequestHandler {
           for (const id of m.ids) {
             const item = findItem(s.database, id);
             if (!item || item === 'ambiguous' || item.state !== 'auto-graded' || !item.verdict) continue;
+            // a verdict the reviewer cannot see (blind review) is not theirs to confirm
+            if (!seesOthers(s.database, reviewer, item.caseKey)) continue;
             out.push(...submitReviews(s, [item.caseKey], { verdict: item.verdict as 'model-wrong', ...(item.correction ? { correction: item.correction } : {}) }, reviewer));
           }
           return out;

@@ -1,6 +1,7 @@
 // The Queue tree: state → suite → items, with counts; selecting an item opens it.
 import * as vscode from 'vscode';
-import { queueGroups, queueItems, queueRoots, type QueueGrouping, type QueueNode } from '../../core/views/treeModels';
+import { QUEUE_GROUPINGS, queueGroups, queueItems, queueRoots, type QueueGrouping, type QueueNode } from '../../core/views/treeModels';
+import { viewedBy } from '../../core/review/reviewQueries';
 import { COMMANDS } from '../commandIds';
 import type { PinnedInputs } from '../corpus/pinnedInputs';
 import type { StoreSession } from '../storeSession';
@@ -21,28 +22,31 @@ export class QueueTreeProvider implements vscode.TreeDataProvider<QueueNode>, vs
   constructor(
     private readonly session: StoreSession,
     private readonly pinned: PinnedInputs,
+    private readonly reviewer: () => Promise<string>,
   ) {
     this.subscription = vscode.Disposable.from(
       session.onDidChange(() => this.refresh()),
       pinned.onDidChange(() => this.refresh()),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('evalloop.queueGroupBy') && this.refresh()),
+      vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration('evalloop.queueGroupBy') || e.affectsConfiguration('evalloop.reviewer')) && this.refresh()),
     );
   }
 
   private grouping(): QueueGrouping {
     const value = vscode.workspace.getConfiguration('evalloop').get<string>('queueGroupBy');
-    return value === 'suite' || value === 'tag' ? value : 'run';
+    return (QUEUE_GROUPINGS as readonly (string | undefined)[]).includes(value) ? (value as QueueGrouping) : 'run';
   }
 
   refresh(): void {
     this.changed.fire(undefined);
   }
 
-  getChildren(node?: QueueNode): Promise<QueueNode[]> {
+  async getChildren(node?: QueueNode): Promise<QueueNode[]> {
+    // in a blind queue the tree, like the panel, shows no verdict the reviewer has not earned by giving theirs
+    const me = node?.kind === 'group' ? await this.reviewer() : undefined;
     return this.session.read((store) => {
       if (!node) return queueRoots(store.database);
       if (node.kind === 'state') return queueGroups(store.database, node.state, this.grouping());
-      if (node.kind === 'group') return queueItems(store.database, node.state, node.by, node.key, undefined, this.pinned.lookup);
+      if (node.kind === 'group') return queueItems(store.database, node.state, node.by, node.key, undefined, this.pinned.lookup, (items) => viewedBy(store.database, me, items));
       return [];
     });
   }
@@ -62,7 +66,7 @@ export class QueueTreeProvider implements vscode.TreeDataProvider<QueueNode>, vs
         item.id = `group:${node.state}:${node.by}:${node.key}`;
         item.description = String(node.count);
         item.tooltip = node.by === 'run' ? `run ${node.key}` : undefined;
-        item.iconPath = new vscode.ThemeIcon(node.by === 'run' ? 'history' : node.by === 'tag' ? 'tag' : 'beaker');
+        item.iconPath = new vscode.ThemeIcon(node.by === 'run' ? 'history' : node.by === 'tag' ? 'tag' : node.by === 'assignee' ? 'account' : 'beaker');
         item.contextValue = 'group';
         return item;
       }
@@ -74,6 +78,7 @@ export class QueueTreeProvider implements vscode.TreeDataProvider<QueueNode>, vs
           node.regression ? 'regression' : '',
           node.fixed ? 'fixed' : '',
           node.verdict ?? '',
+          node.blind ? 'blind: give your verdict to see others\'' : '',
           node.occurrences > 1 ? `×${node.occurrences}` : '',
         ];
         item.description = badges.filter(Boolean).join(' · ');

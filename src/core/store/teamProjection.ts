@@ -1,0 +1,61 @@
+// Applies the team's events to the index: who each item is assigned to, the queue's
+// shared settings, and per item how many people's verdicts stand and whether they agree.
+// A person's standing verdict on an item is their latest review of it (by Lamport clock,
+// as in reviewProjection.ts) that is not undone; an adjudication is not one of them.
+import type { Database, SqlValue } from 'sql.js';
+import { itemAgreement } from '../review/agreement';
+import { caseIdsOf } from './caseIds';
+import type { AssignEvent, QueueEvent } from './journalEvents';
+import { valuesOf } from './storeQueries';
+
+/** Adds the event's assignments; assigning someone again changes nothing, so replay is idempotent. */
+export function applyAssign(db: Database, e: AssignEvent, eid: string): void {
+  for (const { k, to } of e.items) {
+    const { cid } = caseIdsOf(k);
+    for (const name of to) db.run('INSERT OR IGNORE INTO assignments (cid, reviewer, eid, lc) VALUES (?, ?, ?, ?)', [cid, name, eid, e.lc ?? 0]);
+  }
+}
+
+/** A queue setting stands until one with a larger clock (then time, then id) replaces it, in whatever order they are replayed. */
+export function applyQueue(db: Database, e: QueueEvent, eid: string): void {
+  db.run(
+    `INSERT INTO queue_settings (name, value, lc, at, eid) VALUES ('blind', ?, ?, ?, ?)
+     ON CONFLICT (name) DO UPDATE SET value = excluded.value, lc = excluded.lc, at = excluded.at, eid = excluded.eid
+     WHERE (excluded.lc, excluded.at, excluded.eid) > (queue_settings.lc, queue_settings.at, queue_settings.eid)`,
+    [JSON.stringify(e.blind), e.lc ?? 0, e.at, eid],
+  );
+}
+
+/**
+ * Each person's standing verdict, one row per (item, reviewer): [cid, reviewer, verdict].
+ * With `cid`, only that item's. The one definition every agreement figure reads.
+ */
+export function standingVerdicts(db: Database, cid?: number): [number, string, string][] {
+  const params: SqlValue[] = cid === undefined ? [] : [cid];
+  return valuesOf(
+    db,
+    `SELECT cid, reviewer, verdict FROM (
+       SELECT cid, reviewer, verdict, ROW_NUMBER() OVER (PARTITION BY cid, reviewer ORDER BY lc DESC, at DESC, eid DESC) AS n
+       FROM reviews WHERE retracted = 0 AND grader IS NULL AND adjudicates = 0${cid === undefined ? '' : ' AND cid = ?'})
+     WHERE n = 1 ORDER BY cid, reviewer`,
+    params,
+  ).map((r) => [Number(r[0]), String(r[1]), String(r[2])]);
+}
+
+/** Each automatic grader's standing verdict per item: [cid, grader, verdict]. */
+export function standingGraderVerdicts(db: Database): [number, string, string][] {
+  return valuesOf(
+    db,
+    `SELECT cid, grader, verdict FROM (
+       SELECT cid, grader, verdict, ROW_NUMBER() OVER (PARTITION BY cid, grader ORDER BY lc DESC, at DESC, eid DESC) AS n
+       FROM reviews WHERE retracted = 0 AND grader IS NOT NULL)
+     WHERE n = 1 ORDER BY cid, grader`,
+  ).map((r) => [Number(r[0]), String(r[1]), String(r[2])]);
+}
+
+/** Recomputes the item's agreement and the number of people whose verdict stands (after any review or undo). */
+export function refreshAgreement(db: Database, cid: number): void {
+  const verdicts = standingVerdicts(db, cid).map((r) => r[2]);
+  const adjudicated = valuesOf(db, 'SELECT 1 FROM reviews WHERE cid = ? AND retracted = 0 AND grader IS NULL AND adjudicates = 1 LIMIT 1', [cid]).length > 0;
+  db.run('UPDATE items SET agreement = ?, human_reviewers = ? WHERE cid = ?', [itemAgreement(verdicts, adjudicated), verdicts.length, cid]);
+}
