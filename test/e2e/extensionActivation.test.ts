@@ -206,7 +206,7 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
     const trained = reviews.filter((r) => r.verdict === 'model-wrong' || r.verdict === 'eval-wrong').map((r) => itemIdOf(r.caseKey!));
     assert.equal(manifest.sources.items, trained.length, 'the items that gave records');
     assert.deepEqual(recordItems(workspace, 'v0001', 'sft').sort(), trained.sort());
-    assert.match(await verifyFromPalette(page, /Eval Loop: corpus verified clean \(1 versions, \d+ segments, 0 slices\)/), /verified clean/);
+    assert.match(await verifyFromPalette(page, /Eval Loop: corpus verified clean \(1 version, \d+ segments, 0 slices\)/), /verified clean/);
     await shot(page, 'verify-v0001');
   });
 
@@ -226,7 +226,7 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
     assert.match(await waitForToast(page, /Eval Loop: pinned \d+ cases as slice riddles v0001/), /pinned 3 cases/);
     const slice = join(workspace, 'corpus/slices/riddles/v0001/manifest.json');
     assert.equal((JSON.parse(readFileSync(slice, 'utf8')) as { cases: number }).cases, 3);
-    assert.match(await verifyFromPalette(page, /Eval Loop: corpus verified clean \(1 versions, \d+ segments, 1 slices\)/), /1 slices/);
+    assert.match(await verifyFromPalette(page, /Eval Loop: corpus verified clean \(1 version, \d+ segments, 1 slice\)/), /1 slice\b/);
     await shot(page, 'pinned');
   });
 
@@ -307,7 +307,7 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
     assert.equal(newRecord.messages.at(-1)!.content, 'A piano: it has keys but no locks.', 'the correction typed in the panel');
     assert.ok(!pinnedIds.some((id) => sft.includes(id)), 'no pinned case is in the training data');
     assert.deepEqual(sft.filter((id) => id !== newId).sort(), recordItems(workspace, 'v0001', 'sft').sort(), 'v0001 carried over');
-    assert.match(await verifyFromPalette(page, /Eval Loop: corpus verified clean \(2 versions, \d+ segments, 1 slices\)/), /2 versions/);
+    assert.match(await verifyFromPalette(page, /Eval Loop: corpus verified clean \(2 versions, \d+ segments, 1 slice\)/), /2 versions/);
     await shot(page, 'verify-final');
   });
 

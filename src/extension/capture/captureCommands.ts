@@ -7,6 +7,7 @@ import { storeStatus } from '../../core/store/storeQueries';
 import { COMMANDS } from '../commandIds';
 import type { EvalLoopExtension } from '../evalLoopExtension';
 import { captureInto, gradingRules, logReports, summariseReports } from './captureService';
+import { counted } from '../../core/text/counted';
 
 function requireTrust(): boolean {
   if (vscode.workspace.isTrusted) return true;
@@ -47,7 +48,7 @@ export function registerCaptureCommands(ext: EvalLoopExtension, register: (d: vs
         const files = folders.filter((f) => f.uri.scheme === 'file').flatMap((f) => findResultFiles(f.uri.fsPath));
         const { reports } = await captureWithProgress(files);
         logReports(ext.output, reports);
-        void vscode.window.showInformationMessage(`Eval Loop: scanned ${files.length} files: ${summariseReports(reports)}.`);
+        void vscode.window.showInformationMessage(`Eval Loop: scanned ${counted(files.length, 'file')}: ${summariseReports(reports)}.`);
       }),
     ),
   );
@@ -68,7 +69,7 @@ export function registerCaptureCommands(ext: EvalLoopExtension, register: (d: vs
       ext.guard('Status', async () => {
         const status = await session().read((store) => storeStatus(store.database));
         void vscode.window.showInformationMessage(
-          `Eval Loop: ${status.items} items (${status.byState.new ?? 0} new), ${status.regressions} open regressions, ${status.runs} runs captured.`,
+          `Eval Loop: ${counted(status.items, 'item')} (${status.byState.new ?? 0} new), ${counted(status.regressions, 'open regression')}, ${counted(status.runs, 'run')} captured.`,
         );
       }),
     ),

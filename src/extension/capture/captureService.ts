@@ -6,6 +6,7 @@ import { autoGrade, validateRules, type AutoGradeSummary } from '../../core/grad
 import { gitCommitOf } from '../../core/store/gitCommit';
 import { readOptions } from '../extensionSettings';
 import type { StoreSession } from '../storeSession';
+import { counted } from '../../core/text/counted';
 
 export interface CaptureOutcome {
   reports: FileCaptureReport[];
@@ -49,7 +50,7 @@ export function summariseReports(reports: FileCaptureReport[]): string {
 export function logReports(output: vscode.OutputChannel, reports: FileCaptureReport[]): void {
   for (const r of reports) {
     if (r.status === 'unchanged') continue;
-    output.appendLine(`${r.status} ${r.path}${r.reason ? `: ${r.reason}` : ''} — ${r.cases} cases, ${r.failures} failures`);
+    output.appendLine(`${r.status} ${r.path}${r.reason ? `: ${r.reason}` : ''} — ${counted(r.cases, 'case')}, ${counted(r.failures, 'failure')}`);
     for (const e of r.errors) {
       const where = e.line !== undefined ? `line ${e.line}` : e.record !== undefined ? `record ${e.record}` : '';
       output.appendLine(`  ${e.warning ? 'note' : 'error'} ${where}: ${e.reason}`);

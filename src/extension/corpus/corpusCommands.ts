@@ -12,6 +12,7 @@ import { COMMANDS } from '../commandIds';
 import type { EvalLoopExtension } from '../evalLoopExtension';
 import type { StoreSession } from '../storeSession';
 import { corpusDirOf } from './corpusLocation';
+import { counted } from '../../core/text/counted';
 
 declare const EVALLOOP_VERSION: string | undefined;
 const TOOL_VERSION = typeof EVALLOOP_VERSION === 'string' ? EVALLOOP_VERSION : '0.0.0-dev';
@@ -78,7 +79,7 @@ export async function pinItems(session: StoreSession, root: string, filter: stri
   refresh();
   const trained = result.manifest.trainedIn?.length ?? 0;
   void vscode.window.showInformationMessage(
-    `Eval Loop: pinned ${result.manifest.cases} cases as slice ${slice} ${result.version}${trained ? ` (${trained} already in training, recorded as known contamination)` : ''}.`,
+    `Eval Loop: pinned ${counted(result.manifest.cases, 'case')} as slice ${slice} ${result.version}${trained ? ` (${trained} already in training, recorded as known contamination)` : ''}.`,
   );
 }
 
@@ -113,7 +114,7 @@ export function registerCorpusCommands(ext: EvalLoopExtension, session: StoreSes
         const preview = await session.read((store) => snapshot(store, dir, { ...choice, dryRun: true, toolVersion: TOOL_VERSION }));
         const counts = Object.entries(preview.manifest.files).map(([f, x]) => `${f} ${x.records}`).join(', ');
         const go = await vscode.window.showInformationMessage(
-          `Write corpus ${preview.manifest.version}? ${counts}; ${preview.manifest.added} records added, ${preview.manifest.removed} removed, ${preview.manifest.leakage.excluded.length} held out as slice cases.`,
+          `Write corpus ${preview.manifest.version}? ${counts}; ${counted(preview.manifest.added, 'record')} added, ${preview.manifest.removed} removed, ${counted(preview.manifest.leakage.excluded.length, 'case')} held out as slice cases.`,
           { modal: true },
           'Write Version',
         );
@@ -148,16 +149,16 @@ export function registerCorpusCommands(ext: EvalLoopExtension, session: StoreSes
         }
         if (report.violations.length === 0) {
           const warned = report.warnings.length ? `; ${report.warnings.length} pinned cases are known contamination (see the Eval Loop output)` : '';
-          void vscode.window.showInformationMessage(`Eval Loop: corpus verified clean (${report.versions} versions, ${report.segments} segments, ${report.slices} slices)${warned}.`);
+          void vscode.window.showInformationMessage(`Eval Loop: corpus verified clean (${counted(report.versions, 'version')}, ${counted(report.segments, 'segment')}, ${counted(report.slices, 'slice')})${warned}.`);
           return;
         }
-        ext.output.appendLine(`Verify Corpus: ${report.violations.length} violations`);
+        ext.output.appendLine(`Verify Corpus: ${counted(report.violations.length, 'violation')}`);
         for (const v of report.violations) {
           ext.output.appendLine(`  ${v.kind}: ${v.where}: ${v.detail}`);
           if (v.fix) ext.output.appendLine(`    → ${v.fix}`);
         }
         ext.output.show(true);
-        void vscode.window.showErrorMessage(`Eval Loop: corpus verification found ${report.violations.length} violations (see the Eval Loop output).`);
+        void vscode.window.showErrorMessage(`Eval Loop: corpus verification found ${counted(report.violations.length, 'violation')} (see the Eval Loop output).`);
       }),
     ),
   );

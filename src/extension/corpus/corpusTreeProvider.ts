@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { CorpusLayout } from '../../core/corpus/corpusLayout';
 import { COMMANDS } from '../commandIds';
 import { corpusDirOf } from './corpusLocation';
+import { counted } from '../../core/text/counted';
 
 export type CorpusNode =
   | { kind: 'group'; group: 'versions' | 'slices' }
@@ -87,7 +88,7 @@ export class CorpusTreeProvider implements vscode.TreeDataProvider<CorpusNode>, 
       }
       case 'file': {
         const item = new vscode.TreeItem(node.format, node.records ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-        item.description = `${node.records} records`;
+        item.description = counted(node.records, 'record');
         item.iconPath = new vscode.ThemeIcon('file');
         return item;
       }
@@ -105,7 +106,7 @@ export class CorpusTreeProvider implements vscode.TreeDataProvider<CorpusNode>, 
       }
       case 'sliceVersion': {
         const item = new vscode.TreeItem(node.version, vscode.TreeItemCollapsibleState.None);
-        item.description = `${node.cases} cases`;
+        item.description = counted(node.cases, 'case');
         item.iconPath = new vscode.ThemeIcon('beaker');
         return item;
       }

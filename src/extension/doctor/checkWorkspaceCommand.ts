@@ -7,10 +7,11 @@ import { COMMANDS } from '../commandIds';
 import { corpusDirOf } from '../corpus/corpusLocation';
 import type { EvalLoopExtension } from '../evalLoopExtension';
 import type { StoreSession } from '../storeSession';
+import { counted } from '../../core/text/counted';
 
 function describe(check: WorkspaceCheck): string {
-  const corpus = check.corpus ? `, corpus ${check.corpus.versions} versions and ${check.corpus.slices} slices` : '';
-  return `${check.journals.files} journals, ${check.journals.events} events, ${check.index.items} items, ${check.blobs.checked} blobs${corpus}`;
+  const corpus = check.corpus ? `, corpus ${counted(check.corpus.versions, 'version')} and ${counted(check.corpus.slices, 'slice')}` : '';
+  return `${counted(check.journals.files, 'journal')}, ${counted(check.journals.events, 'event')}, ${counted(check.index.items, 'item')}, ${counted(check.blobs.checked, 'blob')}${corpus}`;
 }
 
 export function registerCheckWorkspace(ext: EvalLoopExtension, session: StoreSession, register: (d: vscode.Disposable) => void): void {

@@ -5,6 +5,7 @@ import { viewedBy } from '../../core/review/reviewQueries';
 import { COMMANDS } from '../commandIds';
 import type { PinnedInputs } from '../corpus/pinnedInputs';
 import type { StoreSession } from '../storeSession';
+import { counted } from '../../core/text/counted';
 
 const STATE_ICONS: Record<string, string> = { new: 'inbox', 'auto-graded': 'wand', reviewed: 'pass' };
 const VERDICT_ICONS: Record<string, [string, string]> = {
@@ -56,7 +57,7 @@ export class QueueTreeProvider implements vscode.TreeDataProvider<QueueNode>, vs
       case 'state': {
         const item = new vscode.TreeItem(node.label, node.state === 'new' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `state:${node.state}`;
-        item.description = `${node.count}${node.regressions ? ` · ${node.regressions} regressions` : ''}`;
+        item.description = `${node.count}${node.regressions ? ` · ${counted(node.regressions, 'regression')}` : ''}`;
         item.iconPath = new vscode.ThemeIcon(STATE_ICONS[node.state] ?? 'circle-outline');
         item.contextValue = 'state';
         return item;

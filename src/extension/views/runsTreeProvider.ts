@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { runNodes, type RunNode } from '../../core/views/treeModels';
 import type { StoreSession } from '../storeSession';
+import { counted } from '../../core/text/counted';
 
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -32,8 +33,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
         when ? `time: ${when}` : '',
         run.sourcePath ? `file: ${run.sourcePath}` : '',
         run.gitCommit ? `commit: ${run.gitCommit.slice(0, 12)}` : '',
-        `${run.cases} cases: ${run.passed} passed, ${run.failed} failed, ${run.errored} errors, ${run.judgeErrors} judge errors, ${run.skipped} skipped`,
-        run.regressions ? `${run.regressions} regressions` : '',
+        `${counted(run.cases, 'case')}: ${run.passed} passed, ${run.failed} failed, ${counted(run.errored, 'error')}, ${counted(run.judgeErrors, 'judge error')}, ${run.skipped} skipped`,
+        run.regressions ? counted(run.regressions, 'regression') : '',
         run.fixed ? `${run.fixed} fixed` : '',
       ]
         .filter(Boolean)
