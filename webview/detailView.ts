@@ -12,7 +12,14 @@ function section(title: string, ...children: Node[]): HTMLElement {
   return s;
 }
 
-export function renderDetail(detail: ItemDetail, actions: { openSource(): void; openDiff(against: 'expected' | 'lastPass'): void }): HTMLElement {
+export interface DetailActions {
+  openSource(): void;
+  openDiff(against: 'expected' | 'lastPass'): void;
+  /** The failure cluster's section (clusterBatch.ts), if the item has alike failures. */
+  cluster?(detail: ItemDetail): HTMLElement | null;
+}
+
+export function renderDetail(detail: ItemDetail, actions: DetailActions): HTMLElement {
   const root = el('div', 'detail');
   const { item, case: c } = detail;
   const header = el('div', 'detail-header');
@@ -29,6 +36,8 @@ export function renderDetail(detail: ItemDetail, actions: { openSource(): void; 
   header.append(badges, el('div', 'case-key', item.caseKey));
   if (item.pinned) header.append(el('p', 'pinned-note', `This input is pinned in eval slice ${item.pinned}: snapshots hold it out of every training version, whatever the verdict.`));
   root.append(header);
+  const cluster = actions.cluster?.(detail);
+  if (cluster) root.append(cluster);
 
   if (item.gradeReason) root.append(section('Auto-grade', el('p', 'grade-reason', item.gradeReason)));
   if (!c) {

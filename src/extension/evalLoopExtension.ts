@@ -5,6 +5,7 @@ import { registerCaptureCommands } from './capture/captureCommands';
 import { COMMANDS } from './commandIds';
 import { DisposableHost } from './disposableHost';
 import { registerCheckWorkspace } from './doctor/checkWorkspaceCommand';
+import { registerFailureClusters } from './clusters/clusterRefresher';
 import { workspaceName } from './extensionSettings';
 import { CaseDiffs, openResultAt } from './review/caseDiffs';
 import { registerCorpusCommands, pinItems } from './corpus/corpusCommands';
@@ -41,7 +42,8 @@ export class EvalLoopExtension extends DisposableHost {
 
   private registerViews(session: StoreSession): void {
     const pinned = this.register(new PinnedInputs(session.root, (line) => this.output.appendLine(line)));
-    const queue = this.register(new QueueTreeProvider(session, pinned));
+    const clusters = registerFailureClusters(session, (line) => this.output.appendLine(line), (d) => this.register(d));
+    const queue = this.register(new QueueTreeProvider(session, pinned, clusters.onDidChange));
     const runs = this.register(new RunsTreeProvider(session));
     const queueView = this.register(vscode.window.createTreeView<unknown>('evalloop.queue', { treeDataProvider: queue as vscode.TreeDataProvider<unknown>, showCollapseAll: true }));
     this.register(vscode.window.createTreeView('evalloop.runs', { treeDataProvider: runs }));

@@ -15,6 +15,10 @@ export const queueFilterSchema = z.object({
   runId: z.string().max(300).optional(),
   regression: z.boolean().optional(),
   text: z.string().max(200).optional(),
+  /** The failure cluster holding this item (its members). */
+  cluster: id.optional(),
+  /** Only these items (a test's failures, opened from where the eval is defined). */
+  ids: z.array(id).min(1).max(500).optional(),
 });
 export type QueueFilter = z.infer<typeof queueFilterSchema>;
 
@@ -46,6 +50,15 @@ export const occurrenceSchema = z.object({
   gitCommit: z.string().nullable(),
 });
 
+/** A failure cluster: named by its representative (earliest) failure's item id. */
+export const clusterSummarySchema = z.object({
+  id,
+  size: z.number().int().min(1),
+  title: z.string().max(2000),
+  alike: z.string().max(2000),
+});
+export type ClusterSummary = z.infer<typeof clusterSummarySchema>;
+
 export const itemDetailSchema = z.object({
   item: itemSummarySchema.extend({
     correction: z.string().nullable(),
@@ -58,13 +71,19 @@ export const itemDetailSchema = z.object({
   case: evalCaseSchema.nullable(),
   occurrences: z.array(occurrenceSchema),
   lastPassRun: z.string().nullable(),
+  cluster: clusterSummarySchema.nullable().optional(),
 });
 export type ItemDetail = z.infer<typeof itemDetailSchema>;
+
+/** The most members a cluster preview lists (a verdict can still go to at most 10,000 items). */
+export const CLUSTER_PREVIEW_MAX = 2000;
 
 export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('query'), requestId, filter: queueFilterSchema, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }),
   z.object({ type: z.literal('detail'), requestId, id }),
+  /** The members of the cluster holding this item, for the preview of a verdict applied to all of them. */
+  z.object({ type: z.literal('clusterMembers'), requestId, id }),
   z.object({
     type: z.literal('review'),
     requestId,
@@ -96,6 +115,7 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('page'), requestId, offset: z.number(), total: z.number(), items: z.array(itemSummarySchema) }),
   z.object({ type: z.literal('detail'), requestId, detail: itemDetailSchema.nullable() }),
+  z.object({ type: z.literal('clusterMembers'), requestId, total: z.number().int().min(0), items: z.array(itemSummarySchema).max(CLUSTER_PREVIEW_MAX) }),
   z.object({ type: z.literal('saved'), requestId, count: z.number(), undoable: z.boolean() }),
   z.object({ type: z.literal('changed') }),
   z.object({ type: z.literal('select'), id }),

@@ -140,7 +140,7 @@ function applyBatch(db: Database, items: { cid: number; at: string; signature: F
   const newKey = new Map<number, Root>();
   const nodes: Root[] = [];
   items.forEach((it, i) => {
-    let node: Root = { cluster: it.cid, size: 1, repCid: it.cid, repAt: it.at, stored: false };
+    let node: Root = { cluster: -1, size: 1, repCid: it.cid, repAt: it.at, stored: false };
     for (const key of keysOf[i]!) {
       const stored = storedKey.get(key);
       const other = stored !== undefined ? rootOfStored.get(stored) : newKey.get(key);
@@ -150,6 +150,13 @@ function applyBatch(db: Database, items: { cid: number; at: string; signature: F
     nodes.push(node);
   });
 
+  // new clusters are numbered from the largest stored number: small numbers keep the
+  // key table, which holds one for every key, about a fifth smaller than item ids would
+  const roots = new Set(nodes.map(find));
+  for (const r of rootOfStored.values()) roots.add(find(r));
+  let next = Number(valuesOf(db, 'SELECT COALESCE(MAX(cluster), 0) FROM clusters')[0]?.[0] ?? 0) + 1;
+  for (const r of roots) if (!r.stored) r.cluster = next++;
+
   // write back: absorbed clusters point at their root and hand it their members
   for (const [small] of absorbed) {
     const root = find(small);
@@ -157,8 +164,6 @@ function applyBatch(db: Database, items: { cid: number; at: string; signature: F
     db.run('UPDATE case_signatures SET cluster = ? WHERE cluster = ?', [root.cluster, small.cluster]);
     db.run('UPDATE clusters SET parent = ?, size = 0 WHERE cluster = ?', [root.cluster, small.cluster]);
   }
-  const roots = new Set(nodes.map(find));
-  for (const r of rootOfStored.values()) roots.add(find(r));
   const clusterRows: SqlValue[] = [];
   for (const r of roots) {
     if (r.stored) db.run('UPDATE clusters SET size = ?, rep_cid = ?, rep_at = ? WHERE cluster = ?', [r.size, r.repCid, r.repAt, r.cluster]);
@@ -180,19 +185,20 @@ function applyBatch(db: Database, items: { cid: number; at: string; signature: F
 }
 
 /**
- * Signs the items that arrived since the last update and merges them into the
+ * Signs the items that arrived since the last update (at most `maxItems` of them, so a
+ * long first build can yield to other work between steps) and merges them into the
  * clusters. A case whose blob cannot be read is signed with no keys (a cluster of one)
  * rather than retried forever; `evalloop doctor` names missing blobs.
  */
-export function updateClusters(db: Database, blobs: BlobStore): ClusterUpdate {
+export function updateClusters(db: Database, blobs: BlobStore, maxItems = Infinity): ClusterUpdate {
   const tally: ClusterUpdate = { signed: 0, keysLooked: 0, merges: 0 };
-  for (;;) {
+  while (tally.signed < maxItems) {
     // in blob order, so each batch of cases is read from disk once
     const rows = valuesOf(
       db,
       `SELECT p.cid, i.created_at, o.blob, o.blob_index FROM cluster_pending p
        JOIN items i ON i.cid = p.cid LEFT JOIN occurrences o ON o.cid = i.cid AND o.rn = i.first_rn
-       ORDER BY o.blob, o.blob_index, p.cid LIMIT ${BATCH}`,
+       ORDER BY o.blob, o.blob_index, p.cid LIMIT ${Math.min(BATCH, maxItems - tally.signed)}`,
     );
     if (rows.length === 0) break;
     const items = rows.map(([cid, at, blob, index]) => {

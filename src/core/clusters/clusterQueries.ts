@@ -21,8 +21,8 @@ export interface ClusterListing extends ClusterSummary {
 }
 
 /** Brings the clusters up to date with what was captured (cost grows with what is new) and marks the index for saving. */
-export function refreshClusters(store: WorkspaceStore): ClusterUpdate {
-  const update = updateClusters(store.database, store.blobs);
+export function refreshClusters(store: WorkspaceStore, maxItems?: number): ClusterUpdate {
+  const update = updateClusters(store.database, store.blobs, maxItems);
   if (update.signed > 0) store.noteDerivedChange();
   return update;
 }

@@ -4,6 +4,7 @@ import { listItems, countItems, countsByState, keptCounts, findItem, getRun, las
 import type { WorkspaceStore } from '../store/workspaceStore';
 import type { EvalCase } from '../model/caseModel';
 import { caseIdsOf } from '../store/caseIds';
+import { clusterOfItem } from '../clusters/clusterQueries';
 
 export interface ItemSummaryData {
   id: string;
@@ -102,5 +103,7 @@ export function itemDetail(store: WorkspaceStore, id: string, pinned: PinnedLook
     case: evalCase,
     occurrences,
     lastPassRun: lastPassRunOf(store.database, item.caseKey),
+    // as the clusters last caught up (null until then)
+    cluster: clusterOfItem(store.database, item.id) ?? null,
   };
 }

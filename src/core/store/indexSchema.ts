@@ -115,7 +115,7 @@ const MIGRATIONS: Migration[] = [
   },
   {
     // failure clusters (src/core/clusters/clusterIndex.ts): each item's signature, the keys
-    // alike failures share (52-bit hashes), and clusters merged by union-find (a merged
+    // alike failures share (52-bit hashes), and clusters (numbered 1, 2, …) merged by union-find (a merged
     // cluster keeps a parent, so a key pointing at it still finds its root). New items
     // wait in cluster_pending until the clusters are next brought up to date, so the work
     // grows with what is new; the items already in an upgraded index wait there too.

@@ -2,6 +2,7 @@
 // files and diffs is passed in), so the same handler serves the real panel and the
 // stand-in host of the browser tests.
 import { itemDetail, queryPage, queueSnapshot, type PinnedLookup } from '../../core/review/reviewQueries';
+import { CLUSTER_PREVIEW_MAX } from '../../protocol/reviewProtocol';
 import { submitReviews, tagItems, undoEvents } from '../../core/review/reviewActions';
 import { findItem } from '../../core/store/storeQueries';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
@@ -103,6 +104,10 @@ export class ReviewRequestHandler {
       }
       case 'detail':
         return this.post({ type: 'detail', requestId: m.requestId, detail: await this.store.read((s) => itemDetail(s, m.id, this.pinned)) });
+      case 'clusterMembers': {
+        const page = await this.store.read((s) => queryPage(s, { cluster: m.id }, 0, CLUSTER_PREVIEW_MAX, this.pinned));
+        return this.post({ type: 'clusterMembers', requestId: m.requestId, ...page });
+      }
       case 'review': {
         const reviewer = await this.reviewer();
         const ids = await this.write((s) =>
