@@ -21,7 +21,7 @@ export interface ClusterUpdate {
   merges: number;
 }
 
-const NO_SIGNATURE: FailureSignature = { errorKind: null, reasonShape: null, outputBands: 0, inputBands: 0, keys: [] };
+const NO_SIGNATURE: FailureSignature = { errorKind: null, reasonShape: null, outputBands: 0, inputBands: 0, keys: [], facts: null };
 
 /** Items signed per transaction: bounds the memory of one step. */
 const BATCH = 5000;
@@ -178,9 +178,9 @@ function applyBatch(db: Database, items: { cid: number; at: string; signature: F
   const signatureRows: SqlValue[] = [];
   items.forEach((it, i) => {
     const s = it.signature;
-    signatureRows.push(it.cid, s.errorKind, s.reasonShape, s.outputBands, s.inputBands, find(nodes[i]!).cluster);
+    signatureRows.push(it.cid, s.errorKind, s.reasonShape, s.outputBands, s.inputBands, find(nodes[i]!).cluster, s.facts);
   });
-  insertRows(db, 'INSERT OR REPLACE INTO case_signatures (cid, error_kind, reason_shape, output_bands, input_bands, cluster)', 6, signatureRows);
+  insertRows(db, 'INSERT OR REPLACE INTO case_signatures (cid, error_kind, reason_shape, output_bands, input_bands, cluster, definition_facts)', 7, signatureRows);
   tally.signed += items.length;
 }
 

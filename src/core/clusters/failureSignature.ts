@@ -5,6 +5,7 @@
 // from the journals computes the same ones.
 import { firstInputText } from '../model/buildCase';
 import type { EvalCase } from '../model/caseModel';
+import { definitionFactsOf } from '../definitions/definitionFacts';
 import { errorKindOf, maskedShape, reasonShapeOf } from './failureShape';
 import { bandKeysOf, INPUT_BANDS, key52, OUTPUT_BANDS } from './nearDuplicates';
 
@@ -31,6 +32,8 @@ export interface FailureSignature {
   inputBands: number;
   /** Every key (52-bit numbers); failures sharing one are clustered together. */
   keys: number[];
+  /** What finds the case's test where its eval is defined (JSON), for the formats that have one. */
+  facts: string | null;
 }
 
 function errorKey(c: EvalCase, kind: string): string {
@@ -50,7 +53,7 @@ export function signatureOf(c: EvalCase): FailureSignature {
   // a reason's shape is the suite's own wording: the same words in another suite may judge something else
   if (reasonShape) keys.push(keyNumber(`r:${c.suite}\n${reasonShape}`));
   keys.push(...output, ...input);
-  return { errorKind, reasonShape, outputBands: output.length, inputBands: input.length, keys };
+  return { errorKind, reasonShape, outputBands: output.length, inputBands: input.length, keys, facts: definitionFactsOf(c) };
 }
 
 /** An exact key as the index stores it: 52 bits from two 32-bit string hashes. */

@@ -114,7 +114,8 @@ const MIGRATIONS: Migration[] = [
     sql: `ALTER TABLE sources ADD COLUMN resume_check TEXT;`,
   },
   {
-    // failure clusters (src/core/clusters/clusterIndex.ts): each item's signature, the keys
+    // failure clusters (src/core/clusters/clusterIndex.ts): each item's signature (with the
+    // facts that find its test's definition), the keys
     // alike failures share (52-bit hashes), and clusters (numbered 1, 2, …) merged by union-find (a merged
     // cluster keeps a parent, so a key pointing at it still finds its root). New items
     // wait in cluster_pending until the clusters are next brought up to date, so the work
@@ -123,7 +124,9 @@ const MIGRATIONS: Migration[] = [
     sql: `
       CREATE TABLE case_signatures (
         cid INTEGER PRIMARY KEY, error_kind TEXT, reason_shape TEXT, output_bands INTEGER NOT NULL,
-        input_bands INTEGER NOT NULL, cluster INTEGER NOT NULL
+        input_bands INTEGER NOT NULL, cluster INTEGER NOT NULL,
+        -- what places the case where its eval is defined (src/core/definitions/definitionFacts.ts)
+        definition_facts TEXT
       );
       CREATE INDEX case_signatures_cluster ON case_signatures (cluster);
       CREATE TABLE clusters (
