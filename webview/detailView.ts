@@ -17,6 +17,8 @@ export interface DetailActions {
   openDiff(against: 'expected' | 'lastPass'): void;
   /** The failure cluster's section (clusterBatch.ts), if the item has alike failures. */
   cluster?(detail: ItemDetail): HTMLElement | null;
+  /** Go to Test Definition (formats whose tests are found where they are defined). */
+  goToDefinition?(): void;
 }
 
 export function renderDetail(detail: ItemDetail, actions: DetailActions): HTMLElement {
@@ -135,6 +137,11 @@ export function renderDetail(detail: ItemDetail, actions: DetailActions): HTMLEl
   source.textContent = 'Open result file at this record';
   source.setAttribute('secondary', '');
   source.addEventListener('click', () => actions.openSource());
-  root.append(section(`Seen in ${detail.occurrences.length} run${detail.occurrences.length === 1 ? '' : 's'}${detail.lastPassRun ? ' · passed before' : ''}`, occ, source));
+  const definable = ['promptfoo', 'inspect', 'junit'].includes(item.format) && actions.goToDefinition;
+  const definition = document.createElement('vscode-button');
+  definition.textContent = 'Go to Test Definition';
+  definition.setAttribute('secondary', '');
+  definition.addEventListener('click', () => actions.goToDefinition?.());
+  root.append(section(`Seen in ${detail.occurrences.length} run${detail.occurrences.length === 1 ? '' : 's'}${detail.lastPassRun ? ' · passed before' : ''}`, occ, source, ...(definable ? [definition] : [])));
   return root;
 }

@@ -219,6 +219,7 @@ async function showItem(item: ItemSummary | undefined): Promise<void> {
           openSource: () => bridge.send({ type: 'openSource', id: item.id }),
           openDiff: (against) => bridge.send({ type: 'openDiff', id: item.id, against }),
           cluster: (d) => clusterBatch.section(d),
+          goToDefinition: () => bridge.send({ type: 'goToDefinition', id: item.id }),
         })
       : el('p', 'empty', 'This item is no longer in the queue.'),
   );

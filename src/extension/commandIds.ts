@@ -14,4 +14,5 @@ export const COMMANDS = {
   exportSlice: 'evalloop.exportSlice',
   openManifest: 'evalloop.openManifest',
   checkWorkspace: 'evalloop.checkWorkspace',
+  goToTestDefinition: 'evalloop.goToTestDefinition',
 } as const;

@@ -6,6 +6,7 @@ import { COMMANDS } from './commandIds';
 import { DisposableHost } from './disposableHost';
 import { registerCheckWorkspace } from './doctor/checkWorkspaceCommand';
 import { registerFailureClusters } from './clusters/clusterRefresher';
+import { registerTestDefinitions } from './definitions/registerTestDefinitions';
 import { workspaceName } from './extensionSettings';
 import { CaseDiffs, openResultAt } from './review/caseDiffs';
 import { registerCorpusCommands, pinItems } from './corpus/corpusCommands';
@@ -63,7 +64,9 @@ export class EvalLoopExtension extends DisposableHost {
     const statusBar = this.register(new WaitingStatusBar(session, queueView));
     const diffs = this.register(new CaseDiffs(session));
     const watcher = this.register(new ResultWatcher(session, this.output));
+    const goToDefinition = registerTestDefinitions(session, clusters.onDidChange, (d) => this.register(d));
     const panelActions: PanelActions = {
+      goToDefinition: (id) => this.guard('Go to test definition', () => goToDefinition(id)),
       openSource: (id) => diffs.openSource(id),
       openDiff: (id, against) => diffs.openDiff(id, against),
       pin: (ids) => this.guard('Pin slice', () => pinItems(session, session.root, `item:${ids.join(',')}`, corpusChanged)),

@@ -100,6 +100,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pin'), requestId, ids: z.array(id).min(1).max(10_000) }),
   z.object({ type: z.literal('openSource'), id }),
   z.object({ type: z.literal('openDiff'), id, against: z.enum(['expected', 'lastPass']) }),
+  /** Go to Test Definition: where the item's test is defined in the workspace. */
+  z.object({ type: z.literal('goToDefinition'), id }),
 ]);
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 

@@ -19,6 +19,8 @@ export interface PanelActions {
   openDiff(id: string, against: 'expected' | 'lastPass'): Promise<void>;
   /** Pins the items as a held-out eval slice (the host asks for the slice name). */
   pin?(ids: string[]): Promise<void>;
+  /** Opens the file where the item's test is defined, at its line. */
+  goToDefinition?(id: string): Promise<void>;
 }
 
 /** After a write, the header counts are refreshed once the reviewer pauses this long. */
@@ -158,6 +160,8 @@ export class ReviewRequestHandler {
         return this.actions.openSource(m.id);
       case 'openDiff':
         return this.actions.openDiff(m.id, m.against);
+      case 'goToDefinition':
+        return this.actions.goToDefinition?.(m.id);
     }
   }
 }
