@@ -3,6 +3,7 @@
 import type { ItemDetail } from '../src/protocol/reviewProtocol';
 import { el, textBlock, visibleText } from './safeText';
 import { charDiffSides, isShortAnswer, wordDiff } from './wordDiff';
+import { caseTimeline } from './caseTimeline';
 
 const TRACE_STEPS_SHOWN = 200;
 
@@ -142,6 +143,7 @@ export function renderDetail(detail: ItemDetail, actions: DetailActions): HTMLEl
   definition.textContent = 'Go to Test Definition';
   definition.setAttribute('secondary', '');
   definition.addEventListener('click', () => actions.goToDefinition?.());
-  root.append(section(`Seen in ${detail.occurrences.length} run${detail.occurrences.length === 1 ? '' : 's'}${detail.lastPassRun ? ' · passed before' : ''}`, occ, source, ...(definable ? [definition] : [])));
+  const timeline = caseTimeline(detail.history);
+  root.append(section(`Seen in ${detail.occurrences.length} run${detail.occurrences.length === 1 ? '' : 's'}${detail.lastPassRun ? ' · passed before' : ''}`, ...(timeline ? [timeline] : []), occ, source, ...(definable ? [definition] : [])));
   return root;
 }

@@ -50,6 +50,16 @@ export const occurrenceSchema = z.object({
   gitCommit: z.string().nullable(),
 });
 
+export const historyPointSchema = z.object({
+  runId: z.string().max(1000),
+  outcome: z.enum(['pass', 'fail', 'error', 'none']),
+  regression: z.boolean(),
+  model: z.string().max(1000).nullable(),
+  gitCommit: z.string().max(200).nullable(),
+  at: z.string().max(100).nullable(),
+});
+export type HistoryPoint = z.infer<typeof historyPointSchema>;
+
 /** A failure cluster: named by its representative (earliest) failure's item id. */
 export const clusterSummarySchema = z.object({
   id,
@@ -72,6 +82,8 @@ export const itemDetailSchema = z.object({
   occurrences: z.array(occurrenceSchema),
   lastPassRun: z.string().nullable(),
   cluster: clusterSummarySchema.nullable().optional(),
+  /** The case across its suite's runs, oldest first (caseHistory.ts). */
+  history: z.array(historyPointSchema).max(200).optional(),
 });
 export type ItemDetail = z.infer<typeof itemDetailSchema>;
 

@@ -5,6 +5,7 @@ import type { WorkspaceStore } from '../store/workspaceStore';
 import type { EvalCase } from '../model/caseModel';
 import { caseIdsOf } from '../store/caseIds';
 import { clusterOfItem } from '../clusters/clusterQueries';
+import { caseHistory } from './caseHistory';
 
 export interface ItemSummaryData {
   id: string;
@@ -105,5 +106,6 @@ export function itemDetail(store: WorkspaceStore, id: string, pinned: PinnedLook
     lastPassRun: lastPassRunOf(store.database, item.caseKey),
     // as the clusters last caught up (null until then)
     cluster: clusterOfItem(store.database, item.id) ?? null,
+    history: caseHistory(store.database, item.caseKey, item.format, item.suite),
   };
 }
