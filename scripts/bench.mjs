@@ -120,7 +120,14 @@ for (const [i, n] of corpusSizes.entries()) {
   results.corpus.push(tsx(['bench/corpusBench.ts'], { BENCH_CORPUS_ITEMS: String(n), BENCH_CORPUS_VERSIONS: i === corpusSizes.length - 1 ? '1' : '0' }));
 }
 
-// 6. activation and bundle sizes
+// 6. failure clusters over N generated failures: the first build, adding 1,000 more, quality
+results.clusters = [];
+for (const n of sizes.filter((s) => s <= 100_000)) {
+  say(`failure clusters, ${k(n)} failures …`);
+  results.clusters.push(tsx(['bench/clusterTask.ts', String(n)]));
+}
+
+// 7. activation and bundle sizes
 const activations = Array.from({ length: 5 }, () => tsx(['bench/activationTask.ts']));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 results.activation = {
@@ -161,6 +168,10 @@ table(
 table(
   ['reviewed items', 'records', 'snapshot s', 'baseline s (select + serialise)', 'ratio'],
   results.corpus.map((r) => [k(r.items), r.records, s2(r.snapshotSeconds), s2(r.baselineSeconds), `${(r.snapshotSeconds / r.baselineSeconds).toFixed(1)}×`]),
+);
+table(
+  ['failures', 'first build s', 'baseline: signatures only s', 'add 1,000 ms', 'keys looked up', 'index MB before → after', 'purity', 'completeness'],
+  results.clusters.map((r) => [k(r.items - 1000), s2(r.buildSeconds), s2(r.baselineSeconds), r.addMs.toFixed(0), r.addKeysLooked, `${r.indexMbBefore.toFixed(0)} → ${r.indexMbAfter.toFixed(0)}`, r.purity.toFixed(3), r.completeness.toFixed(3)]),
 );
 const versions = results.corpus.find((r) => r.twentyVersionsBytes);
 if (versions) lines.push(`20 versions of +1,000: ${(versions.twentyVersionsBytes / 1e6).toFixed(1)} MB vs one full copy ${(versions.oneFullCopyBytes / 1e6).toFixed(1)} MB; verify over them ${s2(versions.verifySeconds)} s (baseline: hashing every file once ${s2(versions.verifyBaselineSeconds)} s)`, '');

@@ -4,6 +4,7 @@ import type { ItemDetail } from '../src/protocol/reviewProtocol';
 import { el, textBlock, visibleText } from './safeText';
 import { charDiffSides, DIFF_LIMIT, isShortAnswer, wordDiff } from './wordDiff';
 import { renderReviewHistory } from './reviewHistory';
+import { caseTimeline } from './caseTimeline';
 
 const TRACE_STEPS_SHOWN = 200;
 
@@ -13,7 +14,16 @@ function section(title: string, ...children: Node[]): HTMLElement {
   return s;
 }
 
-export function renderDetail(detail: ItemDetail, actions: { openSource(): void; openDiff(against: 'expected' | 'lastPass'): void }): HTMLElement {
+export interface DetailActions {
+  openSource(): void;
+  openDiff(against: 'expected' | 'lastPass'): void;
+  /** The failure cluster's section (clusterBatch.ts), if the item has alike failures. */
+  cluster?(detail: ItemDetail): HTMLElement | null;
+  /** Go to Test Definition (formats whose tests are found where they are defined). */
+  goToDefinition?(): void;
+}
+
+export function renderDetail(detail: ItemDetail, actions: DetailActions): HTMLElement {
   const root = el('div', 'detail');
   const { item, case: c } = detail;
   const header = el('div', 'detail-header');
@@ -31,6 +41,8 @@ export function renderDetail(detail: ItemDetail, actions: { openSource(): void; 
   header.append(badges, el('div', 'case-key', item.caseKey));
   if (item.pinned) header.append(el('p', 'pinned-note', `This input is pinned in eval slice ${item.pinned}: snapshots hold it out of every training version, whatever the verdict.`));
   root.append(header);
+  const cluster = actions.cluster?.(detail);
+  if (cluster) root.append(cluster);
 
   if (item.gradeReason) root.append(section('Auto-grade', el('p', 'grade-reason', item.gradeReason)));
   const history = renderReviewHistory(detail.reviews ?? []);
@@ -135,6 +147,12 @@ export function renderDetail(detail: ItemDetail, actions: { openSource(): void; 
   source.textContent = 'Open result file at this record';
   source.setAttribute('secondary', '');
   source.addEventListener('click', () => actions.openSource());
-  root.append(section(`Seen in ${detail.occurrences.length} run${detail.occurrences.length === 1 ? '' : 's'}${detail.lastPassRun ? ' · passed before' : ''}`, occ, source));
+  const definable = ['promptfoo', 'inspect', 'junit'].includes(item.format) && actions.goToDefinition;
+  const definition = document.createElement('vscode-button');
+  definition.textContent = 'Go to Test Definition';
+  definition.setAttribute('secondary', '');
+  definition.addEventListener('click', () => actions.goToDefinition?.());
+  const timeline = caseTimeline(detail.history);
+  root.append(section(`Seen in ${detail.occurrences.length} run${detail.occurrences.length === 1 ? '' : 's'}${detail.lastPassRun ? ' · passed before' : ''}`, ...(timeline ? [timeline] : []), occ, source, ...(definable ? [definition] : [])));
   return root;
 }

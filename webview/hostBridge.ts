@@ -44,7 +44,7 @@ export class HostBridge {
     this.listeners.push(listener);
   }
 
-  send(message: Extract<WebviewMessage, { type: 'ready' | 'openSource' | 'openDiff' }>): void {
+  send(message: Extract<WebviewMessage, { type: 'ready' | 'openSource' | 'openDiff' | 'goToDefinition' }>): void {
     this.api.postMessage(message);
   }
 

@@ -10,6 +10,7 @@ import { renderDetail } from './detailView';
 import { HostBridge } from './hostBridge';
 import { QueueList } from './queueList';
 import { ReviewForm, VERDICT_KEYS, type FormValue } from './reviewForm';
+import { ClusterBatch } from './clusterBatch';
 import { el } from './safeText';
 import { TeamFilterBar } from './teamFilters';
 
@@ -245,6 +246,8 @@ async function showItem(item: ItemSummary | undefined): Promise<void> {
       ? renderDetail(detail, {
           openSource: () => bridge.send({ type: 'openSource', id: item.id }),
           openDiff: (against) => bridge.send({ type: 'openDiff', id: item.id, against }),
+          cluster: (d) => clusterBatch.section(d),
+          goToDefinition: () => bridge.send({ type: 'goToDefinition', id: item.id }),
         })
       : el('p', 'empty', 'This item is no longer in the queue.'),
   );
@@ -270,6 +273,18 @@ async function showItem(item: ItemSummary | undefined): Promise<void> {
 }
 
 // ── actions
+const clusterBatch = new ClusterBatch({
+  request: (m) => bridge.request(m),
+  formValue: () => form.value(),
+  say: (text, kind) => form.say(text, kind),
+  saved: async (ids, value) => {
+    undoEntries.push({ kind: 'review', ids, value });
+    for (const id of ids) details.delete(id);
+    announce(`Saved "${value.verdict}" on ${plural(ids.length, 'item')} of the cluster. u undoes all of them.`);
+    await afterChange(true);
+  },
+});
+
 async function submit(): Promise<void> {
   const value = form.value();
   const ids = targetIds();

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError, type GlobalOptions } from './cliContext';
 import { NOTHING_SAVED_IS_LOST, WriteFailure } from '../core/store/writeFailure';
 import { runCapture, type CaptureFlags } from './commands/captureCommand';
+import { runClusters, type ClustersFlags } from './commands/clustersCommand';
 import { runExport, runExportSlice, runPin, runSnapshot, runVerify } from './commands/corpusCommands';
 import { runList, type ListFlags } from './commands/listCommand';
 import { runGrade, runReview, type ReviewFlags } from './commands/reviewCommand';
@@ -74,6 +75,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--waiting-for <name>', 'only items assigned to this reviewer that they have not reviewed yet')
     .option('--limit <n>', 'at most n items (0 = all)', '50')
     .action(async (flags: ListFlags) => setExit(await runList(flags, globals())));
+
+  program
+    .command('clusters')
+    .description('failures that look alike (same error, same grader reason, near-duplicate output or input), largest first')
+    .option('--min-size <n>', 'only clusters of at least n items', '2')
+    .option('--limit <n>', 'at most n clusters (0 = all)', '0')
+    .action(async (flags: ClustersFlags) => setExit(await runClusters(flags, globals())));
 
   program
     .command('show')

@@ -16,4 +16,5 @@ export const COMMANDS = {
   checkWorkspace: 'evalloop.checkWorkspace',
   syncNow: 'evalloop.syncNow',
   showAgreement: 'evalloop.showAgreement',
+  goToTestDefinition: 'evalloop.goToTestDefinition',
 } as const;

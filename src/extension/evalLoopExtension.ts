@@ -5,6 +5,8 @@ import { registerCaptureCommands } from './capture/captureCommands';
 import { COMMANDS } from './commandIds';
 import { DisposableHost } from './disposableHost';
 import { registerCheckWorkspace } from './doctor/checkWorkspaceCommand';
+import { registerFailureClusters } from './clusters/clusterRefresher';
+import { registerTestDefinitions } from './definitions/registerTestDefinitions';
 import { workspaceName } from './extensionSettings';
 import { CaseDiffs, openResultAt } from './review/caseDiffs';
 import { registerCorpusCommands, pinItems } from './corpus/corpusCommands';
@@ -44,7 +46,8 @@ export class EvalLoopExtension extends DisposableHost {
 
   private registerViews(session: StoreSession): void {
     const pinned = this.register(new PinnedInputs(session.root, (line) => this.output.appendLine(line)));
-    const queue = this.register(new QueueTreeProvider(session, pinned, reviewerName));
+    const clusters = registerFailureClusters(session, (line) => this.output.appendLine(line), (d) => this.register(d));
+    const queue = this.register(new QueueTreeProvider(session, pinned, reviewerName, clusters.onDidChange));
     const runs = this.register(new RunsTreeProvider(session));
     const queueView = this.register(vscode.window.createTreeView<unknown>('evalloop.queue', { treeDataProvider: queue as vscode.TreeDataProvider<unknown>, showCollapseAll: true }));
     this.register(vscode.window.createTreeView('evalloop.runs', { treeDataProvider: runs }));
@@ -65,7 +68,9 @@ export class EvalLoopExtension extends DisposableHost {
     const statusBar = this.register(new WaitingStatusBar(session, reviewerName, queueView));
     const diffs = this.register(new CaseDiffs(session));
     const watcher = this.register(new ResultWatcher(session, this.output));
+    const goToDefinition = registerTestDefinitions(session, clusters.onDidChange, (d) => this.register(d));
     const panelActions: PanelActions = {
+      goToDefinition: (id) => this.guard('Go to test definition', () => goToDefinition(id)),
       openSource: (id) => diffs.openSource(id),
       openDiff: (id, against) => diffs.openDiff(id, against),
       pin: (ids) => this.guard('Pin slice', () => pinItems(session, session.root, `item:${ids.join(',')}`, corpusChanged)),

@@ -23,6 +23,10 @@ export const queueFilterSchema = z.object({
   notReviewedBy: reviewerName.optional(),
   /** How the item's reviewers stand; `disputed` is the adjudication queue. */
   agreement: z.enum(['single', 'agreed', 'disputed', 'adjudicated']).optional(),
+  /** The failure cluster holding this item (its members). */
+  cluster: id.optional(),
+  /** Only these items (a test's failures, opened from where the eval is defined). */
+  ids: z.array(id).min(1).max(500).optional(),
 });
 export type QueueFilter = z.infer<typeof queueFilterSchema>;
 
@@ -58,6 +62,25 @@ export const occurrenceSchema = z.object({
   gitCommit: z.string().nullable(),
 });
 
+export const historyPointSchema = z.object({
+  runId: z.string().max(1000),
+  outcome: z.enum(['pass', 'fail', 'error', 'none']),
+  regression: z.boolean(),
+  model: z.string().max(1000).nullable(),
+  gitCommit: z.string().max(200).nullable(),
+  at: z.string().max(100).nullable(),
+});
+export type HistoryPoint = z.infer<typeof historyPointSchema>;
+
+/** A failure cluster: named by its representative (earliest) failure's item id. */
+export const clusterSummarySchema = z.object({
+  id,
+  size: z.number().int().min(1),
+  title: z.string().max(2000),
+  alike: z.string().max(2000),
+});
+export type ClusterSummary = z.infer<typeof clusterSummarySchema>;
+
 export const itemDetailSchema = z.object({
   item: itemSummarySchema.extend({
     correction: z.string().nullable(),
@@ -89,13 +112,21 @@ export const itemDetailSchema = z.object({
     )
     .max(10_000)
     .optional(),
+  cluster: clusterSummarySchema.nullable().optional(),
+  /** The case across its suite's runs, oldest first (caseHistory.ts). */
+  history: z.array(historyPointSchema).max(200).optional(),
 });
 export type ItemDetail = z.infer<typeof itemDetailSchema>;
+
+/** The most members a cluster preview lists (a verdict can still go to at most 10,000 items). */
+export const CLUSTER_PREVIEW_MAX = 2000;
 
 export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('query'), requestId, filter: queueFilterSchema, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }),
   z.object({ type: z.literal('detail'), requestId, id }),
+  /** The members of the cluster holding this item, for the preview of a verdict applied to all of them. */
+  z.object({ type: z.literal('clusterMembers'), requestId, id }),
   z.object({
     type: z.literal('review'),
     requestId,
@@ -114,6 +145,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pin'), requestId, ids: z.array(id).min(1).max(10_000) }),
   z.object({ type: z.literal('openSource'), id }),
   z.object({ type: z.literal('openDiff'), id, against: z.enum(['expected', 'lastPass']) }),
+  /** Go to Test Definition: where the item's test is defined in the workspace. */
+  z.object({ type: z.literal('goToDefinition'), id }),
 ]);
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 
@@ -131,6 +164,7 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('page'), requestId, offset: z.number(), total: z.number(), items: z.array(itemSummarySchema) }),
   z.object({ type: z.literal('detail'), requestId, detail: itemDetailSchema.nullable() }),
+  z.object({ type: z.literal('clusterMembers'), requestId, total: z.number().int().min(0), items: z.array(itemSummarySchema).max(CLUSTER_PREVIEW_MAX) }),
   z.object({ type: z.literal('saved'), requestId, count: z.number(), undoable: z.boolean() }),
   z.object({ type: z.literal('changed') }),
   z.object({ type: z.literal('select'), id }),

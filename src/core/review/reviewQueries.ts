@@ -8,6 +8,8 @@ import { blindSummary, hiddenFrom } from './blindReview';
 import { reviewsOf } from './reviewHistory';
 import { queueSettings } from './queueSettings';
 import type { Database } from 'sql.js';
+import { clusterOfItem } from '../clusters/clusterQueries';
+import { caseHistory } from './caseHistory';
 
 export interface ItemSummaryData {
   id: string;
@@ -166,5 +168,8 @@ export function itemDetail(store: WorkspaceStore, id: string, pinned: PinnedLook
           adjudicate: r.adjudicate,
           sides: r.sides,
         })),
+    // as the clusters last caught up (null until then)
+    cluster: clusterOfItem(store.database, item.id) ?? null,
+    history: caseHistory(store.database, item.caseKey, item.format, item.suite),
   };
 }

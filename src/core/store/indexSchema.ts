@@ -133,6 +133,34 @@ const MIGRATIONS: Migration[] = [
       CREATE INDEX items_agreement ON items (agreement) WHERE agreement != 'none';
     `,
   },
+  {
+    // failure clusters (src/core/clusters/clusterIndex.ts): each item's signature (with the
+    // facts that find its test's definition), the keys
+    // alike failures share (52-bit hashes), and clusters (numbered 1, 2, …) merged by union-find (a merged
+    // cluster keeps a parent, so a key pointing at it still finds its root). New items
+    // wait in cluster_pending until the clusters are next brought up to date, so the work
+    // grows with what is new; the items already in an upgraded index wait there too.
+    version: 6,
+    sql: `
+      CREATE TABLE case_signatures (
+        cid INTEGER PRIMARY KEY, error_kind TEXT, reason_shape TEXT, output_bands INTEGER NOT NULL,
+        input_bands INTEGER NOT NULL, cluster INTEGER NOT NULL,
+        -- what places the case where its eval is defined (src/core/definitions/definitionFacts.ts)
+        definition_facts TEXT
+      );
+      CREATE INDEX case_signatures_cluster ON case_signatures (cluster);
+      CREATE TABLE clusters (
+        cluster INTEGER PRIMARY KEY, parent INTEGER, size INTEGER NOT NULL, rep_cid INTEGER NOT NULL, rep_at TEXT NOT NULL
+      );
+      CREATE INDEX clusters_roots ON clusters (size) WHERE parent IS NULL;
+      CREATE TABLE cluster_keys (key INTEGER PRIMARY KEY, cluster INTEGER NOT NULL);
+      CREATE TABLE cluster_pending (cid INTEGER PRIMARY KEY);
+      INSERT INTO cluster_pending (cid) SELECT cid FROM items;
+      CREATE TRIGGER items_cluster_pending AFTER INSERT ON items BEGIN
+        INSERT OR IGNORE INTO cluster_pending (cid) VALUES (NEW.cid);
+      END;
+    `,
+  },
 ];
 
 /** An index saved by a schema older than this is rebuilt from the journals on open. */

@@ -138,6 +138,10 @@ export interface ItemFilter {
    * withheld from them is waiting (`new`) for them, whatever others did with it.
    */
   stateSeenBy?: string;
+  /** Items of the failure cluster holding this item id (src/core/clusters). */
+  cluster?: string;
+  /** Only these item ids. */
+  ids?: string[];
   limit?: number;
   offset?: number;
 }
@@ -180,6 +184,14 @@ function itemWhere(filter: ItemFilter): { sql: string; params: SqlValue[] } {
   if (filter.lastRunId) {
     where.push('last_rn = (SELECT rn FROM runs WHERE id = ?)');
     params.push(filter.lastRunId);
+  }
+  if (filter.cluster) {
+    where.push('items.cid IN (SELECT s.cid FROM case_signatures s WHERE s.cluster = (SELECT s2.cluster FROM items i2 JOIN case_signatures s2 ON s2.cid = i2.cid WHERE i2.id = ?))');
+    params.push(filter.cluster);
+  }
+  if (filter.ids) {
+    where.push(filter.ids.length ? `items.id IN (${filter.ids.map(() => '?').join(', ')})` : '0');
+    params.push(...filter.ids);
   }
   if (filter.untagged) where.push("tags = '[]'");
   if (filter.assignedTo !== undefined) {

@@ -252,6 +252,14 @@ export class WorkspaceStore {
     return writer;
   }
 
+  /**
+   * Tables derived from stored cases rather than events (failure clusters) changed: the
+   * index is saved at the next checkpoint, though no event was applied.
+   */
+  noteDerivedChange(): void {
+    this.dirty = true;
+  }
+
   /** How many events the saved index is behind the journals (0 when saved). */
   get unsavedEvents(): number {
     return this.dirty ? Math.max(1, this.unsaved) : 0;

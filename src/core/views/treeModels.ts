@@ -7,13 +7,13 @@ import { countItems, keptCounts, listItems, listRuns, valuesOf, type ItemFilter,
 export const STATE_ORDER = ['new', 'auto-graded', 'reviewed'] as const;
 export const STATE_LABELS: Record<string, string> = { new: 'Waiting for review', 'auto-graded': 'Auto-graded', reviewed: 'Reviewed' };
 
-/** The second level of the Queue tree: the suite, the run an item last failed in, its tags, or the people it is assigned to. */
-export type QueueGrouping = 'suite' | 'run' | 'tag' | 'assignee';
-export const QUEUE_GROUPINGS: readonly QueueGrouping[] = ['run', 'tag', 'suite', 'assignee'];
+/** The second level of the Queue tree: the suite, the run an item last failed in, its tags, the people it is assigned to, or its failure cluster. */
+export type QueueGrouping = 'suite' | 'run' | 'tag' | 'assignee' | 'cluster';
+export const QUEUE_GROUPINGS: readonly QueueGrouping[] = ['run', 'tag', 'suite', 'assignee', 'cluster'];
 
 export type QueueNode =
   | { kind: 'state'; state: string; label: string; count: number; regressions: number }
-  | { kind: 'group'; state: string; by: QueueGrouping; key: string; label: string; count: number }
+  | { kind: 'group'; state: string; by: QueueGrouping; key: string; label: string; count: number; clusterSize?: number }
   | ({ kind: 'item' } & ItemSummaryData)
   | { kind: 'more'; state: string; by: QueueGrouping; key: string; remaining: number };
 
@@ -34,8 +34,32 @@ export function queueRoots(db: Database): QueueNode[] {
 const UNTAGGED = '';
 /** The group key of items assigned to no one ('' is no reviewer name: names are never empty). */
 const UNASSIGNED = '';
+/** Cluster groups: failures alike to no other, and failures not compared yet (the clusters catch up after a capture). */
+const LONE = 'lone';
+const NOT_COMPARED = 'pending';
+
+function clusterGroups(db: Database, state: string): QueueNode[] {
+  const groups: QueueNode[] = valuesOf(
+    db,
+    `SELECT rep.id, rep.title, c.size, COUNT(*) FROM items i JOIN case_signatures s ON s.cid = i.cid JOIN clusters c ON c.cluster = s.cluster
+     JOIN items rep ON rep.cid = c.rep_cid WHERE i.state = ? AND c.size > 1 GROUP BY s.cluster ORDER BY COUNT(*) DESC, c.size DESC, rep.created_at`,
+    [state],
+  ).map((r) => ({ kind: 'group', state, by: 'cluster', key: String(r[0]), label: String(r[1]), count: Number(r[3]), clusterSize: Number(r[2]) }));
+  const lone = Number(valuesOf(db, 'SELECT COUNT(*) FROM items i JOIN case_signatures s ON s.cid = i.cid JOIN clusters c ON c.cluster = s.cluster WHERE i.state = ? AND c.size = 1', [state])[0]?.[0] ?? 0);
+  const pending = Number(valuesOf(db, 'SELECT COUNT(*) FROM items i JOIN cluster_pending p ON p.cid = i.cid WHERE i.state = ?', [state])[0]?.[0] ?? 0);
+  if (lone) groups.push({ kind: 'group', state, by: 'cluster', key: LONE, label: 'alike to no other failure', count: lone });
+  if (pending) groups.push({ kind: 'group', state, by: 'cluster', key: NOT_COMPARED, label: 'not compared yet', count: pending });
+  return groups;
+}
+
+function clusterFilter(state: string, key: string): ItemFilter | { sql: string } {
+  if (key === LONE) return { sql: 'cid IN (SELECT s.cid FROM case_signatures s JOIN clusters c ON c.cluster = s.cluster WHERE c.size = 1)' };
+  if (key === NOT_COMPARED) return { sql: 'cid IN (SELECT cid FROM cluster_pending)' };
+  return { state, cluster: key };
+}
 
 export function queueGroups(db: Database, state: string, by: QueueGrouping = 'suite'): QueueNode[] {
+  if (by === 'cluster') return clusterGroups(db, state);
   const group = (key: string, label: string, count: number): QueueNode => ({ kind: 'group', state, by, key, label, count });
   if (by === 'run') {
     return valuesOf(
@@ -76,10 +100,22 @@ function groupFilter(state: string, by: QueueGrouping, key: string): ItemFilter 
       return key === UNTAGGED ? { state, untagged: true } : { state, tag: key };
     case 'assignee':
       return key === UNASSIGNED ? { state, unassigned: true } : { state, assignedTo: key };
+    case 'cluster':
+      return { state, cluster: key };
   }
 }
 
 export function queueItems(db: Database, state: string, by: QueueGrouping, key: string, limit = 500, pinned?: PinnedLookup, view: SummaryView = (s) => s): QueueNode[] {
+  if (by === 'cluster') {
+    const chosen = clusterFilter(state, key);
+    if ('sql' in chosen) {
+      // the two catch-all groups are not clusters a filter can name
+      const rows = valuesOf(db, `SELECT id FROM items WHERE state = ? AND ${chosen.sql} ORDER BY created_at, rowid`, [state]);
+      const shown = view(listItems(db, { ids: rows.slice(0, limit).map((r) => String(r[0])), limit }).map((i) => summaryOf(i, pinned))).map((s): QueueNode => ({ kind: 'item', ...s }));
+      if (rows.length > shown.length) shown.push({ kind: 'more', state, by, key, remaining: rows.length - shown.length });
+      return shown;
+    }
+  }
   const filter = groupFilter(state, by, key);
   const items = view(listItems(db, { ...filter, limit }).map((i) => summaryOf(i, pinned))).map((s): QueueNode => ({ kind: 'item', ...s }));
   const total = countItems(db, filter);

@@ -2,6 +2,7 @@
 // files and diffs is passed in), so the same handler serves the real panel and the
 // stand-in host of the browser tests.
 import { itemDetail, queryPage, queueSnapshot, type PinnedLookup } from '../../core/review/reviewQueries';
+import { CLUSTER_PREVIEW_MAX } from '../../protocol/reviewProtocol';
 import { submitReviews, tagItems, undoEvents } from '../../core/review/reviewActions';
 import { findItem } from '../../core/store/storeQueries';
 import { seesOthers } from '../../core/review/blindReview';
@@ -19,6 +20,8 @@ export interface PanelActions {
   openDiff(id: string, against: 'expected' | 'lastPass'): Promise<void>;
   /** Pins the items as a held-out eval slice (the host asks for the slice name). */
   pin?(ids: string[]): Promise<void>;
+  /** Opens the file where the item's test is defined, at its line. */
+  goToDefinition?(id: string): Promise<void>;
 }
 
 /** After a write, the header counts are refreshed once the reviewer pauses this long. */
@@ -108,6 +111,11 @@ export class ReviewRequestHandler {
         const viewer = await this.reviewer();
         return this.post({ type: 'detail', requestId: m.requestId, detail: await this.store.read((s) => itemDetail(s, m.id, this.pinned, viewer)) });
       }
+      case 'clusterMembers': {
+        const viewer = await this.reviewer();
+        const page = await this.store.read((s) => queryPage(s, { cluster: m.id }, 0, CLUSTER_PREVIEW_MAX, this.pinned, viewer));
+        return this.post({ type: 'clusterMembers', requestId: m.requestId, ...page });
+      }
       case 'review': {
         const reviewer = await this.reviewer();
         const ids = await this.write((s) =>
@@ -161,6 +169,8 @@ export class ReviewRequestHandler {
         return this.actions.openSource(m.id);
       case 'openDiff':
         return this.actions.openDiff(m.id, m.against);
+      case 'goToDefinition':
+        return this.actions.goToDefinition?.(m.id);
     }
   }
 }

@@ -24,9 +24,12 @@ export class QueueTreeProvider implements vscode.TreeDataProvider<QueueNode>, vs
     private readonly session: StoreSession,
     private readonly pinned: PinnedInputs,
     private readonly reviewer: () => Promise<string>,
+    /** Fires when derived groupings (the failure clusters) caught up with the store. */
+    groupsChanged?: vscode.Event<void>,
   ) {
     this.subscription = vscode.Disposable.from(
       session.onDidChange(() => this.refresh()),
+      ...(groupsChanged ? [groupsChanged(() => this.grouping() === 'cluster' && this.refresh())] : []),
       pinned.onDidChange(() => this.refresh()),
       vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration('evalloop.queueGroupBy') || e.affectsConfiguration('evalloop.reviewer')) && this.refresh()),
     );
@@ -65,9 +68,9 @@ export class QueueTreeProvider implements vscode.TreeDataProvider<QueueNode>, vs
       case 'group': {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `group:${node.state}:${node.by}:${node.key}`;
-        item.description = String(node.count);
-        item.tooltip = node.by === 'run' ? `run ${node.key}` : undefined;
-        item.iconPath = new vscode.ThemeIcon(node.by === 'run' ? 'history' : node.by === 'tag' ? 'tag' : node.by === 'assignee' ? 'account' : 'beaker');
+        item.description = node.clusterSize && node.clusterSize !== node.count ? `${node.count} of ${node.clusterSize} alike` : String(node.count);
+        item.tooltip = node.by === 'run' ? `run ${node.key}` : node.clusterSize ? `a cluster of ${node.clusterSize} alike failures, ${node.count} of them here` : undefined;
+        item.iconPath = new vscode.ThemeIcon(node.by === 'run' ? 'history' : node.by === 'tag' ? 'tag' : node.by === 'assignee' ? 'account' : node.by === 'cluster' ? 'layers' : 'beaker');
         item.contextValue = 'group';
         return item;
       }
