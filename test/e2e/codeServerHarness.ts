@@ -176,13 +176,14 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
 /** Waits for a notification toast whose text matches. */
 export async function waitForToast(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
+  let texts: string[] = [];
   while (Date.now() < deadline) {
-    const texts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+    texts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
     const hit = texts.find((t) => pattern.test(t));
     if (hit) return hit;
     await page.waitForTimeout(250);
   }
-  throw new Error(`no notification matching ${pattern}`);
+  throw new Error(`no notification matching ${pattern} (shown: ${texts.map((t) => JSON.stringify(t.slice(0, 300))).join(', ') || 'none'})`);
 }
 
 /**
