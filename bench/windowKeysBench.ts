@@ -19,28 +19,24 @@ const KEYS = Number(process.env.BENCH_WINDOW_KEYS ?? 60);
 
 /** Arms the page to time the next change of the detail title after the given key. */
 async function timeKey(frame: Frame, page: Page, press: () => Promise<void>): Promise<number> {
-  await frame.evaluate(() => {
-    const w = window as unknown as { __t0?: number; __t1?: number };
-    w.__t0 = undefined;
-    w.__t1 = undefined;
-    const title = () => document.querySelector('.detail-title')?.textContent;
-    const before = title();
-    window.addEventListener('keydown', () => (w.__t0 ??= performance.now()), { capture: true, once: true });
+  // a string, not a function: the bench runs under tsx, whose helpers do not exist in the page
+  await frame.evaluate(`(() => {
+    window.__t0 = undefined;
+    window.__t1 = undefined;
+    const before = document.querySelector('.detail-title')?.textContent;
+    window.addEventListener('keydown', () => { if (window.__t0 === undefined) window.__t0 = performance.now(); }, { capture: true, once: true });
     const observer = new MutationObserver(() => {
-      if (title() !== before && w.__t1 === undefined) {
+      if (document.querySelector('.detail-title')?.textContent !== before && window.__t1 === undefined) {
         observer.disconnect();
-        requestAnimationFrame(() => (w.__t1 = performance.now()));
+        requestAnimationFrame(() => { window.__t1 = performance.now(); });
       }
     });
     observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-  });
+  })()`);
   await press();
   await frame.waitForFunction(() => (window as unknown as { __t1?: number }).__t1 !== undefined, undefined, { timeout: 10_000 });
   void page;
-  return frame.evaluate(() => {
-    const w = window as unknown as { __t0: number; __t1: number };
-    return w.__t1 - w.__t0;
-  });
+  return frame.evaluate(() => (window as unknown as { __t1: number }).__t1 - (window as unknown as { __t0: number }).__t0);
 }
 
 function stats(samples: number[]) {
