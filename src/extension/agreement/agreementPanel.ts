@@ -2,13 +2,13 @@
 // of reviewers with a confusion matrix drawn as a picture, each person against the
 // auto-grader, and the disputed items one click away. Strict CSP (no inline script or
 // style, nonce-only), every message validated both ways, text only from data.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { agreementReport } from '../../core/review/agreementReport';
 import { agreementWebviewMessageSchema, type AgreementHostMessage } from '../../protocol/agreementProtocol';
 import { COMMANDS } from '../commandIds';
 import { reasonOf } from '../errorText';
 import type { StoreSession } from '../storeSession';
+import { webviewHtml } from '../webviewPage';
 
 export const AGREEMENT_PANEL_TYPE = 'evalloop.agreement';
 
@@ -70,25 +70,7 @@ export class AgreementPanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'agreement.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'agreement.css'));
-    const csp = ["default-src 'none'", `style-src ${webview.cspSource} 'nonce-${nonce}'`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}" nonce="${nonce}">
-<title>Eval Loop: Agreement</title>
-</head>
-<body>
-<div id="app"></div>
-<script type="module" nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+    return webviewHtml(this.panel.webview, this.extensionUri, { script: 'agreement.js', style: 'agreement.css', title: 'Eval Loop: Agreement' });
   }
 
   dispose(): void {

@@ -1,11 +1,11 @@
 // The review panel's host side: one webview panel with a strict CSP, every incoming
 // message validated, answers from the shared request handler.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { webviewMessageSchema, type HostMessage, type QueueFilter } from '../../protocol/reviewProtocol';
 import type { PinnedInputs } from '../corpus/pinnedInputs';
 import type { StoreSession } from '../storeSession';
 import { ReviewRequestHandler, type PanelActions } from './reviewRequestHandler';
+import { webviewHtml } from '../webviewPage';
 
 /** What the panel should show when it opens: an item, or the queue under a filter. */
 export interface PanelTarget {
@@ -112,31 +112,7 @@ export class ReviewPanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'review.css'));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}" nonce="${nonce}">
-<title>Eval Loop: Review</title>
-</head>
-<body>
-<div id="app"></div>
-<script type="module" nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+    return webviewHtml(this.panel.webview, this.extensionUri, { script: 'webview.js', style: 'review.css', title: 'Eval Loop: Review' });
   }
 
   dispose(): void {
