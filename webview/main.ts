@@ -335,12 +335,16 @@ async function submit(): Promise<void> {
   if (upcoming) {
     formItemId = undefined;
     await showItem(upcoming);
+    // the editor can hand focus back to the field that had it before the submit (its
+    // webview restores focus when the panel regains it): the next item's keys belong to the list
+    focusList();
     // the page that comes back puts the same item under the cursor: what the reviewer has
     // started entering for it meanwhile is kept
     await afterChange(true, true);
     return;
   }
   await afterChange(true);
+  focusList();
 }
 
 /** Accepting automatic verdicts makes them a person's labels: the first click says how many, the second does it. */
