@@ -117,6 +117,7 @@ describe('the disk filling up under VS Code', { timeout: 240_000 }, () => {
     await page.screenshot({ path: join(SHOTS, 'disk-full-capture.png') });
 
     rmSync(inside(join(store, 'filler.bin')));
+    const waitingBefore = await waitingInStatusBar(page);
     await page.locator('.notifications-toasts .notification-toast', { hasText: 'could not capture' }).locator('.monaco-button', { hasText: 'Retry' }).click();
     const runs = await until(() => {
       const found = journal().filter((e) => e.type === 'run');
@@ -124,6 +125,8 @@ describe('the disk filling up under VS Code', { timeout: 240_000 }, () => {
     }, 'the promptfoo run after Retry');
     assert.equal(runs.length, runsBefore + 1);
     await waitForToast(page, /new failure/, 30_000);
+    // the capture is over once the window counts its failures (the notice comes first)
+    await until(async () => (await waitingInStatusBar(page)) !== waitingBefore || undefined, 'the status bar to count the captured failures');
   });
 
   it('doctor finds nothing wrong afterwards, but for the small disk', async () => {
