@@ -132,7 +132,15 @@ describe('the disk filling up under VS Code', { timeout: 240_000 }, () => {
   it('doctor finds nothing wrong afterwards, but for the small disk', async () => {
     // in the editor: no error; the one warning is this 4 MB disk's free space
     await runCommand(vscode.page, 'Eval Loop: Check Workspace (Doctor)');
-    const checked = await waitForToast(vscode.page, /0 errors, 1 warning in the workspace; the first: only [\d.]+ MB free/, 30_000);
+    let checked: string;
+    try {
+      checked = await waitForToast(vscode.page, /0 errors, 1 warning in the workspace; the first: only [\d.]+ MB free/, 30_000);
+    } catch (error) {
+      // what fills the small disk at that moment, seen from inside its mount namespace: its use, its files, and files held open there
+      const host = String(vscode.extensionHosts()[0]);
+      const seen = spawnSync('nsenter', ['-t', host, '-U', '-m', '--preserve-credentials', 'sh', '-c', `df -k ${store}; du -ak ${store} | sort -n | tail -8; ls -l /proc/*/fd 2>/dev/null | grep -F ${store} | head -8`], { encoding: 'utf8' });
+      throw new Error(`${(error as Error).message}\n${seen.stdout}${seen.stderr}`);
+    }
     assert.match(checked, /saving the index needs about/);
     // the CLI runs in code-server's mount namespace, where the store is
     const host = vscode.extensionHosts()[0]!;
