@@ -6,12 +6,17 @@ export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** A token found outside string literals: where it ends, and what replaces it (none: left as it is). */
+interface Token {
+  end: number;
+  replacement?: string;
+}
+
 /**
- * Rewrites the bare tokens NaN, Infinity and -Infinity (outside strings) as the
- * strings "NaN", "Infinity", "-Infinity", which `toNumber` turns back into numbers.
- * Returns null when there is nothing to rewrite.
+ * Walks JSON text, skipping string literals; at each other position `tokenAt` may claim
+ * a token. Returns the text with the claimed replacements made, or null when none was.
  */
-export function quotePythonSpecials(text: string): string | null {
+function rewriteOutsideStrings(text: string, tokenAt: (i: number, c: number) => Token | undefined): string | null {
   let out = '';
   let last = 0;
   let inString = false;
@@ -27,18 +32,31 @@ export function quotePythonSpecials(text: string): string | null {
       inString = true;
       continue;
     }
+    const token = tokenAt(i, c);
+    if (!token) continue;
+    if (token.replacement !== undefined) {
+      out += `${text.slice(last, i)}${token.replacement}`;
+      last = token.end;
+      changed = true;
+    }
+    i = token.end - 1;
+  }
+  return changed ? out + text.slice(last) : null;
+}
+
+/**
+ * Rewrites the bare tokens NaN, Infinity and -Infinity (outside strings) as the
+ * strings "NaN", "Infinity", "-Infinity", which `toNumber` turns back into numbers.
+ * Returns null when there is nothing to rewrite.
+ */
+export function quotePythonSpecials(text: string): string | null {
+  return rewriteOutsideStrings(text, (i, c) => {
     let token: string | null = null;
     if (c === 78 /* N */ && text.startsWith('NaN', i)) token = 'NaN';
     else if (c === 73 /* I */ && text.startsWith('Infinity', i)) token = 'Infinity';
     else if (c === 45 /* - */ && text.startsWith('-Infinity', i)) token = '-Infinity';
-    if (token) {
-      out += `${text.slice(last, i)}"${token}"`;
-      i += token.length - 1;
-      last = i + 1;
-      changed = true;
-    }
-  }
-  return changed ? out + text.slice(last) : null;
+    return token ? { end: i + token.length, replacement: `"${token}"` } : undefined;
+  });
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -52,21 +70,8 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
  * nothing to rewrite.
  */
 export function quoteLossyIntegers(text: string): string | null {
-  let out = '';
-  let last = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-      continue;
-    }
-    if (c === 34) {
-      inString = true;
-      continue;
-    }
-    if (c !== 45 /* - */ && !isDigit(c)) continue;
+  return rewriteOutsideStrings(text, (i, c) => {
+    if (c !== 45 /* - */ && !isDigit(c)) return undefined;
     let end = c === 45 ? i + 1 : i;
     while (end < text.length && isDigit(text.charCodeAt(end))) end++;
     const next = text.charCodeAt(end);
@@ -74,13 +79,9 @@ export function quoteLossyIntegers(text: string): string | null {
     while (end < text.length && (isDigit(text.charCodeAt(end)) || '.eE+-'.includes(text[end]!))) end++;
     const token = text.slice(i, end);
     // 2^53 has 16 digits: shorter integers are always exact
-    if (integer && token.length - (c === 45 ? 1 : 0) >= 16 && String(Number(token)) !== token) {
-      out += `${text.slice(last, i)}"${token}"`;
-      last = end;
-    }
-    i = end - 1;
-  }
-  return last > 0 ? out + text.slice(last) : null;
+    const lossy = integer && token.length - (c === 45 ? 1 : 0) >= 16 && String(Number(token)) !== token;
+    return lossy ? { end, replacement: `"${token}"` } : { end };
+  });
 }
 
 export class JsonSyntaxError extends Error {}
