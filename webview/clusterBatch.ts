@@ -5,6 +5,7 @@
 import type { HostMessage, ItemDetail, ItemSummary, WebviewMessage } from '../src/protocol/reviewProtocol';
 import type { FormValue } from './reviewForm';
 import { el } from './safeText';
+import { counted } from '../src/core/text/counted';
 
 type Request = WebviewMessage extends infer M ? (M extends { requestId: number } ? Omit<M, 'requestId'> : never) : never;
 
@@ -16,9 +17,6 @@ export interface ClusterBatchHost {
   saved(ids: string[], value: FormValue): Promise<void>;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 export class ClusterBatch {
   constructor(private readonly host: ClusterBatchHost) {}
@@ -55,7 +53,7 @@ export class ClusterBatch {
     const refresh = () => {
       const verdict = this.host.formValue().verdict;
       count.textContent = `${chosen.size} of ${answer.total} chosen`;
-      apply.textContent = verdict ? `Apply "${verdict}" to ${plural(chosen.size, 'item')}` : 'Choose a verdict (1–4) first';
+      apply.textContent = verdict ? `Apply "${verdict}" to ${counted(chosen.size, 'item')}` : 'Choose a verdict (1–4) first';
     };
     for (const item of answer.items) {
       // a person's verdict is not overwritten unless the reviewer ticks it again

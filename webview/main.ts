@@ -13,6 +13,7 @@ import { ReviewForm, VERDICT_KEYS, type FormValue } from './reviewForm';
 import { ClusterBatch } from './clusterBatch';
 import { el } from './safeText';
 import { TeamFilterBar } from './teamFilters';
+import { counted } from '../src/core/text/counted';
 
 const bridge = new HostBridge();
 let filter: QueueFilter = ((bridge.state as { filter?: QueueFilter } | undefined)?.filter ?? { state: 'new' }) as QueueFilter;
@@ -192,9 +193,6 @@ function announce(text: string): void {
   pendingNotice = text;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 /** The next key after a submit belongs to the list, never to the next item's correction. */
 function focusList(): void {
@@ -280,7 +278,7 @@ const clusterBatch = new ClusterBatch({
   saved: async (ids, value) => {
     undoEntries.push({ kind: 'review', ids, value });
     for (const id of ids) details.delete(id);
-    announce(`Saved "${value.verdict}" on ${plural(ids.length, 'item')} of the cluster. u undoes all of them.`);
+    announce(`Saved "${value.verdict}" on ${counted(ids.length, 'item')} of the cluster. u undoes all of them.`);
     await afterChange(true);
   },
 });
@@ -357,7 +355,7 @@ async function acceptAutoGraded(): Promise<void> {
     }
     acceptArmed = { ids, timer: setTimeout(disarmAccept, 10_000) };
     acceptAuto.textContent = `Confirm: accept ${ids.length}`;
-    form.say(`Accept the automatic verdicts of ${plural(ids.length, 'item')} as your own reviews? Click again to confirm.`);
+    form.say(`Accept the automatic verdicts of ${counted(ids.length, 'item')} as your own reviews? Click again to confirm.`);
     return;
   }
   const { ids } = acceptArmed;
@@ -370,7 +368,7 @@ async function acceptAutoGraded(): Promise<void> {
   if (answer.type === 'saved') {
     if (answer.count) undoEntries.push({ kind: 'other' });
     const skipped = ids.length - answer.count;
-    announce(`Accepted ${plural(answer.count, 'automatic verdict')}${skipped ? ` (${skipped} no longer auto-graded, left as they were)` : ''}. u undoes.`);
+    announce(`Accepted ${counted(answer.count, 'automatic verdict')}${skipped ? ` (${skipped} no longer auto-graded, left as they were)` : ''}. u undoes.`);
   }
   for (const id of ids) details.delete(id);
   clearSelection();
@@ -420,7 +418,7 @@ async function promoteTargets(): Promise<void> {
     return;
   }
   undoEntries.push({ kind: 'other' });
-  announce(`Promoted ${plural(ids.length, 'item')} (tag:promoted).`);
+  announce(`Promoted ${counted(ids.length, 'item')} (tag:promoted).`);
   for (const id of ids) details.delete(id);
   await afterChange(true, true);
 }
@@ -443,7 +441,7 @@ async function tagFromField(): Promise<void> {
     return;
   }
   undoEntries.push({ kind: 'other' });
-  form.say(`Tagged ${plural(ids.length, 'item')}: ${add.join(', ')}.`);
+  form.say(`Tagged ${counted(ids.length, 'item')}: ${add.join(', ')}.`);
   for (const id of ids) details.delete(id);
   await afterChange(true, true);
 }

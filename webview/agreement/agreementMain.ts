@@ -5,6 +5,7 @@
 import { agreementHostMessageSchema, type AgreementReportData, type AgreementWebviewMessage } from '../../src/protocol/agreementProtocol';
 import { el } from '../safeText';
 import { confusionSvg } from './confusionSvg';
+import { counted } from '../../src/core/text/counted';
 
 interface VsCodeApi {
   postMessage(message: AgreementWebviewMessage): void;
@@ -16,10 +17,9 @@ const app = document.getElementById('app')!;
 
 const figure = (value: number | null) => (value === null ? '—' : value.toFixed(3));
 const share = (value: number | null) => (value === null ? '—' : `${Math.round(value * 100)}%`);
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function comparisonLine(c: { kappa: number | null; alpha: number | null; items: number; observed: number | null }): string {
-  return `κ ${figure(c.kappa)} · α ${figure(c.alpha)} · ${plural(c.items, 'item')} · ${share(c.observed)} the same`;
+  return `κ ${figure(c.kappa)} · α ${figure(c.alpha)} · ${counted(c.items, 'item')} · ${share(c.observed)} the same`;
 }
 
 function table(head: string[], rows: string[][]): HTMLTableElement {
@@ -40,13 +40,13 @@ function render(report: AgreementReportData): void {
   const top = el('section', 'summary');
   top.append(
     el('h2', undefined, 'Agreement'),
-    el('p', undefined, `${plural(report.items, 'item')}: ${s.none} unreviewed · ${s.single} reviewed once · ${s.agreed} agreed · ${s.disputed} disputed · ${s.adjudicated} adjudicated`),
-    el('p', 'alpha', `Krippendorff's α (nominal, every reviewer): ${figure(report.alpha.alpha)} — over ${plural(report.alpha.units, 'item')} with two or more verdicts (${plural(report.alpha.values, 'verdict')}, ${plural(report.reviewers.length, 'reviewer')})`),
+    el('p', undefined, `${counted(report.items, 'item')}: ${s.none} unreviewed · ${s.single} reviewed once · ${s.agreed} agreed · ${s.disputed} disputed · ${s.adjudicated} adjudicated`),
+    el('p', 'alpha', `Krippendorff's α (nominal, every reviewer): ${figure(report.alpha.alpha)} — over ${counted(report.alpha.units, 'item')} with two or more verdicts (${counted(report.alpha.values, 'verdict')}, ${counted(report.reviewers.length, 'reviewer')})`),
   );
   if (report.alpha.alpha === null) top.append(el('p', 'note', '— is undefined: no item has two verdicts yet, or every verdict is the same.'));
   const disputed = document.createElement('button');
   disputed.className = 'open-disputed';
-  disputed.textContent = s.disputed ? `Review the ${plural(s.disputed, 'disputed item')} →` : 'No disputed items';
+  disputed.textContent = s.disputed ? `Review the ${counted(s.disputed, 'disputed item')} →` : 'No disputed items';
   disputed.disabled = s.disputed === 0;
   disputed.addEventListener('click', () => api.postMessage({ type: 'openDisputed' }));
   top.append(disputed);

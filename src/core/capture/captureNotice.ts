@@ -3,6 +3,7 @@
 // shows exactly those failures (what the notice's Review opens).
 import type { AutoGradeSummary } from '../grading/autoGrade';
 import type { FileCaptureReport } from './captureFile';
+import { counted } from '../text/counted';
 
 export interface CaptureNotice {
   text: string;
@@ -10,9 +11,6 @@ export interface CaptureNotice {
   filter: { runId?: string; state?: 'new' };
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 /** Undefined when the capture brought nothing new to announce. */
 export function captureNotice(reports: FileCaptureReport[], graded?: AutoGradeSummary): CaptureNotice | undefined {
@@ -20,7 +18,7 @@ export function captureNotice(reports: FileCaptureReport[], graded?: AutoGradeSu
   const regressions = reports.reduce((a, r) => a + r.regressions, 0);
   if (fresh + regressions === 0) return undefined;
   const settled = Math.min(fresh, graded?.decided ?? 0);
-  const parts = [`Eval Loop: ${plural(fresh, 'new failure')}${regressions ? ` (${plural(regressions, 'regression')})` : ''}`];
+  const parts = [`Eval Loop: ${counted(fresh, 'new failure')}${regressions ? ` (${counted(regressions, 'regression')})` : ''}`];
   if (settled) parts.push(`${settled} auto-graded, ${fresh - settled} waiting for you`);
   const runs = [...new Set(reports.filter((r) => r.newItems + r.regressions > 0 && r.runId).map((r) => r.runId!))];
   return { text: parts.join(': '), filter: runs.length === 1 ? { runId: runs[0]! } : { state: 'new' } };

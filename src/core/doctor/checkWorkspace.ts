@@ -15,6 +15,7 @@ import { interruptedTakeovers } from '../store/journalWriter';
 import { storedCaseProblem, valuesOf } from '../store/storeQueries';
 import { ABANDONED_AFTER_MS, findUnfinishedWrites, type UnfinishedWrite } from '../store/unfinishedWrites';
 import type { WorkspaceStore } from '../store/workspaceStore';
+import { counted } from '../text/counted';
 
 export interface Finding {
   severity: 'error' | 'warning';
@@ -77,9 +78,6 @@ function stateDigest(store: WorkspaceStore): string {
   ]);
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 /** Collisions (repaired when asked), sequence gaps and future dates of every journal. */
 function checkJournalIntegrity(store: WorkspaceStore, repair: boolean, findings: Finding[]): CollisionRepair[] {
@@ -101,7 +99,7 @@ function checkJournalIntegrity(store: WorkspaceStore, repair: boolean, findings:
       findings.push({
         severity: 'error',
         where,
-        what: `${plural(report.collisions.length, 'event id')} each hold two different events (${shown}${report.collisions.length > 3 ? ', …' : ''}): two clones wrote under one writer name and their journals were merged; the index keeps both copies under separate ids`,
+        what: `${counted(report.collisions.length, 'event id')} each hold two different events (${shown}${report.collisions.length > 3 ? ', …' : ''}): two clones wrote under one writer name and their journals were merged; the index keeps both copies under separate ids`,
         fix: 'run evalloop doctor --repair: each second copy moves to a journal of its own, nothing is lost',
       });
     }
@@ -109,7 +107,7 @@ function checkJournalIntegrity(store: WorkspaceStore, repair: boolean, findings:
       findings.push({
         severity: 'warning',
         where: `${where} line ${gap.line}`,
-        what: `the writer's sequence jumps from ${gap.after} to ${gap.next}: ${plural(gap.next - gap.after - 1, 'event')} missing or unreadable`,
+        what: `the writer's sequence jumps from ${gap.after} to ${gap.next}: ${counted(gap.next - gap.after - 1, 'event')} missing or unreadable`,
         fix: 'restore the journal from version control or a backup; the events that are there are unaffected',
       });
     }
@@ -119,7 +117,7 @@ function checkJournalIntegrity(store: WorkspaceStore, repair: boolean, findings:
       findings.push({
         severity: 'warning',
         where: `${where} line ${first.line}`,
-        what: `${plural(report.future.length, 'event')} dated in the future (seq ${first.seq} at ${first.at}, ${ahead} minutes ahead of this machine's clock)`,
+        what: `${counted(report.future.length, 'event')} dated in the future (seq ${first.seq} at ${first.at}, ${ahead} minutes ahead of this machine's clock)`,
         fix: "fix the clock of the machine that wrote them; no order depends on these times (each writer's sequence and its Lamport clock decide), only the times shown are off",
       });
     }

@@ -2,5 +2,5 @@
 
 /** `n` and the noun, singular for exactly one (the plural defaults to the noun plus "s"). */
 export function counted(n: number, singular: string, plural = `${singular}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? singular : plural}`;
+  return `${n} ${n === 1 ? singular : plural}`;
 }
