@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { verifyCorpus } from '../corpus/verifyCorpus';
 import { findVersionClashes, repairVersionClash } from '../corpus/versionClash';
 import { writeFileAtomic } from '../store/durableFile';
-import { listJournalFiles, readJournal } from '../store/journalReader';
-import { inspectJournal, repairCollisions, type CollisionRepair } from '../store/journalIntegrity';
+import { listJournalFiles } from '../store/journalReader';
+import { inspectJournal, repairCollisions, type CollisionRepair, type JournalIntegrity } from '../store/journalIntegrity';
 import { interruptedTakeovers } from '../store/journalWriter';
 import { storedCaseProblem, valuesOf } from '../store/storeQueries';
 import { ABANDONED_AFTER_MS, findUnfinishedWrites, type UnfinishedWrite } from '../store/unfinishedWrites';
@@ -80,16 +80,19 @@ function stateDigest(store: WorkspaceStore): string {
 
 
 /** Collisions (repaired when asked), sequence gaps and future dates of every journal. */
-function checkJournalIntegrity(store: WorkspaceStore, repair: boolean, findings: Finding[]): CollisionRepair[] {
+function checkJournalIntegrity(store: WorkspaceStore, repair: boolean, findings: Finding[]): { repaired: CollisionRepair[]; reports: Map<string, JournalIntegrity> } {
   const { journalDir } = store.paths;
   const repaired: CollisionRepair[] = [];
+  const reports = new Map<string, JournalIntegrity>();
   for (const file of listJournalFiles(journalDir)) {
     let report = inspectJournal(journalDir, file);
     const where = join(journalDir, file);
+    reports.set(file, report);
     if (report.collisions.length && repair) {
       try {
         repaired.push(repairCollisions(journalDir, file));
         report = inspectJournal(journalDir, file);
+        reports.set(file, report);
       } catch (error) {
         findings.push({ severity: 'error', where, what: `could not repair: ${(error as Error).message}` });
       }
@@ -123,7 +126,7 @@ function checkJournalIntegrity(store: WorkspaceStore, repair: boolean, findings:
     }
   }
   if (repaired.some((r) => r.written.length)) store.rebuild('journals repaired by evalloop doctor --repair');
-  return repaired;
+  return { repaired, reports };
 }
 
 export function checkWorkspace(store: WorkspaceStore, options: { rebuild?: boolean; repair?: boolean; corpusDir?: string } = {}): WorkspaceCheck {
@@ -132,15 +135,16 @@ export function checkWorkspace(store: WorkspaceStore, options: { rebuild?: boole
   // what opening the store had to do (a rebuild asked for below is not news)
   const openNotices = [...store.notices];
 
-  const repaired = checkJournalIntegrity(store, options.repair === true, findings);
+  const { repaired, reports } = checkJournalIntegrity(store, options.repair === true, findings);
 
   // journals: lines that cannot be read were skipped when the index was built
   let events = 0;
   const files = listJournalFiles(journalDir);
   for (const file of files) {
-    const chunk = readJournal(journalDir, file, 0, 1);
-    events += chunk.events.length;
-    for (const p of chunk.problems) {
+    // each journal was read once above; only those a repair just wrote are read here
+    const read = reports.get(file) ?? inspectJournal(journalDir, file);
+    events += read.events;
+    for (const p of read.problems) {
       findings.push({ severity: 'warning', where: `${join(journalDir, p.file)} line ${p.line}`, what: `${p.reason}; the line is skipped`, fix: 'restore the line from version control or a backup, or leave it: the other events are unaffected' });
     }
   }

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './durableFile';
 import { journalEventSchema } from './journalEvents';
-import { readJournal } from './journalReader';
+import { readJournal, type JournalProblem } from './journalReader';
 
 export interface JournalIntegrity {
   file: string;
@@ -16,6 +16,9 @@ export interface JournalIntegrity {
   gaps: { after: number; next: number; line: number }[];
   /** Events dated later than `now` by more than the allowed drift. */
   future: { seq: number; line: number; at: string }[];
+  /** How many events the journal holds, and the lines that could not be read (as the index reads it). */
+  events: number;
+  problems: JournalProblem[];
 }
 
 /** How far ahead of this machine's clock an event may be dated before doctor mentions it. */
@@ -59,7 +62,7 @@ export function inspectJournal(journalDir: string, file: string, now = Date.now(
   const chunk = readJournal(journalDir, file, 0, 1);
   const lines = chunk.events.map((e, i) => ({ number: chunk.lines[i]!, text: JSON.stringify(e), seq: e.seq, at: e.at }));
   const bySeq = new Map<number, Map<string, number>>();
-  const report: JournalIntegrity = { file, collisions: [], gaps: [], future: [] };
+  const report: JournalIntegrity = { file, collisions: [], gaps: [], future: [], events: chunk.events.length, problems: chunk.problems };
   let last: number | undefined;
   for (const line of lines) {
     let copies = bySeq.get(line.seq);
