@@ -4,7 +4,7 @@
 // reason, while local capture goes on).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,15 +20,31 @@ function bigResults(dir: string, n: number): string {
   return file;
 }
 
-function runFor(root: string, args: string[], killAfterMs: number, env: NodeJS.ProcessEnv): Promise<number | null> {
+/**
+ * Runs the CLI and SIGKILLs it the moment `progressed()` first holds (polled every few
+ * ms), so the kill lands mid-transfer however fast the machine is. Resolves true when
+ * it was killed, false when it finished first.
+ */
+function killWhen(root: string, args: string[], env: NodeJS.ProcessEnv, progressed: () => boolean): Promise<boolean> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, '--root', root, ...args], { env, stdio: 'ignore' });
-    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code);
+    const poll = setInterval(() => {
+      if (child.exitCode === null && child.signalCode === null && progressed()) child.kill('SIGKILL');
+    }, 3);
+    child.on('exit', (_code, signal) => {
+      clearInterval(poll);
+      resolve(signal === 'SIGKILL');
     });
   });
+}
+
+/** Bytes of the local journals of a workspace (0 before any). */
+function journalBytes(root: string): number {
+  const dir = join(root, '.evalloop/default/journal');
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 }
 
 function remoteChunks(server: TestServer, prefix: string): { name: string; start: number; end: number }[] {
@@ -68,8 +84,13 @@ describe('remote faults', () => {
     for (const cli of [a, b]) assert.equal(cli('remote', 'add', 'origin', `s3://${BUCKET}/kills`, '--endpoint', server.endpoint, '--no-probe').code, 0);
     assert.equal(a('capture', bigResults(rootA, 1500), '--format', 'jsonl', '--map', 'input=prompt,output=completion,expected=answer,pass=correct').code, 0);
     assert.equal(a('grade', '--auto').code, 0);
+    // each push is killed once it has added a few chunks to the remote (the first run a chunk in)
+    const remoteCount = () => (existsSync(join(server.dir, BUCKET, 'kills', 'journals')) ? remoteChunks(server, 'kills').length : 0);
     let killed = 0;
-    for (const ms of [400, 700, 1000, 1300, 1700]) if ((await runFor(rootA, ['push'], ms, env)) === null) killed++;
+    for (const more of [1, 3, 3, 3]) {
+      const start = remoteCount();
+      if (await killWhen(rootA, ['push'], env, () => remoteCount() >= start + more)) killed++;
+    }
     assert.ok(killed >= 2, `at least two pushes were killed mid-way (${killed})`);
     const done = a('push', '--json');
     assert.equal(done.code, 0, done.stderr);
@@ -85,8 +106,11 @@ describe('remote faults', () => {
     }
     assert.equal(at, journal.length);
 
+    // each pull is killed once the pulled journal has grown past the next quarter of it
     let pullsKilled = 0;
-    for (const ms of [500, 800, 1100, 1500]) if ((await runFor(rootB, ['pull'], ms, env)) === null) pullsKilled++;
+    for (const part of [0.1, 0.35, 0.6, 0.85]) {
+      if (await killWhen(rootB, ['pull'], env, () => journalBytes(rootB) >= part * journal.length)) pullsKilled++;
+    }
     assert.ok(pullsKilled >= 2, `at least two pulls were killed mid-way (${pullsKilled})`);
     assert.equal(b('pull').code, 0);
     assert.ok(readFileSync(join(rootB, '.evalloop/default/journal', journalFile)).equals(journal), 'the pulled journal is byte for byte the pushed one');

@@ -260,7 +260,7 @@ export async function pushCorpus(remote: ObjectStore, corpusDir: string, state: 
     for (const seg of segmentsOf(m)) await uploadSegment(remote, layout, seg.path, options, tally);
     const published = new Set((await remoteVersions(remote)).map(versionNumber));
     const from = Math.max(versionNumber(v), ...[...published].map((k) => k + 1));
-    const n = await claimNumber(remote, { series: 'versions', from, published, claimer: options.claimer, token: versionToken(m) });
+    const n = await claimNumber(remote, { series: 'versions', from, published, claimer: options.claimer, token: versionToken(m), exclusive: options.ifAbsent });
     let name = v;
     if (n !== versionNumber(v)) {
       const moves = shiftVersions(layout, unpublished, n, m.parent);
@@ -305,7 +305,7 @@ async function pushSlices(remote: ObjectStore, layout: CorpusLayout, state: Remo
       if (!sha || state.published[`slices/${slice}/${v}`] === sha) continue;
       const taken = new Set((onRemote.get(slice) ?? []).map(versionNumber));
       const m = layout.sliceManifest(slice, v);
-      const n = await claimNumber(remote, { series: `slices/${slice}`, from: Math.max(versionNumber(v), ...[...taken].map((k) => k + 1)), published: taken, claimer: options.claimer, token: sha256Hex(`${m.createdAt}|${m.sha256}`).slice(0, 16) });
+      const n = await claimNumber(remote, { series: `slices/${slice}`, from: Math.max(versionNumber(v), ...[...taken].map((k) => k + 1)), published: taken, claimer: options.claimer, token: sha256Hex(`${m.createdAt}|${m.sha256}`).slice(0, 16), exclusive: options.ifAbsent });
       let name = v;
       if (n !== versionNumber(v)) {
         name = versionName(n);

@@ -5,8 +5,15 @@
 // two see each other, neither holds vN; both move on to vN+1, and vN may end with no
 // holder — a number without a manifest, which readers skip. Needs only read-after-write
 // consistent listing (AWS S3, MinIO, R2, GCS and the local test servers have it), not
-// conditional writes; where the store honours `If-None-Match: *` the manifest's own
-// PUT is sent with it as a second guard.
+// conditional writes.
+//
+// Where the store honours `If-None-Match: *` (the probe at `remote add` says), a claimer
+// instead writes one shared key, `claims/<series>/vN/~holder`, only if it is absent:
+// exactly one racer gets it, so two racing claimers end with vN and vN+1 and no number
+// is left empty. It still lists afterwards and gives the number up (withdrawing its
+// `~holder`) if a claimer using the listing rule wrote there too, so clones that
+// disagree about the store never both hold a number. The manifest's own PUT is sent
+// with `If-None-Match: *` as a second guard.
 //
 // A claimer that does not hold vN then writes `<its claim>.withdrawn`: a number whose
 // every claim is withdrawn certainly has no holder, so nobody waits for it to be
@@ -35,7 +42,13 @@ export interface ClaimRequest {
   published: Set<number>;
   claimer: string;
   token: string;
+  /** The store honours `If-None-Match: *`: claim through the one `~holder` key. */
+  exclusive?: boolean;
 }
+
+/** The shared key an exclusive claim writes; it has no `-`, so it is never a listing claim's name. */
+const HOLDER = '~holder';
+const WITHDRAWN = '.withdrawn';
 
 function claimsPrefix(series: string, n: number): string {
   return `claims/${series}/${versionName(n)}/`;
@@ -44,21 +57,53 @@ function claimsPrefix(series: string, n: number): string {
 /** Holds the first free number from `from` on, by the rule above; returns it. */
 export async function claimNumber(remote: ObjectStore, request: ClaimRequest): Promise<number> {
   const mine = `${request.claimer}-${request.token}`.replace(/[^A-Za-z0-9._@~-]/g, '_');
+  const claim = request.exclusive ? holdExclusively : holdByListing;
   for (let n = request.from, tries = 0; tries < 1000; n++, tries++) {
     if (request.published.has(n)) continue;
-    const prefix = claimsPrefix(request.series, n);
-    const before = (await remote.list(prefix)).objects.map((o) => o.key.slice(prefix.length));
-    if (before.some((k) => k !== mine)) continue; // someone else claimed it first
-    if (!before.includes(mine)) await remote.put(`${prefix}${mine}`, Buffer.from(`${JSON.stringify({ claimer: request.claimer, at: new Date().toISOString() })}\n`));
-    const after = (await remote.list(prefix)).objects.map((o) => o.key.slice(prefix.length));
-    if (after.length === 1 && after[0] === mine) return n;
-    await remote.put(`${prefix}${mine}${WITHDRAWN}`, Buffer.from('{}\n'));
-    await new Promise((r) => setTimeout(r, 50 + Math.floor(Math.random() * 400)));
+    if (await claim(remote, claimsPrefix(request.series, n), mine)) return n;
   }
   throw new Error(`could not claim a number in ${request.series} after 1000 tries`);
 }
 
-const WITHDRAWN = '.withdrawn';
+/** The claims listed under one number, by name (withdrawn ones included). */
+async function claimsUnder(remote: ObjectStore, prefix: string): Promise<string[]> {
+  return (await remote.list(prefix)).objects.map((o) => o.key.slice(prefix.length));
+}
+
+/** Claims other than `except` that were not withdrawn. */
+function othersLive(keys: string[], except: string): string[] {
+  const names = new Set(keys);
+  return keys.filter((k) => k !== except && !k.endsWith(WITHDRAWN) && !names.has(`${k}${WITHDRAWN}`));
+}
+
+async function holdByListing(remote: ObjectStore, prefix: string, mine: string): Promise<boolean> {
+  const before = await claimsUnder(remote, prefix);
+  if (before.some((k) => k !== mine)) return false; // someone else claimed it first
+  if (!before.includes(mine)) await remote.put(`${prefix}${mine}`, claimBody(mine));
+  const after = await claimsUnder(remote, prefix);
+  if (after.length === 1 && after[0] === mine) return true;
+  await remote.put(`${prefix}${mine}${WITHDRAWN}`, Buffer.from('{}\n'));
+  await new Promise((r) => setTimeout(r, 50 + Math.floor(Math.random() * 400)));
+  return false;
+}
+
+async function holdExclusively(remote: ObjectStore, prefix: string, mine: string): Promise<boolean> {
+  const before = await claimsUnder(remote, prefix);
+  if (othersLive(before, HOLDER).length) return false; // a listing claimer is there
+  if (before.includes(`${HOLDER}${WITHDRAWN}`)) return false; // given up: stays empty
+  if ((await remote.put(`${prefix}${HOLDER}`, claimBody(mine), { ifAbsent: true })) === 'exists') {
+    // someone holds it, or this claimer did before it was stopped (the token is the content's)
+    const holder = await remote.get(`${prefix}${HOLDER}`);
+    if (!holder || (JSON.parse(holder.toString('utf8')) as { claim?: string }).claim !== mine) return false;
+  }
+  if (othersLive(await claimsUnder(remote, prefix), HOLDER).length === 0) return true;
+  await remote.put(`${prefix}${HOLDER}${WITHDRAWN}`, Buffer.from('{}\n'));
+  return false;
+}
+
+function claimBody(mine: string): Buffer {
+  return Buffer.from(`${JSON.stringify({ claim: mine, at: new Date().toISOString() })}\n`);
+}
 
 /** Numbers with a claim that was not withdrawn (someone may hold them), each with its newest claim's time. */
 export async function liveClaims(remote: ObjectStore, series: string): Promise<Map<number, number>> {
