@@ -97,6 +97,26 @@ export async function ensureFailures(path: string, items: number): Promise<void>
   renameSync(`${path}.part`, path);
 }
 
+/**
+ * `items` distinct failures that the auto-grader can decide: each expects the sum as
+ * an exact answer; one output in four is right (an eval-wrong verdict), the rest wrong.
+ */
+export async function ensureGradableFailures(path: string, items: number): Promise<void> {
+  if (existsSync(path)) return;
+  await writeLines(`${path}.part`, items, (i) =>
+    JSON.stringify({
+      success: false,
+      vars: { q: `question ${i}: what is ${i} plus ${i}?` },
+      prompt: { raw: `What is ${i} plus ${i}?`, label: 'sum' },
+      provider: { id: 'openai:gpt-4o-mini' },
+      response: { output: `${i % 4 === 0 ? 2 * i : 2 * i + 1}` },
+      testCase: { vars: {}, assert: [{ type: 'equals', value: `${2 * i}` }] },
+      gradingResult: { pass: false, score: 0, reason: 'wrong sum' },
+    }),
+  );
+  renameSync(`${path}.part`, path);
+}
+
 /** An Inspect AI `.json` log with `samples` samples, one in three scored incorrect. */
 export async function ensureInspectLog(path: string, samples: number): Promise<void> {
   if (existsSync(path)) return;

@@ -35,7 +35,7 @@ function jq(filter, file) {
 // production bundles: what users get, and what activation loads
 spawnSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'ignore' });
 
-const results = { machine: `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`, date: new Date().toISOString(), sizes, capture: [], inspect: [], otel: [], queue: [], webview: [], corpus: [] };
+const results = { machine: `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`, date: new Date().toISOString(), sizes, capture: [], inspect: [], queue: [], bulk: [], webview: [], corpus: [] };
 
 // 1. capture of promptfoo JSONL, incremental appends, and opening what was captured
 for (const n of sizes) {
@@ -106,6 +106,21 @@ for (const n of sizes) {
   }
 }
 
+// 3b. bulk verdicts on N items (at most 100k, like the corpus: a million takes minutes to set up):
+//     a verdict on every item, its undo, auto-grading every item, accepting every automatic verdict and its undo
+for (const n of sizes.filter((s) => s <= 100_000)) {
+  const file = join(dataDir, `grade-${n}.jsonl`);
+  say(`bulk verdicts on ${k(n)} items …`);
+  generate('ensureGradableFailures', file, n);
+  const root = fresh();
+  try {
+    tsx(['bench/captureTask.ts', 'capture', file, root]);
+    results.bulk.push(tsx(['bench/bulkTasks.ts', root]));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 // 4. the review panel in chromium: first paint and next item, queue of N (stand-in host)
 for (const n of sizes) {
   say(`review panel in chromium, ${k(n)} items …`);
@@ -161,6 +176,11 @@ table(
   ['queue items', 'capture (set-up) s', 'open s', 'open peak RSS MB', 'index MB', 'review → durable p50 / p95', 'next page p50 / p95', 'header counts (after a pause)'],
   results.queue.map((r) => [k(r.items), s2(r.setupSeconds), s2(r.open.seconds), Math.round(r.open.maxRssMb), (r.open.indexBytes / 2 ** 20).toFixed(0), `${ms(r.review.durableMedianMs)} / ${ms(r.review.durableP95Ms)}`, `${ms(r.review.pageMedianMs)} / ${ms(r.review.pageP95Ms)}`, ms(r.review.countsMedianMs)]),
 );
+const step = (r) => `${s2(r.seconds)} (${s2(r.cpuSeconds)} CPU)`;
+table(
+  ['bulk items', 'baseline: serialise + one fsync s', 'review all s', 'undo s', 'auto-grade all s', 'accept all auto s', 'undo accept s', 'peak RSS MB'],
+  results.bulk.map((r) => [k(r.items), step(r.baseline), step(r.review), step(r.undo), step(r.autoGrade), step(r.accept), step(r.acceptUndo), Math.round(r.maxRssMb)]),
+);
 table(
   ['panel queue', 'first paint (median of 5)', 'baseline paint', 'next item median / p95', 'baseline move'],
   results.webview.map((r) => [k(r.items), ms(r.firstPaintMedianMs), ms(r.baselinePaintMs), `${ms(r.nextItemMedianMs)} / ${ms(r.nextItemP95Ms)}`, ms(r.baselineMoveMedianMs)]),
@@ -188,6 +208,8 @@ const appendCosts = results.capture.map((r) => r.incremental.appendMedianMs);
 const q = results.queue.at(-1);
 const w100 = at(results.webview, 'items', 100_000) ?? results.webview.at(-1);
 const c100 = at(results.corpus, 'items', 100_000) ?? results.corpus.at(-1);
+const b100 = at(results.bulk, 'items', 100_000) ?? results.bulk.at(-1);
+const bulkWorst = b100 && Math.max(b100.review.seconds, b100.autoGrade.seconds, b100.accept.seconds, b100.undo.seconds, b100.acceptUndo.seconds);
 const targets = [
   [`capture ≥ 50% of JSON.parse (${k(cap.cases)} JSONL)`, pct(cap.parse.seconds, cap.ours.seconds), cap.parse.seconds / cap.ours.seconds >= 0.5],
   [`capture ≥ 2× jq (${k(cap.cases)} JSONL)`, cap.jqSeconds ? `${(cap.jqSeconds / cap.ours.seconds).toFixed(2)}×` : 'jq missing', cap.jqSeconds !== null && cap.jqSeconds / cap.ours.seconds >= 2],
@@ -196,6 +218,7 @@ const targets = [
   [`review action p95 < 30 ms at ${k(q.items)} items (to durable)`, ms(q.review.durableP95Ms), q.review.durableP95Ms < 30],
   [`review action + next page p95 < 30 ms at ${k(q.items)} items`, ms(q.review.durableP95Ms + q.review.pageP95Ms), q.review.durableP95Ms + q.review.pageP95Ms < 30],
   [`first paint < 300 ms at ${k(w100.items)}`, ms(w100.firstPaintMedianMs), w100.firstPaintMedianMs < 300],
+  ...(b100 ? [[`bulk verdicts on ${k(b100.items)} items < 5 s each (review, undo, auto-grade, accept; to durable)`, `${s2(bulkWorst)} s`, bulkWorst < 5]] : []),
   [`snapshot of ${k(c100.items)} < 5 s`, `${s2(c100.snapshotSeconds)} s`, c100.snapshotSeconds < 5],
   ['activation < 50 ms (activate() returning)', ms(a.activateMs), a.activateMs < 50 && !a.sqlLoadedDuringActivation],
   ['extension bundle < 500 KB', `${(results.bundles['extension.js'] / 1024).toFixed(0)} KB`, results.bundles['extension.js'] < 500 * 1024],

@@ -4,7 +4,7 @@ import { autoGrade } from '../../core/grading/autoGrade';
 import { submitReviews } from '../../core/review/reviewActions';
 import { VERDICTS, type Verdict } from '../../core/store/journalEvents';
 import { defaultActor } from '../../core/store/writerIdentity';
-import { requireItem } from '../../core/store/storeQueries';
+import { requireItemRefs } from '../../core/store/storeQueries';
 import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
 import { WriteFailure } from '../../core/store/writeFailure';
 
@@ -36,7 +36,7 @@ export async function runReview(ids: string[], flags: ReviewFlags, options: Glob
   const rubric = flags.rubric === undefined ? undefined : Number(flags.rubric);
   if (rubric !== undefined && !(Number.isInteger(rubric) && rubric >= 1 && rubric <= 5)) throw new CliError('--rubric must be a whole number from 1 to 5');
   return withStore(options, (store) => {
-    const keys = ids.map((id) => requireItem(store.database, id).caseKey);
+    const keys = requireItemRefs(store.database, ids).map((item) => item.caseKey);
     let eventIds: string[];
     try {
       eventIds = submitReviews(

@@ -4,7 +4,7 @@
 // a whole answer and not a text the output only had to contain). What the graders
 // cannot decide stays for people.
 import type { EvalCase } from '../model/caseModel';
-import { findItem, listItems, loadCase, UnusableCaseError, type ItemRow } from '../store/storeQueries';
+import { findItemRefs, listItemRefs, loadCase, UnusableCaseError, type ItemRef } from '../store/storeQueries';
 import type { NewEvent } from '../store/journalEvents';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import { isCompleteAnswer } from './expectedAnswer';
@@ -71,7 +71,7 @@ export function decide(evalCase: EvalCase, rules: GradingRule[], patterns = new 
 }
 
 /** The item's latest case; one stored too deep to use (by an earlier version) is left for people, like any undecidable one. */
-function usableCase(store: WorkspaceStore, item: ItemRow): EvalCase | undefined {
+function usableCase(store: WorkspaceStore, item: ItemRef): EvalCase | undefined {
   try {
     return loadCase(store.blobs, item.latestBlob, item.latestIndex);
   } catch (error) {
@@ -90,9 +90,9 @@ const MS_PER_TURN = 16;
  * bounded on its own (linear readers, patterns under a time limit), so no turn is long.
  */
 export async function autoGrade(store: WorkspaceStore, rules: GradingRule[], only?: string[]): Promise<AutoGradeSummary> {
-  const items: ItemRow[] = only
-    ? only.map((key) => findItem(store.database, key)).filter((i): i is ItemRow => typeof i === 'object' && i?.state === 'new')
-    : listItems(store.database, { state: 'new' });
+  const items: ItemRef[] = only
+    ? findItemRefs(store.database, only).filter((i): i is ItemRef => typeof i === 'object' && i?.state === 'new')
+    : listItemRefs(store.database, { state: 'new' });
   const events: NewEvent[] = [];
   const summary: AutoGradeSummary = { examined: items.length, decided: 0, evalWrong: 0, modelWrong: 0, undecided: 0, eventIds: [] };
   const patterns = new PatternBudget();

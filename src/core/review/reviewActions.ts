@@ -1,7 +1,9 @@
 // What a reviewer does to items: verdicts (one event per item, all fsynced together),
-// tags, and undo of an earlier action. Every action is a journal event.
+// tags, and undo of an earlier action. Every action is a journal event, and an action
+// on many items is one append (one fsync), however many items it names.
 import type { Verdict } from '../store/journalEvents';
 import type { NewEvent } from '../store/journalEvents';
+import { findItemRefs } from '../store/storeQueries';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import { requireDisputed, sidesTaken } from './adjudication';
 
@@ -43,6 +45,26 @@ export function submitReviews(store: WorkspaceStore, caseKeys: string[], input: 
     ...(input.comment ? { comment: input.comment } : {}),
     ...(input.adjudicate ? { adjudicate: true as const, sides: sidesTaken(store.database, caseKey, input.verdict) } : {}),
   }));
+  return store.append(events).eventIds;
+}
+
+/**
+ * Makes the automatic verdicts of the named items the reviewer's own (verdict and
+ * correction as the grader left them). Items no longer auto-graded are left as they
+ * are. Returns the events' ids: undoing them all takes the whole acceptance back.
+ */
+export function acceptAutoVerdicts(store: WorkspaceStore, ids: string[], reviewer: string): string[] {
+  const events: NewEvent[] = [];
+  for (const item of findItemRefs(store.database, ids)) {
+    if (!item || item === 'ambiguous' || item.state !== 'auto-graded' || !item.verdict) continue;
+    events.push({
+      type: 'review',
+      caseKey: item.caseKey,
+      verdict: item.verdict as Verdict,
+      reviewer,
+      ...(item.correction && item.verdict === 'model-wrong' ? { correction: item.correction } : {}),
+    });
+  }
   return store.append(events).eventIds;
 }
 

@@ -4,8 +4,8 @@
 import type { Database, Statement } from 'sql.js';
 import { isFailure, type Outcome } from '../model/caseModel';
 import { caseIdsOf } from './caseIds';
-import { eventIdOf, type CasesEvent, type JournalEvent, type RunEvent, type SourceEvent } from './journalEvents';
-import { applyReview, applyTag, applyUndo, refreshReviewState } from './reviewProjection';
+import { eventIdOf, type CasesEvent, type JournalEvent, type RunEvent, type SourceEvent, type UndoEvent } from './journalEvents';
+import { applyReview, applyTag, applyUndos, refreshReviewStates, REVIEW_TEMP_TABLES, type ReviewApply } from './reviewProjection';
 import { applyAssign, applyQueue } from './teamProjection';
 
 export interface ApplyTally {
@@ -53,6 +53,7 @@ export class IndexProjection {
       k TEXT, h TEXT, t TEXT, i INTEGER, id TEXT,
       prev_rn INTEGER, prev_outcome TEXT, prev_pass_rn INTEGER, prev_pass_record TEXT,
       regression INTEGER NOT NULL DEFAULT 0, item_exists INTEGER NOT NULL DEFAULT 0)`);
+    db.exec(REVIEW_TEMP_TABLES);
   }
 
   private stmt(sql: string): Statement {
@@ -119,20 +120,37 @@ export class IndexProjection {
   apply(events: { event: JournalEvent; writer: string }[]): ApplyTally {
     const tally = emptyTally();
     const clockBefore = this.clock;
-    const collided = (eid: string) => this.collisions.push(eid);
+    const reviews: ReviewApply = {
+      db: this.db,
+      stmt: (sql) => this.stmt(sql),
+      onCollision: (eid) => this.collisions.push(eid),
+      touched: new Set(),
+    };
+    // consecutive undos are applied together (undoing a bulk verdict is one run of them)
+    let undos: UndoEvent[] = [];
+    const flushUndos = () => {
+      if (undos.length) applyUndos(reviews, undos);
+      undos = [];
+    };
     this.db.exec('BEGIN');
     try {
       for (const { event: e, writer } of events) {
         if (e.lc !== undefined && e.lc > this.clock) this.clock = e.lc;
+        if (e.type === 'undo') {
+          undos.push(e);
+          continue;
+        }
+        flushUndos();
         if (e.type === 'run') this.applyRun(e);
-        else if (e.type === 'cases') this.applyCases(e, tally);
+        else if (e.type === 'cases') this.applyCases(e, tally, reviews.touched);
         else if (e.type === 'source') this.applySource(e);
-        else if (e.type === 'review') applyReview(this.db, e, eventIdOf(writer, e.seq), collided);
-        else if (e.type === 'tag') applyTag(this.db, e, eventIdOf(writer, e.seq), collided);
-        else if (e.type === 'undo') applyUndo(this.db, e);
+        else if (e.type === 'review') applyReview(reviews, e, eventIdOf(writer, e.seq));
+        else if (e.type === 'tag') applyTag(reviews, e, eventIdOf(writer, e.seq));
         else if (e.type === 'assign') applyAssign(this.db, e, eventIdOf(writer, e.seq));
         else if (e.type === 'queue') applyQueue(this.db, e, eventIdOf(writer, e.seq));
       }
+      flushUndos();
+      refreshReviewStates(reviews);
       if (this.clock !== clockBefore) this.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('lamport_clock', ?)", [String(this.clock)]);
       this.db.exec('COMMIT');
     } catch (error) {
@@ -189,7 +207,7 @@ export class IndexProjection {
    * Applies a batch of case references with set-based SQL: the refs are staged in a
    * temp table, then every rule below runs once per batch inside SQLite.
    */
-  private applyCases(e: CasesEvent, tally: ApplyTally): void {
+  private applyCases(e: CasesEvent, tally: ApplyTally, touched: Set<number>): void {
     const rn = this.ensureRun(e.runId, e.format, e.suite, e.at);
     const db = this.db;
     db.run('DELETE FROM temp.batch');
@@ -236,7 +254,7 @@ export class IndexProjection {
       `SELECT cid FROM temp.batch b WHERE failure = 1 AND item_exists = 0
        AND (EXISTS (SELECT 1 FROM reviews r WHERE r.cid = b.cid) OR EXISTS (SELECT 1 FROM tag_events t WHERE t.cid = b.cid))`,
     )[0]?.values ?? []) {
-      refreshReviewState(this.db, Number(cid));
+      touched.add(Number(cid));
     }
     db.run(
       `UPDATE items SET occurrences = occurrences + 1, last_rn = ?, fixed_rn = NULL,

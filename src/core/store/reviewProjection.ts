@@ -10,9 +10,14 @@
 // adjudication (a person's review made with `adjudicate`) outranks every other review
 // of the item, whatever their clocks: it settles a dispute, which a later ordinary
 // review must not silently reopen.
-import type { Database } from 'sql.js';
+//
+// The apply functions only record which items they touched; the projection recomputes
+// those items once, set-based, before its transaction commits (refreshReviewStates).
+// An item's state is a function of its rows alone, so one recompute at the end equals
+// one after every event, and a bulk verdict on 100k items costs a few statements
+// rather than a few per item.
+import type { Database, SqlValue, Statement } from 'sql.js';
 import { sha256Hex } from '../text/hashing';
-import { valuesOf } from './storeQueries';
 import { caseIdsOf } from './caseIds';
 import type { ReviewEvent, TagEvent, UndoEvent } from './journalEvents';
 import { refreshAgreement } from './teamProjection';
@@ -23,8 +28,30 @@ const DECIDING_ORDER = '(grader IS NULL) DESC, adjudicates DESC, lc DESC, at DES
 /** Event ids seen twice with different content: two writers that shared a name (see doctor). */
 export type CollisionSink = (eventId: string) => void;
 
+/** What the apply functions share with the projection during one transaction. */
+export interface ReviewApply {
+  db: Database;
+  /** A prepared statement kept for the projection's lifetime (freed before an export). */
+  stmt(sql: string): Statement;
+  onCollision: CollisionSink;
+  /** Items whose review state is recomputed before the transaction commits. */
+  touched: Set<number>;
+}
+
+/** Temp tables the set-based steps stage their rows in (created with each connection). */
+export const REVIEW_TEMP_TABLES = `
+  CREATE TEMP TABLE IF NOT EXISTS review_refresh (cid INTEGER PRIMARY KEY, tags TEXT NOT NULL DEFAULT '[]');
+  CREATE TEMP TABLE IF NOT EXISTS undo_targets (eid TEXT PRIMARY KEY);`;
+
 function digestOf(e: ReviewEvent | TagEvent): string {
   return sha256Hex(JSON.stringify(e)).slice(0, 16);
+}
+
+function first(s: Statement, params: SqlValue[]): SqlValue[] | undefined {
+  s.bind(params);
+  const row = s.step() ? s.get() : undefined;
+  s.reset();
+  return row;
 }
 
 /**
@@ -32,110 +59,123 @@ function digestOf(e: ReviewEvent | TagEvent): string {
  * that id with different content (two clones that wrote under one writer name, merged by
  * git) — the id with the content's digest appended, so neither event is lost.
  */
-function distinctId(db: Database, table: 'reviews' | 'tag_events', eid: string, digest: string, onCollision: CollisionSink): string | undefined {
-  const held = valuesOf(db, `SELECT digest FROM ${table} WHERE eid = ? LIMIT 1`, [eid])[0];
+function distinctId(ctx: ReviewApply, table: 'reviews' | 'tag_events', eid: string, digest: string): string | undefined {
+  const held = first(ctx.stmt(`SELECT digest FROM ${table} WHERE eid = ? LIMIT 1`), [eid]);
   if (!held) return eid;
   if (held[0] === digest) return undefined; // the same event replayed
-  onCollision(eid);
+  ctx.onCollision(eid);
   const alternate = `${eid}~${digest.slice(0, 8)}`;
-  return valuesOf(db, `SELECT 1 FROM ${table} WHERE eid = ? LIMIT 1`, [alternate]).length ? undefined : alternate;
+  return first(ctx.stmt(`SELECT 1 FROM ${table} WHERE eid = ? LIMIT 1`), [alternate]) ? undefined : alternate;
 }
 
-export function applyReview(db: Database, e: ReviewEvent, eid: string, onCollision: CollisionSink): void {
+export function applyReview(ctx: ReviewApply, e: ReviewEvent, eid: string): void {
   const { cid } = caseIdsOf(e.caseKey);
   const digest = digestOf(e);
-  const id = distinctId(db, 'reviews', eid, digest, onCollision);
+  const id = distinctId(ctx, 'reviews', eid, digest);
   if (id === undefined) return;
-  db.run(
+  ctx.stmt(
     `INSERT INTO reviews (eid, cid, reviewer, verdict, correction, tags, rubric, comment, grader, reason, at, lc, digest, adjudicates, sides)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      id,
-      cid,
-      e.reviewer,
-      e.verdict,
-      e.correction ?? null,
-      JSON.stringify(e.tags ?? []),
-      e.rubric ?? null,
-      e.comment ?? null,
-      e.grader ?? null,
-      e.reason ?? null,
-      e.at,
-      e.lc ?? 0,
-      digest,
-      // a grader cannot adjudicate: only a person's say settles a dispute
-      e.adjudicate && e.grader === undefined ? 1 : 0,
-      e.sides ? JSON.stringify(e.sides) : null,
-    ],
-  );
-  refreshReviewState(db, cid);
+  ).run([
+    id,
+    cid,
+    e.reviewer,
+    e.verdict,
+    e.correction ?? null,
+    JSON.stringify(e.tags ?? []),
+    e.rubric ?? null,
+    e.comment ?? null,
+    e.grader ?? null,
+    e.reason ?? null,
+    e.at,
+    e.lc ?? 0,
+    digest,
+    // a grader cannot adjudicate: only a person's say settles a dispute
+    e.adjudicate && e.grader === undefined ? 1 : 0,
+    e.sides ? JSON.stringify(e.sides) : null,
+  ]);
+  ctx.touched.add(cid);
 }
 
-export function applyTag(db: Database, e: TagEvent, eid: string, onCollision: CollisionSink): void {
+export function applyTag(ctx: ReviewApply, e: TagEvent, eid: string): void {
   const digest = digestOf(e);
-  const id = distinctId(db, 'tag_events', eid, digest, onCollision);
+  const id = distinctId(ctx, 'tag_events', eid, digest);
   if (id === undefined) return;
+  const insert = ctx.stmt('INSERT OR IGNORE INTO tag_events (eid, cid, added, removed, at, lc, digest) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const added = JSON.stringify(e.add);
+  const removed = JSON.stringify(e.remove);
   for (const caseKey of e.caseKeys) {
     const { cid } = caseIdsOf(caseKey);
-    db.run('INSERT OR IGNORE INTO tag_events (eid, cid, added, removed, at, lc, digest) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      id,
-      cid,
-      JSON.stringify(e.add),
-      JSON.stringify(e.remove),
-      e.at,
-      e.lc ?? 0,
-      digest,
-    ]);
-    refreshReviewState(db, cid);
+    insert.run([id, cid, added, removed, e.at, e.lc ?? 0, digest]);
+    ctx.touched.add(cid);
   }
 }
 
-export function applyUndo(db: Database, e: UndoEvent): void {
-  const cids = new Set<number>();
-  for (const [cid] of valuesOf(db, 'SELECT cid FROM reviews WHERE eid = ?', [e.target])) cids.add(Number(cid));
-  for (const [cid] of valuesOf(db, 'SELECT cid FROM tag_events WHERE eid = ?', [e.target])) cids.add(Number(cid));
-  db.run('UPDATE reviews SET retracted = 1 WHERE eid = ?', [e.target]);
-  db.run('UPDATE tag_events SET retracted = 1 WHERE eid = ?', [e.target]);
-  for (const cid of cids) refreshReviewState(db, cid);
+/**
+ * Retracts the targets of a run of undo events at once (an undo of a bulk verdict names
+ * every review it takes back). Retracting is a flag, so the order within the run is moot.
+ */
+export function applyUndos(ctx: ReviewApply, events: UndoEvent[]): void {
+  const { db } = ctx;
+  db.run('DELETE FROM temp.undo_targets');
+  insertRows(ctx, 'INSERT OR IGNORE INTO temp.undo_targets (eid) VALUES', '(?)', events.map((e) => [e.target]));
+  const targets = 'SELECT eid FROM temp.undo_targets';
+  for (const [cid] of db.exec(`SELECT cid FROM reviews WHERE eid IN (${targets}) UNION SELECT cid FROM tag_events WHERE eid IN (${targets})`)[0]?.values ?? []) {
+    ctx.touched.add(Number(cid));
+  }
+  db.run(`UPDATE reviews SET retracted = 1 WHERE eid IN (${targets})`);
+  db.run(`UPDATE tag_events SET retracted = 1 WHERE eid IN (${targets})`);
 }
 
-/** Recomputes an item's verdict, state, tags and deciding review from its events. */
-export function refreshReviewState(db: Database, cid: number): void {
-  const [effective] = valuesOf(
-    db,
-    `SELECT verdict, correction, rubric, comment, reviewer, at, grader, eid FROM reviews
-     WHERE cid = ? AND retracted = 0 ORDER BY ${DECIDING_ORDER} LIMIT 1`,
-    [cid],
-  );
-  const tags = new Set<string>();
-  const timeline = valuesOf(
-    db,
-    `SELECT tags AS added, '[]' AS removed, lc, at, eid FROM reviews WHERE cid = ? AND retracted = 0 AND grader IS NULL
-     UNION ALL SELECT added, removed, lc, at, eid FROM tag_events WHERE cid = ? AND retracted = 0
-     ORDER BY lc, at, eid`,
-    [cid, cid],
-  );
-  for (const [added, removed] of timeline) {
+/** Inserts rows with multi-row statements (far fewer calls into sql.js than one per row). */
+function insertRows(ctx: ReviewApply, head: string, row: string, rows: SqlValue[][]): void {
+  const WIDE = 100;
+  let at = 0;
+  if (rows.length >= WIDE) {
+    const wide = ctx.stmt(`${head} ${Array(WIDE).fill(row).join(', ')}`);
+    for (; at + WIDE <= rows.length; at += WIDE) wide.run(rows.slice(at, at + WIDE).flat());
+  }
+  const narrow = ctx.stmt(`${head} ${row}`);
+  for (; at < rows.length; at++) narrow.run(rows[at]!);
+}
+
+/**
+ * Recomputes the verdict, state, tags and deciding review of the touched items from
+ * their events, in one pass over the set.
+ */
+export function refreshReviewStates(ctx: ReviewApply): void {
+  if (ctx.touched.size === 0) return;
+  const { db } = ctx;
+  db.run('DELETE FROM temp.review_refresh');
+  insertRows(ctx, 'INSERT INTO temp.review_refresh (cid) VALUES', '(?)', [...ctx.touched].map((cid) => [cid]));
+  ctx.touched.clear();
+  // tags: the person's reviews and the tag events, in clock order; rows that add and remove nothing are left out
+  const folded = new Map<number, Set<string>>();
+  const timeline = db.exec(
+    `SELECT cid, added, removed FROM (
+       SELECT r.cid, r.tags AS added, '[]' AS removed, r.lc, r.at, r.eid FROM temp.review_refresh f JOIN reviews r ON r.cid = f.cid
+       WHERE r.retracted = 0 AND r.grader IS NULL AND r.tags != '[]'
+       UNION ALL SELECT t.cid, t.added, t.removed, t.lc, t.at, t.eid FROM temp.review_refresh f JOIN tag_events t ON t.cid = f.cid
+       WHERE t.retracted = 0)
+     ORDER BY cid, lc, at, eid`,
+  )[0]?.values;
+  for (const [cid, added, removed] of timeline ?? []) {
+    let tags = folded.get(Number(cid));
+    if (!tags) folded.set(Number(cid), (tags = new Set()));
     for (const t of JSON.parse(String(added)) as string[]) tags.add(t);
     for (const t of JSON.parse(String(removed)) as string[]) tags.delete(t);
   }
-  const state = !effective ? 'new' : effective[6] === null ? 'reviewed' : 'auto-graded';
+  const setTags = ctx.stmt('UPDATE temp.review_refresh SET tags = ? WHERE cid = ?');
+  for (const [cid, tags] of folded) if (tags.size) setTags.run([JSON.stringify([...tags].sort()), cid]);
   db.run(
-    `UPDATE items SET state = ?, verdict = ?, correction = ?, rubric = ?, comment = ?, reviewer = ?, reviewed_at = ?, grader = ?, tags = ?, review_eid = ?
-     WHERE cid = ?`,
-    [
-      state,
-      effective?.[0] ?? null,
-      effective?.[1] ?? null,
-      effective?.[2] ?? null,
-      effective?.[3] ?? null,
-      effective?.[4] ?? null,
-      effective?.[5] ?? null,
-      effective?.[6] ?? null,
-      JSON.stringify([...tags].sort()),
-      effective?.[7] ?? null,
-      cid,
-    ],
+    `UPDATE items SET
+       state = CASE WHEN e.eid IS NULL THEN 'new' WHEN e.grader IS NULL THEN 'reviewed' ELSE 'auto-graded' END,
+       verdict = e.verdict, correction = e.correction, rubric = e.rubric, comment = e.comment, reviewer = e.reviewer,
+       reviewed_at = e.at, grader = e.grader, tags = f.tags, review_eid = e.eid
+     FROM temp.review_refresh f LEFT JOIN reviews e ON e.eid = (
+       SELECT r.eid FROM reviews r WHERE r.cid = f.cid AND r.retracted = 0 ORDER BY ${DECIDING_ORDER} LIMIT 1)
+     WHERE items.cid = f.cid`,
   );
-  refreshAgreement(db, cid);
+  // how the touched items' reviewers stand (single, agreed, disputed, adjudicated)
+  for (const [cid] of db.exec('SELECT cid FROM temp.review_refresh')[0]?.values ?? []) refreshAgreement(db, Number(cid));
 }

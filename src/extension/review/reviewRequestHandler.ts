@@ -3,9 +3,10 @@
 // stand-in host of the browser tests.
 import { itemDetail, queryPage, queueSnapshot, type PinnedLookup } from '../../core/review/reviewQueries';
 import { CLUSTER_PREVIEW_MAX } from '../../protocol/reviewProtocol';
-import { submitReviews, tagItems, undoEvents } from '../../core/review/reviewActions';
-import { findItem } from '../../core/store/storeQueries';
+import { acceptAutoVerdicts, submitReviews, tagItems, undoEvents } from '../../core/review/reviewActions';
+import { findItem, findItemRefs } from '../../core/store/storeQueries';
 import { seesOthers } from '../../core/review/blindReview';
+import { queueSettings } from '../../core/review/queueSettings';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { HostMessage, WebviewMessage } from '../../protocol/reviewProtocol';
 import { reasonOf } from '../errorText';
@@ -90,9 +91,8 @@ export class ReviewRequestHandler {
   }
 
   private keysOf(store: WorkspaceStore, ids: string[]): string[] {
-    return ids.map((id) => {
-      const item = findItem(store.database, id);
-      if (!item || item === 'ambiguous') throw new Error(`no item ${id}`);
+    return findItemRefs(store.database, ids).map((item, i) => {
+      if (!item || item === 'ambiguous') throw new Error(`no item ${ids[i]}`);
       return item.caseKey;
     });
   }
@@ -138,16 +138,16 @@ export class ReviewRequestHandler {
       }
       case 'acceptAuto': {
         const reviewer = await this.reviewer();
+        // one append for the whole acceptance, and one entry on the undo stack; a verdict
+        // the reviewer cannot see (blind review) is not theirs to confirm
         const ids = await this.write((s) => {
-          const out: string[] = [];
-          for (const id of m.ids) {
-            const item = findItem(s.database, id);
-            if (!item || item === 'ambiguous' || item.state !== 'auto-graded' || !item.verdict) continue;
-            // a verdict the reviewer cannot see (blind review) is not theirs to confirm
-            if (!seesOthers(s.database, reviewer, item.caseKey)) continue;
-            out.push(...submitReviews(s, [item.caseKey], { verdict: item.verdict as 'model-wrong', ...(item.correction ? { correction: item.correction } : {}) }, reviewer));
-          }
-          return out;
+          const visible = queueSettings(s.database).blind
+            ? m.ids.filter((id) => {
+                const item = findItem(s.database, id);
+                return !!item && item !== 'ambiguous' && seesOthers(s.database, reviewer, item.caseKey);
+              })
+            : m.ids;
+          return acceptAutoVerdicts(s, visible, reviewer);
         });
         if (ids.length) this.undoStack.push(ids);
         return this.post({ type: 'saved', requestId: m.requestId, count: ids.length, undoable: ids.length > 0 });

@@ -1,0 +1,174 @@
+// Verdicts on many items at once: one durable journal append for the batch, one undo
+// that takes the whole batch back, and item states exactly as one event at a time gives.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { captureFile } from '../../src/core/capture/captureFile';
+import { autoGrade } from '../../src/core/grading/autoGrade';
+import { submitReviews, tagItems, undoEvents } from '../../src/core/review/reviewActions';
+import type { NewEvent } from '../../src/core/store/journalEvents';
+import { keptCounts, listItems, valuesOf } from '../../src/core/store/storeQueries';
+import { WorkspaceStore } from '../../src/core/store/workspaceStore';
+import { ReviewRequestHandler, type StoreAccess } from '../../src/extension/review/reviewRequestHandler';
+import type { HostMessage } from '../../src/protocol/reviewProtocol';
+import { tempDir } from './testSupport';
+
+// the module object the journal writer calls through, so its fsyncs can be counted
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const fsModule = require('node:fs') as typeof import('node:fs');
+
+/** Counts fsync calls made while `work` runs. */
+async function fsyncsDuring<T>(work: () => Promise<T>): Promise<{ value: T; fsyncs: number }> {
+  const original = fsModule.fsyncSync;
+  let fsyncs = 0;
+  fsModule.fsyncSync = (fd: number) => {
+    fsyncs++;
+    original(fd);
+  };
+  try {
+    return { value: await work(), fsyncs };
+  } finally {
+    fsModule.fsyncSync = original;
+  }
+}
+
+/** `n` promptfoo failures the auto-grader decides: every fourth output right, the rest wrong. */
+function gradableResults(dir: string, n: number): string {
+  const lines = Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      success: false,
+      vars: { q: `what is ${i} plus ${i}?` },
+      prompt: { raw: `What is ${i} plus ${i}?`, label: 'sum' },
+      provider: { id: 'openai:gpt-4o-mini' },
+      response: { output: `${i % 4 === 0 ? 2 * i : 2 * i + 1}` },
+      testCase: { vars: {}, assert: [{ type: 'equals', value: `${2 * i}` }] },
+      gradingResult: { pass: false, score: 0, reason: 'wrong sum' },
+    }),
+  );
+  const file = join(dir, 'results.jsonl');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+function handlerFor(store: WorkspaceStore, posted: HostMessage[]): ReviewRequestHandler {
+  const access: StoreAccess = { read: async (work) => work(store), write: async (work) => work(store) };
+  return new ReviewRequestHandler(access, async () => 'ana', { openSource: async () => undefined, openDiff: async () => undefined }, (m) => posted.push(m));
+}
+
+/** What each item shows, from the index (the deciding review by its sequence number: writer names differ between workspaces). */
+function itemStates(store: WorkspaceStore): string[] {
+  return valuesOf(
+    store.database,
+    "SELECT id, state, verdict, correction, reviewer, grader, tags, SUBSTR(review_eid, INSTR(review_eid, ':')) FROM items ORDER BY id",
+  ).map((r) => JSON.stringify(r));
+}
+
+describe('bulk verdicts', () => {
+  it('accepting 300 automatic verdicts in the panel is one fsynced append, and one undo takes all 300 back', async () => {
+    const root = tempDir();
+    const store = await WorkspaceStore.open(root, 'default');
+    const posted: HostMessage[] = [];
+    const handler = handlerFor(store, posted);
+    try {
+      await captureFile(store, gradableResults(root, 300));
+      const graded = await autoGrade(store, []);
+      assert.equal(graded.decided, 300);
+      const ids = listItems(store.database).map((i) => i.id);
+      const autoStates = itemStates(store);
+
+      const accepted = await fsyncsDuring(() => handler.handle({ type: 'acceptAuto', requestId: 1, ids }));
+      assert.equal(accepted.fsyncs, 1, 'the 300 reviews are made durable by one append (before: one per item)');
+      assert.deepEqual(posted.at(-1), { type: 'saved', requestId: 1, count: 300, undoable: true });
+      assert.equal(keptCounts(store.database).get('state:reviewed'), 300);
+      const accepts = valuesOf(store.database, "SELECT verdict, correction FROM reviews WHERE reviewer = 'ana'");
+      assert.equal(accepts.length, 300);
+      assert.equal(accepts.filter(([verdict]) => verdict === 'eval-wrong').length, 75, 'each item keeps its own automatic verdict');
+      assert.ok(accepts.every(([verdict, correction]) => (verdict === 'model-wrong') === (correction !== null)), 'model-wrong verdicts keep their correction');
+
+      const undone = await fsyncsDuring(() => handler.handle({ type: 'undo', requestId: 2 }));
+      assert.equal(undone.fsyncs, 1);
+      assert.deepEqual(posted.at(-1), { type: 'saved', requestId: 2, count: 300, undoable: false });
+      assert.deepEqual(itemStates(store), autoStates, 'every item is auto-graded again, as before the acceptance');
+    } finally {
+      handler.dispose();
+      store.close();
+    }
+    // and so is an index rebuilt from the journals
+    const reopened = await WorkspaceStore.open(root, 'default');
+    try {
+      reopened.rebuild('test');
+      assert.equal(keptCounts(reopened.database).get('state:auto-graded'), 300);
+      assert.equal(keptCounts(reopened.database).get('state:reviewed') ?? 0, 0);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it('items touched by many reviews, tags and undos in one append show what one event at a time shows', async () => {
+    // the same 400 events, applied as one batch and as 400 appends, then rebuilt from the journals
+    const roots = [tempDir(), tempDir()];
+    const states: string[][] = [];
+    for (const [run, root] of roots.entries()) {
+      const store = await WorkspaceStore.open(root, 'default');
+      try {
+        await captureFile(store, gradableResults(root, 40));
+        const keys = listItems(store.database).map((i) => i.caseKey);
+        let seed = 7;
+        const pick = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+        const verdicts = ['model-wrong', 'eval-wrong', 'ambiguous', 'discard'] as const;
+        const events: NewEvent[] = [];
+        for (let i = 0; i < 400; i++) {
+          const k = pick(keys.length);
+          const caseKey = keys[k]!;
+          const kind = pick(10);
+          const tags = pick(3) === 0 ? [`t${pick(4)}`] : undefined;
+          if (kind < 6) {
+            // the first eight items are only ever graded automatically (people review the rest)
+            const by = k < 8 ? { grader: 'exact', reviewer: 'auto' } : { reviewer: pick(2) ? 'ana' : 'ben' };
+            events.push({ type: 'review', caseKey, verdict: verdicts[pick(4)]!, ...by, ...(tags ? { tags } : {}) });
+          } else if (kind < 8) {
+            events.push({ type: 'tag', caseKeys: [caseKey, keys[pick(keys.length)]!], add: [`t${pick(4)}`], remove: pick(2) ? [`t${pick(4)}`] : [] });
+          } else {
+            // an undo of an earlier event of this writer (seq counts from the capture's events)
+            events.push({ type: 'undo', target: `WRITER:${pick(400)}` });
+          }
+        }
+        const writer = (() => {
+          store.append([{ type: 'tag', caseKeys: [keys[0]!], add: ['first'], remove: [] }]);
+          return store.writerId!;
+        })();
+        const real = events.map((e) => (e.type === 'undo' ? { ...e, target: e.target.replace('WRITER', writer) } : e));
+        if (run === 0) store.append(real);
+        else for (const e of real) store.append([e]);
+        states.push(itemStates(store));
+        store.rebuild('test');
+        assert.deepEqual(itemStates(store), states[run], 'a rebuild from the journals gives the same states');
+      } finally {
+        store.close();
+      }
+    }
+    assert.deepEqual(states[0], states[1]);
+    // the events reach every kind of state: waiting again after undos, auto-graded, reviewed, tagged
+    const shown = states[0]!.join('\n');
+    for (const state of ['"new"', '"auto-graded"', '"reviewed"', '"[\\"t']) assert.ok(shown.includes(state), `some item shows ${state}`);
+  });
+
+  it('an undo of a bulk verdict brings back, item by item, the review each had before', async () => {
+    const root = tempDir();
+    const store = await WorkspaceStore.open(root, 'default');
+    try {
+      await captureFile(store, gradableResults(root, 50));
+      const keys = listItems(store.database).map((i) => i.caseKey);
+      submitReviews(store, keys.slice(0, 20), { verdict: 'ambiguous', tags: ['early'] }, 'ben');
+      tagItems(store, keys.slice(10, 30), ['mid']);
+      const before = itemStates(store);
+      const bulk = submitReviews(store, keys, { verdict: 'discard', tags: ['bulk'] }, 'ana');
+      assert.equal(keptCounts(store.database).get('state:reviewed'), 50);
+      undoEvents(store, bulk);
+      assert.deepEqual(itemStates(store), before);
+    } finally {
+      store.close();
+    }
+  });
+});
