@@ -4,7 +4,9 @@
 //                                (5 rounds), then the index checkpoint on its own
 //   review <root>              — 200 review actions through the review panel's request
 //                                handler: message in → event durable in the journal; and
-//                                the queries that follow (the next page, the header counts)
+//                                the queries that follow (the next page, the header counts);
+//                                then pages at random depths (and by OFFSET, the baseline),
+//                                and reviews deep in the queue each with the page they are on
 // Prints one JSON line.
 import { appendFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -86,6 +88,48 @@ async function review(root: string) {
     queryPage(store, { state: 'new' }, 0, 200);
     pages.push(now() - t);
   }
+  // pages anywhere in the queue, as the panel asks when the list is scrolled or dragged:
+  // the first deep page of a filter cuts it into buckets (once), the rest start from them
+  let next = 12345;
+  const rng = () => ((next = (next * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const deep: Record<string, { firstMs: number; pageMedianMs: number; pageP95Ms: number; offsetMedianMs: number; offsetP95Ms: number }> = {};
+  for (const [name, filter] of [['waiting', { state: 'new' }], ['all', {}]] as const) {
+    const total = countItems(store.database, filter);
+    let t = now();
+    queryPage(store, filter, Math.floor(total * 0.9), 200);
+    const firstMs = now() - t;
+    const times: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const offset = Math.floor(rng() * total);
+      t = now();
+      queryPage(store, filter, offset, 200);
+      times.push(now() - t);
+    }
+    // baseline: the same kind of page by OFFSET alone, as before
+    const offsets: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const offset = Math.floor(rng() * total);
+      t = now();
+      listItems(store.database, { ...filter, offset, limit: 200 });
+      offsets.push(now() - t);
+    }
+    deep[name] = { firstMs, pageMedianMs: median(times), pageP95Ms: quantile(times, 0.95), offsetMedianMs: median(offsets), offsetP95Ms: quantile(offsets, 0.95) };
+  }
+  // a review deep in the queue, then the page the cursor is on (its bucket is counted again)
+  const deepReview: number[] = [];
+  const waiting = countItems(store.database, { state: 'new' });
+  for (let n = 0; n < 50; n++) {
+    const offset = Math.floor(rng() * (waiting - 300));
+    const page = queryPage(store, { state: 'new' }, offset - (offset % 200), 200);
+    const target = page.items[offset % 200]!;
+    const t = now();
+    const saved = new Promise<void>((r) => (resolveSaved = r));
+    const done = handler.handle({ type: 'review', requestId: 10_000 + n, ids: [target.id], verdict: 'discard' });
+    await saved;
+    await done;
+    queryPage(store, { state: 'new' }, offset - (offset % 200), 200);
+    deepReview.push(now() - t);
+  }
   handler.dispose();
   // the header counts, refreshed once a burst of reviews pauses
   const counts: number[] = [];
@@ -96,7 +140,18 @@ async function review(root: string) {
   }
   const items = countItems(store.database);
   store.close();
-  return { items, actions: ids.length, durableMedianMs: median(durable), durableP95Ms: quantile(durable, 0.95), pageMedianMs: median(pages), pageP95Ms: quantile(pages, 0.95), countsMedianMs: median(counts) };
+  return {
+    items,
+    actions: ids.length,
+    durableMedianMs: median(durable),
+    durableP95Ms: quantile(durable, 0.95),
+    pageMedianMs: median(pages),
+    pageP95Ms: quantile(pages, 0.95),
+    countsMedianMs: median(counts),
+    deep,
+    deepReviewAndPageMedianMs: median(deepReview),
+    deepReviewAndPageP95Ms: quantile(deepReview, 0.95),
+  };
 }
 
 async function main(): Promise<void> {

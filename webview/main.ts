@@ -16,7 +16,16 @@ import { TeamFilterBar } from './teamFilters';
 import { counted } from '../src/core/text/counted';
 
 const bridge = new HostBridge();
-let filter: QueueFilter = ((bridge.state as { filter?: QueueFilter } | undefined)?.filter ?? { state: 'new' }) as QueueFilter;
+/** What the panel keeps across being hidden or reloaded: the filter, and where in the list the reviewer was. */
+interface SavedState {
+  filter?: QueueFilter;
+  cursor?: number;
+  scrollTop?: number;
+  /** The list column's width, in pixels (it is resizable). */
+  listWidth?: number;
+}
+const saved = (bridge.state ?? {}) as SavedState;
+let filter: QueueFilter = (saved.filter ?? { state: 'new' }) as QueueFilter;
 const details = new Map<string, ItemDetail | null>();
 /** How long a review may wait for the host's answer before the panel says it is still waiting. */
 const SLOW_ANSWER_MS = 10_000;
@@ -88,7 +97,10 @@ const list = new QueueList({
     const answer = await bridge.request({ type: 'query', filter, offset, limit });
     return answer.type === 'page' ? { total: answer.total, items: answer.items } : { total: 0, items: [] };
   },
-  onCursor: (_index, item) => void showItem(item),
+  onCursor: (_index, item) => {
+    savePosition();
+    void showItem(item);
+  },
   onSelection: () => selectionChanged(),
 });
 const detailPane = el('div', 'detail-pane');
@@ -158,7 +170,7 @@ function syncFilterControls(): void {
 
 function applyFilter(next: QueueFilter): void {
   filter = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined && v !== '' && v !== false)) as QueueFilter;
-  bridge.state = { ...(bridge.state as object | undefined), filter };
+  bridge.state = { ...(bridge.state as SavedState | undefined), filter } satisfies SavedState;
   team.render(filter);
   clearSelection();
   void list.reset();
@@ -583,8 +595,18 @@ async function selectById(id: string): Promise<void> {
   for (let i = 0; i < list.total; i++) if (list.itemAt(i)?.id === id) return list.moveTo(i);
 }
 
+/** Keeps the cursor and scroll position in the panel's state, so they survive the panel being hidden or reloaded. */
+function savePosition(): void {
+  bridge.state = { ...(bridge.state as SavedState | undefined), filter, cursor: list.cursor, scrollTop: list.element.scrollTop } satisfies SavedState;
+}
+let positionFrame = 0;
+list.element.addEventListener('scroll', () => {
+  cancelAnimationFrame(positionFrame);
+  positionFrame = requestAnimationFrame(savePosition);
+});
+
 syncFilterControls();
 team.render(filter);
-const initialLoad = list.reset().then(() => list.element.focus());
+const initialLoad = (saved.cursor ? list.restore(saved.cursor, saved.scrollTop ?? 0) : list.reset()).then(() => list.element.focus());
 bridge.send({ type: 'ready' });
 (window as unknown as { __evalloop: unknown }).__evalloop = { list, form, bridge, get detail() { return shownDetail; } };

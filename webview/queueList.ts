@@ -49,6 +49,18 @@ export class QueueList {
     new ResizeObserver(() => this.render()).observe(this.element);
   }
 
+  /**
+   * Shows the list where it was left (the panel was hidden, or its window reloaded): the
+   * cursor's page is fetched (the host answers a deep page as fast as the first), then
+   * the saved scroll position is put back.
+   */
+  async restore(cursor: number, scrollTop: number): Promise<void> {
+    this.cursor = Math.max(0, Math.floor(cursor));
+    await this.reset(true);
+    this.element.scrollTop = scrollTop;
+    this.render();
+  }
+
   /** Drops cached pages (the filter or the data changed) and starts again at `cursor`. */
   async reset(keepCursor = false): Promise<void> {
     const generation = ++this.generation;

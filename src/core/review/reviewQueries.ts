@@ -10,6 +10,7 @@ import { queueSettings } from './queueSettings';
 import type { Database } from 'sql.js';
 import { clusterOfItem } from '../clusters/clusterQueries';
 import { caseHistory } from './caseHistory';
+import { pageStart } from '../store/queuePositions';
 
 export interface ItemSummaryData {
   id: string;
@@ -68,7 +69,9 @@ export function queryPage(store: WorkspaceStore, given: ItemFilter, offset: numb
   // reviewed still waits for them (and shows as waiting, see viewedBy)
   const filter = viewer !== undefined && given.state && queueSettings(store.database).blind ? { ...given, stateSeenBy: viewer } : given;
   const total = countItems(store.database, filter);
-  const rows = listItems(store.database, { ...filter, offset, limit });
+  // a deep page starts from a kept key, not from the top of the list (queuePositions.ts)
+  const start = pageStart(store.database, filter, offset);
+  const rows = listItems(store.database, { ...filter, offset: start.skip, limit }, start.from);
   // the few runs a page's items last failed in, read once each
   const runs = new Map<string, { model: string | null; label: string }>();
   for (const i of rows) {

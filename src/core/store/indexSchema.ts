@@ -161,6 +161,12 @@ const MIGRATIONS: Migration[] = [
       END;
     `,
   },
+  {
+    // the list of every item in its order (created_at, then cid: the rowid) read from an
+    // index, so a page of the unfiltered queue is not a sort of the whole table
+    version: 7,
+    sql: `CREATE INDEX items_created ON items (created_at);`,
+  },
 ];
 
 /** An index saved by a schema older than this is rebuilt from the journals on open. */

@@ -151,11 +151,12 @@ export function refreshReviewStates(ctx: ReviewApply): void {
   ctx.touched.clear();
   // tags: the person's reviews and the tag events, in clock order; rows that add and remove nothing are left out
   const folded = new Map<number, Set<string>>();
+  // CROSS JOIN keeps the touched items the outer loop (SQLite's planner would otherwise scan the events)
   const timeline = db.exec(
     `SELECT cid, added, removed FROM (
-       SELECT r.cid, r.tags AS added, '[]' AS removed, r.lc, r.at, r.eid FROM temp.review_refresh f JOIN reviews r ON r.cid = f.cid
+       SELECT r.cid, r.tags AS added, '[]' AS removed, r.lc, r.at, r.eid FROM temp.review_refresh f CROSS JOIN reviews r ON r.cid = f.cid
        WHERE r.retracted = 0 AND r.grader IS NULL AND r.tags != '[]'
-       UNION ALL SELECT t.cid, t.added, t.removed, t.lc, t.at, t.eid FROM temp.review_refresh f JOIN tag_events t ON t.cid = f.cid
+       UNION ALL SELECT t.cid, t.added, t.removed, t.lc, t.at, t.eid FROM temp.review_refresh f CROSS JOIN tag_events t ON t.cid = f.cid
        WHERE t.retracted = 0)
      ORDER BY cid, lc, at, eid`,
   )[0]?.values;
@@ -167,14 +168,15 @@ export function refreshReviewStates(ctx: ReviewApply): void {
   }
   const setTags = ctx.stmt('UPDATE temp.review_refresh SET tags = ? WHERE cid = ?');
   for (const [cid, tags] of folded) if (tags.size) setTags.run([JSON.stringify([...tags].sort()), cid]);
+  // the touched items by rowid (an UPDATE … FROM the temp table would have SQLite scan every item)
   db.run(
-    `UPDATE items SET
-       state = CASE WHEN e.eid IS NULL THEN 'new' WHEN e.grader IS NULL THEN 'reviewed' ELSE 'auto-graded' END,
-       verdict = e.verdict, correction = e.correction, rubric = e.rubric, comment = e.comment, reviewer = e.reviewer,
-       reviewed_at = e.at, grader = e.grader, tags = f.tags, review_eid = e.eid
-     FROM temp.review_refresh f LEFT JOIN reviews e ON e.eid = (
-       SELECT r.eid FROM reviews r WHERE r.cid = f.cid AND r.retracted = 0 ORDER BY ${DECIDING_ORDER} LIMIT 1)
-     WHERE items.cid = f.cid`,
+    `UPDATE items SET (state, verdict, correction, rubric, comment, reviewer, reviewed_at, grader, tags, review_eid) = (
+       SELECT CASE WHEN e.eid IS NULL THEN 'new' WHEN e.grader IS NULL THEN 'reviewed' ELSE 'auto-graded' END,
+         e.verdict, e.correction, e.rubric, e.comment, e.reviewer, e.at, e.grader, f.tags, e.eid
+       FROM temp.review_refresh f LEFT JOIN reviews e ON e.eid = (
+         SELECT r.eid FROM reviews r WHERE r.cid = f.cid AND r.retracted = 0 ORDER BY ${DECIDING_ORDER} LIMIT 1)
+       WHERE f.cid = items.cid)
+     WHERE items.cid IN (SELECT cid FROM temp.review_refresh)`,
   );
   // how the touched items' reviewers stand (single, agreed, disputed, adjudicated)
   for (const [cid] of db.exec('SELECT cid FROM temp.review_refresh')[0]?.values ?? []) refreshAgreement(db, Number(cid));

@@ -168,7 +168,24 @@ export interface ItemFilter {
 export const WITHHELD_SQL = `(NOT EXISTS (SELECT 1 FROM reviews r WHERE r.cid = items.cid AND r.reviewer = ? AND r.grader IS NULL)
   AND NOT (items.agreement IN ('disputed', 'adjudicated') AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.cid = items.cid AND a.reviewer = ?)))`;
 
-function itemWhere(filter: ItemFilter): { sql: string; params: SqlValue[] } {
+/** Where an item stands in every list of items: the order of `listItems` (cid is the table's rowid). */
+export type SortKey = readonly [createdAt: string, cid: number];
+export const SORT_ORDER = 'created_at, items.cid';
+
+/**
+ * The items at or after `key` in list order. The plain `created_at >= ?` lets SQLite
+ * start its index range (state, created_at) or (created_at) there; the rest is exact.
+ */
+export function fromKey(key: SortKey): { sql: string; params: SqlValue[] } {
+  return { sql: '(created_at >= ? AND (created_at > ? OR items.cid >= ?))', params: [key[0], key[0], key[1]] };
+}
+
+/** The items before `key` in list order (the end of an index range, like fromKey). */
+export function beforeKey(key: SortKey): { sql: string; params: SqlValue[] } {
+  return { sql: '(created_at <= ? AND (created_at < ? OR items.cid < ?))', params: [key[0], key[0], key[1]] };
+}
+
+export function itemWhere(filter: ItemFilter): { sql: string; params: SqlValue[] } {
   const where: string[] = [];
   const params: SqlValue[] = [];
   if (filter.state && filter.stateSeenBy !== undefined) {
@@ -251,10 +268,18 @@ export function countItems(db: Database, filter: ItemFilter = {}): number {
   return Number(rows(db, `SELECT COUNT(*) AS n FROM items ${sql}`, params)[0]?.n ?? 0);
 }
 
-export function listItems(db: Database, filter: ItemFilter = {}): ItemRow[] {
-  const { sql, params } = itemWhere(filter);
+/** Items in list order; with `from`, the offset counts from that key (keyset paging: see queuePositions.ts). */
+export function listItems(db: Database, filter: ItemFilter = {}, from?: SortKey): ItemRow[] {
+  const where = itemWhere(filter);
+  let { sql } = where;
+  const params = [...where.params];
+  if (from) {
+    const bound = fromKey(from);
+    sql = `${sql ? `${sql} AND` : 'WHERE'} ${bound.sql}`;
+    params.push(...bound.params);
+  }
   const limit = filter.limit && filter.limit > 0 ? `LIMIT ${Math.floor(filter.limit)} OFFSET ${Math.floor(filter.offset ?? 0)}` : '';
-  return rows(db, `SELECT ${ITEM_COLUMNS} FROM items ${sql} ORDER BY created_at, rowid ${limit}`, params).map(toItem);
+  return rows(db, `SELECT ${ITEM_COLUMNS} FROM items ${sql} ORDER BY ${SORT_ORDER} ${limit}`, params).map(toItem);
 }
 
 /** The fewest characters of an item id accepted as a prefix of it. */
@@ -299,7 +324,7 @@ export function findItemRefs(db: Database, idsOrKeys: string[]): (ItemRef | 'amb
 /** listItems as refs (no limit): what the auto-grader walks. */
 export function listItemRefs(db: Database, filter: Omit<ItemFilter, 'limit' | 'offset'> = {}): ItemRef[] {
   const { sql, params } = itemWhere(filter);
-  return rows(db, `SELECT ${ITEM_REF_COLUMNS} FROM items ${sql} ORDER BY created_at, rowid`, params) as unknown as ItemRef[];
+  return rows(db, `SELECT ${ITEM_REF_COLUMNS} FROM items ${sql} ORDER BY ${SORT_ORDER}`, params) as unknown as ItemRef[];
 }
 
 /**

@@ -1,0 +1,110 @@
+// Pages deep in a long queue: the panel asks by offset, the store answers from kept
+// positions (queuePositions.ts) and must give exactly the rows OFFSET gives, whatever
+// changed in between.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { captureFile } from '../../src/core/capture/captureFile';
+import { queryPage } from '../../src/core/review/reviewQueries';
+import { submitReviews, tagItems, undoEvents } from '../../src/core/review/reviewActions';
+import { BUCKET } from '../../src/core/store/queuePositions';
+import { listItems, type ItemFilter } from '../../src/core/store/storeQueries';
+import { WorkspaceStore } from '../../src/core/store/workspaceStore';
+import { tempDir } from './testSupport';
+
+/** A promptfoo results file: cases `from`…`to`-1, those in `passing` pass, the rest fail. */
+function results(dir: string, name: string, from: number, to: number, passing: (i: number) => boolean = () => false): string {
+  const lines: string[] = [];
+  for (let i = from; i < to; i++) {
+    const pass = passing(i);
+    lines.push(
+      JSON.stringify({
+        success: pass,
+        vars: { q: `what is ${i} plus ${i}?` },
+        prompt: { raw: `What is ${i} plus ${i}?`, label: 'sum' },
+        provider: { id: 'openai:gpt-4o-mini' },
+        response: { output: pass ? `${2 * i}` : `${2 * i + 1}` },
+        testCase: { vars: {}, assert: [{ type: 'equals', value: `${2 * i}` }] },
+        gradingResult: { pass, score: pass ? 1 : 0, reason: pass ? 'ok' : 'wrong sum' },
+      }),
+    );
+  }
+  const file = join(dir, name);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+const FILTERS: ItemFilter[] = [{ state: 'new' }, {}, { state: 'reviewed' }, { tag: 'deep' }, { regression: true }];
+
+/** Every page the panel could ask for, near bucket edges and at random, against OFFSET. */
+function assertPagesMatchOffset(store: WorkspaceStore, step: string): void {
+  for (const filter of FILTERS) {
+    const all = listItems(store.database, filter).map((i) => i.id);
+    const offsets = new Set([0, 1, BUCKET - 1, BUCKET, BUCKET + 1, 2 * BUCKET - 7, all.length - 1, all.length, all.length + 50]);
+    for (let k = 0; k < 12; k++) offsets.add(Math.floor(((k * 7919) % 997) / 997 * all.length));
+    for (const offset of offsets) {
+      const page = queryPage(store, filter, offset, 200);
+      assert.equal(page.total, all.length, `${step}: total of ${JSON.stringify(filter)}`);
+      assert.deepEqual(
+        page.items.map((i) => i.id),
+        all.slice(offset, offset + 200),
+        `${step}: the page at ${offset} of ${JSON.stringify(filter)} is the one OFFSET gives`,
+      );
+    }
+  }
+}
+
+describe('deep pages', () => {
+  it('deep pages return the rows OFFSET returns, through reviews, captures, tags, undo, a save and a rebuild', async () => {
+    const root = tempDir();
+    const store = await WorkspaceStore.open(root, 'default');
+    try {
+      await captureFile(store, results(root, 'run1.jsonl', 0, 5 * BUCKET + 300));
+      assertPagesMatchOffset(store, 'after the first capture');
+
+      // one item at a time, deep in the list (the panel's keypress path), and a bulk verdict
+      const keys = listItems(store.database, { state: 'new' }).map((i) => i.caseKey);
+      for (const at of [3 * BUCKET + 5, 3 * BUCKET + 6, BUCKET, 17, keys.length - 1]) submitReviews(store, [keys[at]!], { verdict: 'discard' }, 'ana');
+      assertPagesMatchOffset(store, 'after single reviews');
+      const bulk = submitReviews(store, keys.slice(2 * BUCKET, 4 * BUCKET + 50), { verdict: 'ambiguous' }, 'ben');
+      tagItems(store, keys.filter((_, i) => i % 3 === 0), ['deep']);
+      assertPagesMatchOffset(store, 'after a bulk verdict and tags');
+
+      // a second run: some cases pass (fixed), others fail again, new ones arrive; and a run
+      // captured elsewhere earlier lands at the top of the list
+      await captureFile(store, results(root, 'run2.jsonl', 2 * BUCKET, 6 * BUCKET + 400, (i) => i % 5 === 0));
+      store.append([
+        { type: 'run', run: { runId: 'old-run', format: 'promptfoo', suite: 'sum', sourcePath: join(root, 'old.jsonl'), tags: [], partial: false, metadata: {}, capturedAt: '2001-01-01T00:00:00.000Z' }, at: '2001-01-01T00:00:00.000Z' },
+        { type: 'cases', runId: 'old-run', format: 'promptfoo', suite: 'sum', cases: Array.from({ length: 700 }, (_, i) => ({ k: `promptfoo/sum/h:old-${i}`, o: 'fail' as const, h: `h${i}` })), at: '2001-01-01T00:00:01.000Z' },
+      ]);
+      assertPagesMatchOffset(store, 'after a second capture and an older run');
+
+      undoEvents(store, bulk);
+      store.save(); // the index written out: change tracking goes on
+      submitReviews(store, [keys[4 * BUCKET]!], { verdict: 'eval-wrong' }, 'ana');
+      assertPagesMatchOffset(store, 'after an undo, a save and a review');
+
+      store.rebuild('test');
+      assertPagesMatchOffset(store, 'after a rebuild');
+    } finally {
+      store.close();
+    }
+  });
+
+  it('the unfiltered list is read in order from an index, not sorted whole for each page', async () => {
+    const store = await WorkspaceStore.open(tempDir(), 'default');
+    try {
+      for (const filter of [{}, { state: 'new' }]) {
+        const where = filter.state ? 'WHERE state = ?' : '';
+        const plan = store.database
+          .exec(`EXPLAIN QUERY PLAN SELECT id FROM items ${where} ORDER BY created_at, items.cid LIMIT 200 OFFSET 10`, filter.state ? [filter.state] : [])[0]!
+          .values.map((r) => String(r.at(-1)))
+          .join('; ');
+        assert.doesNotMatch(plan, /TEMP B-TREE/, `${JSON.stringify(filter)}: ${plan}`);
+      }
+    } finally {
+      store.close();
+    }
+  });
+});
