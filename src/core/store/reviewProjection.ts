@@ -20,7 +20,7 @@ import type { Database, SqlValue, Statement } from 'sql.js';
 import { sha256Hex } from '../text/hashing';
 import { caseIdsOf } from './caseIds';
 import type { ReviewEvent, TagEvent, UndoEvent } from './journalEvents';
-import { refreshAgreement } from './teamProjection';
+import { refreshAgreements } from './teamProjection';
 
 /** The order in which reviews of one item stand, last one deciding (shared with the tag timeline). */
 const DECIDING_ORDER = '(grader IS NULL) DESC, adjudicates DESC, lc DESC, at DESC, eid DESC';
@@ -179,5 +179,5 @@ export function refreshReviewStates(ctx: ReviewApply): void {
      WHERE items.cid IN (SELECT cid FROM temp.review_refresh)`,
   );
   // how the touched items' reviewers stand (single, agreed, disputed, adjudicated)
-  for (const [cid] of db.exec('SELECT cid FROM temp.review_refresh')[0]?.values ?? []) refreshAgreement(db, Number(cid));
+  refreshAgreements(db);
 }

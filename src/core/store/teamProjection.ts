@@ -53,9 +53,31 @@ export function standingGraderVerdicts(db: Database): [number, string, string][]
   ).map((r) => [Number(r[0]), String(r[1]), String(r[2])]);
 }
 
-/** Recomputes the item's agreement and the number of people whose verdict stands (after any review or undo). */
-export function refreshAgreement(db: Database, cid: number): void {
-  const verdicts = standingVerdicts(db, cid).map((r) => r[2]);
-  const adjudicated = valuesOf(db, 'SELECT 1 FROM reviews WHERE cid = ? AND retracted = 0 AND grader IS NULL AND adjudicates = 1 LIMIT 1', [cid]).length > 0;
-  db.run('UPDATE items SET agreement = ?, human_reviewers = ? WHERE cid = ?', [itemAgreement(verdicts, adjudicated), verdicts.length, cid]);
+/**
+ * Recomputes agreement and the number of people whose verdict stands for the items
+ * listed in `temp.review_refresh` (after any review or undo), in one pass over them.
+ */
+export function refreshAgreements(db: Database): void {
+  const verdicts = new Map<number, string[]>();
+  for (const [cid] of valuesOf(db, 'SELECT cid FROM temp.review_refresh')) verdicts.set(Number(cid), []);
+  if (verdicts.size === 0) return;
+  // the same standing verdicts as standingVerdicts(), for the touched items only (CROSS JOIN keeps them the outer loop)
+  const standing = valuesOf(
+    db,
+    `SELECT cid, verdict FROM (
+       SELECT r.cid, r.reviewer, r.verdict, ROW_NUMBER() OVER (PARTITION BY r.cid, r.reviewer ORDER BY r.lc DESC, r.at DESC, r.eid DESC) AS n
+       FROM temp.review_refresh f CROSS JOIN reviews r ON r.cid = f.cid
+       WHERE r.retracted = 0 AND r.grader IS NULL AND r.adjudicates = 0)
+     WHERE n = 1 ORDER BY cid, reviewer`,
+  );
+  for (const [cid, verdict] of standing) verdicts.get(Number(cid))!.push(String(verdict));
+  const adjudicated = new Set(
+    valuesOf(db, 'SELECT DISTINCT r.cid FROM temp.review_refresh f CROSS JOIN reviews r ON r.cid = f.cid WHERE r.retracted = 0 AND r.grader IS NULL AND r.adjudicates = 1').map((r) => Number(r[0])),
+  );
+  const update = db.prepare('UPDATE items SET agreement = ?, human_reviewers = ? WHERE cid = ?');
+  try {
+    for (const [cid, vs] of verdicts) update.run([itemAgreement(vs, adjudicated.has(cid)), vs.length, cid]);
+  } finally {
+    update.free();
+  }
 }
