@@ -239,6 +239,7 @@ async function loadDetail(id: string): Promise<ItemDetail | null> {
 async function showItem(item: ItemSummary | undefined): Promise<void> {
   current = item;
   if (!item) {
+    shownDetail = null;
     detailPane.replaceChildren(el('p', 'empty', list.total === 0 ? 'Nothing here: no items match this filter.' : ''));
     form.load(null);
     formItemId = undefined;
