@@ -35,7 +35,7 @@ function jq(filter, file) {
 // production bundles: what users get, and what activation loads
 spawnSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'ignore' });
 
-const results = { machine: `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`, date: new Date().toISOString(), sizes, capture: [], inspect: [], queue: [], bulk: [], webview: [], corpus: [] };
+const results = { machine: `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`, date: new Date().toISOString(), sizes, capture: [], inspect: [], queue: [], bulk: [], remote: [], webview: [], corpus: [] };
 
 // 1. capture of promptfoo JSONL, incremental appends, and opening what was captured
 for (const n of sizes) {
@@ -121,6 +121,22 @@ for (const n of sizes.filter((s) => s <= 100_000)) {
   }
 }
 
+// 3c. the shared remote: push and pull of a workspace of N failures, each reviewed (about
+//     N events and their blobs), and again after 1,000 more reviews, beside Debian's
+//     `aws s3 sync` of the same folder to the same local S3-protocol server
+for (const n of sizes.filter((s) => s <= 100_000)) {
+  const file = join(dataDir, `grade-${n}.jsonl`);
+  say(`shared remote: push and pull, ${k(n)} items …`);
+  generate('ensureGradableFailures', file, n);
+  const root = fresh();
+  try {
+    tsx(['bench/captureTask.ts', 'capture', file, root]);
+    results.remote.push({ items: n, ...tsx(['bench/remoteBench.ts', root]) });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 // 4. the review panel in chromium: first paint and next item, queue of N (stand-in host)
 for (const n of sizes) {
   say(`review panel in chromium, ${k(n)} items …`);
@@ -186,6 +202,11 @@ const step = (r) => `${s2(r.seconds)} (${s2(r.cpuSeconds)} CPU)`;
 table(
   ['bulk items', 'baseline: serialise + one fsync s', 'review all s', 'undo s', 'auto-grade all s', 'accept all auto s', 'undo accept s', 'peak RSS MB'],
   results.bulk.map((r) => [k(r.items), step(r.baseline), step(r.review), step(r.undo), step(r.autoGrade), step(r.accept), step(r.acceptUndo), Math.round(r.maxRssMb)]),
+);
+const vsAws = (ours, aws) => (aws === null ? `${s2(ours)} (aws missing)` : `${s2(ours)} vs ${s2(aws)} (${(aws / ours).toFixed(1)}×)`);
+table(
+  ['remote items', 'events', 'first push vs aws s3 sync up s', 'first pull vs aws s3 sync down s', '+1,000 events: push vs sync up s', 'pull vs sync down s'],
+  results.remote.map((r) => [k(r.items), r.events, vsAws(r.first.push, r.first.awsUp), vsAws(r.first.pull, r.first.awsDown), vsAws(r.incremental.push, r.incremental.awsUp), vsAws(r.incremental.pull, r.incremental.awsDown)]),
 );
 table(
   ['panel queue', 'first paint (median of 5)', 'baseline paint', 'next item median / p95', 'baseline move'],
