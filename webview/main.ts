@@ -43,7 +43,7 @@ let pendingRestore: { id: string; value: FormValue } | undefined;
 /** A submit to several items waits for a second Ctrl+Enter; this is what it would apply. */
 let confirming: { ids: string; verdict: string } | undefined;
 /** What an action did, said again once the next item has loaded (loading clears the form's line). */
-let pendingNotice: string | undefined;
+let pendingNotice: { text: string; kind: 'info' | 'error' } | undefined;
 /** Accept auto-graded waits for a second click; this is how many items it would accept. */
 let acceptArmed: { ids: string[]; timer: ReturnType<typeof setTimeout> } | undefined;
 
@@ -95,7 +95,9 @@ const main = el('div', 'main');
 const list = new QueueList({
   fetchPage: async (offset, limit) => {
     const answer = await bridge.request({ type: 'query', filter, offset, limit });
-    return answer.type === 'page' ? { total: answer.total, items: answer.items } : { total: 0, items: [] };
+    if (answer.type === 'page') return { total: answer.total, items: answer.items };
+    announce(`Queue not loaded: ${answer.message}`, 'error');
+    return { total: 0, items: [] };
   },
   onCursor: (_index, item) => {
     savePosition();
@@ -200,9 +202,9 @@ function targetIds(): string[] {
 }
 
 /** Says what an action did, and keeps saying it when the queue moves on to the next item. */
-function announce(text: string): void {
-  form.say(text);
-  pendingNotice = text;
+function announce(text: string, kind: 'info' | 'error' = 'info'): void {
+  form.say(text, kind);
+  pendingNotice = { text, kind };
 }
 
 
@@ -227,13 +229,15 @@ promote.addEventListener('click', () => void promoteTargets());
 pin.addEventListener('click', () => void pinTargets());
 
 // ── detail
-async function loadDetail(id: string): Promise<ItemDetail | null> {
+/** The item's detail (null when it has left the queue), or the host's error as text. */
+async function loadDetail(id: string): Promise<ItemDetail | null | string> {
   if (details.has(id)) return details.get(id)!;
   const answer = await bridge.request({ type: 'detail', id });
-  const detail = answer.type === 'detail' ? answer.detail : null;
-  details.set(id, detail);
+  // an error is not kept: the next look at the item asks again
+  if (answer.type === 'error') return answer.message;
+  details.set(id, answer.detail);
   if (details.size > 64) details.delete(details.keys().next().value as string);
-  return detail;
+  return answer.detail;
 }
 
 async function showItem(item: ItemSummary | undefined): Promise<void> {
@@ -243,12 +247,13 @@ async function showItem(item: ItemSummary | undefined): Promise<void> {
     detailPane.replaceChildren(el('p', 'empty', list.total === 0 ? 'Nothing here: no items match this filter.' : ''));
     form.load(null);
     formItemId = undefined;
-    if (pendingNotice) form.say(pendingNotice);
+    if (pendingNotice) form.say(pendingNotice.text, pendingNotice.kind);
     pendingNotice = undefined;
     return;
   }
-  const detail = await loadDetail(item.id);
+  const loaded = await loadDetail(item.id);
   if (current?.id !== item.id) return; // moved on meanwhile
+  const detail = typeof loaded === 'string' ? null : loaded;
   shownDetail = detail;
   const sameItem = formItemId === item.id;
   const scrolled = detailPane.scrollTop;
@@ -260,7 +265,9 @@ async function showItem(item: ItemSummary | undefined): Promise<void> {
           cluster: (d) => clusterBatch.section(d),
           goToDefinition: () => bridge.send({ type: 'goToDefinition', id: item.id }),
         })
-      : el('p', 'empty', 'This item is no longer in the queue.'),
+      : typeof loaded === 'string'
+        ? el('p', 'empty', `Not loaded: ${loaded}`)
+        : el('p', 'empty', 'This item is no longer in the queue.'),
   );
   // another writer's change refreshes the list: a verdict chosen or a correction being
   // typed for this item must survive it
@@ -269,7 +276,7 @@ async function showItem(item: ItemSummary | undefined): Promise<void> {
     form.load(detail);
     formItemId = item.id;
     if (pendingNotice) {
-      form.say(pendingNotice);
+      form.say(pendingNotice.text, pendingNotice.kind);
       pendingNotice = undefined;
     }
     if (pendingRestore?.id === item.id) {
@@ -378,11 +385,9 @@ async function acceptAutoGraded(): Promise<void> {
     form.say(`Not saved: ${answer.message}`, 'error');
     return;
   }
-  if (answer.type === 'saved') {
-    if (answer.count) undoEntries.push({ kind: 'other' });
-    const skipped = ids.length - answer.count;
-    announce(`Accepted ${counted(answer.count, 'automatic verdict')}${skipped ? ` (${skipped} no longer auto-graded, left as they were)` : ''}. u undoes.`);
-  }
+  if (answer.count) undoEntries.push({ kind: 'other' });
+  const skipped = ids.length - answer.count;
+  announce(`Accepted ${counted(answer.count, 'automatic verdict')}${skipped ? ` (${skipped} no longer auto-graded, left as they were)` : ''}. u undoes.`);
   for (const id of ids) details.delete(id);
   clearSelection();
   await afterChange(true);
@@ -409,8 +414,8 @@ async function undo(): Promise<void> {
     form.say(`Not undone: ${answer.message}`, 'error');
     return;
   }
-  const entry = answer.type === 'saved' && answer.count ? undoEntries.pop() : undefined;
-  if (answer.type === 'saved') form.say(answer.count ? 'Undone.' : 'Nothing to undo.');
+  const entry = answer.count ? undoEntries.pop() : undefined;
+  form.say(answer.count ? 'Undone.' : 'Nothing to undo.');
   details.clear();
   if (entry?.kind === 'review') {
     // back to the item, with the verdict, correction, tags, rubric and comment as they were
@@ -440,7 +445,12 @@ async function pinTargets(): Promise<void> {
   const ids = targetIds();
   if (!ids.length) return;
   const answer = await bridge.request({ type: 'pin', ids });
-  if (answer.type === 'error') form.say(`Not pinned: ${answer.message}`, 'error');
+  if (answer.type === 'error') {
+    form.say(`Not pinned: ${answer.message}`, 'error');
+    return;
+  }
+  // the host asked for the slice's name: 0 when the reviewer cancelled (or the pin failed, which the host showed)
+  form.say(answer.count ? `Pinned ${counted(answer.count, 'case')} as a held-out eval slice.` : 'Not pinned.');
 }
 
 /** Enter in the tags box tags the items and keeps the verdict and correction being entered. */

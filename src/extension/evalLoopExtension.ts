@@ -73,7 +73,13 @@ export class EvalLoopExtension extends DisposableHost {
       goToDefinition: (id) => this.guard('Go to test definition', () => goToDefinition(id)),
       openSource: (id) => diffs.openSource(id),
       openDiff: (id, against) => diffs.openDiff(id, against),
-      pin: (ids) => this.guard('Pin slice', () => pinItems(session, session.root, `item:${ids.join(',')}`, corpusChanged)),
+      pin: async (ids) => {
+        let pinned = 0;
+        await this.guard('Pin slice', async () => {
+          pinned = await pinItems(session, session.root, `item:${ids.join(',')}`, corpusChanged);
+        });
+        return pinned;
+      },
     };
     const openPanel = (target: PanelTarget = {}) => ReviewPanel.show(this.context.extensionUri, session, pinned, reviewerName, panelActions, this.output, target);
     // a review panel open when the window reloads reconnects (after a host crash VS Code keeps the dead page instead)

@@ -58,7 +58,8 @@ async function openReadOnly(path: string): Promise<void> {
   await vscode.window.showTextDocument(doc, { preview: true });
 }
 
-export async function pinItems(session: StoreSession, root: string, filter: string, refresh: () => void): Promise<void> {
+/** Asks for the slice's name and pins what the filter selects; the number of cases pinned (0 when cancelled). */
+export async function pinItems(session: StoreSession, root: string, filter: string, refresh: () => void): Promise<number> {
   const slice = await vscode.window.showInputBox({
     ...STAYS_OPEN,
     title: 'Pin Eval Slice',
@@ -66,14 +67,14 @@ export async function pinItems(session: StoreSession, root: string, filter: stri
     value: 'heldout',
     validateInput: (v) => (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v) ? undefined : 'use 1–64 letters, digits, ".", "_" or "-"'),
   });
-  if (!slice) return;
+  if (!slice) return 0;
   const dir = corpusDirOf(root);
   let result;
   try {
     result = await session.read((store) => pinSlice(store, dir, slice, filter));
   } catch (error) {
     if (!(error instanceof SliceTrainedError)) throw error;
-    if (!(await confirmTrained(error))) return;
+    if (!(await confirmTrained(error))) return 0;
     result = await session.read((store) => pinSlice(store, dir, slice, filter, { includeTrained: true }));
   }
   refresh();
@@ -81,6 +82,7 @@ export async function pinItems(session: StoreSession, root: string, filter: stri
   void vscode.window.showInformationMessage(
     `Eval Loop: pinned ${counted(result.manifest.cases, 'case')} as slice ${slice} ${result.version}${trained ? ` (${trained} already in training, recorded as known contamination)` : ''}.`,
   );
+  return result.manifest.cases;
 }
 
 const PIN_TRAINED_ANYWAY = 'Pin Anyway';
