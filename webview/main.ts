@@ -1,5 +1,6 @@
-// The review panel: a filter bar, the virtualised queue, the detail pane and the
-// verdict form, driven from the keyboard (j/k, 1–4, e, t, x, u, /, Ctrl+Enter).
+// The review panel's controller: the filter bar (filterBar.ts), the virtualised
+// queue, the detail pane and the verdict form, driven from the keyboard (keyboard.ts).
+// It holds what the panel is showing and carries out the reviewer's actions.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
@@ -7,9 +8,11 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { HostMessage, ItemDetail, ItemSummary, QueueFilter } from '../src/protocol/reviewProtocol';
 import { renderDetail } from './detailView';
+import { FilterBar } from './filterBar';
 import { HostBridge } from './hostBridge';
+import { PanelKeys } from './keyboard';
 import { QueueList } from './queueList';
-import { ReviewForm, VERDICT_KEYS, type FormValue } from './reviewForm';
+import { ReviewForm, type FormValue } from './reviewForm';
 import { ClusterBatch } from './clusterBatch';
 import { el } from './safeText';
 import { TeamFilterBar } from './teamFilters';
@@ -50,26 +53,6 @@ let acceptArmed: { ids: string[]; timer: ReturnType<typeof setTimeout> } | undef
 // ── layout
 const app = document.getElementById('app')!;
 const header = el('div', 'header');
-const stateSelect = document.createElement('select');
-stateSelect.className = 'filter-state';
-for (const [value, label] of [['new', 'waiting'], ['auto-graded', 'auto-graded'], ['reviewed', 'reviewed'], ['', 'all']] as const) {
-  const o = document.createElement('option');
-  o.value = value;
-  o.textContent = label;
-  stateSelect.append(o);
-}
-const tagSelect = document.createElement('select');
-tagSelect.className = 'filter-tag';
-const runSelect = document.createElement('select');
-runSelect.className = 'filter-run';
-const regressionToggle = document.createElement('label');
-const regressionBox = document.createElement('input');
-regressionBox.type = 'checkbox';
-regressionToggle.append(regressionBox, document.createTextNode(' regressions'));
-const search = document.createElement('input');
-search.type = 'search';
-search.className = 'search';
-search.placeholder = 'search titles… (/)';
 const counts = el('span', 'counts');
 const selection = el('span', 'selection-count');
 selection.setAttribute('role', 'status');
@@ -85,11 +68,8 @@ const pin = document.createElement('vscode-button');
 pin.textContent = 'Pin…';
 pin.setAttribute('secondary', '');
 pin.title = 'Pin the selected (or current) items as a held-out eval slice';
-const team = new TeamFilterBar((next) => {
-  applyFilter(next);
-  syncFilterControls();
-});
-header.append(stateSelect, tagSelect, runSelect, regressionToggle, search, team.element, acceptAuto, promote, pin, selection, counts);
+const filterBar = new FilterBar(() => filter, applyFilter);
+header.append(...filterBar.elements, acceptAuto, promote, pin, selection, counts);
 
 const main = el('div', 'main');
 const list = new QueueList({
@@ -106,7 +86,7 @@ const list = new QueueList({
   onSelection: () => selectionChanged(),
 });
 const detailPane = el('div', 'detail-pane');
-const form = new ReviewForm(() => submitAndReplay());
+const form = new ReviewForm(() => keys.submitAndReplay());
 const right = el('div', 'right');
 right.append(detailPane, form.element);
 // the list column is resizable (drag its lower right corner) and keeps its width
@@ -123,57 +103,29 @@ new ResizeObserver(() => {
   }, 300);
 }).observe(listColumn);
 main.append(listColumn, right);
-const footer = el('div', 'footer', 'j/k move · 1 model wrong · 2 eval wrong · 3 ambiguous · 4 discard · e correction · t tags · x select (Esc clears) · Ctrl+Enter submit & next · u undo · p promote · / search · ? all keys');
-const KEYS: [string, string][] = [
-  ['j / k, ↓ / ↑', 'next / previous item'],
-  ['g / G', 'first / last item'],
-  ['1 2 3 4', 'model wrong · eval wrong · ambiguous · discard'],
-  ['e', 'edit the correction (model wrong)'],
-  ['t', 'tags (Enter applies them)'],
-  ['x or Space', 'select the item (Esc clears the selection)'],
-  ['Ctrl+Enter', 'submit & next (twice when several are selected)'],
-  ['u', 'undo the last action, with what you had entered'],
-  ['p', 'promote (tag:promoted)'],
-  ['d', 'open the native diff beside the panel'],
-  ['o', 'open the result file at this record'],
-  ['/', 'search input, output, expected and comments'],
-  ['?', 'show or hide these keys'],
-];
-const help = el('div', 'key-help');
-help.setAttribute('role', 'dialog');
-help.setAttribute('aria-label', 'Keyboard shortcuts');
-help.hidden = true;
-const keyTable = document.createElement('table');
-for (const [keys, what] of KEYS) {
-  const row = document.createElement('tr');
-  row.append(el('th', undefined, keys), el('td', undefined, what));
-  keyTable.append(row);
-}
-help.append(el('h3', undefined, 'Keys'), keyTable);
-app.append(header, main, footer, help);
-
-function setOptions(select: HTMLSelectElement, options: [string, string][], selected: string | undefined): void {
-  select.replaceChildren(
-    ...options.map(([value, label]) => {
-      const o = document.createElement('option');
-      o.value = value;
-      o.textContent = label;
-      return o;
-    }),
-  );
-  select.value = selected ?? '';
-}
-
-function syncFilterControls(): void {
-  stateSelect.value = filter.state ?? '';
-  regressionBox.checked = !!filter.regression;
-  search.value = filter.text ?? '';
-}
+const keys = new PanelKeys({
+  list,
+  form,
+  submit,
+  undo: () => void undo(),
+  promote: () => void promoteTargets(),
+  tagFromField: () => void tagFromField(),
+  focusSearch: () => filterBar.focusSearch(),
+  openSource: () => current && bridge.send({ type: 'openSource', id: current.id }),
+  openDiff: () => current && bridge.send({ type: 'openDiff', id: current.id, against: 'expected' }),
+  escape: (wasInField) => {
+    if (confirming) {
+      confirming = undefined;
+      form.say('Not submitted.');
+    } else if (!wasInField && list.selected.size) clearSelection();
+  },
+});
+app.append(header, main, keys.footer, keys.help);
 
 function applyFilter(next: QueueFilter): void {
   filter = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined && v !== '' && v !== false)) as QueueFilter;
   bridge.state = { ...(bridge.state as SavedState | undefined), filter } satisfies SavedState;
-  team.render(filter);
+  filterBar.showChips(filter);
   clearSelection();
   void list.reset();
 }
@@ -215,15 +167,6 @@ function focusList(): void {
   list.element.focus();
 }
 
-stateSelect.addEventListener('change', () => applyFilter({ ...filter, state: (stateSelect.value || undefined) as QueueFilter['state'] }));
-tagSelect.addEventListener('change', () => applyFilter({ ...filter, tag: tagSelect.value || undefined }));
-runSelect.addEventListener('change', () => applyFilter({ ...filter, runId: runSelect.value || undefined }));
-regressionBox.addEventListener('change', () => applyFilter({ ...filter, regression: regressionBox.checked || undefined }));
-let searchTimer: ReturnType<typeof setTimeout> | undefined;
-search.addEventListener('input', () => {
-  clearTimeout(searchTimer);
-  searchTimer = setTimeout(() => applyFilter({ ...filter, text: search.value.trim() || undefined }), 200);
-});
 acceptAuto.addEventListener('click', () => void acceptAutoGraded());
 promote.addEventListener('click', () => void promoteTargets());
 pin.addEventListener('click', () => void pinTargets());
@@ -475,108 +418,14 @@ async function afterChange(keepCursor: boolean, keepInput = false): Promise<void
   await list.reset(keepCursor);
 }
 
-// ── keyboard
-function inField(target: EventTarget | null): boolean {
-  const t = target as HTMLElement | null;
-  if (!t) return false;
-  return t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.tagName === 'VSCODE-TEXTAREA' || t.tagName === 'VSCODE-TEXTFIELD' || t.isContentEditable;
-}
-
-/**
- * While a submit waits for the host, the keys that act on an item (a verdict, submit,
- * moving on) are held and replayed once the next item is shown: pressed early, they
- * belong to the next item, never to the one being saved.
- */
-let saving: Promise<void> | undefined;
-const heldKeys: { key: string; submit: boolean }[] = [];
-const HELD_WHILE_SAVING = new Set(['1', '2', '3', '4', 'j', 'k', 'ArrowDown', 'ArrowUp', 'e', 'x', ' ', 'p']);
-
-function submitAndReplay(): void {
-  if (saving) {
-    heldKeys.push({ key: 'Enter', submit: true });
-    return;
-  }
-  saving = submit().finally(() => {
-    saving = undefined;
-    // replay in order; a replayed submit holds the keys after it in turn
-    while (heldKeys.length && !saving) {
-      const next = heldKeys.shift()!;
-      if (next.submit) submitAndReplay();
-      else listKey(next.key);
-    }
-  });
-}
-
-window.addEventListener('keydown', (event) => {
-  if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
-    event.preventDefault();
-    submitAndReplay();
-    return;
-  }
-  if (event.key === 'Escape' && !help.hidden) {
-    help.hidden = true;
-    event.preventDefault();
-    return;
-  }
-  if (event.key === 'Escape') {
-    // leave the field with its text: a search box would otherwise clear itself without refiltering
-    event.preventDefault();
-    const wasInField = inField(event.target);
-    (document.activeElement as HTMLElement | null)?.blur();
-    list.element.focus();
-    if (confirming) {
-      confirming = undefined;
-      form.say('Not submitted.');
-    } else if (!wasInField && list.selected.size) clearSelection();
-    return;
-  }
-  if (inField(event.target)) {
-    if (event.key === 'Enter' && (event.target as HTMLElement).tagName === 'VSCODE-TEXTFIELD' && event.target === form.tags) {
-      event.preventDefault();
-      void tagFromField();
-    }
-    return;
-  }
-  if (event.altKey || event.ctrlKey || event.metaKey) return;
-  if (saving && HELD_WHILE_SAVING.has(event.key)) {
-    event.preventDefault();
-    heldKeys.push({ key: event.key, submit: false });
-    return;
-  }
-  if (listKey(event.key)) event.preventDefault();
-});
-
-/** A key pressed on the list (not in a field); true when it meant something. */
-function listKey(key: string): boolean {
-  let handled = true;
-  if (key === 'j' || key === 'ArrowDown') list.moveTo(list.cursor + 1);
-  else if (key === 'k' || key === 'ArrowUp') list.moveTo(list.cursor - 1);
-  else if (key === 'g') list.moveTo(0);
-  else if (key === 'G') list.moveTo(list.total - 1);
-  else if (key >= '1' && key <= '4') form.setVerdict(VERDICT_KEYS[Number(key) - 1]!);
-  else if (key === 'e') {
-    form.setVerdict('model-wrong');
-    form.correction.focus();
-  } else if (key === 't') form.tags.focus();
-  else if (key === 'x' || key === ' ') list.toggleSelected();
-  else if (key === 'u') void undo();
-  else if (key === '/') search.focus();
-  else if (key === 'o') current && bridge.send({ type: 'openSource', id: current.id });
-  else if (key === 'p') void promoteTargets();
-  else if (key === 'd') current && bridge.send({ type: 'openDiff', id: current.id, against: 'expected' });
-  else if (key === '?') help.hidden = !help.hidden;
-  else handled = false;
-  return handled;
-}
+keys.listen();
 
 // ── host messages
 bridge.on((message: HostMessage) => {
   if (message.type === 'snapshot') {
     const waiting = message.counts.new ?? 0;
     counts.textContent = `${waiting} waiting · ${message.counts['auto-graded'] ?? 0} auto-graded · ${message.regressions} regressions · ${message.total} items`;
-    setOptions(tagSelect, [['', 'any tag'], ...message.tags.map((t): [string, string] => [t, `#${t}`])], filter.tag);
-    setOptions(runSelect, [['', 'any run'], ...message.runs.map((r): [string, string] => [r.id, r.label])], filter.runId);
-    team.setBlind(message.blind ?? false);
+    filterBar.showChoices(message);
   } else if (message.type === 'changed') {
     details.clear();
     void afterChange(true, true);
@@ -585,7 +434,7 @@ bridge.on((message: HostMessage) => {
   } else if (message.type === 'filter') {
     void initialLoad.then(() => {
       applyFilter(message.filter);
-      syncFilterControls();
+      filterBar.syncControls();
     });
   }
 });
@@ -616,8 +465,8 @@ list.element.addEventListener('scroll', () => {
   positionFrame = requestAnimationFrame(savePosition);
 });
 
-syncFilterControls();
-team.render(filter);
+filterBar.syncControls();
+filterBar.showChips(filter);
 const initialLoad = (saved.cursor ? list.restore(saved.cursor, saved.scrollTop ?? 0) : list.reset()).then(() => list.element.focus());
 bridge.send({ type: 'ready' });
 (window as unknown as { __evalloop: unknown }).__evalloop = { list, form, bridge, get detail() { return shownDetail; } };
