@@ -25,7 +25,7 @@ import { RunsTreeProvider } from './views/runsTreeProvider';
 import { WaitingStatusBar } from './views/waitingStatusBar';
 import { ResultWatcher } from './watch/resultWatcher';
 import type { RunNode } from '../core/views/treeModels';
-import { sourcePathOnDisk } from '../core/capture/captureFile';
+import { sourcePathOnDisk } from '../core/store/workspacePaths';
 import { reasonOf } from './errorText';
 import { RemoteSyncController, registerRemoteCommands } from './remote/remoteSyncController';
 

@@ -3,7 +3,7 @@
 // batches (each durable before it is applied), and remembers how far it read so
 // the same file twice adds nothing and a grown JSONL is read from its last offset.
 import { statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import type { FormatId, RunInfo } from '../model/caseModel';
 import { DEFAULT_READ_OPTIONS, type ReadOptions, type RecordError, type RunDescription } from '../formats/adapter';
 import type { ResumePoint } from '../formats/readResultFile';
@@ -14,6 +14,7 @@ import { addTally, emptyTally, type ApplyTally } from '../store/indexProjection'
 import type { CaseRef, NewEvent } from '../store/journalEvents';
 import { getRun, getSource } from '../store/storeQueries';
 import { WriteFailure } from '../store/writeFailure';
+import { storedPathOf } from '../store/workspacePaths';
 import type { WorkspaceStore } from '../store/workspaceStore';
 
 export interface CaptureOptions {
@@ -68,21 +69,6 @@ class BatchJournal {
     events.push(...extra);
     if (events.length) addTally(this.tally, this.store.append(events).tally);
   }
-}
-
-/**
- * Paths inside the workspace root are stored relative to it (with '/'), so journals
- * committed to git mean the same on every machine and after the folder moves.
- */
-export function storedPathOf(root: string, path: string): string {
-  const rel = relative(root, path);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return path;
-  return rel.split(sep).join('/');
-}
-
-/** The file a stored source path names: relative ones are inside the workspace root. */
-export function sourcePathOnDisk(root: string, stored: string): string {
-  return isAbsolute(stored) ? stored : resolve(root, stored);
 }
 
 function emptyReport(path: string, status: FileStatus, extra: Partial<FileCaptureReport> = {}): FileCaptureReport {

@@ -1,7 +1,7 @@
 // Read-only virtual documents for VS Code's own diff editor: expected ↔ actual, and
 // this occurrence ↔ the last passing one (trace included), plus opening the result
 // file at an item's record.
-import { sourcePathOnDisk } from '../../core/capture/captureFile';
+import { sourcePathOnDisk } from '../../core/store/workspacePaths';
 import * as vscode from 'vscode';
 import { caseAsDocument, caseInRun } from '../../core/review/caseDocuments';
 import { findItem, lastPassRunOf, loadCase } from '../../core/store/storeQueries';
