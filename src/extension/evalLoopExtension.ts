@@ -26,7 +26,7 @@ import { WaitingStatusBar } from './views/waitingStatusBar';
 import { ResultWatcher } from './watch/resultWatcher';
 import type { RunNode } from '../core/views/treeModels';
 import { sourcePathOnDisk } from '../core/store/workspacePaths';
-import { reasonOf } from './errorText';
+import { reasonOf } from '../core/text/reasonOf';
 import { RemoteSyncController, registerRemoteCommands } from './remote/remoteSyncController';
 
 export class EvalLoopExtension extends DisposableHost {

@@ -16,6 +16,7 @@ import { getRun, getSource } from '../store/storeQueries';
 import { WriteFailure } from '../store/writeFailure';
 import { storedPathOf } from '../store/workspacePaths';
 import type { WorkspaceStore } from '../store/workspaceStore';
+import { reasonOf } from '../text/reasonOf';
 
 export interface CaptureOptions {
   read?: Partial<ReadOptions>;
@@ -94,7 +95,7 @@ export async function captureFile(store: WorkspaceStore, inputPath: string, opti
 function unexpectedFailure(error: unknown): string {
   // found a moment ago, gone when opened: the same words as a file missing outright
   if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return 'no such file (removed as it was being captured)';
-  return `cannot read: ${error instanceof Error ? error.message : String(error)}`;
+  return `cannot read: ${reasonOf(error)}`;
 }
 
 /** What the read side told the capturing side, gathered for the source event and the report. */
@@ -116,7 +117,7 @@ async function captureFileUnguarded(store: WorkspaceStore, path: string, options
     info = statSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return emptyReport(path, 'failed', { reason: code === 'ENOENT' ? 'no such file' : `cannot read: ${(error as Error).message}` });
+    return emptyReport(path, 'failed', { reason: code === 'ENOENT' ? 'no such file' : `cannot read: ${reasonOf(error)}` });
   }
   if (info.isDirectory()) return emptyReport(path, 'failed', { reason: 'is a folder (capture folders with capturePaths)' });
 

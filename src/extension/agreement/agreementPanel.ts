@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { agreementReport } from '../../core/review/agreementReport';
 import { agreementWebviewMessageSchema, type AgreementHostMessage } from '../../protocol/agreementProtocol';
 import { COMMANDS } from '../commandIds';
-import { reasonOf } from '../errorText';
+import { reasonOf } from '../../core/text/reasonOf';
 import type { StoreSession } from '../storeSession';
 import { webviewHtml } from '../webviewPage';
 

@@ -6,6 +6,7 @@ import { CorpusLayout } from '../../core/corpus/corpusLayout';
 import { COMMANDS } from '../commandIds';
 import { corpusDirOf } from './corpusLocation';
 import { counted } from '../../core/text/counted';
+import { reasonOf } from '../../core/text/reasonOf';
 
 export type CorpusNode =
   | { kind: 'group'; group: 'versions' | 'slices' }
@@ -79,7 +80,7 @@ export class CorpusTreeProvider implements vscode.TreeDataProvider<CorpusNode>, 
           item.description = `${Object.values(m.files).reduce((a, f) => a + f.records, 0)} records · +${m.added} −${m.removed} · ${m.createdAt.slice(0, 16).replace('T', ' ')}`;
           item.tooltip = `policy ${m.policy.name ?? '(ad hoc)'}: ${m.policy.filter}\nparent ${m.parent ?? 'none'}\n${m.leakage.excluded.length} held out as slice cases`;
         } catch (error) {
-          item.description = `unreadable manifest: ${(error as Error).message}`;
+          item.description = `unreadable manifest: ${reasonOf(error)}`;
         }
         item.iconPath = new vscode.ThemeIcon('package');
         item.contextValue = 'version';

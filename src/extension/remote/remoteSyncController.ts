@@ -11,7 +11,7 @@ import { storeStatus } from '../../core/store/storeQueries';
 import { workspacePaths } from '../../core/store/workspacePaths';
 import { COMMANDS } from '../commandIds';
 import { corpusDirOf } from '../corpus/corpusLocation';
-import { reasonOf } from '../errorText';
+import { reasonOf } from '../../core/text/reasonOf';
 import { setting } from '../extensionSettings';
 import type { StoreSession } from '../storeSession';
 

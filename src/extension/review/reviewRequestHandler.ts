@@ -9,7 +9,7 @@ import { seesOthers } from '../../core/review/blindReview';
 import { queueSettings } from '../../core/review/queueSettings';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { HostMessage, WebviewMessage } from '../../protocol/reviewProtocol';
-import { reasonOf } from '../errorText';
+import { reasonOf } from '../../core/text/reasonOf';
 
 export interface StoreAccess {
   read<T>(work: (store: WorkspaceStore) => T | Promise<T>): Promise<T>;

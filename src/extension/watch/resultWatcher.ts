@@ -14,7 +14,7 @@ import { captureInto, logReports } from '../capture/captureService';
 import { COMMANDS } from '../commandIds';
 import { corpusDirOf } from '../corpus/corpusLocation';
 import { setting, settingChanged } from '../extensionSettings';
-import { reasonOf } from '../errorText';
+import { reasonOf } from '../../core/text/reasonOf';
 import type { StoreSession } from '../storeSession';
 
 export class ResultWatcher implements vscode.Disposable {
