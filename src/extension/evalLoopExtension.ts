@@ -9,7 +9,9 @@ import { registerFailureClusters } from './clusters/clusterRefresher';
 import { registerTestDefinitions } from './definitions/registerTestDefinitions';
 import { workspaceName } from './extensionSettings';
 import { CaseDiffs, openResultAt } from './review/caseDiffs';
-import { registerCorpusCommands, pinItems } from './corpus/corpusCommands';
+import { registerCorpusCommands } from './corpus/corpusCommands';
+import { pinItems } from './corpus/pinItems';
+import { registerReadOnlyFiles } from './corpus/readOnlyFiles';
 import { CorpusTreeProvider } from './corpus/corpusTreeProvider';
 import { corpusDirOf } from './corpus/corpusLocation';
 import { PinnedInputs } from './corpus/pinnedInputs';
@@ -62,6 +64,7 @@ export class EvalLoopExtension extends DisposableHost {
     manifests.onDidCreate(corpusChanged);
     manifests.onDidChange(corpusChanged);
     manifests.onDidDelete(corpusChanged);
+    registerReadOnlyFiles((d) => this.register(d));
     registerCorpusCommands(this, session, corpusChanged, (d) => this.register(d));
     registerCheckWorkspace(this, session, (d) => this.register(d));
     registerAgreementCommand(this.context.extensionUri, session, this.output, (title, body) => this.guard(title, body), (d) => this.register(d));
