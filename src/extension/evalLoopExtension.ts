@@ -2,6 +2,7 @@
 // once: capture commands, watcher, trees, status bar, review panel, diffs.
 import * as vscode from 'vscode';
 import { registerCaptureCommands } from './capture/captureCommands';
+import type { CommandContext } from './commandContext';
 import { COMMANDS } from './commandIds';
 import { DisposableHost } from './disposableHost';
 import { registerCheckWorkspace } from './doctor/checkWorkspaceCommand';
@@ -42,11 +43,17 @@ export class EvalLoopExtension extends DisposableHost {
     if (root && root.scheme === 'file') {
       this.session = this.register(new StoreSession(root.fsPath, workspaceName, (notice) => this.output.appendLine(notice)));
     }
-    registerCaptureCommands(this, (d) => this.register(d));
+    registerCaptureCommands(this.commandContext(this.session));
     if (this.session) this.registerViews(this.session);
   }
 
+  /** What registrars get of the extension: output, session, guard and register. */
+  private commandContext<Session extends StoreSession | undefined>(session: Session): CommandContext<Session> {
+    return { output: this.output, session, guard: (title, body) => this.guard(title, body), register: (d) => this.register(d) };
+  }
+
   private registerViews(session: StoreSession): void {
+    const commands = this.commandContext(session);
     const pinned = this.register(new PinnedInputs(session.root, (line) => this.output.appendLine(line)));
     const clusters = registerFailureClusters(session, (line) => this.output.appendLine(line), (d) => this.register(d));
     const queue = this.register(new QueueTreeProvider(session, pinned, reviewerName, clusters.onDidChange));
@@ -65,9 +72,9 @@ export class EvalLoopExtension extends DisposableHost {
     manifests.onDidChange(corpusChanged);
     manifests.onDidDelete(corpusChanged);
     registerReadOnlyFiles((d) => this.register(d));
-    registerCorpusCommands(this, session, corpusChanged, (d) => this.register(d));
-    registerCheckWorkspace(this, session, (d) => this.register(d));
-    registerAgreementCommand(this.context.extensionUri, session, this.output, (title, body) => this.guard(title, body), (d) => this.register(d));
+    registerCorpusCommands(commands, corpusChanged);
+    registerCheckWorkspace(commands);
+    registerAgreementCommand(commands, this.context.extensionUri);
     const statusBar = this.register(new WaitingStatusBar(session, reviewerName, queueView));
     const diffs = this.register(new CaseDiffs(session));
     const watcher = this.register(new ResultWatcher(session, this.output));

@@ -9,9 +9,8 @@ import { readSliceCases } from '../../core/corpus/slices';
 import { snapshot } from '../../core/corpus/snapshot';
 import { verifyCorpus } from '../../core/corpus/verifyCorpus';
 import { COMMANDS } from '../commandIds';
-import type { EvalLoopExtension } from '../evalLoopExtension';
+import type { CommandContext } from '../commandContext';
 import { STAYS_OPEN } from '../staysOpen';
-import type { StoreSession } from '../storeSession';
 import { corpusDirOf } from './corpusLocation';
 import { pinItems } from './pinItems';
 import { openReadOnly } from './readOnlyFiles';
@@ -39,7 +38,8 @@ async function pickPolicy(layout: CorpusLayout): Promise<{ policyName?: string; 
 }
 
 /** `corpusChanged` refreshes what shows the corpus (its tree, the pinned marks in the queue). */
-export function registerCorpusCommands(ext: EvalLoopExtension, session: StoreSession, corpusChanged: () => void, register: (d: vscode.Disposable) => void): void {
+export function registerCorpusCommands(ext: CommandContext, corpusChanged: () => void): void {
+  const { session, register } = ext;
   const root = session.root;
 
   register(
