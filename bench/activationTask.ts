@@ -39,7 +39,6 @@ loader._load = (request, parent, isMain) => {
 };
 
 const t0 = performance.now();
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const extension = require(resolve('dist/extension.js')) as { activate(context: unknown): unknown };
 const t1 = performance.now();
 const context = { subscriptions: [] as unknown[], extensionUri: { fsPath: resolve('.') }, globalState: standIn('globalState'), workspaceState: standIn('workspaceState') };
