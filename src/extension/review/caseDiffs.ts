@@ -1,7 +1,9 @@
 // Read-only virtual documents for VS Code's own diff editor: expected ↔ actual, and
 // this occurrence ↔ the last passing one (trace included), plus opening the result
 // file at an item's record.
+import { readFile } from 'node:fs/promises';
 import { sourcePathOnDisk } from '../../core/capture/captureFile';
+import { recordIndexOf, recordLine } from '../../core/capture/recordPosition';
 import * as vscode from 'vscode';
 import { caseAsDocument, caseInRun } from '../../core/review/caseDocuments';
 import { findItem, lastPassRunOf, loadCase } from '../../core/store/storeQueries';
@@ -66,18 +68,18 @@ export class CaseDiffs implements vscode.TextDocumentContentProvider, vscode.Dis
       const item = findItem(store.database, id);
       if (!item || item === 'ambiguous') return null;
       const run = store.database.exec(
-        'SELECT r.source_path, o.record FROM occurrences o JOIN runs r ON r.rn = o.rn WHERE o.cid = (SELECT cid FROM items WHERE id = ?) ORDER BY o.rn DESC LIMIT 1',
+        'SELECT r.source_path, o.record, r.format FROM occurrences o JOIN runs r ON r.rn = o.rn WHERE o.cid = (SELECT cid FROM items WHERE id = ?) ORDER BY o.rn DESC LIMIT 1',
         [id],
       )[0]?.values[0];
       if (!run || !run[0]) return null;
       const path = String(run[0]);
-      return { path: sourcePathOnDisk(store.paths.root, path), record: run[1] === null ? null : String(run[1]) };
+      return { path: sourcePathOnDisk(store.paths.root, path), record: run[1] === null ? null : String(run[1]), format: String(run[2]) };
     });
     if (!target) {
       void vscode.window.showWarningMessage('Eval Loop: no result file is recorded for this item.');
       return;
     }
-    await openResultAt(target.path, target.record);
+    await openResultAt(target.path, target.record, target.format);
   }
 
   dispose(): void {
@@ -86,8 +88,12 @@ export class CaseDiffs implements vscode.TextDocumentContentProvider, vscode.Dis
   }
 }
 
-/** Opens a result file, at the line of a `line N` record; zip logs are revealed in the explorer. */
-export async function openResultAt(path: string, record: string | null): Promise<void> {
+/**
+ * Opens a result file at its record: the line of a `line N` record (JSON lines), or the
+ * line a `record N` starts on in a promptfoo or Inspect JSON document; zip logs are
+ * revealed in the explorer.
+ */
+export async function openResultAt(path: string, record: string | null, format?: string): Promise<void> {
   const uri = vscode.Uri.file(path);
   if (path.endsWith('.eval')) {
     await vscode.commands.executeCommand('revealInExplorer', uri);
@@ -95,6 +101,12 @@ export async function openResultAt(path: string, record: string | null): Promise
     return;
   }
   const line = record ? /^line (\d+)$/.exec(record)?.[1] : undefined;
-  const position = line ? new vscode.Position(Number(line) - 1, 0) : undefined;
+  let at = line ? Number(line) - 1 : undefined;
+  const index = recordIndexOf(record);
+  if (at === undefined && index !== undefined && format) {
+    // the same bytes the editor opens (a file rewritten since capture may put the record elsewhere)
+    at = await readFile(path, 'utf8').then((text) => recordLine(text, format, index), () => undefined);
+  }
+  const position = at !== undefined ? new vscode.Position(at, 0) : undefined;
   await vscode.window.showTextDocument(uri, { preview: true, viewColumn: vscode.ViewColumn.Beside, ...(position ? { selection: new vscode.Range(position, position) } : {}) });
 }
