@@ -69,7 +69,7 @@ regressionToggle.append(regressionBox, document.createTextNode(' regressions'));
 const search = document.createElement('input');
 search.type = 'search';
 search.className = 'search';
-search.placeholder = 'search titles… (/)';
+search.placeholder = 'search text, output, notes… (/)';
 const counts = el('span', 'counts');
 const selection = el('span', 'selection-count');
 selection.setAttribute('role', 'status');

@@ -4,6 +4,7 @@ import type { EvalCase } from '../model/caseModel';
 import type { BlobStore } from './blobStore';
 import { nestsTooDeep, tooDeepReason } from '../text/jsonDepth';
 import { caseIdsOf } from './caseIds';
+import { matchExpression } from '../search/matchExpression';
 
 export interface ItemRow {
   id: string;
@@ -238,10 +239,14 @@ export function itemWhere(filter: ItemFilter): { sql: string; params: SqlValue[]
     params.push(filter.agreement);
   }
   if (filter.regression) where.push('regression_rn IS NOT NULL');
+  // each word must be somewhere: title, case key, comment or correction, or the start of
+  // the input, output or expected answer (full text, src/core/search/searchText.ts)
   for (const word of (filter.text ?? '').split(/\s+/).filter(Boolean)) {
-    where.push("(title LIKE ? ESCAPE '\\' OR case_key LIKE ? ESCAPE '\\')");
     const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    params.push(pattern, pattern);
+    const like = ['title', 'case_key', 'comment', 'correction'].map((column) => `${column} LIKE ? ESCAPE '\\'`);
+    const match = matchExpression(word);
+    where.push(`(${[...like, ...(match ? ['cid IN (SELECT docid FROM item_text WHERE item_text MATCH ?)'] : [])].join(' OR ')})`);
+    params.push(pattern, pattern, pattern, pattern, ...(match ? [match] : []));
   }
   return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
