@@ -5,6 +5,7 @@ import type { BlobStore } from './blobStore';
 import { nestsTooDeep, tooDeepReason } from '../text/jsonDepth';
 import { caseIdsOf } from './caseIds';
 import { matchExpression } from '../search/matchExpression';
+import type { QueueSort } from '../review/queueSort';
 
 export interface ItemRow {
   id: string;
@@ -137,7 +138,7 @@ export interface ItemFilter {
   lastRunId?: string;
   untagged?: boolean;
   regression?: boolean;
-  /** Words that must all appear in the title or case key. */
+  /** Words that must all be found (title, case key, notes, the start of the case's texts). */
   text?: string;
   /** Items assigned to this reviewer. */
   assignedTo?: string;
@@ -156,6 +157,8 @@ export interface ItemFilter {
   cluster?: string;
   /** Only these item ids. */
   ids?: string[];
+  /** The list's order (default `oldest`: as captured). */
+  sort?: QueueSort;
   limit?: number;
   offset?: number;
 }
@@ -172,6 +175,21 @@ export const WITHHELD_SQL = `(NOT EXISTS (SELECT 1 FROM reviews r WHERE r.cid = 
 /** Where an item stands in every list of items: the order of `listItems` (cid is the table's rowid). */
 export type SortKey = readonly [createdAt: string, cid: number];
 export const SORT_ORDER = 'created_at, items.cid';
+
+const SORT_ORDERS: Record<QueueSort, string> = {
+  oldest: SORT_ORDER,
+  newest: 'created_at DESC, items.cid DESC',
+  // the items of the latest run first
+  run: `last_rn DESC, ${SORT_ORDER}`,
+  suite: `items.suite, ${SORT_ORDER}`,
+  // open regressions first
+  regression: `(regression_rn IS NOT NULL AND fixed_rn IS NULL) DESC, ${SORT_ORDER}`,
+};
+
+/** The list is in capture order, the order deep pages are kept in (queuePositions.ts). */
+export function inCaptureOrder(filter: ItemFilter): boolean {
+  return (filter.sort ?? 'oldest') === 'oldest';
+}
 
 /**
  * The items at or after `key` in list order. The plain `created_at >= ?` lets SQLite
@@ -279,12 +297,13 @@ export function listItems(db: Database, filter: ItemFilter = {}, from?: SortKey)
   let { sql } = where;
   const params = [...where.params];
   if (from) {
+    if (!inCaptureOrder(filter)) throw new Error('a kept position is a place in capture order only');
     const bound = fromKey(from);
     sql = `${sql ? `${sql} AND` : 'WHERE'} ${bound.sql}`;
     params.push(...bound.params);
   }
   const limit = filter.limit && filter.limit > 0 ? `LIMIT ${Math.floor(filter.limit)} OFFSET ${Math.floor(filter.offset ?? 0)}` : '';
-  return rows(db, `SELECT ${ITEM_COLUMNS} FROM items ${sql} ORDER BY ${SORT_ORDER} ${limit}`, params).map(toItem);
+  return rows(db, `SELECT ${ITEM_COLUMNS} FROM items ${sql} ORDER BY ${SORT_ORDERS[filter.sort ?? 'oldest']} ${limit}`, params).map(toItem);
 }
 
 /** The fewest characters of an item id accepted as a prefix of it. */
