@@ -162,8 +162,26 @@ function setOptions(select: HTMLSelectElement, options: [string, string][], sele
   select.value = selected ?? '';
 }
 
+/**
+ * Shows `value` in a select. The host lists the runs and tags in its snapshot, which can
+ * arrive after the first page (a panel restored by a reload) or not at all for a while
+ * (a filter the host asks for); until the list has it, the value stands as its own
+ * option, so the bar always shows the filter the list is under.
+ */
+function showChoice(select: HTMLSelectElement, value: string | undefined, label: string): void {
+  if (value && !Array.from(select.options).some((o) => o.value === value)) {
+    const o = document.createElement('option');
+    o.value = value;
+    o.textContent = label;
+    select.append(o);
+  }
+  select.value = value ?? '';
+}
+
 function syncFilterControls(): void {
   stateSelect.value = filter.state ?? '';
+  showChoice(tagSelect, filter.tag, `#${filter.tag}`);
+  showChoice(runSelect, filter.runId, filter.runId ?? '');
   regressionBox.checked = !!filter.regression;
   search.value = filter.text ?? '';
 }
