@@ -115,8 +115,9 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
   }
 
   before(async () => {
-    rmSync(SHOTS, { recursive: true, force: true });
+    // this test's numbered steps only: the other end-to-end files keep their screenshots
     mkdirSync(SHOTS, { recursive: true });
+    for (const f of readdirSync(SHOTS)) if (/^\d{2}-.*\.png$/.test(f)) rmSync(join(SHOTS, f));
     // fixtures where the default watch globs look: logs/, samples_*.jsonl, junit*.xml, …
     cpSync(join(FIXTURES, 'inspect_ai'), join(workspace, 'logs'), { recursive: true });
     cpSync(join(FIXTURES, 'lm_eval'), join(workspace, 'lm_eval_out'), { recursive: true });
