@@ -80,20 +80,23 @@ export async function ensurePromptfooCases(path: string, cases: number): Promise
   renameSync(`${path}.part`, path);
 }
 
+/** A failed promptfoo case asking for the sum of `i` and `i`, answered `output`, checked by `check`. */
+function sumFailure(i: number, output: number, check: { type: string; value: string }): string {
+  return JSON.stringify({
+    success: false,
+    vars: { q: `question ${i}: what is ${i} plus ${i}?` },
+    prompt: { raw: `What is ${i} plus ${i}?`, label: 'sum' },
+    provider: { id: 'openai:gpt-4o-mini' },
+    response: { output: `${output}` },
+    testCase: { vars: {}, assert: [check] },
+    gradingResult: { pass: false, score: 0, reason: 'wrong sum' },
+  });
+}
+
 /** `items` compact promptfoo JSONL lines, every one a distinct failure: a queue of `items` items. */
 export async function ensureFailures(path: string, items: number): Promise<void> {
   if (existsSync(path)) return;
-  await writeLines(`${path}.part`, items, (i) =>
-    JSON.stringify({
-      success: false,
-      vars: { q: `question ${i}: what is ${i} plus ${i}?` },
-      prompt: { raw: `What is ${i} plus ${i}?`, label: 'sum' },
-      provider: { id: 'openai:gpt-4o-mini' },
-      response: { output: `${2 * i + 1}` },
-      testCase: { vars: {}, assert: [{ type: 'llm-rubric', value: 'gives the sum' }] },
-      gradingResult: { pass: false, score: 0, reason: 'wrong sum' },
-    }),
-  );
+  await writeLines(`${path}.part`, items, (i) => sumFailure(i, 2 * i + 1, { type: 'llm-rubric', value: 'gives the sum' }));
   renameSync(`${path}.part`, path);
 }
 
@@ -103,17 +106,7 @@ export async function ensureFailures(path: string, items: number): Promise<void>
  */
 export async function ensureGradableFailures(path: string, items: number): Promise<void> {
   if (existsSync(path)) return;
-  await writeLines(`${path}.part`, items, (i) =>
-    JSON.stringify({
-      success: false,
-      vars: { q: `question ${i}: what is ${i} plus ${i}?` },
-      prompt: { raw: `What is ${i} plus ${i}?`, label: 'sum' },
-      provider: { id: 'openai:gpt-4o-mini' },
-      response: { output: `${i % 4 === 0 ? 2 * i : 2 * i + 1}` },
-      testCase: { vars: {}, assert: [{ type: 'equals', value: `${2 * i}` }] },
-      gradingResult: { pass: false, score: 0, reason: 'wrong sum' },
-    }),
-  );
+  await writeLines(`${path}.part`, items, (i) => sumFailure(i, i % 4 === 0 ? 2 * i : 2 * i + 1, { type: 'equals', value: `${2 * i}` }));
   renameSync(`${path}.part`, path);
 }
 

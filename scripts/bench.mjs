@@ -159,7 +159,11 @@ for (const n of sizes.filter((s) => s <= 100_000)) {
 }
 
 // 7. activation and bundle sizes
-const activations = Array.from({ length: 5 }, () => tsx(['bench/activationTask.ts']));
+const activations = Array.from({ length: 5 }, () => {
+  const r = spawnSync(process.execPath, ['bench/activationTask.cjs'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench/activationTask.cjs failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1));
+});
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 results.activation = {
   loadMs: median(activations.map((a) => a.loadMs)),

@@ -41,9 +41,11 @@ export function caseTimeline(history: HistoryPoint[] | undefined): HTMLElement |
     chart.append(mark);
   });
   const first = svg('text', { x: 2, y: SIZE + 12, class: 'tl-label' });
-  first.textContent = 'oldest';
+  // the ends are named where the chart is wide enough for both words (the aria-label says it anyway)
+  const named = history.length > 3;
+  first.textContent = named ? 'oldest' : '';
   const last = svg('text', { x: width - 2, y: SIZE + 12, 'text-anchor': 'end', class: 'tl-label' });
-  last.textContent = history.length > 3 ? 'latest' : '';
+  last.textContent = named ? 'latest' : '';
   chart.append(first, last);
   const flips = flipsOf(history);
   const counts = (o: HistoryPoint['outcome']) => history.filter((h) => h.outcome === o).length;

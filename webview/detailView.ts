@@ -141,7 +141,7 @@ export function renderDetail(detail: ItemDetail, actions: DetailActions): HTMLEl
 
   const occ = el('ul', 'occurrences');
   for (const o of detail.occurrences) {
-    occ.append(el('li', o.regression ? 'regression' : undefined, `${o.startedAt ?? o.at} · ${o.model ?? 'model ?'} · ${o.outcome}${o.regression ? ' · regression' : ''}${o.gitCommit ? ` · commit ${o.gitCommit.slice(0, 10)}` : ''}${o.record ? ` · ${o.record}` : ''}`));
+    occ.append(el('li', o.regression ? 'regression' : undefined, `${o.startedAt ?? o.at}${o.model ? ` · ${o.model}` : ''} · ${o.outcome}${o.regression ? ' · regression' : ''}${o.gitCommit ? ` · commit ${o.gitCommit.slice(0, 10)}` : ''}${o.record ? ` · ${o.record}` : ''}`));
   }
   const source = document.createElement('vscode-button');
   source.textContent = 'Open result file at this record';

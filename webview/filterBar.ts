@@ -38,7 +38,7 @@ export class FilterBar {
     regressionToggle.append(regressionBox, document.createTextNode(' regressions'));
     search.type = 'search';
     search.className = 'search';
-    search.placeholder = 'search titles… (/)';
+    search.placeholder = 'search text, output, notes… (/)';
     this.team = new TeamFilterBar((next) => {
       apply(next);
       this.syncControls();
@@ -55,10 +55,12 @@ export class FilterBar {
     });
   }
 
-  /** Puts the panel's filter into the state, regressions and search controls. */
+  /** Puts the panel's filter into the controls. */
   syncControls(): void {
     const filter = this.current();
     this.stateSelect.value = filter.state ?? '';
+    showChoice(this.tagSelect, filter.tag, `#${filter.tag}`);
+    showChoice(this.runSelect, filter.runId, filter.runId ?? '');
     this.regressionBox.checked = !!filter.regression;
     this.search.value = filter.text ?? '';
   }
@@ -79,6 +81,22 @@ export class FilterBar {
   focusSearch(): void {
     this.search.focus();
   }
+}
+
+/**
+ * Shows `value` in a select. The host lists the runs and tags in its snapshot, which can
+ * arrive after the first page (a panel restored by a reload) or not at all for a while
+ * (a filter the host asks for); until the list has it, the value stands as its own
+ * option, so the bar always shows the filter the list is under.
+ */
+function showChoice(select: HTMLSelectElement, value: string | undefined, label: string): void {
+  if (value && !Array.from(select.options).some((o) => o.value === value)) {
+    const o = document.createElement('option');
+    o.value = value;
+    o.textContent = label;
+    select.append(o);
+  }
+  select.value = value ?? '';
 }
 
 function setOptions(select: HTMLSelectElement, options: [string, string][], selected: string | undefined): void {

@@ -74,6 +74,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--regressions', 'only regressions')
     .option('--assigned-to <name>', 'only items assigned to this reviewer')
     .option('--waiting-for <name>', 'only items assigned to this reviewer that they have not reviewed yet')
+    .option('--search <words>', 'only items where every word is found: title, notes, the start of input, output and expected (as the panel\'s search)')
+    .option('--sort <order>', 'oldest (default) | newest | run (latest run first) | suite | regression (open regressions first)')
     .option('--limit <n>', 'at most n items (0 = all)', '50')
     .action(async (flags: ListFlags) => setExit(await runList(flags, globals())));
 

@@ -2,6 +2,7 @@
 // validate every message they receive with these schemas and drop what does not fit.
 import { z } from 'zod';
 import { evalCaseSchema } from '../core/model/caseModel';
+import { QUEUE_SORTS } from '../core/review/queueSort';
 
 export const verdictSchema = z.enum(['model-wrong', 'eval-wrong', 'ambiguous', 'discard']);
 const id = z.string().regex(/^[0-9a-f]{12}$/);
@@ -27,6 +28,8 @@ export const queueFilterSchema = z.object({
   cluster: id.optional(),
   /** Only these items (a test's failures, opened from where the eval is defined). */
   ids: z.array(id).min(1).max(500).optional(),
+  /** The list's order (absent: oldest first, as captured). */
+  sort: z.enum(QUEUE_SORTS).optional(),
 });
 export type QueueFilter = z.infer<typeof queueFilterSchema>;
 

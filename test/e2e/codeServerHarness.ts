@@ -79,6 +79,29 @@ export interface CodeServerOptions {
   launcher?: string[];
 }
 
+/**
+ * Records what the window announces for each notification. VS Code gives every
+ * notification an aria alert ("Warning: …"), but a toast only to the first three that
+ * arrive within 800 ms (NotificationsToasts.SPAM_PROTECTION); the others are only
+ * announced and listed in the notification centre. Runs in the workbench page only
+ * (the init script also reaches the webviews' frames).
+ */
+const RECORD_ANNOUNCEMENTS = `(() => {
+  if (window !== window.top) return;
+  const heard = (window.__announced = []);
+  const watch = () => {
+    const container = document.querySelector('.monaco-aria-container');
+    if (!container) return void setTimeout(watch, 50);
+    new MutationObserver((records) => {
+      for (const r of records) {
+        if (!(r.target instanceof Element) || !r.target.classList.contains('monaco-alert')) continue;
+        for (const n of r.addedNodes) if (n.nodeType === Node.TEXT_NODE && n.data) heard.push(n.data);
+      }
+    }).observe(container, { childList: true, subtree: true });
+  };
+  watch();
+})();`;
+
 export async function startCodeServer(workspace: string, options: CodeServerOptions = {}): Promise<CodeServer> {
   const { node, codeServer } = setupPaths();
   const home = mkdtempSync(join(tmpdir(), 'evalloop-e2e-'));
@@ -125,6 +148,7 @@ export async function startCodeServer(workspace: string, options: CodeServerOpti
   const url = `http://127.0.0.1:${port}/?${options.workspaceFile ? 'workspace' : 'folder'}=${workspace}`;
   const openWindow = async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.addInitScript(RECORD_ANNOUNCEMENTS);
     await page.goto(url);
     await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
     return page;
@@ -173,17 +197,43 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
   throw new Error(`command "${title}" never appeared in the palette`);
 }
 
-/** Waits for a notification toast whose text matches. */
-export async function waitForToast(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+/** How many notifications the window has announced so far (for waitForNotification's `after`). */
+export function notificationsAnnounced(page: Page): Promise<number> {
+  return page.evaluate(() => ((window as unknown as { __announced?: string[] }).__announced ?? []).length);
+}
+
+/** How long a notification is given to get its toast once announced (toasts are painted on a later frame). */
+const TOAST_GRACE_MS = 1_000;
+
+const words = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/**
+ * Waits for a notification whose text matches and gives its text: its toast's, or, when
+ * VS Code holds the toast back (more than three notifications within 800 ms), what the
+ * window announced for it ("Warning: …"). Either way it is in the window's notification
+ * list. With `after` (from notificationsAnnounced) only later notifications count, so a
+ * like one from earlier, or its toast still on screen (an error stays until closed), is
+ * not taken for it.
+ */
+export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs = 30_000, after = 0): Promise<string> {
   const deadline = Date.now() + timeoutMs;
-  let texts: string[] = [];
+  let toasts: string[] = [];
+  let announced: string[] = [];
+  let heardAt: number | undefined;
   while (Date.now() < deadline) {
-    texts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
-    const hit = texts.find((t) => pattern.test(t));
-    if (hit) return hit;
+    announced = (await page.evaluate(() => (window as unknown as { __announced?: string[] }).__announced ?? [])).slice(after);
+    toasts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+    const heard = announced.filter((t) => pattern.test(t)).map((t) => words(t.replace(/^(Info|Warning|Error): /, '')));
+    if (heard.length) {
+      const toast = toasts.find((t) => pattern.test(t) && heard.some((h) => words(t).includes(h)));
+      if (toast) return toast;
+      heardAt ??= Date.now();
+      if (Date.now() - heardAt >= TOAST_GRACE_MS) return heard[0]!;
+    }
     await page.waitForTimeout(250);
   }
-  throw new Error(`no notification matching ${pattern} (shown: ${texts.map((t) => JSON.stringify(t.slice(0, 300))).join(', ') || 'none'})`);
+  const list = (texts: string[]) => texts.map((t) => JSON.stringify(t.slice(0, 300))).join(', ') || 'none';
+  throw new Error(`no notification matching ${pattern} (announced${after ? ` since the ${after} before` : ''}, oldest first: ${list(announced)}; toasts on screen: ${list(toasts)})`);
 }
 
 /**

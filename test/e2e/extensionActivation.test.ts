@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { FIXTURES, REPO_ROOT, tempDir } from '../unit/testSupport';
-import { reviewPanelIn, runCommand, startCodeServer, until, waitForToast, waitingInStatusBar, type CodeServer } from './codeServerHarness';
+import { reviewPanelIn, runCommand, startCodeServer, until, waitForNotification, waitingInStatusBar, type CodeServer } from './codeServerHarness';
 
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
 let shotNumber = 0;
@@ -70,7 +70,7 @@ async function verifyFromPalette(page: Page, expected: RegExp): Promise<string> 
   for (let attempt = 0; attempt < 3; attempt++) {
     await runCommand(page, 'Eval Loop: Verify Corpus');
     try {
-      return await waitForToast(page, expected, 10_000);
+      return await waitForNotification(page, expected, 10_000);
     } catch {
       // the palette run did not land: try again
     }
@@ -115,8 +115,9 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
   }
 
   before(async () => {
-    rmSync(SHOTS, { recursive: true, force: true });
+    // this test's numbered steps only: the other end-to-end files keep their screenshots
     mkdirSync(SHOTS, { recursive: true });
+    for (const f of readdirSync(SHOTS)) if (/^\d{2}-.*\.png$/.test(f)) rmSync(join(SHOTS, f));
     // fixtures where the default watch globs look: logs/, samples_*.jsonl, junit*.xml, …
     cpSync(join(FIXTURES, 'inspect_ai'), join(workspace, 'logs'), { recursive: true });
     cpSync(join(FIXTURES, 'lm_eval'), join(workspace, 'lm_eval_out'), { recursive: true });
@@ -157,7 +158,7 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
 
   it('Show Capture Status reports the captured items', async () => {
     await runCommand(vscode.page, 'Eval Loop: Show Capture Status');
-    const toast = await waitForToast(vscode.page, /Eval Loop: \d+ items/);
+    const toast = await waitForNotification(vscode.page, /Eval Loop: \d+ items/);
     assert.match(toast, /18 items/);
     await shot(vscode.page, 'capture-status');
   });
@@ -223,7 +224,7 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
     await page.keyboard.press('Enter');
     // the watcher captured the files in path order, so the ten reviews took the ten lm-eval
     // cases; of the four promptfoo failures one was auto-graded and three are waiting
-    assert.match(await waitForToast(page, /Eval Loop: pinned \d+ cases as slice riddles v0001/), /pinned 3 cases/);
+    assert.match(await waitForNotification(page, /Eval Loop: pinned \d+ cases as slice riddles v0001/), /pinned 3 cases/);
     const slice = join(workspace, 'corpus/slices/riddles/v0001/manifest.json');
     assert.equal((JSON.parse(readFileSync(slice, 'utf8')) as { cases: number }).cases, 3);
     assert.match(await verifyFromPalette(page, /Eval Loop: corpus verified clean \(1 version, \d+ segments, 1 slice\)/), /1 slice\b/);
@@ -233,7 +234,7 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
   it('a re-run arrives: its new failure is announced and queued, and the pinned case is marked in the Queue and the panel', async () => {
     const page = vscode.page;
     writeFileSync(join(workspace, 'promptfoo/output-rerun.json'), promptfooRerun());
-    assert.match(await waitForToast(page, /Eval Loop: 1 new failure/, 60_000), /1 new failure/);
+    assert.match(await waitForNotification(page, /Eval Loop: 1 new failure/, 60_000), /1 new failure/);
     // the Queue tree: the re-run's group (newest first) holds the pinned case, marked
     // (the side bar is hidden while an editor has the window: show the Eval Loop view)
     if (!(await page.locator('.pane-header', { hasText: 'Queue' }).first().isVisible())) await page.locator('.activitybar [aria-label^="Eval Loop"]').first().click();

@@ -6,7 +6,7 @@ import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FIXTURES, REPO_ROOT, tempDir } from '../unit/testSupport';
-import { runCommand, startCodeServer, waitForToast, type CodeServer } from './codeServerHarness';
+import { runCommand, startCodeServer, waitForNotification, type CodeServer } from './codeServerHarness';
 
 describe('extension in an untrusted folder', { timeout: 180_000 }, () => {
   let vscode: CodeServer;
@@ -27,7 +27,7 @@ describe('extension in an untrusted folder', { timeout: 180_000 }, () => {
     await page.locator('.activitybar [aria-label^="Eval Loop"]').first().click();
     await page.locator('.pane-header', { hasText: 'Queue' }).first().waitFor({ timeout: 30_000 });
     await runCommand(page, 'Eval Loop: Rescan Workspace for Results');
-    assert.match(await waitForToast(page, /Eval Loop captures result files only in a trusted workspace/, 30_000), /trusted workspace/);
+    assert.match(await waitForNotification(page, /Eval Loop captures result files only in a trusted workspace/, 30_000), /trusted workspace/);
     await page.waitForTimeout(3000);
     const journal = join(workspace, '.evalloop/default/journal');
     const runs = existsSync(journal)

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FIXTURES, REPO_ROOT, tempDir } from '../unit/testSupport';
 import { awsEnv, BUCKET, startS3Server, type TestServer } from '../unit/remoteSupport';
-import { reviewPanelIn, runCommand, startCodeServer, until, waitForToast, waitingInStatusBar, type CodeServer } from './codeServerHarness';
+import { reviewPanelIn, runCommand, startCodeServer, until, waitForNotification, waitingInStatusBar, type CodeServer } from './codeServerHarness';
 
 const CLI = join(REPO_ROOT, 'dist/cli.js');
 
@@ -43,7 +43,7 @@ describe('a shared remote seen from VS Code', { timeout: 300_000 }, () => {
     assert.ok(ciItems > 0);
     assert.equal(cli(ci, 'push').code, 0);
     await runCommand(vscode.page, 'Eval Loop: Sync Now');
-    await waitForToast(vscode.page, new RegExp(`${ciItems} new failures? from remote origin`), 60_000);
+    await waitForNotification(vscode.page, new RegExp(`${ciItems} new failures? from remote origin`), 60_000);
     const waiting = await until(async () => {
       const n = await waitingInStatusBar(vscode.page);
       return n === ciItems ? n : undefined;

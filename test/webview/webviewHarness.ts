@@ -31,7 +31,7 @@ function pageHtml(): string {
 <style nonce="${NONCE}">:root{--vscode-font-family:sans-serif;--vscode-font-size:13px;--vscode-foreground:#222;--vscode-editor-background:#fff;--vscode-editor-font-family:monospace;}</style>
 </head><body><div id="app"></div>
 <script nonce="${NONCE}">
-  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__toHost(m), getState: () => undefined, setState: () => {} });
+  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__toHost(m), getState: () => window.__panelState, setState: (s) => { window.__panelState = s; } });
 </script>
 <script type="module" nonce="${NONCE}" src="/webview.js"></script>
 </body></html>`;
@@ -56,6 +56,11 @@ function serve(): Promise<Server> {
 
 let browser: Browser | undefined;
 
+/**
+ * Opens the panel against `answer`, the stand-in host. The state VS Code keeps for a
+ * panel (getState/setState) lives in `window.__panelState`: an `initScript` that sets
+ * it opens the panel as VS Code restores it after a window reload.
+ */
 export async function openWebview(
   answer: (message: WebviewMessage, post: (m: HostMessage) => void) => void | Promise<void>,
   initScript?: string,

@@ -1,6 +1,7 @@
 // `evalloop list`: items in the queue, as a table or a stable JSON array.
 import { listItems, type ItemRow } from '../../core/store/storeQueries';
 import { STATE_ORDER } from '../../core/views/treeModels';
+import { QUEUE_SORTS, type QueueSort } from '../../core/review/queueSort';
 import { unknownFilterNames } from '../../core/corpus/filterNames';
 import { CliError, printJson, printLines, warn, withStore, type GlobalOptions } from '../cliContext';
 
@@ -10,6 +11,8 @@ export interface ListFlags {
   regressions?: boolean;
   assignedTo?: string;
   waitingFor?: string;
+  search?: string;
+  sort?: string;
   limit: string;
 }
 
@@ -36,6 +39,7 @@ export async function runList(flags: ListFlags, options: GlobalOptions): Promise
   const limit = Number(flags.limit);
   if (!Number.isInteger(limit) || limit < 0) throw new CliError('--limit must be a whole number (0 = all)');
   if (flags.state !== undefined && !(STATE_ORDER as readonly string[]).includes(flags.state)) throw new CliError(`--state must be one of ${STATE_ORDER.join(', ')}`);
+  if (flags.sort !== undefined && !(QUEUE_SORTS as readonly string[]).includes(flags.sort)) throw new CliError(`--sort must be one of ${QUEUE_SORTS.join(', ')}`);
   return withStore(options, (store) => {
     if (flags.suite !== undefined) for (const w of unknownFilterNames(store.database, `suite:"${flags.suite.replace(/"/g, '')}"`)) warn(w);
     for (const name of [flags.assignedTo, flags.waitingFor]) {
@@ -48,6 +52,8 @@ export async function runList(flags: ListFlags, options: GlobalOptions): Promise
       ...(flags.assignedTo !== undefined ? { assignedTo: flags.assignedTo } : {}),
       // what waits for a person: assigned to them, and no verdict of theirs yet
       ...(flags.waitingFor !== undefined ? { assignedTo: flags.waitingFor, notReviewedBy: flags.waitingFor } : {}),
+      ...(flags.search ? { text: flags.search } : {}),
+      ...(flags.sort ? { sort: flags.sort as QueueSort } : {}),
       limit,
     });
     if (options.json) printJson(items.map(itemSummary));

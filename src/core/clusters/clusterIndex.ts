@@ -11,6 +11,7 @@ import type { Database, SqlValue } from 'sql.js';
 import type { BlobStore } from '../store/blobStore';
 import { loadCase, valuesOf } from '../store/storeQueries';
 import { signatureOf, type FailureSignature } from './failureSignature';
+import { indexSearchText, searchBody } from '../search/searchText';
 
 export interface ClusterUpdate {
   /** Items signed now (the new ones). */
@@ -203,17 +204,23 @@ export function updateClusters(db: Database, blobs: BlobStore, maxItems = Infini
     if (rows.length === 0) break;
     const items = rows.map(([cid, at, blob, index]) => {
       let signature = NO_SIGNATURE;
+      let body = '';
       try {
         const c = loadCase(blobs, blob === null ? null : String(blob), index === null ? null : Number(index));
-        if (c) signature = signatureOf(c);
+        if (c) {
+          signature = signatureOf(c);
+          // the case is read here anyway: its searchable text goes in with its signature
+          body = searchBody(c);
+        }
       } catch {
         signature = NO_SIGNATURE;
       }
-      return { cid: Number(cid), at: String(at), signature };
+      return { cid: Number(cid), at: String(at), signature, body };
     });
     db.exec('BEGIN');
     try {
       applyBatch(db, items, tally);
+      indexSearchText(db, items);
       for (let i = 0; i < items.length; i += 500) {
         const chunk = items.slice(i, i + 500).map((it) => it.cid);
         db.run(`DELETE FROM cluster_pending WHERE cid IN (${chunk.map(() => '?').join(',')})`, chunk);

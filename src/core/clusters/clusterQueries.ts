@@ -5,6 +5,7 @@ import type { Database } from 'sql.js';
 import { valuesOf } from '../store/storeQueries';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import { updateClusters, type ClusterUpdate } from './clusterIndex';
+import { indexPendingText } from '../search/searchText';
 
 export interface ClusterSummary {
   /** The representative's item id. */
@@ -23,7 +24,9 @@ export interface ClusterListing extends ClusterSummary {
 /** Brings the clusters up to date with what was captured (cost grows with what is new) and marks the index for saving. */
 export function refreshClusters(store: WorkspaceStore, maxItems?: number): ClusterUpdate {
   const update = updateClusters(store.database, store.blobs, maxItems);
-  if (update.signed > 0) store.noteDerivedChange();
+  // the search texts of items signed before the index could search them (an upgraded index)
+  const texts = indexPendingText(store.database, store.blobs, maxItems === undefined ? undefined : Math.max(0, maxItems - update.signed));
+  if (update.signed > 0 || texts > 0) store.noteDerivedChange();
   return update;
 }
 

@@ -5,6 +5,11 @@
 // leaves a partial version. Several snapshots at once keep one lineage: a version is
 // only ever claimed as the number after the parent it was measured against, and one
 // that loses that number to another process is measured again against the winner.
+//
+// Two steps: planSnapshot draws everything from the store once (selection, the leakage
+// firewall, the secrets scan, the records, the counts) and writes nothing; writeSnapshot
+// writes a plan as the next version. VS Code shows the plan's counts, asks, and writes
+// that same plan, so the records are computed once. `snapshot` is both.
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { WorkspaceStore } from '../store/workspaceStore';
@@ -141,6 +146,8 @@ function segmentsDigest(layout: CorpusLayout, segments: { path: string }[]): str
 
 /** The records a policy draws from the store, before any parent is looked at. */
 interface DrawnRecords {
+  /** When the records were drawn: the version's `createdAt` (a review after it is not in the version; `since:` reads it). */
+  drawnAt: string;
   name: string | null;
   policy: SnapshotPolicy;
   perFormat: Map<string, RecordLine[]>;
@@ -156,6 +163,7 @@ interface DrawnRecords {
 }
 
 function drawRecords(store: WorkspaceStore, layout: CorpusLayout, options: SnapshotOptions): DrawnRecords {
+  const drawnAt = new Date().toISOString();
   const { name, policy } = resolvePolicy(layout, options);
   const versions = layout.versions();
   const versionTime = (v: string) => (versions.includes(v) ? layout.manifest(v).createdAt : undefined);
@@ -207,7 +215,7 @@ function drawRecords(store: WorkspaceStore, layout: CorpusLayout, options: Snaps
   if (contributing.length === 0) throw new EmptySelectionError(policy.filter, selected.length);
   if (findings.length && policy.secrets === 'block') throw new SnapshotBlockedError(findings);
   const agreement = agreementSummary(agreementReport(store.database, contributing.map((c) => caseIdsOf(c.caseKey).cid)));
-  return { name, policy, perFormat, contributing, excluded, slices: [...new Set(pinned.values())].sort(), redactions, findings, skipped, agreement };
+  return { drawnAt, name, policy, perFormat, contributing, excluded, slices: [...new Set(pinned.values())].sort(), redactions, findings, skipped, agreement };
 }
 
 /** Every manifest field but the version and files; of them the parent decides `parent`, `added` and `removed`. */
@@ -218,7 +226,7 @@ function manifestFields(drawn: DrawnRecords, parentName: string | null, parent: 
   const { added, removed } = recordChanges(versionRecordKeys(layout, parent), now);
   return {
     parent: parentName,
-    createdAt: new Date().toISOString(),
+    createdAt: drawn.drawnAt,
     tool: { name: 'evalloop', version: toolVersion ?? '0.0.0-dev' },
     policy: { name: drawn.name, filter: policy.filter, formats: policy.formats, secrets: policy.secrets },
     // the items and reviews that produced records (a discarded item produces none)
@@ -241,23 +249,45 @@ function manifestFields(drawn: DrawnRecords, parentName: string | null, parent: 
 /** More snapshots than this finishing while one is being measured is not contention but a fault. */
 const MAX_CLAIM_ATTEMPTS = 64;
 
-export function snapshot(store: WorkspaceStore, corpusDir: string, options: SnapshotOptions = {}): SnapshotResult {
+/** What a snapshot will write, drawn from the store once: shown for confirmation, then written as it is. */
+export interface SnapshotPlan {
+  readonly corpusDir: string;
+  readonly toolVersion: string | undefined;
+  /** The manifest the plan would have if written now (the next free number; its files' digests not yet known). */
+  readonly manifest: VersionManifest;
+  readonly drawn: DrawnRecords;
+}
+
+/**
+ * Draws a snapshot from the store: the items the policy selects, less those a slice
+ * pins; their records in each format; the secrets scan (a blocking policy throws here,
+ * before anything is written). Writes nothing.
+ */
+export function planSnapshot(store: WorkspaceStore, corpusDir: string, options: SnapshotOptions = {}): SnapshotPlan {
   if (options.filter !== undefined) parseGivenFilter(options.filter); // refused before anything is written
   const layout = new CorpusLayout(corpusDir);
   layout.ensure();
   // a version two clones both wrote must be settled before anything is built on the corpus
   layout.refuseMergeConflicts();
   const drawn = drawRecords(store, layout, options);
+  const versions = layout.versions();
+  const parentName = versions.at(-1) ?? null;
+  const fields = manifestFields(drawn, parentName, parentName ? layout.manifest(parentName) : null, layout, options.toolVersion);
+  const files: VersionManifest['files'] = {};
+  for (const [format, lines] of drawn.perFormat) files[format] = { records: lines.length, sha256: '', segments: [] };
+  return { corpusDir, toolVersion: options.toolVersion, drawn, manifest: { version: nextVersionName(versions), files, ...fields } };
+}
 
-  if (options.dryRun) {
-    const versions = layout.versions();
-    const parentName = versions.at(-1) ?? null;
-    const fields = manifestFields(drawn, parentName, parentName ? layout.manifest(parentName) : null, layout, options.toolVersion);
-    const files: VersionManifest['files'] = {};
-    for (const [format, lines] of drawn.perFormat) files[format] = { records: lines.length, sha256: '', segments: [] };
-    return { version: null, dir: null, manifest: { version: nextVersionName(versions), files, ...fields } };
-  }
-
+/**
+ * Writes a plan as the next version. The parent is the latest version when it is
+ * written (added and removed are counted against it then), so a version another process
+ * wrote after the plan was drawn is this one's parent, not a sibling.
+ */
+export function writeSnapshot(plan: SnapshotPlan): SnapshotResult {
+  const layout = new CorpusLayout(plan.corpusDir);
+  layout.ensure();
+  layout.refuseMergeConflicts();
+  const { drawn } = plan;
   removeAbandonedBuilds(layout.versionsDir);
   const sourceLines: RecordLine[] = drawn.contributing.map((c) => ({ key: c.itemId, itemId: c.itemId, inputHash: c.inputHash, line: JSON.stringify({ item: c.itemId, caseKey: c.caseKey, review: c.reviewEvent }) }));
   for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
@@ -266,7 +296,7 @@ export function snapshot(store: WorkspaceStore, corpusDir: string, options: Snap
     const parentName = versions.at(-1) ?? null;
     const parent = parentName ? layout.manifest(parentName) : null;
     const version = nextVersionName(versions);
-    const fields = manifestFields(drawn, parentName, parent, layout, options.toolVersion);
+    const fields = manifestFields(drawn, parentName, parent, layout, plan.toolVersion);
     fields.sources.segments = buildSegments(layout, 'sources', sourceLines, parent ? { ...parent, files: { sources: { records: 0, sha256: '', segments: parent.sources.segments } } } : null);
     const files: VersionManifest['files'] = {};
     for (const [format, lines] of drawn.perFormat) {
@@ -291,4 +321,11 @@ export function snapshot(store: WorkspaceStore, corpusDir: string, options: Snap
     rmSync(build, { recursive: true, force: true });
   }
   throw new Error(`could not claim a version number in ${layout.versionsDir}: ${MAX_CLAIM_ATTEMPTS} other snapshots finished first while this one was measured; run it again`);
+}
+
+/** Plans and writes the next version (with `dryRun`, only plans: the manifest it would have). */
+export function snapshot(store: WorkspaceStore, corpusDir: string, options: SnapshotOptions = {}): SnapshotResult {
+  const plan = planSnapshot(store, corpusDir, options);
+  if (options.dryRun) return { version: null, dir: null, manifest: plan.manifest };
+  return writeSnapshot(plan);
 }

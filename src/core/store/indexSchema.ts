@@ -167,6 +167,17 @@ const MIGRATIONS: Migration[] = [
     version: 7,
     sql: `CREATE INDEX items_created ON items (created_at);`,
   },
+  {
+    // full-text search over the start of each item's input, output and expected answer
+    // (src/core/search/searchText.ts): written when an item is signed for clustering;
+    // the items an upgraded index had already signed wait in text_pending
+    version: 8,
+    sql: `
+      CREATE VIRTUAL TABLE item_text USING fts4(body, content="", matchinfo=fts3, tokenize=unicode61);
+      CREATE TABLE text_pending (cid INTEGER PRIMARY KEY);
+      INSERT INTO text_pending (cid) SELECT cid FROM case_signatures;
+    `,
+  },
 ];
 
 /** An index saved by a schema older than this is rebuilt from the journals on open. */

@@ -10,7 +10,7 @@
 // thousand index entries). A change too large to count bucket by bucket drops the
 // buckets, which are built again (once, in one window query) when next needed.
 import type { Database, SqlValue } from 'sql.js';
-import { beforeKey, fromKey, itemWhere, SORT_ORDER, type ItemFilter, type SortKey } from './storeQueries';
+import { beforeKey, fromKey, inCaptureOrder, itemWhere, SORT_ORDER, type ItemFilter, type SortKey } from './storeQueries';
 
 /** Items per bucket when buckets are built: the most a page lookup skips with OFFSET. */
 export const BUCKET = 2000;
@@ -148,7 +148,8 @@ function recount(db: Database, filter: ItemFilter, buckets: Buckets): boolean {
  * many items after it to skip (fewer than MAX_BUCKET). Shallow offsets need no buckets.
  */
 export function pageStart(db: Database, filter: ItemFilter, offset: number): { from?: SortKey; skip: number } {
-  if (offset < BUCKET) return { skip: offset };
+  // positions are kept in capture order; another order pages by offset
+  if (offset < BUCKET || !inCaptureOrder(filter)) return { skip: offset };
   const positions = positionsOf(db);
   takeChanges(db, positions);
   const name = JSON.stringify(Object.entries(filter).filter(([k, v]) => v !== undefined && k !== 'limit' && k !== 'offset').sort());

@@ -4,6 +4,8 @@ import type { EvalCase } from '../model/caseModel';
 import type { BlobStore } from './blobStore';
 import { nestsTooDeep, tooDeepReason } from '../text/jsonDepth';
 import { caseIdsOf } from './caseIds';
+import { matchExpression } from '../search/matchExpression';
+import type { QueueSort } from '../review/queueSort';
 
 export interface ItemRow {
   id: string;
@@ -136,7 +138,7 @@ export interface ItemFilter {
   lastRunId?: string;
   untagged?: boolean;
   regression?: boolean;
-  /** Words that must all appear in the title or case key. */
+  /** Words that must all be found (title, case key, notes, the start of the case's texts). */
   text?: string;
   /** Items assigned to this reviewer. */
   assignedTo?: string;
@@ -155,6 +157,8 @@ export interface ItemFilter {
   cluster?: string;
   /** Only these item ids. */
   ids?: string[];
+  /** The list's order (default `oldest`: as captured). */
+  sort?: QueueSort;
   limit?: number;
   offset?: number;
 }
@@ -171,6 +175,21 @@ export const WITHHELD_SQL = `(NOT EXISTS (SELECT 1 FROM reviews r WHERE r.cid = 
 /** Where an item stands in every list of items: the order of `listItems` (cid is the table's rowid). */
 export type SortKey = readonly [createdAt: string, cid: number];
 export const SORT_ORDER = 'created_at, items.cid';
+
+const SORT_ORDERS: Record<QueueSort, string> = {
+  oldest: SORT_ORDER,
+  newest: 'created_at DESC, items.cid DESC',
+  // the items of the latest run first
+  run: `last_rn DESC, ${SORT_ORDER}`,
+  suite: `items.suite, ${SORT_ORDER}`,
+  // open regressions first
+  regression: `(regression_rn IS NOT NULL AND fixed_rn IS NULL) DESC, ${SORT_ORDER}`,
+};
+
+/** The list is in capture order, the order deep pages are kept in (queuePositions.ts). */
+export function inCaptureOrder(filter: ItemFilter): boolean {
+  return (filter.sort ?? 'oldest') === 'oldest';
+}
 
 /**
  * The items at or after `key` in list order. The plain `created_at >= ?` lets SQLite
@@ -238,10 +257,14 @@ export function itemWhere(filter: ItemFilter): { sql: string; params: SqlValue[]
     params.push(filter.agreement);
   }
   if (filter.regression) where.push('regression_rn IS NOT NULL');
+  // each word must be somewhere: title, case key, comment or correction, or the start of
+  // the input, output or expected answer (full text, src/core/search/searchText.ts)
   for (const word of (filter.text ?? '').split(/\s+/).filter(Boolean)) {
-    where.push("(title LIKE ? ESCAPE '\\' OR case_key LIKE ? ESCAPE '\\')");
     const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    params.push(pattern, pattern);
+    const like = ['title', 'case_key', 'comment', 'correction'].map((column) => `${column} LIKE ? ESCAPE '\\'`);
+    const match = matchExpression(word);
+    where.push(`(${[...like, ...(match ? ['cid IN (SELECT docid FROM item_text WHERE item_text MATCH ?)'] : [])].join(' OR ')})`);
+    params.push(pattern, pattern, pattern, pattern, ...(match ? [match] : []));
   }
   return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
@@ -274,12 +297,13 @@ export function listItems(db: Database, filter: ItemFilter = {}, from?: SortKey)
   let { sql } = where;
   const params = [...where.params];
   if (from) {
+    if (!inCaptureOrder(filter)) throw new Error('a kept position is a place in capture order only');
     const bound = fromKey(from);
     sql = `${sql ? `${sql} AND` : 'WHERE'} ${bound.sql}`;
     params.push(...bound.params);
   }
   const limit = filter.limit && filter.limit > 0 ? `LIMIT ${Math.floor(filter.limit)} OFFSET ${Math.floor(filter.offset ?? 0)}` : '';
-  return rows(db, `SELECT ${ITEM_COLUMNS} FROM items ${sql} ORDER BY ${SORT_ORDER} ${limit}`, params).map(toItem);
+  return rows(db, `SELECT ${ITEM_COLUMNS} FROM items ${sql} ORDER BY ${SORT_ORDERS[filter.sort ?? 'oldest']} ${limit}`, params).map(toItem);
 }
 
 /** The fewest characters of an item id accepted as a prefix of it. */
@@ -382,15 +406,15 @@ export function lastPassRunOf(db: Database, caseKey: string): string | null {
   return row ? String(row[0]) : null;
 }
 
-/** The result file (as stored) and record where the item's case occurred last, when a file is recorded. */
-export function latestSourceOf(db: Database, id: string): { sourcePath: string; record: string | null } | undefined {
+/** The result file (as stored), record and format where the item's case occurred last, when a file is recorded. */
+export function latestSourceOf(db: Database, id: string): { sourcePath: string; record: string | null; format: string } | undefined {
   const row = valuesOf(
     db,
-    'SELECT r.source_path, o.record FROM occurrences o JOIN runs r ON r.rn = o.rn WHERE o.cid = (SELECT cid FROM items WHERE id = ?) ORDER BY o.rn DESC LIMIT 1',
+    'SELECT r.source_path, o.record, r.format FROM occurrences o JOIN runs r ON r.rn = o.rn WHERE o.cid = (SELECT cid FROM items WHERE id = ?) ORDER BY o.rn DESC LIMIT 1',
     [id],
   )[0];
   if (!row || !row[0]) return undefined;
-  return { sourcePath: String(row[0]), record: row[1] === null ? null : String(row[1]) };
+  return { sourcePath: String(row[0]), record: row[1] === null ? null : String(row[1]), format: String(row[2]) };
 }
 
 /** Every tag some item carries, sorted. */

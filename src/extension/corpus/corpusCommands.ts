@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { CorpusLayout } from '../../core/corpus/corpusLayout';
 import { exportSlice, SLICE_FORMATS, type SliceFormat } from '../../core/corpus/sliceExport';
 import { readSliceCases } from '../../core/corpus/slices';
-import { snapshot } from '../../core/corpus/snapshot';
+import { planSnapshot, writeSnapshot } from '../../core/corpus/snapshot';
 import { verifyCorpus } from '../../core/corpus/verifyCorpus';
 import { COMMANDS } from '../commandIds';
 import type { CommandContext } from '../commandContext';
@@ -48,7 +48,8 @@ export function registerCorpusCommands(ext: CommandContext, corpusChanged: () =>
         const dir = corpusDirOf(root);
         const choice = await pickPolicy(new CorpusLayout(dir));
         if (!choice) return;
-        const preview = await session.read((store) => snapshot(store, dir, { ...choice, dryRun: true, toolVersion: TOOL_VERSION }));
+        // drawn once: the counts shown are of the very records written
+        const preview = await session.read((store) => planSnapshot(store, dir, { ...choice, toolVersion: TOOL_VERSION }));
         const counts = Object.entries(preview.manifest.files).map(([f, x]) => `${f} ${x.records}`).join(', ');
         const go = await vscode.window.showInformationMessage(
           `Write corpus ${preview.manifest.version}? ${counts}; ${counted(preview.manifest.added, 'record')} added, ${preview.manifest.removed} removed, ${counted(preview.manifest.leakage.excluded.length, 'case')} held out as slice cases.`,
@@ -57,7 +58,7 @@ export function registerCorpusCommands(ext: CommandContext, corpusChanged: () =>
         );
         if (go !== 'Write Version') return;
         const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Eval Loop: writing ${preview.manifest.version}` }, () =>
-          session.read((store) => snapshot(store, dir, { ...choice, toolVersion: TOOL_VERSION })),
+          Promise.resolve().then(() => writeSnapshot(preview)),
         );
         corpusChanged();
         await openReadOnly(join(result.dir!, 'manifest.json'));

@@ -1,6 +1,8 @@
 // Read-only virtual documents for VS Code's own diff editor: expected ↔ actual, and
 // this occurrence ↔ the last passing one (trace included), plus opening the result
 // file at an item's record.
+import { readFile } from 'node:fs/promises';
+import { recordIndexOf, recordLine } from '../../core/capture/recordPosition';
 import { sourcePathOnDisk } from '../../core/store/workspacePaths';
 import * as vscode from 'vscode';
 import { caseAsDocument, caseInRun } from '../../core/review/caseDocuments';
@@ -67,13 +69,13 @@ export class CaseDiffs implements vscode.TextDocumentContentProvider, vscode.Dis
       if (!item || item === 'ambiguous') return null;
       const source = latestSourceOf(store.database, id);
       if (!source) return null;
-      return { path: sourcePathOnDisk(store.paths.root, source.sourcePath), record: source.record };
+      return { path: sourcePathOnDisk(store.paths.root, source.sourcePath), record: source.record, format: source.format };
     });
     if (!target) {
       void vscode.window.showWarningMessage('Eval Loop: no result file is recorded for this item.');
       return;
     }
-    await openResultAt(target.path, target.record);
+    await openResultAt(target.path, target.record, target.format);
   }
 
   dispose(): void {
@@ -82,8 +84,12 @@ export class CaseDiffs implements vscode.TextDocumentContentProvider, vscode.Dis
   }
 }
 
-/** Opens a result file, at the line of a `line N` record; zip logs are revealed in the explorer. */
-export async function openResultAt(path: string, record: string | null): Promise<void> {
+/**
+ * Opens a result file at its record: the line of a `line N` record (JSON lines), or the
+ * line a `record N` starts on in a promptfoo or Inspect JSON document; zip logs are
+ * revealed in the explorer.
+ */
+export async function openResultAt(path: string, record: string | null, format?: string): Promise<void> {
   const uri = vscode.Uri.file(path);
   if (path.endsWith('.eval')) {
     await vscode.commands.executeCommand('revealInExplorer', uri);
@@ -91,6 +97,12 @@ export async function openResultAt(path: string, record: string | null): Promise
     return;
   }
   const line = record ? /^line (\d+)$/.exec(record)?.[1] : undefined;
-  const position = line ? new vscode.Position(Number(line) - 1, 0) : undefined;
+  let at = line ? Number(line) - 1 : undefined;
+  const index = recordIndexOf(record);
+  if (at === undefined && index !== undefined && format) {
+    // the same bytes the editor opens (a file rewritten since capture may put the record elsewhere)
+    at = await readFile(path, 'utf8').then((text) => recordLine(text, format, index), () => undefined);
+  }
+  const position = at !== undefined ? new vscode.Position(at, 0) : undefined;
   await vscode.window.showTextDocument(uri, { preview: true, viewColumn: vscode.ViewColumn.Beside, ...(position ? { selection: new vscode.Range(position, position) } : {}) });
 }
