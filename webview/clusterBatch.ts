@@ -2,15 +2,14 @@
 // applied to all its members at once. The members are listed first and can be
 // trimmed; the batch is one action (one undo), each item reviewed under the
 // reviewer's name. A correction is the item's own answer, so it is never copied.
-import type { HostMessage, ItemDetail, ItemSummary, WebviewMessage } from '../src/protocol/reviewProtocol';
+import type { AnswerTo, ItemDetail, ItemSummary } from '../src/protocol/reviewProtocol';
+import type { HostRequest } from './hostBridge';
 import type { FormValue } from './reviewForm';
 import { el } from './safeText';
 import { counted } from '../src/core/text/counted';
 
-type Request = WebviewMessage extends infer M ? (M extends { requestId: number } ? Omit<M, 'requestId'> : never) : never;
-
 export interface ClusterBatchHost {
-  request(message: Request): Promise<HostMessage>;
+  request<M extends HostRequest>(message: M): Promise<AnswerTo<M['type']>>;
   formValue(): FormValue;
   say(text: string, kind?: 'info' | 'error'): void;
   /** The batch was saved as one action. */
@@ -41,8 +40,8 @@ export class ClusterBatch {
 
   private async showPreview(detail: ItemDetail, preview: HTMLElement): Promise<void> {
     const answer = await this.host.request({ type: 'clusterMembers', id: detail.item.id });
-    if (answer.type !== 'clusterMembers') {
-      this.host.say(answer.type === 'error' ? `Cluster not loaded: ${answer.message}` : 'Cluster not loaded.', 'error');
+    if (answer.type === 'error') {
+      this.host.say(`Cluster not loaded: ${answer.message}`, 'error');
       return;
     }
     const chosen = new Set<string>();

@@ -1,6 +1,7 @@
-// The webview's side of the protocol: requests with ids, answers matched back, and
-// every incoming message validated before anything looks at it.
-import { hostMessageSchema, type HostMessage, type WebviewMessage } from '../src/protocol/reviewProtocol';
+// The webview's side of the protocol: requests with ids, each answered with the type
+// its request expects (or an error), and every incoming message validated before
+// anything looks at it. A request the host leaves unanswered ends with an error.
+import { ANSWER_TYPES, hostMessageSchema, type AnswerTo, type HostMessage, type RequestMessage, type WebviewMessage } from '../src/protocol/reviewProtocol';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -11,7 +12,14 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 type Pending = (message: HostMessage) => void;
-type Request = WebviewMessage extends infer M ? (M extends { requestId: number } ? Omit<M, 'requestId'> : never) : never;
+/** A request as the panel writes it: the bridge adds the id. */
+export type HostRequest = RequestMessage extends infer M ? (M extends RequestMessage ? Omit<M, 'requestId'> : never) : never;
+
+/**
+ * How long a request may wait for its answer. A review says "still saving" long before
+ * this; past it, the host is taken to have stopped (its extension host crashed or restarted).
+ */
+export const ANSWER_TIMEOUT_MS = 60_000;
 
 export class HostBridge {
   private readonly api = acquireVsCodeApi();
@@ -48,10 +56,20 @@ export class HostBridge {
     this.api.postMessage(message);
   }
 
-  request(message: Request): Promise<HostMessage> {
+  /** Resolves with the request's answer, or with an error answer (the host's, a mismatched answer, or no answer in time); never rejects. */
+  request<M extends HostRequest>(message: M): Promise<AnswerTo<M['type']>> {
     const requestId = this.nextId++;
+    const expected: HostMessage['type'] = ANSWER_TYPES[message.type];
+    const failed = (reason: string) => ({ type: 'error', requestId, message: reason }) as AnswerTo<M['type']>;
     return new Promise((resolve) => {
-      this.pending.set(requestId, resolve);
+      const timer = setTimeout(() => {
+        this.pending.delete(requestId);
+        resolve(failed(`Eval Loop gave no answer to "${message.type}" in ${ANSWER_TIMEOUT_MS / 1000} s; if its extension host restarted, reopen the queue (Eval Loop: Open Review Queue) to see what was done`));
+      }, ANSWER_TIMEOUT_MS);
+      this.pending.set(requestId, (answer) => {
+        clearTimeout(timer);
+        resolve(answer.type === expected || answer.type === 'error' ? (answer as AnswerTo<M['type']>) : failed(`Eval Loop answered "${message.type}" with "${answer.type}"`));
+      });
       this.api.postMessage({ ...message, requestId });
     });
   }

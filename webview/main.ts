@@ -1,5 +1,6 @@
-// The review panel: a filter bar, the virtualised queue, the detail pane and the
-// verdict form, driven from the keyboard (j/k, 1–4, e, t, x, u, /, Ctrl+Enter).
+// The review panel's controller: the filter bar (filterBar.ts), the virtualised
+// queue, the detail pane and the verdict form, driven from the keyboard (keyboard.ts).
+// It holds what the panel is showing and carries out the reviewer's actions.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
@@ -7,9 +8,11 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { HostMessage, ItemDetail, ItemSummary, QueueFilter } from '../src/protocol/reviewProtocol';
 import { renderDetail } from './detailView';
+import { FilterBar } from './filterBar';
 import { HostBridge } from './hostBridge';
+import { PanelKeys } from './keyboard';
 import { QueueList } from './queueList';
-import { ReviewForm, VERDICT_KEYS, type FormValue } from './reviewForm';
+import { ReviewForm, type FormValue } from './reviewForm';
 import { ClusterBatch } from './clusterBatch';
 import { el } from './safeText';
 import { TeamFilterBar } from './teamFilters';
@@ -43,33 +46,13 @@ let pendingRestore: { id: string; value: FormValue } | undefined;
 /** A submit to several items waits for a second Ctrl+Enter; this is what it would apply. */
 let confirming: { ids: string; verdict: string } | undefined;
 /** What an action did, said again once the next item has loaded (loading clears the form's line). */
-let pendingNotice: string | undefined;
+let pendingNotice: { text: string; kind: 'info' | 'error' } | undefined;
 /** Accept auto-graded waits for a second click; this is how many items it would accept. */
 let acceptArmed: { ids: string[]; timer: ReturnType<typeof setTimeout> } | undefined;
 
 // ── layout
 const app = document.getElementById('app')!;
 const header = el('div', 'header');
-const stateSelect = document.createElement('select');
-stateSelect.className = 'filter-state';
-for (const [value, label] of [['new', 'waiting'], ['auto-graded', 'auto-graded'], ['reviewed', 'reviewed'], ['', 'all']] as const) {
-  const o = document.createElement('option');
-  o.value = value;
-  o.textContent = label;
-  stateSelect.append(o);
-}
-const tagSelect = document.createElement('select');
-tagSelect.className = 'filter-tag';
-const runSelect = document.createElement('select');
-runSelect.className = 'filter-run';
-const regressionToggle = document.createElement('label');
-const regressionBox = document.createElement('input');
-regressionBox.type = 'checkbox';
-regressionToggle.append(regressionBox, document.createTextNode(' regressions'));
-const search = document.createElement('input');
-search.type = 'search';
-search.className = 'search';
-search.placeholder = 'search text, output, notes… (/)';
 const counts = el('span', 'counts');
 const selection = el('span', 'selection-count');
 selection.setAttribute('role', 'status');
@@ -85,17 +68,16 @@ const pin = document.createElement('vscode-button');
 pin.textContent = 'Pin…';
 pin.setAttribute('secondary', '');
 pin.title = 'Pin the selected (or current) items as a held-out eval slice';
-const team = new TeamFilterBar((next) => {
-  applyFilter(next);
-  syncFilterControls();
-});
-header.append(stateSelect, tagSelect, runSelect, regressionToggle, search, team.element, acceptAuto, promote, pin, selection, counts);
+const filterBar = new FilterBar(() => filter, applyFilter);
+header.append(...filterBar.elements, acceptAuto, promote, pin, selection, counts);
 
 const main = el('div', 'main');
 const list = new QueueList({
   fetchPage: async (offset, limit) => {
     const answer = await bridge.request({ type: 'query', filter, offset, limit });
-    return answer.type === 'page' ? { total: answer.total, items: answer.items } : { total: 0, items: [] };
+    if (answer.type === 'page') return { total: answer.total, items: answer.items };
+    announce(`Queue not loaded: ${answer.message}`, 'error');
+    return { total: 0, items: [] };
   },
   onCursor: (_index, item) => {
     savePosition();
@@ -104,7 +86,7 @@ const list = new QueueList({
   onSelection: () => selectionChanged(),
 });
 const detailPane = el('div', 'detail-pane');
-const form = new ReviewForm(() => submitAndReplay());
+const form = new ReviewForm(() => keys.submitAndReplay());
 const right = el('div', 'right');
 right.append(detailPane, form.element);
 // the list column is resizable (drag its lower right corner) and keeps its width
@@ -121,75 +103,29 @@ new ResizeObserver(() => {
   }, 300);
 }).observe(listColumn);
 main.append(listColumn, right);
-const footer = el('div', 'footer', 'j/k move · 1 model wrong · 2 eval wrong · 3 ambiguous · 4 discard · e correction · t tags · x select (Esc clears) · Ctrl+Enter submit & next · u undo · p promote · / search · ? all keys');
-const KEYS: [string, string][] = [
-  ['j / k, ↓ / ↑', 'next / previous item'],
-  ['g / G', 'first / last item'],
-  ['1 2 3 4', 'model wrong · eval wrong · ambiguous · discard'],
-  ['e', 'edit the correction (model wrong)'],
-  ['t', 'tags (Enter applies them)'],
-  ['x or Space', 'select the item (Esc clears the selection)'],
-  ['Ctrl+Enter', 'submit & next (twice when several are selected)'],
-  ['u', 'undo the last action, with what you had entered'],
-  ['p', 'promote (tag:promoted)'],
-  ['d', 'open the native diff beside the panel'],
-  ['o', 'open the result file at this record'],
-  ['/', 'search input, output, expected and comments'],
-  ['?', 'show or hide these keys'],
-];
-const help = el('div', 'key-help');
-help.setAttribute('role', 'dialog');
-help.setAttribute('aria-label', 'Keyboard shortcuts');
-help.hidden = true;
-const keyTable = document.createElement('table');
-for (const [keys, what] of KEYS) {
-  const row = document.createElement('tr');
-  row.append(el('th', undefined, keys), el('td', undefined, what));
-  keyTable.append(row);
-}
-help.append(el('h3', undefined, 'Keys'), keyTable);
-app.append(header, main, footer, help);
-
-function setOptions(select: HTMLSelectElement, options: [string, string][], selected: string | undefined): void {
-  select.replaceChildren(
-    ...options.map(([value, label]) => {
-      const o = document.createElement('option');
-      o.value = value;
-      o.textContent = label;
-      return o;
-    }),
-  );
-  select.value = selected ?? '';
-}
-
-/**
- * Shows `value` in a select. The host lists the runs and tags in its snapshot, which can
- * arrive after the first page (a panel restored by a reload) or not at all for a while
- * (a filter the host asks for); until the list has it, the value stands as its own
- * option, so the bar always shows the filter the list is under.
- */
-function showChoice(select: HTMLSelectElement, value: string | undefined, label: string): void {
-  if (value && !Array.from(select.options).some((o) => o.value === value)) {
-    const o = document.createElement('option');
-    o.value = value;
-    o.textContent = label;
-    select.append(o);
-  }
-  select.value = value ?? '';
-}
-
-function syncFilterControls(): void {
-  stateSelect.value = filter.state ?? '';
-  showChoice(tagSelect, filter.tag, `#${filter.tag}`);
-  showChoice(runSelect, filter.runId, filter.runId ?? '');
-  regressionBox.checked = !!filter.regression;
-  search.value = filter.text ?? '';
-}
+const keys = new PanelKeys({
+  list,
+  form,
+  submit,
+  undo: () => void undo(),
+  promote: () => void promoteTargets(),
+  tagFromField: () => void tagFromField(),
+  focusSearch: () => filterBar.focusSearch(),
+  openSource: () => current && bridge.send({ type: 'openSource', id: current.id }),
+  openDiff: () => current && bridge.send({ type: 'openDiff', id: current.id, against: 'expected' }),
+  escape: (wasInField) => {
+    if (confirming) {
+      confirming = undefined;
+      form.say('Not submitted.');
+    } else if (!wasInField && list.selected.size) clearSelection();
+  },
+});
+app.append(header, main, keys.footer, keys.help);
 
 function applyFilter(next: QueueFilter): void {
   filter = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined && v !== '' && v !== false)) as QueueFilter;
   bridge.state = { ...(bridge.state as SavedState | undefined), filter } satisfies SavedState;
-  team.render(filter);
+  filterBar.showChips(filter);
   clearSelection();
   void list.reset();
 }
@@ -218,9 +154,9 @@ function targetIds(): string[] {
 }
 
 /** Says what an action did, and keeps saying it when the queue moves on to the next item. */
-function announce(text: string): void {
-  form.say(text);
-  pendingNotice = text;
+function announce(text: string, kind: 'info' | 'error' = 'info'): void {
+  form.say(text, kind);
+  pendingNotice = { text, kind };
 }
 
 
@@ -231,27 +167,20 @@ function focusList(): void {
   list.element.focus();
 }
 
-stateSelect.addEventListener('change', () => applyFilter({ ...filter, state: (stateSelect.value || undefined) as QueueFilter['state'] }));
-tagSelect.addEventListener('change', () => applyFilter({ ...filter, tag: tagSelect.value || undefined }));
-runSelect.addEventListener('change', () => applyFilter({ ...filter, runId: runSelect.value || undefined }));
-regressionBox.addEventListener('change', () => applyFilter({ ...filter, regression: regressionBox.checked || undefined }));
-let searchTimer: ReturnType<typeof setTimeout> | undefined;
-search.addEventListener('input', () => {
-  clearTimeout(searchTimer);
-  searchTimer = setTimeout(() => applyFilter({ ...filter, text: search.value.trim() || undefined }), 200);
-});
 acceptAuto.addEventListener('click', () => void acceptAutoGraded());
 promote.addEventListener('click', () => void promoteTargets());
 pin.addEventListener('click', () => void pinTargets());
 
 // ── detail
-async function loadDetail(id: string): Promise<ItemDetail | null> {
+/** The item's detail (null when it has left the queue), or the host's error as text. */
+async function loadDetail(id: string): Promise<ItemDetail | null | string> {
   if (details.has(id)) return details.get(id)!;
   const answer = await bridge.request({ type: 'detail', id });
-  const detail = answer.type === 'detail' ? answer.detail : null;
-  details.set(id, detail);
+  // an error is not kept: the next look at the item asks again
+  if (answer.type === 'error') return answer.message;
+  details.set(id, answer.detail);
   if (details.size > 64) details.delete(details.keys().next().value as string);
-  return detail;
+  return answer.detail;
 }
 
 async function showItem(item: ItemSummary | undefined): Promise<void> {
@@ -261,12 +190,13 @@ async function showItem(item: ItemSummary | undefined): Promise<void> {
     detailPane.replaceChildren(el('p', 'empty', list.total === 0 ? 'Nothing here: no items match this filter.' : ''));
     form.load(null);
     formItemId = undefined;
-    if (pendingNotice) form.say(pendingNotice);
+    if (pendingNotice) form.say(pendingNotice.text, pendingNotice.kind);
     pendingNotice = undefined;
     return;
   }
-  const detail = await loadDetail(item.id);
+  const loaded = await loadDetail(item.id);
   if (current?.id !== item.id) return; // moved on meanwhile
+  const detail = typeof loaded === 'string' ? null : loaded;
   shownDetail = detail;
   const sameItem = formItemId === item.id;
   const scrolled = detailPane.scrollTop;
@@ -278,7 +208,9 @@ async function showItem(item: ItemSummary | undefined): Promise<void> {
           cluster: (d) => clusterBatch.section(d),
           goToDefinition: () => bridge.send({ type: 'goToDefinition', id: item.id }),
         })
-      : el('p', 'empty', 'This item is no longer in the queue.'),
+      : typeof loaded === 'string'
+        ? el('p', 'empty', `Not loaded: ${loaded}`)
+        : el('p', 'empty', 'This item is no longer in the queue.'),
   );
   // another writer's change refreshes the list: a verdict chosen or a correction being
   // typed for this item must survive it
@@ -287,7 +219,7 @@ async function showItem(item: ItemSummary | undefined): Promise<void> {
     form.load(detail);
     formItemId = item.id;
     if (pendingNotice) {
-      form.say(pendingNotice);
+      form.say(pendingNotice.text, pendingNotice.kind);
       pendingNotice = undefined;
     }
     if (pendingRestore?.id === item.id) {
@@ -396,11 +328,9 @@ async function acceptAutoGraded(): Promise<void> {
     form.say(`Not saved: ${answer.message}`, 'error');
     return;
   }
-  if (answer.type === 'saved') {
-    if (answer.count) undoEntries.push({ kind: 'other' });
-    const skipped = ids.length - answer.count;
-    announce(`Accepted ${counted(answer.count, 'automatic verdict')}${skipped ? ` (${skipped} no longer auto-graded, left as they were)` : ''}. u undoes.`);
-  }
+  if (answer.count) undoEntries.push({ kind: 'other' });
+  const skipped = ids.length - answer.count;
+  announce(`Accepted ${counted(answer.count, 'automatic verdict')}${skipped ? ` (${skipped} no longer auto-graded, left as they were)` : ''}. u undoes.`);
   for (const id of ids) details.delete(id);
   clearSelection();
   await afterChange(true);
@@ -427,8 +357,8 @@ async function undo(): Promise<void> {
     form.say(`Not undone: ${answer.message}`, 'error');
     return;
   }
-  const entry = answer.type === 'saved' && answer.count ? undoEntries.pop() : undefined;
-  if (answer.type === 'saved') form.say(answer.count ? 'Undone.' : 'Nothing to undo.');
+  const entry = answer.count ? undoEntries.pop() : undefined;
+  form.say(answer.count ? 'Undone.' : 'Nothing to undo.');
   details.clear();
   if (entry?.kind === 'review') {
     // back to the item, with the verdict, correction, tags, rubric and comment as they were
@@ -458,7 +388,12 @@ async function pinTargets(): Promise<void> {
   const ids = targetIds();
   if (!ids.length) return;
   const answer = await bridge.request({ type: 'pin', ids });
-  if (answer.type === 'error') form.say(`Not pinned: ${answer.message}`, 'error');
+  if (answer.type === 'error') {
+    form.say(`Not pinned: ${answer.message}`, 'error');
+    return;
+  }
+  // the host asked for the slice's name: 0 when the reviewer cancelled (or the pin failed, which the host showed)
+  form.say(answer.count ? `Pinned ${counted(answer.count, 'case')} as a held-out eval slice.` : 'Not pinned.');
 }
 
 /** Enter in the tags box tags the items and keeps the verdict and correction being entered. */
@@ -483,108 +418,14 @@ async function afterChange(keepCursor: boolean, keepInput = false): Promise<void
   await list.reset(keepCursor);
 }
 
-// ── keyboard
-function inField(target: EventTarget | null): boolean {
-  const t = target as HTMLElement | null;
-  if (!t) return false;
-  return t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.tagName === 'VSCODE-TEXTAREA' || t.tagName === 'VSCODE-TEXTFIELD' || t.isContentEditable;
-}
-
-/**
- * While a submit waits for the host, the keys that act on an item (a verdict, submit,
- * moving on) are held and replayed once the next item is shown: pressed early, they
- * belong to the next item, never to the one being saved.
- */
-let saving: Promise<void> | undefined;
-const heldKeys: { key: string; submit: boolean }[] = [];
-const HELD_WHILE_SAVING = new Set(['1', '2', '3', '4', 'j', 'k', 'ArrowDown', 'ArrowUp', 'e', 'x', ' ', 'p']);
-
-function submitAndReplay(): void {
-  if (saving) {
-    heldKeys.push({ key: 'Enter', submit: true });
-    return;
-  }
-  saving = submit().finally(() => {
-    saving = undefined;
-    // replay in order; a replayed submit holds the keys after it in turn
-    while (heldKeys.length && !saving) {
-      const next = heldKeys.shift()!;
-      if (next.submit) submitAndReplay();
-      else listKey(next.key);
-    }
-  });
-}
-
-window.addEventListener('keydown', (event) => {
-  if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
-    event.preventDefault();
-    submitAndReplay();
-    return;
-  }
-  if (event.key === 'Escape' && !help.hidden) {
-    help.hidden = true;
-    event.preventDefault();
-    return;
-  }
-  if (event.key === 'Escape') {
-    // leave the field with its text: a search box would otherwise clear itself without refiltering
-    event.preventDefault();
-    const wasInField = inField(event.target);
-    (document.activeElement as HTMLElement | null)?.blur();
-    list.element.focus();
-    if (confirming) {
-      confirming = undefined;
-      form.say('Not submitted.');
-    } else if (!wasInField && list.selected.size) clearSelection();
-    return;
-  }
-  if (inField(event.target)) {
-    if (event.key === 'Enter' && (event.target as HTMLElement).tagName === 'VSCODE-TEXTFIELD' && event.target === form.tags) {
-      event.preventDefault();
-      void tagFromField();
-    }
-    return;
-  }
-  if (event.altKey || event.ctrlKey || event.metaKey) return;
-  if (saving && HELD_WHILE_SAVING.has(event.key)) {
-    event.preventDefault();
-    heldKeys.push({ key: event.key, submit: false });
-    return;
-  }
-  if (listKey(event.key)) event.preventDefault();
-});
-
-/** A key pressed on the list (not in a field); true when it meant something. */
-function listKey(key: string): boolean {
-  let handled = true;
-  if (key === 'j' || key === 'ArrowDown') list.moveTo(list.cursor + 1);
-  else if (key === 'k' || key === 'ArrowUp') list.moveTo(list.cursor - 1);
-  else if (key === 'g') list.moveTo(0);
-  else if (key === 'G') list.moveTo(list.total - 1);
-  else if (key >= '1' && key <= '4') form.setVerdict(VERDICT_KEYS[Number(key) - 1]!);
-  else if (key === 'e') {
-    form.setVerdict('model-wrong');
-    form.correction.focus();
-  } else if (key === 't') form.tags.focus();
-  else if (key === 'x' || key === ' ') list.toggleSelected();
-  else if (key === 'u') void undo();
-  else if (key === '/') search.focus();
-  else if (key === 'o') current && bridge.send({ type: 'openSource', id: current.id });
-  else if (key === 'p') void promoteTargets();
-  else if (key === 'd') current && bridge.send({ type: 'openDiff', id: current.id, against: 'expected' });
-  else if (key === '?') help.hidden = !help.hidden;
-  else handled = false;
-  return handled;
-}
+keys.listen();
 
 // ── host messages
 bridge.on((message: HostMessage) => {
   if (message.type === 'snapshot') {
     const waiting = message.counts.new ?? 0;
     counts.textContent = `${waiting} waiting · ${message.counts['auto-graded'] ?? 0} auto-graded · ${message.regressions} regressions · ${message.total} items`;
-    setOptions(tagSelect, [['', 'any tag'], ...message.tags.map((t): [string, string] => [t, `#${t}`])], filter.tag);
-    setOptions(runSelect, [['', 'any run'], ...message.runs.map((r): [string, string] => [r.id, r.label])], filter.runId);
-    team.setBlind(message.blind ?? false);
+    filterBar.showChoices(message);
   } else if (message.type === 'changed') {
     details.clear();
     void afterChange(true, true);
@@ -593,7 +434,7 @@ bridge.on((message: HostMessage) => {
   } else if (message.type === 'filter') {
     void initialLoad.then(() => {
       applyFilter(message.filter);
-      syncFilterControls();
+      filterBar.syncControls();
     });
   }
 });
@@ -624,8 +465,8 @@ list.element.addEventListener('scroll', () => {
   positionFrame = requestAnimationFrame(savePosition);
 });
 
-syncFilterControls();
-team.render(filter);
+filterBar.syncControls();
+filterBar.showChips(filter);
 const initialLoad = (saved.cursor ? list.restore(saved.cursor, saved.scrollTop ?? 0) : list.reset()).then(() => list.element.focus());
 bridge.send({ type: 'ready' });
 (window as unknown as { __evalloop: unknown }).__evalloop = { list, form, bridge, get detail() { return shownDetail; } };

@@ -2,7 +2,6 @@
 // also makes invisible characters visible (bidi overrides could disguise what a
 // reviewer reads) and cuts enormous strings to a size the page can lay out.
 
-// eslint-disable-next-line no-control-regex
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 export function visibleText(text: string): string {

@@ -42,7 +42,6 @@ export function printJson(value: unknown): void {
 
 /** Model output can hold terminal escape sequences; show control characters as visible marks instead. */
 export function terminalSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 

@@ -14,6 +14,7 @@ import { runRemoteAdd, runRemoteList, runRemoteRemove, runTransfer, type RemoteA
 import { runAssign, type AssignFlags } from './commands/assignCommand';
 import { runQueueSet, runQueueShow } from './commands/queueCommand';
 import { runAgreement } from './commands/agreementCommand';
+import { reasonOf } from '../core/text/reasonOf';
 
 declare const EVALLOOP_VERSION: string | undefined;
 const VERSION = typeof EVALLOOP_VERSION === 'string' ? EVALLOOP_VERSION : '0.0.0-dev';
@@ -240,7 +241,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
     const message =
-      error instanceof CliError ? error.message : error instanceof WriteFailure ? `${error.message}; ${NOTHING_SAVED_IS_LOST}` : `${(error as Error).message ?? String(error)}`;
+      error instanceof CliError ? error.message : error instanceof WriteFailure ? `${error.message}; ${NOTHING_SAVED_IS_LOST}` : reasonOf(error);
     process.stderr.write(`evalloop: ${message}\n`);
     return error instanceof CliError ? error.exitCode : 1;
   }

@@ -2,6 +2,7 @@
 // once: capture commands, watcher, trees, status bar, review panel, diffs.
 import * as vscode from 'vscode';
 import { registerCaptureCommands } from './capture/captureCommands';
+import type { CommandContext } from './commandContext';
 import { COMMANDS } from './commandIds';
 import { DisposableHost } from './disposableHost';
 import { registerCheckWorkspace } from './doctor/checkWorkspaceCommand';
@@ -9,7 +10,9 @@ import { registerFailureClusters } from './clusters/clusterRefresher';
 import { registerTestDefinitions } from './definitions/registerTestDefinitions';
 import { workspaceName } from './extensionSettings';
 import { CaseDiffs, openResultAt } from './review/caseDiffs';
-import { registerCorpusCommands, pinItems } from './corpus/corpusCommands';
+import { registerCorpusCommands } from './corpus/corpusCommands';
+import { pinItems } from './corpus/pinItems';
+import { registerReadOnlyFiles } from './corpus/readOnlyFiles';
 import { CorpusTreeProvider } from './corpus/corpusTreeProvider';
 import { corpusDirOf } from './corpus/corpusLocation';
 import { PinnedInputs } from './corpus/pinnedInputs';
@@ -25,8 +28,8 @@ import { RunsTreeProvider } from './views/runsTreeProvider';
 import { WaitingStatusBar } from './views/waitingStatusBar';
 import { ResultWatcher } from './watch/resultWatcher';
 import type { RunNode } from '../core/views/treeModels';
-import { sourcePathOnDisk } from '../core/capture/captureFile';
-import { reasonOf } from './errorText';
+import { sourcePathOnDisk } from '../core/store/workspacePaths';
+import { reasonOf } from '../core/text/reasonOf';
 import { RemoteSyncController, registerRemoteCommands } from './remote/remoteSyncController';
 
 export class EvalLoopExtension extends DisposableHost {
@@ -40,11 +43,17 @@ export class EvalLoopExtension extends DisposableHost {
     if (root && root.scheme === 'file') {
       this.session = this.register(new StoreSession(root.fsPath, workspaceName, (notice) => this.output.appendLine(notice)));
     }
-    registerCaptureCommands(this, (d) => this.register(d));
+    registerCaptureCommands(this.commandContext(this.session));
     if (this.session) this.registerViews(this.session);
   }
 
+  /** What registrars get of the extension: output, session, guard and register. */
+  private commandContext<Session extends StoreSession | undefined>(session: Session): CommandContext<Session> {
+    return { output: this.output, session, guard: (title, body) => this.guard(title, body), register: (d) => this.register(d) };
+  }
+
   private registerViews(session: StoreSession): void {
+    const commands = this.commandContext(session);
     const pinned = this.register(new PinnedInputs(session.root, (line) => this.output.appendLine(line)));
     const clusters = registerFailureClusters(session, (line) => this.output.appendLine(line), (d) => this.register(d));
     const queue = this.register(new QueueTreeProvider(session, pinned, reviewerName, clusters.onDidChange));
@@ -62,9 +71,10 @@ export class EvalLoopExtension extends DisposableHost {
     manifests.onDidCreate(corpusChanged);
     manifests.onDidChange(corpusChanged);
     manifests.onDidDelete(corpusChanged);
-    registerCorpusCommands(this, session, corpusChanged, (d) => this.register(d));
-    registerCheckWorkspace(this, session, (d) => this.register(d));
-    registerAgreementCommand(this.context.extensionUri, session, this.output, (title, body) => this.guard(title, body), (d) => this.register(d));
+    registerReadOnlyFiles((d) => this.register(d));
+    registerCorpusCommands(commands, corpusChanged);
+    registerCheckWorkspace(commands);
+    registerAgreementCommand(commands, this.context.extensionUri);
     const statusBar = this.register(new WaitingStatusBar(session, reviewerName, queueView));
     const diffs = this.register(new CaseDiffs(session));
     const watcher = this.register(new ResultWatcher(session, this.output));
@@ -73,7 +83,13 @@ export class EvalLoopExtension extends DisposableHost {
       goToDefinition: (id) => this.guard('Go to test definition', () => goToDefinition(id)),
       openSource: (id) => diffs.openSource(id),
       openDiff: (id, against) => diffs.openDiff(id, against),
-      pin: (ids) => this.guard('Pin slice', () => pinItems(session, session.root, `item:${ids.join(',')}`, corpusChanged)),
+      pin: async (ids) => {
+        let pinned = 0;
+        await this.guard('Pin slice', async () => {
+          pinned = await pinItems(session, session.root, `item:${ids.join(',')}`, corpusChanged);
+        });
+        return pinned;
+      },
     };
     const openPanel = (target: PanelTarget = {}) => ReviewPanel.show(this.context.extensionUri, session, pinned, reviewerName, panelActions, this.output, target);
     // a review panel open when the window reloads reconnects (after a host crash VS Code keeps the dead page instead)

@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import { defaultActor } from '../core/store/writerIdentity';
+import { setting } from './extensionSettings';
 
 let cached: Promise<string> | undefined;
 
@@ -12,7 +13,7 @@ function gitUserName(cwd: string | undefined): Promise<string | undefined> {
 }
 
 export function reviewerName(): Promise<string> {
-  const configured = vscode.workspace.getConfiguration('evalloop').get<string>('reviewer')?.trim();
+  const configured = setting('reviewer').trim();
   if (configured) return Promise.resolve(configured);
   cached ??= gitUserName(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath).then((name) => name ?? defaultActor());
   return cached;

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { CHECKPOINT_IDLE_MS, checkpointNow } from '../core/store/checkpointPolicy';
 import { journalSize, listJournalFiles } from '../core/store/journalReader';
 import type { WorkspaceStore } from '../core/store/workspaceStore';
+import { reasonOf } from '../core/text/reasonOf';
 
 export class StoreSession implements vscode.Disposable {
   private store: Promise<WorkspaceStore> | undefined;
@@ -83,7 +84,7 @@ export class StoreSession implements vscode.Disposable {
       store.save();
     } catch (error) {
       // nothing is lost: the journals hold every event, and the next open replays them
-      this.onNotice(`Saving the index failed; it is caught up from the journals on the next open: ${(error as Error).message}`);
+      this.onNotice(`Saving the index failed; it is caught up from the journals on the next open: ${reasonOf(error)}`);
     }
   }
 

@@ -176,3 +176,20 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), requestId: requestId.optional(), message: z.string() }),
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;
+
+/** A message of the webview that asks for an answer (it carries a request id). */
+export type RequestMessage = Extract<WebviewMessage, { requestId: number }>;
+
+/** What the host answers each request with; any request may instead get an `error` with its id. */
+export const ANSWER_TYPES = {
+  query: 'page',
+  detail: 'detail',
+  clusterMembers: 'clusterMembers',
+  review: 'saved',
+  acceptAuto: 'saved',
+  tag: 'saved',
+  undo: 'saved',
+  pin: 'saved',
+} as const satisfies Record<RequestMessage['type'], HostMessage['type']>;
+
+export type AnswerTo<T extends RequestMessage['type']> = Extract<HostMessage, { type: (typeof ANSWER_TYPES)[T] | 'error' }>;

@@ -10,14 +10,14 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Frame } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { FIXTURES, REPO_ROOT, tempDir } from '../unit/testSupport';
 import { reviewPanelIn, runCommand, startCodeServer, until, waitForNotification, waitingInStatusBar, type CodeServer } from './codeServerHarness';
 
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
 let shotNumber = 0;
 /** Saves a numbered screenshot of the window as a test artifact. */
-async function shot(page: import('playwright-core').Page, name: string): Promise<void> {
+async function shot(page: Page, name: string): Promise<void> {
   shotNumber++;
   await page.screenshot({ path: join(SHOTS, `${String(shotNumber).padStart(2, '0')}-${name}.png`) });
 }
@@ -40,7 +40,7 @@ const recordItems = (workspace: string, version: string, format: string) => vers
 function promptfooRerun(): string {
   const doc = JSON.parse(readFileSync(join(FIXTURES, 'promptfoo/sample-export.json'), 'utf8')) as {
     evalId: string;
-    results: { results: Record<string, any>[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    results: { results: Record<string, any>[] };
   };
   const again = doc.results.results[2]!;
   const oldRiddle = again.vars.riddle as string;
@@ -66,7 +66,7 @@ function journalEvents(workspace: string): { type: string; caseKey?: string; rev
 }
 
 /** Runs Verify Corpus and returns its notification (verification has no other visible effect, so a lost palette run is retried). */
-async function verifyFromPalette(page: import('playwright-core').Page, expected: RegExp): Promise<string> {
+async function verifyFromPalette(page: Page, expected: RegExp): Promise<string> {
   for (let attempt = 0; attempt < 3; attempt++) {
     await runCommand(page, 'Eval Loop: Verify Corpus');
     try {
@@ -87,7 +87,7 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
    * writing from the preview; waits for the version's manifest on disk and in its editor
    * tab (which takes focus before the palette is used again). Screenshots both steps.
    */
-  async function snapshotFromPalette(page: import('playwright-core').Page, version: string): Promise<unknown> {
+  async function snapshotFromPalette(page: Page, version: string): Promise<unknown> {
     const write = page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Write Version' });
     // the pick has been seen to close before it could be typed into (2 fresh-clone runs
     // in about 10; the window lost focus, cause not found): then the command runs again

@@ -1,6 +1,7 @@
 // Verdicts on many items at once: one durable journal append for the batch, one undo
 // that takes the whole batch back, and item states exactly as one event at a time gives.
 import assert from 'node:assert/strict';
+import type * as Fs from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -15,8 +16,7 @@ import type { HostMessage } from '../../src/protocol/reviewProtocol';
 import { tempDir } from './testSupport';
 
 // the module object the journal writer calls through, so its fsyncs can be counted
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const fsModule = require('node:fs') as typeof import('node:fs');
+const fsModule = require('node:fs') as typeof Fs;
 
 /** Counts fsync calls made while `work` runs. */
 async function fsyncsDuring<T>(work: () => Promise<T>): Promise<{ value: T; fsyncs: number }> {

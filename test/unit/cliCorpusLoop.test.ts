@@ -2,7 +2,7 @@
 // capture → review → snapshot → pin → capture a new run → snapshot → verify.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FORMAT_SCHEMAS } from '../../src/core/corpus/formatSchemas';
@@ -66,7 +66,6 @@ describe('the headless loop (CLI)', () => {
   it('verify exits 1 and names the violation when a segment is edited', () => {
     const manifest = JSON.parse(readFileSync(join(root, 'corpus/versions/v0001/manifest.json'), 'utf8'));
     const seg = join(root, 'corpus', manifest.files.sft.segments[0].path);
-    const { chmodSync, writeFileSync } = require('node:fs') as typeof import('node:fs');
     chmodSync(seg, 0o644);
     writeFileSync(seg, readFileSync(seg, 'utf8').replace('Yes', 'No!'));
     const r = cli('verify');
@@ -91,7 +90,7 @@ describe('the headless loop (CLI)', () => {
         lines.push(JSON.stringify({ success: ok, vars: { q: `item ${i}` }, prompt: { raw: `What is ${i} doubled?`, label: 'double' }, provider: { id: 'gen-model' }, response: { output: String(ok ? 2 * i : 2 * i + 1) }, testCase: { assert: [{ type: 'equals', value: String(2 * i) }] } }));
       }
       const path = join(gen, name);
-      require('node:fs').writeFileSync(path, `${lines.join('\n')}\n`);
+      writeFileSync(path, `${lines.join('\n')}\n`);
       return path;
     };
     const g = (...args: string[]) => {

@@ -59,7 +59,7 @@ async function trainedWorkspace(): Promise<{ root: string; store: WorkspaceStore
 
 describe('Pin asks before pinning cases already trained on', () => {
   it('a modal names the versions and the count; cancelled, nothing is pinned', async () => {
-    const { pinItems } = await import('../../src/extension/corpus/corpusCommands');
+    const { pinItems } = await import('../../src/extension/corpus/pinItems');
     const { root, store, session } = await trainedWorkspace();
     try {
       shown.length = 0;
@@ -81,7 +81,7 @@ describe('Pin asks before pinning cases already trained on', () => {
   });
 
   it('confirmed, the cases are pinned with the versions that held them', async () => {
-    const { pinItems } = await import('../../src/extension/corpus/corpusCommands');
+    const { pinItems } = await import('../../src/extension/corpus/pinItems');
     const { root, store, session } = await trainedWorkspace();
     try {
       shown.length = 0;
@@ -97,7 +97,7 @@ describe('Pin asks before pinning cases already trained on', () => {
   });
 
   it('cases no version holds are pinned without asking', async () => {
-    const { pinItems } = await import('../../src/extension/corpus/corpusCommands');
+    const { pinItems } = await import('../../src/extension/corpus/pinItems');
     const { root, store, session } = await trainedWorkspace();
     try {
       shown.length = 0;

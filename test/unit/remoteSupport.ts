@@ -62,7 +62,7 @@ export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
-  json: () => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  json: () => any;
 }
 
 export function cliIn(root: string, env: NodeJS.ProcessEnv = awsEnv()) {

@@ -7,7 +7,6 @@
 // Usage: node --import tsx s3TestServer.ts <dir> [conditional|plain] [port]; prints {"port":N}.
 import { createServer } from 'node:http';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver') as new (options: object) => {
   configureBuckets(): Promise<void>;
   callback(): (req: unknown, res: unknown) => void;

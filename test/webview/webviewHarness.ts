@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { hostMessageSchema, webviewMessageSchema, type HostMessage, type WebviewMessage } from '../../src/protocol/reviewProtocol';
+import type { WorkspaceStore } from '../../src/core/store/workspaceStore';
+import type { PanelActions } from '../../src/extension/review/reviewRequestHandler';
 import { REPO_ROOT } from '../unit/testSupport';
 
 export interface WebviewSession {
@@ -111,9 +113,9 @@ export async function closeBrowser(): Promise<void> {
  * the review panel host does), with the store's reads and writes run directly.
  */
 export async function openPanelOnStore(
-  store: import('../../src/core/store/workspaceStore').WorkspaceStore,
-  actions: import('../../src/extension/review/reviewRequestHandler').PanelActions = { openSource: async () => undefined, openDiff: async () => undefined },
-  onPost: (post: (m: import('../../src/protocol/reviewProtocol').HostMessage) => void) => void = () => undefined,
+  store: WorkspaceStore,
+  actions: PanelActions = { openSource: async () => undefined, openDiff: async () => undefined },
+  onPost: (post: (m: HostMessage) => void) => void = () => undefined,
 ): Promise<WebviewSession> {
   const { ReviewRequestHandler } = await import('../../src/extension/review/reviewRequestHandler');
   type Store = typeof store;

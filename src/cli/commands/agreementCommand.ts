@@ -6,6 +6,7 @@ import { FilterSyntaxError, parseGivenFilter } from '../../core/corpus/filterExp
 import { unknownFilterNames } from '../../core/corpus/filterNames';
 import { CliError, printJson, printLines, warn, withStore, type GlobalOptions } from '../cliContext';
 import { corpusVersionTime } from './assignCommand';
+import { reasonOf } from '../../core/text/reasonOf';
 
 const figure = (value: number | null) => (value === null ? '—' : value.toFixed(3));
 const share = (value: number | null) => (value === null ? '—' : `${Math.round(value * 100)}%`);
@@ -37,7 +38,7 @@ export async function runAgreement(flags: { filter?: string; corpus?: string }, 
   try {
     if (flags.filter !== undefined) parseGivenFilter(flags.filter);
   } catch (error) {
-    throw new CliError((error as Error).message);
+    throw new CliError(reasonOf(error));
   }
   return withStore(options, (store) => {
     for (const w of flags.filter ? unknownFilterNames(store.database, flags.filter) : []) warn(w);

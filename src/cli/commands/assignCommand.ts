@@ -7,6 +7,7 @@ import { FilterSyntaxError, parseGivenFilter, type VersionTime } from '../../cor
 import { unknownFilterNames } from '../../core/corpus/filterNames';
 import { WriteFailure } from '../../core/store/writeFailure';
 import { CliError, printJson, printLines, warn, withStore, type GlobalOptions } from '../cliContext';
+import { reasonOf } from '../../core/text/reasonOf';
 
 export interface AssignFlags {
   to: string[];
@@ -28,7 +29,7 @@ export async function runAssign(flags: AssignFlags, options: GlobalOptions): Pro
   try {
     people = reviewerNames(flags.to);
   } catch (error) {
-    throw new CliError(`--to: ${(error as Error).message}`);
+    throw new CliError(`--to: ${reasonOf(error)}`);
   }
   const perItem = Number(flags.perItem);
   if (!Number.isInteger(perItem) || perItem < 1) throw new CliError('--per-item must be a whole number of at least 1');
@@ -36,7 +37,7 @@ export async function runAssign(flags: AssignFlags, options: GlobalOptions): Pro
   try {
     if (flags.filter !== undefined) parseGivenFilter(flags.filter);
   } catch (error) {
-    throw new CliError((error as Error).message);
+    throw new CliError(reasonOf(error));
   }
   // without a filter every item is assigned: people already on an item count toward its N
   const filter = flags.filter ?? '';
@@ -48,7 +49,7 @@ export async function runAssign(flags: AssignFlags, options: GlobalOptions): Pro
     } catch (error) {
       if (error instanceof WriteFailure) throw error;
       if (error instanceof FilterSyntaxError) throw new CliError(error.message);
-      throw new CliError((error as Error).message);
+      throw new CliError(reasonOf(error));
     }
     const assigned = result.items.length;
     if (options.json) {

@@ -7,6 +7,7 @@ import { parseMapping } from '../../core/formats/genericJsonl';
 import { gitCommitOf } from '../../core/store/gitCommit';
 import type { LiveFailureRule, ScoreRule } from '../../core/formats/adapter';
 import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
+import { reasonOf } from '../../core/text/reasonOf';
 
 export interface CaptureFlags {
   tag: string[];
@@ -82,7 +83,7 @@ export async function runCapture(paths: string[], flags: CaptureFlags, options: 
   try {
     mapping = flags.map ? parseMapping(flags.map) : undefined;
   } catch (error) {
-    throw new CliError(`--map: ${(error as Error).message}`);
+    throw new CliError(`--map: ${reasonOf(error)}`);
   }
   const maxMb = flags.maxRecordMb ? Number(flags.maxRecordMb) : undefined;
   if (maxMb !== undefined && !(maxMb > 0)) throw new CliError('--max-record-mb must be a positive number');

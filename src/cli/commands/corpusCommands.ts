@@ -17,6 +17,7 @@ import { exportVersion, verifyCorpus } from '../../core/corpus/verifyCorpus';
 import { CliError, printJson, printLines, warn, withStore, type GlobalOptions } from '../cliContext';
 import { writeFileAtomic } from '../../core/store/durableFile';
 import { WriteFailure } from '../../core/store/writeFailure';
+import { reasonOf } from '../../core/text/reasonOf';
 
 declare const EVALLOOP_VERSION: string | undefined;
 const TOOL_VERSION = typeof EVALLOOP_VERSION === 'string' ? EVALLOOP_VERSION : '0.0.0-dev';
@@ -64,7 +65,7 @@ function asCliError(error: unknown): never {
   if (error instanceof SnapshotBlockedError) throw new CliError(error.message, 2);
   if (error instanceof FilterSyntaxError) throw new CliError(error.message);
   if (error instanceof WriteFailure) throw error;
-  throw new CliError((error as Error).message);
+  throw new CliError(reasonOf(error));
 }
 
 /**

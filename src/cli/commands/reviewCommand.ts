@@ -7,6 +7,7 @@ import { defaultActor } from '../../core/store/writerIdentity';
 import { requireItemRefs } from '../../core/store/storeQueries';
 import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
 import { WriteFailure } from '../../core/store/writeFailure';
+import { reasonOf } from '../../core/text/reasonOf';
 
 export interface ReviewFlags {
   verdict: string;
@@ -27,7 +28,7 @@ export async function runReview(ids: string[], flags: ReviewFlags, options: Glob
     try {
       correction = readFileSync(flags.correctionFile, 'utf8');
     } catch (error) {
-      throw new CliError(`cannot read ${flags.correctionFile}: ${(error as Error).message}`);
+      throw new CliError(`cannot read ${flags.correctionFile}: ${reasonOf(error)}`);
     }
   }
   if (correction !== undefined && flags.verdict !== 'model-wrong') throw new CliError('a correction goes with --verdict model-wrong');
@@ -54,7 +55,7 @@ export async function runReview(ids: string[], flags: ReviewFlags, options: Glob
       );
     } catch (error) {
       if (error instanceof WriteFailure) throw error;
-      throw new CliError((error as Error).message);
+      throw new CliError(reasonOf(error));
     }
     if (options.json) printJson({ reviewed: keys.length, eventIds, ...(flags.adjudicate ? { adjudicated: keys.length } : {}) });
     else printLines([`${keys.length} item${keys.length === 1 ? '' : 's'} ${flags.adjudicate ? 'adjudicated' : 'marked'} ${flags.verdict}`]);

@@ -3,7 +3,7 @@
 // batches (each durable before it is applied), and remembers how far it read so
 // the same file twice adds nothing and a grown JSONL is read from its last offset.
 import { statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import type { FormatId, RunInfo } from '../model/caseModel';
 import { DEFAULT_READ_OPTIONS, type ReadOptions, type RecordError, type RunDescription } from '../formats/adapter';
 import type { ResumePoint } from '../formats/readResultFile';
@@ -14,7 +14,9 @@ import { addTally, emptyTally, type ApplyTally } from '../store/indexProjection'
 import type { CaseRef, NewEvent } from '../store/journalEvents';
 import { getRun, getSource } from '../store/storeQueries';
 import { WriteFailure } from '../store/writeFailure';
+import { storedPathOf } from '../store/workspacePaths';
 import type { WorkspaceStore } from '../store/workspaceStore';
+import { reasonOf } from '../text/reasonOf';
 
 export interface CaptureOptions {
   read?: Partial<ReadOptions>;
@@ -70,21 +72,6 @@ class BatchJournal {
   }
 }
 
-/**
- * Paths inside the workspace root are stored relative to it (with '/'), so journals
- * committed to git mean the same on every machine and after the folder moves.
- */
-export function storedPathOf(root: string, path: string): string {
-  const rel = relative(root, path);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return path;
-  return rel.split(sep).join('/');
-}
-
-/** The file a stored source path names: relative ones are inside the workspace root. */
-export function sourcePathOnDisk(root: string, stored: string): string {
-  return isAbsolute(stored) ? stored : resolve(root, stored);
-}
-
 function emptyReport(path: string, status: FileStatus, extra: Partial<FileCaptureReport> = {}): FileCaptureReport {
   return { path, status, ...emptyTally(), errors: [], ...extra };
 }
@@ -108,7 +95,7 @@ export async function captureFile(store: WorkspaceStore, inputPath: string, opti
 function unexpectedFailure(error: unknown): string {
   // found a moment ago, gone when opened: the same words as a file missing outright
   if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return 'no such file (removed as it was being captured)';
-  return `cannot read: ${error instanceof Error ? error.message : String(error)}`;
+  return `cannot read: ${reasonOf(error)}`;
 }
 
 /** What the read side told the capturing side, gathered for the source event and the report. */
@@ -130,7 +117,7 @@ async function captureFileUnguarded(store: WorkspaceStore, path: string, options
     info = statSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return emptyReport(path, 'failed', { reason: code === 'ENOENT' ? 'no such file' : `cannot read: ${(error as Error).message}` });
+    return emptyReport(path, 'failed', { reason: code === 'ENOENT' ? 'no such file' : `cannot read: ${reasonOf(error)}` });
   }
   if (info.isDirectory()) return emptyReport(path, 'failed', { reason: 'is a folder (capture folders with capturePaths)' });
 

@@ -9,6 +9,7 @@ import { openResultFile, type FileShape, type ResumePoint } from '../formats/rea
 import { BlobStore } from '../store/blobStore';
 import { nestsTooDeep, tooDeepReason } from '../text/jsonDepth';
 import type { CaseRef } from '../store/journalEvents';
+import { reasonOf } from '../text/reasonOf';
 
 export interface ReadRequest {
   path: string;
@@ -111,5 +112,5 @@ function readFailure(error: unknown): string {
   if (error instanceof FormatError) return error.message;
   // found a moment ago, gone when opened: the same words as a file missing outright
   if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return 'no such file (removed as it was being captured)';
-  return `cannot read: ${error instanceof Error ? error.message : String(error)}`;
+  return `cannot read: ${reasonOf(error)}`;
 }

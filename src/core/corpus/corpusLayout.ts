@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { isFolderName, validateFolderName } from '../text/folderNames';
 import { mkdirDurable } from '../store/durableFile';
 import { OUTPUT_FORMATS } from './trainingRecords';
+import { reasonOf } from '../text/reasonOf';
 
 export const secretsModeSchema = z.enum(['block', 'redact', 'allow']);
 
@@ -202,7 +203,7 @@ function readManifest<S extends z.ZodType>(file: string, schema: S, what: string
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
+    throw new Error(`${file}: not valid JSON (${reasonOf(error)})`);
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {

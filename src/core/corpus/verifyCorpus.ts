@@ -9,6 +9,7 @@ import { CorpusLayout, MergeConflictError, type VersionManifest } from './corpus
 import { checkVersionData, hasVersionData } from './versionDataFiles';
 import { SliceContamination, type ContaminationWarning } from './sliceContamination';
 import { lineageBreaks } from './versionLineage';
+import { reasonOf } from '../text/reasonOf';
 
 export interface Violation {
   kind: 'hash' | 'missing' | 'records' | 'leak' | 'manifest' | 'conflict' | 'lineage';
@@ -36,7 +37,7 @@ function unreadableManifest(where: string, error: unknown, redo: string): Violat
       fix: `keep one side (git checkout --ours -- ${dirname(error.file)}, or --theirs), remove the other side's data/ files the kept manifest does not name (verify lists them), and commit; then ${redo} so the other side's items come back as the next version`,
     };
   }
-  return { kind: 'manifest', where, detail: (error as Error).message };
+  return { kind: 'manifest', where, detail: reasonOf(error) };
 }
 
 export function verifyCorpus(corpusDir: string): VerifyReport {

@@ -16,6 +16,7 @@ import { storedCaseProblem, valuesOf } from '../store/storeQueries';
 import { ABANDONED_AFTER_MS, findUnfinishedWrites, type UnfinishedWrite } from '../store/unfinishedWrites';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import { counted } from '../text/counted';
+import { reasonOf } from '../text/reasonOf';
 
 export interface Finding {
   severity: 'error' | 'warning';
@@ -94,7 +95,7 @@ function checkJournalIntegrity(store: WorkspaceStore, repair: boolean, findings:
         report = inspectJournal(journalDir, file);
         reports.set(file, report);
       } catch (error) {
-        findings.push({ severity: 'error', where, what: `could not repair: ${(error as Error).message}` });
+        findings.push({ severity: 'error', where, what: `could not repair: ${reasonOf(error)}` });
       }
     }
     if (report.collisions.length) {
@@ -171,7 +172,7 @@ export function checkWorkspace(store: WorkspaceStore, options: { rebuild?: boole
       findings.push({
         severity: 'error',
         where: `blob ${String(blob).slice(0, 12)}… (${Number(n)} occurrences, e.g. item ${String(item)})`,
-        what: missing ? 'missing' : (error as Error).message,
+        what: missing ? 'missing' : reasonOf(error),
         fix: 'restore the blob file from a backup or version control; verdicts, corrections and the queue are unaffected, only the full case (input, output, trace) of these occurrences is unavailable',
       });
     }
@@ -194,7 +195,7 @@ export function checkWorkspace(store: WorkspaceStore, options: { rebuild?: boole
     writeFileAtomic(journalProbe, Buffer.alloc(64 * 1024));
     rmSync(journalProbe);
   } catch (error) {
-    findings.push({ severity: 'error', where: journalDir, what: `${(error as Error).message}: captures and reviews cannot be saved`, fix: 'free disk space or fix the folder permissions; nothing already saved is affected' });
+    findings.push({ severity: 'error', where: journalDir, what: `${reasonOf(error)}: captures and reviews cannot be saved`, fix: 'free disk space or fix the folder permissions; nothing already saved is affected' });
   }
   const free = freeBytes(store.paths.dir);
   const indexBytes = existsSync(store.paths.indexFile) ? statSync(store.paths.indexFile).size : 0;
@@ -271,7 +272,7 @@ function unfinishedWriteFinding(write: UnfinishedWrite): Finding | null {
   try {
     rmSync(write.path, { recursive: true, force: true });
   } catch (error) {
-    return { severity: 'warning', where: write.path, what: `a ${write.kind} left by ${by} (${age}) could not be removed: ${(error as Error).message}`, fix: `delete this ${write.kind}: it holds nothing that was saved` };
+    return { severity: 'warning', where: write.path, what: `a ${write.kind} left by ${by} (${age}) could not be removed: ${reasonOf(error)}`, fix: `delete this ${write.kind}: it holds nothing that was saved` };
   }
   return { severity: 'warning', where: write.path, what: `a ${write.kind} left by ${by} that stopped mid-write (${age}): removed`, fix: 'nothing to do: it held nothing that was saved' };
 }

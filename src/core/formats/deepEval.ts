@@ -7,6 +7,7 @@ import { asString, isRecord, toNumber, toText } from '../text/values';
 import { FormatError, type ReadEvent } from './adapter';
 import { zodReason } from '../model/zodReason';
 import { assertNestingWithin } from '../text/jsonDepth';
+import { reasonOf } from '../text/reasonOf';
 
 const metricSchema = z.looseObject({
   name: z.string(),
@@ -109,7 +110,7 @@ export function* readDeepEvalRun(doc: Record<string, unknown>, contentHash: stri
         assertNestingWithin(list[index], 'the test case');
         yield { kind: 'case', evalCase: deepEvalCase(list[index], suite, group, index) };
       } catch (error) {
-        yield { kind: 'error', error: { record: `${group}[${index}]`, reason: (error as Error).message } };
+        yield { kind: 'error', error: { record: `${group}[${index}]`, reason: reasonOf(error) } };
       }
     }
   }

@@ -7,6 +7,7 @@ import { isRecord } from '../text/values';
 import { FormatError, type ReadEvent, type ReadOptions } from './adapter';
 import { inspectRun, inspectSampleToCase } from './inspectSample';
 import { ZipArchive } from './zipArchive';
+import { reasonOf } from '../text/reasonOf';
 
 const SAMPLE_ENTRY = /^samples\/.+\.json$/;
 
@@ -19,7 +20,7 @@ export async function* readInspectEvalZip(path: string, contentHash: string, opt
   try {
     zip = await ZipArchive.open(path);
   } catch (error) {
-    throw new FormatError(`not a readable .eval zip: ${(error as Error).message}`);
+    throw new FormatError(`not a readable .eval zip: ${reasonOf(error)}`);
   }
   try {
     const finished = zip.has('header.json');
@@ -38,7 +39,7 @@ export async function* readInspectEvalZip(path: string, contentHash: string, opt
         assertNestingWithin(sample, 'the sample');
         yield { kind: 'case', evalCase: inspectSampleToCase(sample, run.suite, { index, entry }, options.thresholds) };
       } catch (error) {
-        yield { kind: 'error', error: { record: entry, reason: (error as Error).message } };
+        yield { kind: 'error', error: { record: entry, reason: reasonOf(error) } };
       }
     }
   } finally {

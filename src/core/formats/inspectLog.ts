@@ -3,6 +3,7 @@ import { assertNestingWithin } from '../text/jsonDepth';
 import { isRecord } from '../text/values';
 import type { ReadEvent } from './adapter';
 import { inspectRun, inspectSampleToCase } from './inspectSample';
+import { reasonOf } from '../text/reasonOf';
 
 export function isInspectLog(doc: unknown): boolean {
   return isRecord(doc) && isRecord(doc.eval) && typeof doc.version === 'number' && ('samples' in doc || 'status' in doc);
@@ -17,7 +18,7 @@ export function* readInspectLog(doc: Record<string, unknown>, contentHash: strin
       assertNestingWithin(samples[index], 'the sample');
       yield { kind: 'case', evalCase: inspectSampleToCase(samples[index], run.suite, { index }, thresholds) };
     } catch (error) {
-      yield { kind: 'error', error: { record: index, reason: (error as Error).message } };
+      yield { kind: 'error', error: { record: index, reason: reasonOf(error) } };
     }
   }
 }

@@ -6,6 +6,7 @@ import type { EvalCase, Outcome, TraceStep } from '../model/caseModel';
 import { asString, isRecord, toText } from '../text/values';
 import { FormatError, type ReadEvent } from './adapter';
 import { xmlReferenceDecoder } from './xmlReferences';
+import { reasonOf } from '../text/reasonOf';
 
 const ARRAY_TAGS = new Set(['testsuite', 'testcase', 'failure', 'error', 'skipped', 'property']);
 
@@ -59,7 +60,7 @@ export function* readJunitXml(xml: string, path: string, contentHash: string): G
     doc = parser.parse(xml) as Record<string, unknown>;
   } catch (error) {
     // e.g. a DOCTYPE naming an external entity: refused, never fetched
-    throw new FormatError(`XML refused: ${(error as Error).message}`);
+    throw new FormatError(`XML refused: ${reasonOf(error)}`);
   }
   const suites: Suite[] = [];
   if (isRecord(doc.testsuites)) collectSuites(doc.testsuites, suites);
@@ -84,7 +85,7 @@ export function* readJunitXml(xml: string, path: string, contentHash: string): G
       try {
         yield { kind: 'case', evalCase: junitCase(tc, suiteName, at) };
       } catch (error) {
-        yield { kind: 'error', error: { record: at, reason: (error as Error).message } };
+        yield { kind: 'error', error: { record: at, reason: reasonOf(error) } };
       }
     }
   }

@@ -21,6 +21,7 @@ import { FormatError, type ReadEvent, type ReadOptions, type RecordError, type R
 import { inputOf, outputOf, unwrap } from './langfuseContent';
 import type { LineFormat } from './lineFormat';
 import { judgeScore, matchFailureRule } from './liveJudgement';
+import { reasonOf } from '../text/reasonOf';
 
 const OBSERVATION_TYPES = new Set(['GENERATION', 'SPAN', 'EVENT', 'AGENT', 'TOOL', 'CHAIN', 'RETRIEVER', 'EVALUATOR', 'EMBEDDING', 'GUARDRAIL']);
 const LEVELS = new Set(['DEBUG', 'DEFAULT', 'WARNING', 'ERROR']);
@@ -255,7 +256,7 @@ function siblingRows(path: string, errors: RecordError[]): Row[] {
         const values = t.startsWith('[') ? (parseLenientJson(t) as unknown[]) : t.split('\n').filter((l) => l.trim()).map((l) => parseLenientJson(l));
         for (const v of Array.isArray(values) ? values : []) if (isRecord(v)) rows.push(v);
       } catch (error) {
-        errors.push({ reason: `${sibling}/${name} could not be joined: ${(error as Error).message}`, warning: true });
+        errors.push({ reason: `${sibling}/${name} could not be joined: ${reasonOf(error)}`, warning: true });
       }
     }
   }
@@ -286,7 +287,7 @@ function finish(collector: LangfuseCollector, options: ReadOptions, path: string
     try {
       cases.push(traceCase(traceId, parts, options));
     } catch (error) {
-      errors.push({ ...(parts.first.line !== undefined ? { line: parts.first.line } : { record: parts.first.index }), reason: `trace ${traceId}: ${(error as Error).message}` });
+      errors.push({ ...(parts.first.line !== undefined ? { line: parts.first.line } : { record: parts.first.index }), reason: `trace ${traceId}: ${reasonOf(error)}` });
     }
   }
   return { cases, errors };
@@ -335,7 +336,7 @@ export function* readLangfuseDocument(doc: unknown, path: string, contentHash: s
     try {
       collector.add(rows[i]);
     } catch (error) {
-      yield { kind: 'error', error: { record: i, reason: (error as Error).message } };
+      yield { kind: 'error', error: { record: i, reason: reasonOf(error) } };
     }
   }
   const { cases, errors } = finish(collector, options, path);

@@ -17,6 +17,7 @@ import { FormatError, type ReadEvent, type ReadOptions, type RunDescription } fr
 import { judgeMetric, LOWER_IS_BETTER } from './lmEval';
 import { loadParquetRows } from './loadParquetRows';
 import type { ParquetRows } from './parquetRows';
+import { reasonOf } from '../text/reasonOf';
 
 const STAMP = /_(\d{4}-\d{2}-\d{2}T[\d\-.]+)\.parquet$/i;
 
@@ -160,7 +161,7 @@ export async function openLightevalDetails(path: string, options: ReadOptions): 
     rows = await loadParquetRows().openParquetRows(path);
   } catch (error) {
     if (error instanceof FormatError) throw error;
-    throw new FormatError(`not a readable Parquet file: ${(error as Error).message}`);
+    throw new FormatError(`not a readable Parquet file: ${reasonOf(error)}`);
   }
   const has = (names: string[]) => names.every((n) => rows.columns.includes(n));
   if (!has(NEW_COLUMNS) && !has(OLD_COLUMNS)) {
@@ -188,7 +189,7 @@ async function* detailEvents(path: string, rows: ParquetRows, options: ReadOptio
     try {
       batch = await rows.readGroup(group);
     } catch (error) {
-      yield { kind: 'error', error: { record: `row group ${group}`, reason: `rows ${index}–${index + rows.rowGroupRows[group]! - 1} unreadable: ${(error as Error).message}` } };
+      yield { kind: 'error', error: { record: `row group ${group}`, reason: `rows ${index}–${index + rows.rowGroupRows[group]! - 1} unreadable: ${reasonOf(error)}` } };
       index += rows.rowGroupRows[group]!;
       continue;
     }
@@ -196,7 +197,7 @@ async function* detailEvents(path: string, rows: ParquetRows, options: ReadOptio
       try {
         yield { kind: 'case', evalCase: rowCase(row, index, task, results, options) };
       } catch (error) {
-        yield { kind: 'error', error: { record: index, reason: `row ${index}: ${(error as Error).message}` } };
+        yield { kind: 'error', error: { record: index, reason: `row ${index}: ${reasonOf(error)}` } };
       }
       index++;
     }

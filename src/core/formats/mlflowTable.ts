@@ -5,6 +5,7 @@ import type { Outcome, Score } from '../model/caseModel';
 import { nestsTooDeep, tooDeepReason } from '../text/jsonDepth';
 import { isRecord, toNumber, toText } from '../text/values';
 import { FormatError, type ReadEvent, type ReadOptions } from './adapter';
+import { reasonOf } from '../text/reasonOf';
 
 const INPUT_COLUMNS = ['inputs', 'input', 'question', 'request'];
 const EXPECTED_COLUMNS = ['ground_truth', 'targets', 'target', 'expected_response', 'expected'];
@@ -115,7 +116,7 @@ export function* readMlflowTable(doc: Record<string, unknown>, path: string, con
         }),
       };
     } catch (error) {
-      yield { kind: 'error', error: { record: index, reason: (error as Error).message } };
+      yield { kind: 'error', error: { record: index, reason: reasonOf(error) } };
     }
   }
 }

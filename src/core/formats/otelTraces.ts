@@ -23,6 +23,7 @@ import { hasRecordedInput, spanContent } from './genaiMessages';
 import type { LineFormat } from './lineFormat';
 import { judgeScore, matchFailureRule } from './liveJudgement';
 import { isOtlpExport, readOtlpExport, type OtlpEvent, type OtlpLogEvent, type OtlpSpan } from './otlpSpans';
+import { reasonOf } from '../text/reasonOf';
 
 const MAX_TRACE_STEPS = 400;
 const GENAI_KINDS = new Set(['LLM', 'AGENT', 'CHAIN']);
@@ -126,7 +127,7 @@ export class OtelTraceCollector {
           cases.push(traceCase(traceId, span, scope, options));
         } catch (error) {
           const where = span.line !== undefined ? { line: span.line } : { record: `trace ${traceId}` };
-          errors.push({ ...where, reason: `trace ${traceId}, span ${span.spanId || span.name}: ${(error as Error).message}` });
+          errors.push({ ...where, reason: `trace ${traceId}, span ${span.spanId || span.name}: ${reasonOf(error)}` });
         }
       }
     }

@@ -10,6 +10,7 @@ import type { LineFormat } from './lineFormat';
 import { zodReason } from '../model/zodReason';
 import { PromptfooCaseKeys } from './promptfooCaseKeys';
 import { assertNestingWithin } from '../text/jsonDepth';
+import { reasonOf } from '../text/reasonOf';
 
 const assertionSchema = z.looseObject({ type: z.string().optional(), value: z.unknown().optional() });
 
@@ -203,7 +204,7 @@ export function* readPromptfooExport(doc: unknown, contentHash: string): Generat
       assertNestingWithin(results.results[index], 'the record');
       yield { kind: 'case', evalCase: promptfooResultToCase(results.results[index], suite, { index }, keys) };
     } catch (error) {
-      yield { kind: 'error', error: { record: index, reason: (error as Error).message } };
+      yield { kind: 'error', error: { record: index, reason: reasonOf(error) } };
     }
   }
 }

@@ -25,6 +25,7 @@ import { isOtlpExport } from './otlpSpans';
 import { otelTraceLines, readOtelDocument } from './otelTraces';
 import { isLangfuseDocument, langfuseLines, readLangfuseDocument } from './langfuseExport';
 import { isParquet, openLightevalDetails } from './lightevalDetails';
+import { reasonOf } from '../text/reasonOf';
 
 const HEAD_BYTES = 64 * 1024;
 const MAX_DOCUMENT_BYTES = 512 * 1024 * 1024;
@@ -206,7 +207,7 @@ async function* readLineEvents(path: string, reader: LineFormatReader, options: 
         yield { kind: 'error', error: { line: line.number, reason: 'incomplete last line (the file may still be being written); it will be read once complete', warning: true } };
         break;
       }
-      yield { kind: 'error', error: { line: line.number, reason: (error as Error).message } };
+      yield { kind: 'error', error: { line: line.number, reason: reasonOf(error) } };
       checkpoint = { kind: 'checkpoint', offset: line.end, nextLine: line.number + 1 };
       continue;
     }
@@ -218,7 +219,7 @@ async function* readLineEvents(path: string, reader: LineFormatReader, options: 
     try {
       for (const evalCase of reader.record(value, line.number, line.start)) yield { kind: 'case', evalCase };
     } catch (error) {
-      yield { kind: 'error', error: { line: line.number, reason: (error as Error).message } };
+      yield { kind: 'error', error: { line: line.number, reason: reasonOf(error) } };
     }
     checkpoint = { kind: 'checkpoint', offset: line.end, nextLine: line.number + 1 };
   }

@@ -8,6 +8,7 @@
 // that ran out of time once is not run again by the same budget (one auto-grade batch),
 // so a batch pays the limit at most once per pattern.
 import { createContext, Script } from 'node:vm';
+import { reasonOf } from '../text/reasonOf';
 
 /** How long one pattern may run on one output. */
 export const PATTERN_TIME_LIMIT_MS = 250;
@@ -32,7 +33,7 @@ export class PatternBudget {
     try {
       new RegExp(source, 'i'); // compiling is linear in the pattern; only matching can run away
     } catch (error) {
-      return { kind: 'invalid', reason: (error as Error).message };
+      return { kind: 'invalid', reason: reasonOf(error) };
     }
     if (this.slow.has(source)) return { kind: 'too-slow', earlier: true };
     context ??= createContext(sandbox);

@@ -4,8 +4,9 @@
 // Under tsx (tests, development) the source module is loaded instead.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type * as RemoteEngineModule from './remoteEngine';
 
-type RemoteEngine = typeof import('./remoteEngine');
+type RemoteEngine = typeof RemoteEngineModule;
 let engine: RemoteEngine | undefined;
 
 export function loadRemoteEngine(): RemoteEngine {
@@ -13,7 +14,6 @@ export function loadRemoteEngine(): RemoteEngine {
     const file = ['remoteEngine.js', 'remoteEngine.ts'].map((name) => join(__dirname, name)).find((f) => existsSync(f));
     if (!file) throw new Error(`the remote engine is missing (no remoteEngine.js beside ${__dirname}); rebuild Eval Loop`);
     // a path known only at run time: bundlers leave it alone, so the engine stays out of the main bundles
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     engine = require(file) as RemoteEngine;
   }
   return engine;

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../store/durableFile';
 import { writingTo } from '../store/writeFailure';
 import type { S3Location } from './objectStore';
+import { reasonOf } from '../text/reasonOf';
 
 const REMOTE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -55,7 +56,7 @@ function readRemoteFile(file: string): RemoteFile {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file}: not JSON (${(error as Error).message})`);
+    throw new Error(`${file}: not JSON (${reasonOf(error)})`);
   }
   const parsed = remoteFileSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);

@@ -5,7 +5,7 @@
 // again. Versions move up only, highest first, so no rename lands on a taken name.
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CorpusLayout, type VersionManifest } from '../corpus/corpusLayout';
+import type { CorpusLayout, VersionManifest } from '../corpus/corpusLayout';
 import { datasetCard } from '../corpus/datasetCard';
 import { sha256Hex } from '../text/hashing';
 import { versionName, versionNumber } from './versionClaims';

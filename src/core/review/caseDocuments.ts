@@ -1,6 +1,6 @@
 // Plain-text renderings of a case for the native diff editor, and the lookup of a
 // case's earlier (passing) occurrence by re-reading that run's result file.
-import { sourcePathOnDisk } from '../capture/captureFile';
+import { sourcePathOnDisk } from '../store/workspacePaths';
 import { DEFAULT_READ_OPTIONS, type ReadOptions } from '../formats/adapter';
 import { openResultFile } from '../formats/readResultFile';
 import type { EvalCase } from '../model/caseModel';

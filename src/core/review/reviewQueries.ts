@@ -1,9 +1,8 @@
 // The review panel's questions, answered from the index: pages of the queue, one
 // item in full, and the counts for the header.
-import { listItems, countItems, countsByState, keptCounts, findItem, getRun, lastPassRunOf, loadCase, occurrencesOf, listRuns, type ItemFilter, type ItemRow } from '../store/storeQueries';
+import { listItems, countItems, countsByState, keptCounts, findItem, getRun, itemTags, lastPassRunOf, latestGradeReason, loadCase, occurrencesOf, listRuns, type ItemFilter, type ItemRow } from '../store/storeQueries';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import type { EvalCase } from '../model/caseModel';
-import { caseIdsOf } from '../store/caseIds';
 import { blindSummary, hiddenFrom } from './blindReview';
 import { reviewsOf } from './reviewHistory';
 import { queueSettings } from './queueSettings';
@@ -92,7 +91,7 @@ export function runLabelOf(run: { suite: string; startedAt: string | null; captu
 export function queueSnapshot(store: WorkspaceStore) {
   const db = store.database;
   const counts = countsByState(keptCounts(db));
-  const tags = (db.exec("SELECT DISTINCT value FROM items, json_each(items.tags) WHERE items.tags != '[]' ORDER BY value")[0]?.values ?? []).map((r) => String(r[0]));
+  const tags = itemTags(db);
   const runs = listRuns(db)
     .reverse()
     .slice(0, 200)
@@ -139,7 +138,6 @@ export function itemDetail(store: WorkspaceStore, id: string, pinned: PinnedLook
   } catch {
     evalCase = null; // a damaged blob: show what the index knows
   }
-  const gradeRow = store.database.exec('SELECT reason FROM reviews WHERE cid = ? AND grader IS NOT NULL AND retracted = 0 ORDER BY lc DESC, at DESC, eid DESC LIMIT 1', [caseIdsOf(item.caseKey).cid])[0]?.values[0];
   const seen = {
     ...summaryOf(item, pinned),
     correction: item.correction,
@@ -147,7 +145,7 @@ export function itemDetail(store: WorkspaceStore, id: string, pinned: PinnedLook
     comment: item.comment,
     reviewer: item.reviewer,
     grader: item.grader,
-    gradeReason: gradeRow ? String(gradeRow[0]) : null,
+    gradeReason: latestGradeReason(store.database, item.caseKey),
   };
   const withheld = { correction: null, rubric: null, comment: null, reviewer: null, grader: null, gradeReason: null };
   return {

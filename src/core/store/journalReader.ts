@@ -4,6 +4,7 @@ import { closeSync, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '../text/hashing';
 import { journalEventSchema, NEWEST_JOURNAL_VERSION, type JournalEvent } from './journalEvents';
+import { reasonOf } from '../text/reasonOf';
 
 export interface JournalProblem {
   file: string;
@@ -130,6 +131,6 @@ function parseEvent(text: string): { event?: JournalEvent; problem?: string } {
     if (typeof v === 'number' && v > NEWEST_JOURNAL_VERSION) return { problem: `written by a newer Eval Loop (event version ${v}); update Eval Loop to read it` };
     return { problem: `not a known event: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
   } catch (error) {
-    return { problem: `unreadable line: ${(error as Error).message}` };
+    return { problem: `unreadable line: ${reasonOf(error)}` };
   }
 }

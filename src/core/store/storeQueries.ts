@@ -406,6 +406,28 @@ export function lastPassRunOf(db: Database, caseKey: string): string | null {
   return row ? String(row[0]) : null;
 }
 
+/** The result file (as stored), record and format where the item's case occurred last, when a file is recorded. */
+export function latestSourceOf(db: Database, id: string): { sourcePath: string; record: string | null; format: string } | undefined {
+  const row = valuesOf(
+    db,
+    'SELECT r.source_path, o.record, r.format FROM occurrences o JOIN runs r ON r.rn = o.rn WHERE o.cid = (SELECT cid FROM items WHERE id = ?) ORDER BY o.rn DESC LIMIT 1',
+    [id],
+  )[0];
+  if (!row || !row[0]) return undefined;
+  return { sourcePath: String(row[0]), record: row[1] === null ? null : String(row[1]), format: String(row[2]) };
+}
+
+/** Every tag some item carries, sorted. */
+export function itemTags(db: Database): string[] {
+  return valuesOf(db, "SELECT DISTINCT value FROM items, json_each(items.tags) WHERE items.tags != '[]' ORDER BY value").map((r) => String(r[0]));
+}
+
+/** The reason given with the case's standing automatic grade (the latest not retracted), if it was graded. */
+export function latestGradeReason(db: Database, caseKey: string): string | null {
+  const row = valuesOf(db, 'SELECT reason FROM reviews WHERE cid = ? AND grader IS NOT NULL AND retracted = 0 ORDER BY lc DESC, at DESC, eid DESC LIMIT 1', [caseIdsOf(caseKey).cid])[0];
+  return row ? String(row[0]) : null;
+}
+
 export function getSource(db: Database, path: string): SourceRow | undefined {
   const r = rows(
     db,

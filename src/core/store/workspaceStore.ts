@@ -16,6 +16,7 @@ import { JournalWriter } from './journalWriter';
 import { defaultActor, ensureWorkspaceGitignore } from './writerIdentity';
 import { loadSqlEngine } from './sqlEngine';
 import { workspacePaths, type WorkspacePaths } from './workspacePaths';
+import { reasonOf } from '../text/reasonOf';
 
 export interface OpenOptions {
   actor?: string;
@@ -118,7 +119,7 @@ export class WorkspaceStore {
           db = undefined;
         }
       } catch (error) {
-        reason = `the index could not be read (${(error as Error).message})`;
+        reason = `the index could not be read (${reasonOf(error)})`;
         db?.close();
         db = undefined;
       }
@@ -286,7 +287,7 @@ export class WorkspaceStore {
     try {
       this.save();
     } catch (error) {
-      this.notices.push(`the index could not be saved (${(error as Error).message}); nothing is lost, the next open catches up from the journals`);
+      this.notices.push(`the index could not be saved (${reasonOf(error)}); nothing is lost, the next open catches up from the journals`);
     } finally {
       this.projection.release();
       this.writer?.close();

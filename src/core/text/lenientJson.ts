@@ -1,6 +1,7 @@
 // JSON as eval tools really write it: Python's NaN/Infinity, a byte order mark, and
 // integers beyond 2^53 (kept as their digits rather than rounded).
 // The fast path is plain JSON.parse; the repair pass runs only when that fails.
+import { reasonOf } from './reasonOf';
 
 export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -117,7 +118,7 @@ export function parseLenientJson(raw: string): unknown {
 }
 
 function describeJsonError(text: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = reasonOf(error);
   const match = /position (\d+)/.exec(message);
   const truncated = /Unexpected end of JSON input/.test(message);
   if (!match && !truncated) {

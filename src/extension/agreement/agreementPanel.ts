@@ -5,8 +5,9 @@
 import * as vscode from 'vscode';
 import { agreementReport } from '../../core/review/agreementReport';
 import { agreementWebviewMessageSchema, type AgreementHostMessage } from '../../protocol/agreementProtocol';
+import type { CommandContext } from '../commandContext';
 import { COMMANDS } from '../commandIds';
-import { reasonOf } from '../errorText';
+import { reasonOf } from '../../core/text/reasonOf';
 import type { StoreSession } from '../storeSession';
 import { webviewHtml } from '../webviewPage';
 
@@ -81,6 +82,6 @@ export class AgreementPanel implements vscode.Disposable {
   }
 }
 
-export function registerAgreementCommand(extensionUri: vscode.Uri, session: StoreSession, output: vscode.OutputChannel, guard: (title: string, body: () => Promise<void>) => Promise<void>, register: (d: vscode.Disposable) => void): void {
-  register(vscode.commands.registerCommand(COMMANDS.showAgreement, () => guard('Show agreement', async () => AgreementPanel.show(extensionUri, session, output))));
+export function registerAgreementCommand(ext: CommandContext, extensionUri: vscode.Uri): void {
+  ext.register(vscode.commands.registerCommand(COMMANDS.showAgreement, () => ext.guard('Show agreement', async () => AgreementPanel.show(extensionUri, ext.session, ext.output))));
 }

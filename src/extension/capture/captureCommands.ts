@@ -5,7 +5,8 @@ import { findResultFiles } from '../../core/capture/capturePaths';
 import { autoGrade } from '../../core/grading/autoGrade';
 import { storeStatus } from '../../core/store/storeQueries';
 import { COMMANDS } from '../commandIds';
-import type { EvalLoopExtension } from '../evalLoopExtension';
+import type { CommandContext } from '../commandContext';
+import type { StoreSession } from '../storeSession';
 import { captureInto, gradingRules, logReports, summariseReports } from './captureService';
 import { counted } from '../../core/text/counted';
 
@@ -15,7 +16,8 @@ function requireTrust(): boolean {
   return false;
 }
 
-export function registerCaptureCommands(ext: EvalLoopExtension, register: (d: vscode.Disposable) => void): void {
+export function registerCaptureCommands(ext: CommandContext<StoreSession | undefined>): void {
+  const { register } = ext;
   const session = () => {
     if (!ext.session) throw new Error('open a folder first: captures are kept in the folder’s .evalloop/');
     return ext.session;

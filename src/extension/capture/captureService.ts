@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { captureFile, type FileCaptureReport } from '../../core/capture/captureFile';
 import { autoGrade, validateRules, type AutoGradeSummary } from '../../core/grading/autoGrade';
 import { gitCommitOf } from '../../core/store/gitCommit';
-import { readOptions } from '../extensionSettings';
+import { readOptions, setting } from '../extensionSettings';
 import type { StoreSession } from '../storeSession';
 import { counted } from '../../core/text/counted';
 
@@ -14,7 +14,7 @@ export interface CaptureOutcome {
 }
 
 export function gradingRules() {
-  return validateRules(vscode.workspace.getConfiguration('evalloop').get('autoGrade.rules'));
+  return validateRules(setting('autoGrade.rules'));
 }
 
 export async function captureInto(
@@ -30,7 +30,7 @@ export async function captureInto(
       reports.push(await captureFile(store, path, { read: readOptions(), ...(gitCommit ? { gitCommit } : {}) }));
     }
     const anyNew = reports.some((r) => r.newItems > 0);
-    const grade = vscode.workspace.getConfiguration('evalloop').get<boolean>('autoGrade.onCapture', true);
+    const grade = setting('autoGrade.onCapture');
     return { reports, ...(anyNew && grade ? { graded: await autoGrade(store, gradingRules()) } : {}) };
   });
 }

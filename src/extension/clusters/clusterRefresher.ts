@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { refreshClusters } from '../../core/clusters/clusterQueries';
 import type { StoreSession } from '../storeSession';
+import { reasonOf } from '../../core/text/reasonOf';
 
 /** Items signed per step; a step over new captures takes well under a second. */
 const STEP = 2000;
@@ -42,7 +43,7 @@ export class ClusterRefresher implements vscode.Disposable {
       this.running = false;
       if (update.signed >= STEP) this.schedule(0);
     } catch (error) {
-      this.onError(`Failure clusters could not be brought up to date: ${(error as Error).message}`);
+      this.onError(`Failure clusters could not be brought up to date: ${reasonOf(error)}`);
     } finally {
       this.running = false;
     }

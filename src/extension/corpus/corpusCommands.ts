@@ -1,27 +1,23 @@
 // Palette commands for the corpus: snapshot (pick a policy, preview the counts, write,
 // reveal), pin a slice, verify, export a slice, open a version's manifest.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CorpusLayout } from '../../core/corpus/corpusLayout';
 import { exportSlice, SLICE_FORMATS, type SliceFormat } from '../../core/corpus/sliceExport';
-import { pinSlice, readSliceCases, SliceTrainedError, trainedVersionsOf } from '../../core/corpus/slices';
+import { readSliceCases } from '../../core/corpus/slices';
 import { planSnapshot, writeSnapshot } from '../../core/corpus/snapshot';
 import { verifyCorpus } from '../../core/corpus/verifyCorpus';
 import { COMMANDS } from '../commandIds';
-import type { EvalLoopExtension } from '../evalLoopExtension';
-import type { StoreSession } from '../storeSession';
+import type { CommandContext } from '../commandContext';
+import { STAYS_OPEN } from '../staysOpen';
 import { corpusDirOf } from './corpusLocation';
+import { pinItems } from './pinItems';
+import { openReadOnly } from './readOnlyFiles';
 import { counted } from '../../core/text/counted';
 
 declare const EVALLOOP_VERSION: string | undefined;
 const TOOL_VERSION = typeof EVALLOOP_VERSION === 'string' ? EVALLOOP_VERSION : '0.0.0-dev';
-
-/**
- * The steps of a multi-step command stay open when focus moves (to a webview taking it
- * back as the palette closes, say); Escape still cancels them.
- */
-const STAYS_OPEN = { ignoreFocusOut: true } as const;
 
 async function pickPolicy(layout: CorpusLayout): Promise<{ policyName?: string; filter?: string } | undefined> {
   const named = Object.entries(layout.policies()).map(([name, p]) => ({ label: name, description: p.filter, detail: p.description ?? p.formats.join(', '), value: { policyName: name } }));
@@ -41,69 +37,10 @@ async function pickPolicy(layout: CorpusLayout): Promise<{ policyName?: string; 
   return picked.value;
 }
 
-/** Versions are immutable: their files open read-only (a virtual document over the file). */
-export const READONLY_SCHEME = 'evalloop-readonly';
-
-export function registerReadOnlyFiles(register: (d: vscode.Disposable) => void): void {
-  register(
-    vscode.workspace.registerTextDocumentContentProvider(READONLY_SCHEME, {
-      provideTextDocumentContent: (uri) => readFileSync(uri.path, 'utf8'),
-    }),
-  );
-}
-
-async function openReadOnly(path: string): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: READONLY_SCHEME, path }));
-  await vscode.languages.setTextDocumentLanguage(doc, path.endsWith('.json') ? 'json' : 'markdown');
-  await vscode.window.showTextDocument(doc, { preview: true });
-}
-
-export async function pinItems(session: StoreSession, root: string, filter: string, refresh: () => void): Promise<void> {
-  const slice = await vscode.window.showInputBox({
-    ...STAYS_OPEN,
-    title: 'Pin Eval Slice',
-    prompt: 'Slice name (letters, digits, ".", "_", "-"). Pinned cases are held out of every training version.',
-    value: 'heldout',
-    validateInput: (v) => (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v) ? undefined : 'use 1–64 letters, digits, ".", "_" or "-"'),
-  });
-  if (!slice) return;
-  const dir = corpusDirOf(root);
-  let result;
-  try {
-    result = await session.read((store) => pinSlice(store, dir, slice, filter));
-  } catch (error) {
-    if (!(error instanceof SliceTrainedError)) throw error;
-    if (!(await confirmTrained(error))) return;
-    result = await session.read((store) => pinSlice(store, dir, slice, filter, { includeTrained: true }));
-  }
-  refresh();
-  const trained = result.manifest.trainedIn?.length ?? 0;
-  void vscode.window.showInformationMessage(
-    `Eval Loop: pinned ${counted(result.manifest.cases, 'case')} as slice ${slice} ${result.version}${trained ? ` (${trained} already in training, recorded as known contamination)` : ''}.`,
-  );
-}
-
-const PIN_TRAINED_ANYWAY = 'Pin Anyway';
-
-/** Asks before pinning cases that training versions already hold; true to pin them as known contamination. */
-async function confirmTrained(error: SliceTrainedError): Promise<boolean> {
-  const versions = trainedVersionsOf(error.trained);
-  const listed = error.trained.slice(0, 10).map((t) => `${t.caseKey} (in ${t.versions.join(', ')})`);
-  const go = await vscode.window.showWarningMessage(
-    `${error.trained.length} of the ${error.matching} cases to pin are already in training version${versions.length === 1 ? '' : 's'} ${versions.join(', ')}.`,
-    {
-      modal: true,
-      detail: `Slice ${error.slice} cannot hold them out of ${versions.length === 1 ? 'that version' : 'those versions'}, so their scores will not be held-out scores. Pinned anyway, the slice records which versions hold each one, and Verify Corpus reports them as known contamination.\n\n${listed.join('\n')}${error.trained.length > listed.length ? '\n…' : ''}`,
-    },
-    PIN_TRAINED_ANYWAY,
-  );
-  return go === PIN_TRAINED_ANYWAY;
-}
-
 /** `corpusChanged` refreshes what shows the corpus (its tree, the pinned marks in the queue). */
-export function registerCorpusCommands(ext: EvalLoopExtension, session: StoreSession, corpusChanged: () => void, register: (d: vscode.Disposable) => void): void {
+export function registerCorpusCommands(ext: CommandContext, corpusChanged: () => void): void {
+  const { session, register } = ext;
   const root = session.root;
-  registerReadOnlyFiles(register);
 
   register(
     vscode.commands.registerCommand(COMMANDS.snapshotCorpus, () =>

@@ -1,8 +1,8 @@
 // Where the corpus folder is: the evalloop.corpusDir setting, relative to the workspace root.
 import { isAbsolute, resolve } from 'node:path';
-import * as vscode from 'vscode';
+import { setting } from '../extensionSettings';
 
 export function corpusDirOf(root: string): string {
-  const configured = vscode.workspace.getConfiguration('evalloop').get<string>('corpusDir') || 'corpus';
+  const configured = setting('corpusDir');
   return isAbsolute(configured) ? configured : resolve(root, configured);
 }

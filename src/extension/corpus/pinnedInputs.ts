@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { CorpusLayout } from '../../core/corpus/corpusLayout';
 import type { PinnedLookup } from '../../core/review/reviewQueries';
 import { corpusDirOf } from './corpusLocation';
+import { reasonOf } from '../../core/text/reasonOf';
 
 export class PinnedInputs implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -33,7 +34,7 @@ export class PinnedInputs implements vscode.Disposable {
       this.pinned = existsSync(layout.slicesDir) ? layout.pinnedInputs() : new Map();
     } catch (error) {
       // a damaged slice manifest: Verify Corpus names it; until then nothing shows as pinned
-      this.log(`Reading pinned slices failed: ${(error as Error).message}`);
+      this.log(`Reading pinned slices failed: ${reasonOf(error)}`);
       this.pinned = new Map();
     }
     return this.pinned;

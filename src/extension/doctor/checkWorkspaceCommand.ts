@@ -5,8 +5,7 @@ import * as vscode from 'vscode';
 import { checkWorkspace, findingText, type WorkspaceCheck } from '../../core/doctor/checkWorkspace';
 import { COMMANDS } from '../commandIds';
 import { corpusDirOf } from '../corpus/corpusLocation';
-import type { EvalLoopExtension } from '../evalLoopExtension';
-import type { StoreSession } from '../storeSession';
+import type { CommandContext } from '../commandContext';
 import { counted } from '../../core/text/counted';
 
 function describe(check: WorkspaceCheck): string {
@@ -14,7 +13,8 @@ function describe(check: WorkspaceCheck): string {
   return `${counted(check.journals.files, 'journal')}, ${counted(check.journals.events, 'event')}, ${counted(check.index.items, 'item')}, ${counted(check.blobs.checked, 'blob')}${corpus}`;
 }
 
-export function registerCheckWorkspace(ext: EvalLoopExtension, session: StoreSession, register: (d: vscode.Disposable) => void): void {
+export function registerCheckWorkspace(ext: CommandContext): void {
+  const { session, register } = ext;
   register(
     vscode.commands.registerCommand(COMMANDS.checkWorkspace, () =>
       ext.guard('Check workspace', async () => {

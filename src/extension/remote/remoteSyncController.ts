@@ -11,7 +11,8 @@ import { storeStatus } from '../../core/store/storeQueries';
 import { workspacePaths } from '../../core/store/workspacePaths';
 import { COMMANDS } from '../commandIds';
 import { corpusDirOf } from '../corpus/corpusLocation';
-import { reasonOf } from '../errorText';
+import { reasonOf } from '../../core/text/reasonOf';
+import { setting } from '../extensionSettings';
 import type { StoreSession } from '../storeSession';
 
 const PULL_EVERY_MS = 3 * 60_000;
@@ -41,7 +42,7 @@ export class RemoteSyncController implements vscode.Disposable {
 
   /** The remote to use, or undefined when none is configured or the setting turns it off. */
   private async remote() {
-    const wanted = vscode.workspace.getConfiguration('evalloop').get<string>('remote') ?? '';
+    const wanted = setting('remote');
     if (wanted === 'off') return undefined;
     const { readRemotes, chooseRemote } = await import('../../core/remote/remoteConfig');
     const dir = workspacePaths(this.session.root, this.workspace()).dir;

@@ -2,11 +2,11 @@
 // this occurrence ↔ the last passing one (trace included), plus opening the result
 // file at an item's record.
 import { readFile } from 'node:fs/promises';
-import { sourcePathOnDisk } from '../../core/capture/captureFile';
 import { recordIndexOf, recordLine } from '../../core/capture/recordPosition';
+import { sourcePathOnDisk } from '../../core/store/workspacePaths';
 import * as vscode from 'vscode';
 import { caseAsDocument, caseInRun } from '../../core/review/caseDocuments';
-import { findItem, lastPassRunOf, loadCase } from '../../core/store/storeQueries';
+import { findItem, lastPassRunOf, latestSourceOf, loadCase } from '../../core/store/storeQueries';
 import { readOptions } from '../extensionSettings';
 import type { StoreSession } from '../storeSession';
 
@@ -67,13 +67,9 @@ export class CaseDiffs implements vscode.TextDocumentContentProvider, vscode.Dis
     const target = await this.session.read((store) => {
       const item = findItem(store.database, id);
       if (!item || item === 'ambiguous') return null;
-      const run = store.database.exec(
-        'SELECT r.source_path, o.record, r.format FROM occurrences o JOIN runs r ON r.rn = o.rn WHERE o.cid = (SELECT cid FROM items WHERE id = ?) ORDER BY o.rn DESC LIMIT 1',
-        [id],
-      )[0]?.values[0];
-      if (!run || !run[0]) return null;
-      const path = String(run[0]);
-      return { path: sourcePathOnDisk(store.paths.root, path), record: run[1] === null ? null : String(run[1]), format: String(run[2]) };
+      const source = latestSourceOf(store.database, id);
+      if (!source) return null;
+      return { path: sourcePathOnDisk(store.paths.root, source.sourcePath), record: source.record, format: source.format };
     });
     if (!target) {
       void vscode.window.showWarningMessage('Eval Loop: no result file is recorded for this item.');

@@ -9,7 +9,7 @@ import { seesOthers } from '../../core/review/blindReview';
 import { queueSettings } from '../../core/review/queueSettings';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { HostMessage, WebviewMessage } from '../../protocol/reviewProtocol';
-import { reasonOf } from '../errorText';
+import { reasonOf } from '../../core/text/reasonOf';
 
 export interface StoreAccess {
   read<T>(work: (store: WorkspaceStore) => T | Promise<T>): Promise<T>;
@@ -19,8 +19,8 @@ export interface StoreAccess {
 export interface PanelActions {
   openSource(id: string): Promise<void>;
   openDiff(id: string, against: 'expected' | 'lastPass'): Promise<void>;
-  /** Pins the items as a held-out eval slice (the host asks for the slice name). */
-  pin?(ids: string[]): Promise<void>;
+  /** Pins the items as a held-out eval slice (the host asks for the slice name); the number of cases pinned, 0 when not. */
+  pin?(ids: string[]): Promise<number>;
   /** Opens the file where the item's test is defined, at its line. */
   goToDefinition?(id: string): Promise<void>;
 }
@@ -162,9 +162,10 @@ export class ReviewRequestHandler {
         if (last) await this.write((s) => undoEvents(s, last));
         return this.post({ type: 'saved', requestId: m.requestId, count: last ? last.length : 0, undoable: this.undoStack.length > 0 });
       }
-      case 'pin':
-        await this.actions.pin?.(m.ids);
-        return this.post({ type: 'saved', requestId: m.requestId, count: m.ids.length, undoable: false });
+      case 'pin': {
+        const pinned = (await this.actions.pin?.(m.ids)) ?? 0;
+        return this.post({ type: 'saved', requestId: m.requestId, count: pinned, undoable: false });
+      }
       case 'openSource':
         return this.actions.openSource(m.id);
       case 'openDiff':

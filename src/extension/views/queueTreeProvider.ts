@@ -4,6 +4,7 @@ import { QUEUE_GROUPINGS, queueGroups, queueItems, queueRoots, type QueueGroupin
 import { viewedBy } from '../../core/review/reviewQueries';
 import { COMMANDS } from '../commandIds';
 import type { PinnedInputs } from '../corpus/pinnedInputs';
+import { setting, settingChanged } from '../extensionSettings';
 import type { StoreSession } from '../storeSession';
 import { counted } from '../../core/text/counted';
 
@@ -31,13 +32,13 @@ export class QueueTreeProvider implements vscode.TreeDataProvider<QueueNode>, vs
       session.onDidChange(() => this.refresh()),
       ...(groupsChanged ? [groupsChanged(() => this.grouping() === 'cluster' && this.refresh())] : []),
       pinned.onDidChange(() => this.refresh()),
-      vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration('evalloop.queueGroupBy') || e.affectsConfiguration('evalloop.reviewer')) && this.refresh()),
+      vscode.workspace.onDidChangeConfiguration((e) => settingChanged(e, 'queueGroupBy', 'reviewer') && this.refresh()),
     );
   }
 
   private grouping(): QueueGrouping {
-    const value = vscode.workspace.getConfiguration('evalloop').get<string>('queueGroupBy');
-    return (QUEUE_GROUPINGS as readonly (string | undefined)[]).includes(value) ? (value as QueueGrouping) : 'run';
+    const value = setting('queueGroupBy');
+    return (QUEUE_GROUPINGS as readonly string[]).includes(value) ? (value as QueueGrouping) : 'run';
   }
 
   refresh(): void {

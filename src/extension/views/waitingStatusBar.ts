@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { hasAssignments, waitingFor } from '../../core/review/assignment';
 import { storeStatus } from '../../core/store/storeQueries';
 import { COMMANDS } from '../commandIds';
+import { settingChanged } from '../extensionSettings';
 import type { StoreSession } from '../storeSession';
 
 export class WaitingStatusBar implements vscode.Disposable {
@@ -20,7 +21,7 @@ export class WaitingStatusBar implements vscode.Disposable {
     this.item.command = COMMANDS.openQueue;
     this.subscription = vscode.Disposable.from(
       session.onDidChange(() => void this.update()),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('evalloop.reviewer') && void this.update()),
+      vscode.workspace.onDidChangeConfiguration((e) => settingChanged(e, 'reviewer') && void this.update()),
     );
   }
 

@@ -13,7 +13,8 @@ import { outsideFolders } from '../../core/capture/linkedOutside';
 import { captureInto, logReports } from '../capture/captureService';
 import { COMMANDS } from '../commandIds';
 import { corpusDirOf } from '../corpus/corpusLocation';
-import { reasonOf } from '../errorText';
+import { setting, settingChanged } from '../extensionSettings';
+import { reasonOf } from '../../core/text/reasonOf';
 import type { StoreSession } from '../storeSession';
 
 export class ResultWatcher implements vscode.Disposable {
@@ -33,12 +34,8 @@ export class ResultWatcher implements vscode.Disposable {
     private readonly output: vscode.OutputChannel,
   ) {
     this.configSubscription = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('evalloop.watch') || e.affectsConfiguration('evalloop.watchEnabled')) this.start();
+      if (settingChanged(e, 'watch', 'watchEnabled')) this.start();
     });
-  }
-
-  private get config() {
-    return vscode.workspace.getConfiguration('evalloop');
   }
 
   start(): void {
@@ -48,9 +45,9 @@ export class ResultWatcher implements vscode.Disposable {
     journalWatcher.onDidChange(() => void this.session.catchUp());
     journalWatcher.onDidCreate(() => void this.session.catchUp());
     this.watchers.push(journalWatcher);
-    if (!this.config.get<boolean>('watchEnabled', true) || !vscode.workspace.isTrusted) return;
+    if (!setting('watchEnabled') || !vscode.workspace.isTrusted) return;
     for (const folder of folders) {
-      for (const glob of this.config.get<string[]>('watch', [])) {
+      for (const glob of setting('watch')) {
         const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, glob));
         watcher.onDidCreate((uri) => this.schedule(uri));
         watcher.onDidChange((uri) => this.schedule(uri));
@@ -65,7 +62,7 @@ export class ResultWatcher implements vscode.Disposable {
   /** Every file in the workspace that matches a watch glob, in path order. */
   private async matchingFiles(): Promise<string[]> {
     const paths = new Set<string>();
-    for (const glob of this.config.get<string[]>('watch', [])) {
+    for (const glob of setting('watch')) {
       for (const uri of await vscode.workspace.findFiles(glob, '**/{node_modules,.git,.evalloop}/**', 5000)) if (!this.ours(uri.fsPath)) paths.add(uri.fsPath);
     }
     return [...paths].sort();
@@ -73,7 +70,7 @@ export class ResultWatcher implements vscode.Disposable {
 
   /** Captures what matches the globs now (on activation), quietly unless there is news. */
   async scanExisting(): Promise<void> {
-    if (!this.config.get<boolean>('watchEnabled', true) || !vscode.workspace.isTrusted) return;
+    if (!setting('watchEnabled') || !vscode.workspace.isTrusted) return;
     // in path order, so the queue lists what was already there the same way each time
     const paths = await this.matchingFiles();
     if (paths.length) await this.capture(paths);
@@ -88,7 +85,7 @@ export class ResultWatcher implements vscode.Disposable {
     }
     this.newFolders.add(uri.fsPath);
     clearTimeout(this.newFolderTimer);
-    this.newFolderTimer = setTimeout(() => void this.scanNewFolders(), Math.max(50, this.config.get<number>('watchDebounceMs', 750)));
+    this.newFolderTimer = setTimeout(() => void this.scanNewFolders(), Math.max(50, setting('watchDebounceMs')));
   }
 
   /** Captures the result files inside folders created since the last look. */
@@ -108,7 +105,7 @@ export class ResultWatcher implements vscode.Disposable {
   private schedule(uri: vscode.Uri): void {
     if (this.ours(uri.fsPath)) return;
     clearTimeout(this.pending.get(uri.fsPath));
-    const delay = Math.max(50, this.config.get<number>('watchDebounceMs', 750));
+    const delay = Math.max(50, setting('watchDebounceMs'));
     this.pending.set(
       uri.fsPath,
       setTimeout(() => {
