@@ -17,9 +17,7 @@ const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const englishOnlyZodLocales = {
   name: 'english-only-zod-locales',
   setup(b) {
-    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer) ? { path: args.importer, namespace: 'zod-locales-en' } : undefined,
-    );
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer) ? { path: args.importer, namespace: 'zod-locales-en' } : undefined));
     b.onLoad({ filter: /.*/, namespace: 'zod-locales-en' }, (args) => ({
       contents: 'export { default as en } from "../locales/en.js";',
       resolveDir: dirname(args.path),

@@ -17,11 +17,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       // node:test's describe/it return promises the runner itself awaits
       '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] }],
-      'no-restricted-syntax': [
-        'error',
-        { selector: 'ExportDefaultDeclaration', message: 'Use a named export (CONTRIBUTING: no default exports).' },
-        { selector: "ExportSpecifier[exported.name='default']", message: 'Use a named export (CONTRIBUTING: no default exports).' },
-      ],
+      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use a named export (CONTRIBUTING: no default exports).' }, { selector: "ExportSpecifier[exported.name='default']", message: 'Use a named export (CONTRIBUTING: no default exports).' }],
     },
   },
 );

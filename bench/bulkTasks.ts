@@ -27,9 +27,7 @@ async function timed<T>(work: () => T | Promise<T>): Promise<{ value: T; seconds
 function baselineAppend(root: string, caseKeys: string[]): void {
   const file = join(root, 'baseline.jsonl');
   const at = new Date().toISOString();
-  const text = caseKeys
-    .map((caseKey, seq) => `${JSON.stringify({ v: 1, seq, at, actor: 'bench', type: 'review', caseKey, verdict: 'model-wrong', reviewer: 'bench', correction: 'the right sum', lc: seq + 1 })}\n`)
-    .join('');
+  const text = caseKeys.map((caseKey, seq) => `${JSON.stringify({ v: 1, seq, at, actor: 'bench', type: 'review', caseKey, verdict: 'model-wrong', reviewer: 'bench', correction: 'the right sum', lc: seq + 1 })}\n`).join('');
   const fd = openSync(file, 'w');
   writeSync(fd, Buffer.from(text));
   fsyncSync(fd);
@@ -49,7 +47,12 @@ async function main(): Promise<void> {
   const items = countItems(store.database);
   const all = listItems(store.database, {});
   const ids = all.map((i) => i.id);
-  const { seconds, cpuSeconds } = await timed(() => baselineAppend(root, all.map((i) => i.caseKey)));
+  const { seconds, cpuSeconds } = await timed(() =>
+    baselineAppend(
+      root,
+      all.map((i) => i.caseKey),
+    ),
+  );
   const baseline = { seconds, cpuSeconds };
 
   const review = await timed(() => {
@@ -65,9 +68,7 @@ async function main(): Promise<void> {
   expectState(store, 'reviewed', items, 'accept');
   const acceptUndo = await timed(() => undoEvents(store, accept.value));
   expectState(store, 'auto-graded', items, 'undo of accept');
-  const steps = Object.fromEntries(
-    Object.entries({ review, undo, autoGrade: grade, accept, acceptUndo }).map(([name, r]) => [name, { seconds: r.seconds, cpuSeconds: r.cpuSeconds }]),
-  );
+  const steps = Object.fromEntries(Object.entries({ review, undo, autoGrade: grade, accept, acceptUndo }).map(([name, r]) => [name, { seconds: r.seconds, cpuSeconds: r.cpuSeconds }]));
   store.close();
   process.stdout.write(`${JSON.stringify({ items, baseline, ...steps, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
 }

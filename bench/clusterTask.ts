@@ -49,7 +49,10 @@ async function main(): Promise<void> {
     const added = refreshClusters(store);
     const addMs = performance.now() - t;
     const groupOf = new Map(set.failures.map((f) => [itemIdOf(f.evalCase.caseKey), f.group]));
-    const score = scoreClusters(listClusters(store.database, 1).map((c) => c.itemIds), groupOf);
+    const score = scoreClusters(
+      listClusters(store.database, 1).map((c) => c.itemIds),
+      groupOf,
+    );
     store.close();
     console.log(
       JSON.stringify({

@@ -15,7 +15,6 @@ import { listItems } from '../src/core/store/storeQueries';
 import { WorkspaceStore } from '../src/core/store/workspaceStore';
 import { dirBytes } from '../test/unit/testSupport';
 
-
 function failingLines(from: number, count: number): string {
   const lines: string[] = [];
   for (let i = from; i < from + count; i++) {

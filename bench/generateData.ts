@@ -33,7 +33,13 @@ export function promptfooLine(i: number, next: () => number, outputWords = 90): 
     testIdx: i,
     provider: { id: 'openai:gpt-4o-mini', label: '' },
     response: { output, tokenUsage: { total: 180, prompt: 60, completion: 120 }, cached: false, finishReason: 'stop' },
-    testCase: { vars: { question }, assert: [{ type: 'contains', value: 'seven' }, { type: 'llm-rubric', value: 'is concise' }] },
+    testCase: {
+      vars: { question },
+      assert: [
+        { type: 'contains', value: 'seven' },
+        { type: 'llm-rubric', value: 'is concise' },
+      ],
+    },
     gradingResult: {
       pass,
       score: pass ? 1 : 0,
@@ -59,7 +65,7 @@ export async function ensurePromptfooJsonl(path: string, megabytes: number): Pro
   for (let i = 0; written < target; i++) {
     const line = `${promptfooLine(i, next)}\n`;
     written += Buffer.byteLength(line);
-    if (!out.write(line)) await new Promise<void>((r) => out.once("drain", () => r()));
+    if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r) => out.end(() => r()));
 }
@@ -179,7 +185,17 @@ export async function ensureOtelTraces(path: string, traces: number): Promise<vo
         attr('gen_ai.output.messages', JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: sentence(next, 60) }] }])),
       ],
     };
-    const tool = { traceId, spanId: (i * 2 + 1).toString(16).padStart(16, '0'), parentSpanId: chat.spanId, name: 'execute_tool lookup', kind: 1, startTimeUnixNano: String(start + 100_000_000n), endTimeUnixNano: String(start + 300_000_000n), status: {}, attributes: [attr('gen_ai.operation.name', 'execute_tool'), attr('gen_ai.tool.name', 'lookup')] };
+    const tool = {
+      traceId,
+      spanId: (i * 2 + 1).toString(16).padStart(16, '0'),
+      parentSpanId: chat.spanId,
+      name: 'execute_tool lookup',
+      kind: 1,
+      startTimeUnixNano: String(start + 100_000_000n),
+      endTimeUnixNano: String(start + 300_000_000n),
+      status: {},
+      attributes: [attr('gen_ai.operation.name', 'execute_tool'), attr('gen_ai.tool.name', 'lookup')],
+    };
     return JSON.stringify({ resourceSpans: [{ resource: { attributes: [attr('service.name', 'bench-bot')] }, scopeSpans: [{ scope: { name: 'bench' }, spans: [chat, tool] }] }] });
   });
   renameSync(`${path}.part`, path);

@@ -40,7 +40,7 @@ function vocabulary(next: () => number): string[] {
 
 const SYNONYMS: Record<string, string[]> = {
   sorry: ['apologies', 'regret'],
-  cannot: ["can't", 'am unable to', 'won\'t'],
+  cannot: ["can't", 'am unable to', "won't"],
   help: ['assist', 'support'],
   request: ['question', 'ask', 'query'],
   because: ['since', 'as'],
@@ -99,8 +99,7 @@ const REASON_TEMPLATES: { suite: string; reason: (n: () => number, word: () => s
   { suite: 'classify', reason: (_n, word) => `Expected label '${word()}' to equal the reference label '${word()}'` },
 ];
 
-const FEW_SHOT_HEAD =
-  'Answer with the letter of the right choice. Example question: which planet is closest to the sun? A. Venus B. Mercury C. Mars D. Earth. Answer: B. Example question: what is frozen water called? A. steam B. ice C. fog D. dew. Answer: B. Question:';
+const FEW_SHOT_HEAD = 'Answer with the letter of the right choice. Example question: which planet is closest to the sun? A. Venus B. Mercury C. Mars D. Earth. Answer: B. Example question: what is frozen water called? A. steam B. ice C. fog D. dew. Answer: B. Question:';
 
 export interface GeneratedSet {
   failures: LabelledFailure[];
@@ -189,7 +188,15 @@ export function generateFailures(options: GenerateOptions = {}): GeneratedSet {
     if (kind === 0) add(group, 'mcq', { input: { prompt: `${FEW_SHOT_HEAD} ${sentence(14)}` }, output: pick(['A', 'B', 'C', 'D']), expected: pick(['A', 'B', 'C', 'D']) });
     else if (kind === 1) add(group, 'extraction', {});
     else if (kind === 2) add(group, 'math', { output: String(Math.floor(next() * 100)), scores: [{ name: 'judge', value: 0, passed: false, reason: sentence(12) }] });
-    else add(group, 'qa', { input: { messages: [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: sentence(20) }] } });
+    else
+      add(group, 'qa', {
+        input: {
+          messages: [
+            { role: 'system', content: 'You are a helpful assistant.' },
+            { role: 'user', content: sentence(20) },
+          ],
+        },
+      });
   }
   // interleaved, as failures arrive from several runs
   for (let i = failures.length - 1; i > 0; i--) {

@@ -37,7 +37,9 @@ function journalEvents(root: string): number {
 async function review(root: string, n: number, verdict: 'model-wrong' | 'eval-wrong'): Promise<number> {
   const store = await WorkspaceStore.open(root, WORKSPACE);
   try {
-    const keys = listItems(store.database, {}).slice(0, n).map((i) => i.caseKey);
+    const keys = listItems(store.database, {})
+      .slice(0, n)
+      .map((i) => i.caseKey);
     submitReviews(store, keys, { verdict }, 'bench');
   } finally {
     store.close();

@@ -36,7 +36,7 @@ async function incremental(root: string, file: string) {
   const store = await WorkspaceStore.open(root, 'bench');
   const base = countItems(store.database);
   let next = 0;
-  const rng = () => ((next = (next * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const rng = () => (next = (next * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   const rounds: number[] = [];
   let appended = 0;
   for (let round = 0; round < 5; round++) {
@@ -70,9 +70,14 @@ async function review(root: string) {
     },
   };
   let resolveSaved: () => void = () => undefined;
-  const handler = new ReviewRequestHandler(access, async () => 'bench', { openSource: async () => undefined, openDiff: async () => undefined }, (m: HostMessage) => {
-    if (m.type === 'saved') resolveSaved();
-  });
+  const handler = new ReviewRequestHandler(
+    access,
+    async () => 'bench',
+    { openSource: async () => undefined, openDiff: async () => undefined },
+    (m: HostMessage) => {
+      if (m.type === 'saved') resolveSaved();
+    },
+  );
   const ids = listItems(store.database, { state: 'new', limit: 200 }).map((i) => i.id);
   const durable: number[] = [];
   const pages: number[] = [];
@@ -91,9 +96,12 @@ async function review(root: string) {
   // pages anywhere in the queue, as the panel asks when the list is scrolled or dragged:
   // the first deep page of a filter cuts it into buckets (once), the rest start from them
   let next = 12345;
-  const rng = () => ((next = (next * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const rng = () => (next = (next * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   const deep: Record<string, { firstMs: number; pageMedianMs: number; pageP95Ms: number; offsetMedianMs: number; offsetP95Ms: number }> = {};
-  for (const [name, filter] of [['waiting', { state: 'new' }], ['all', {}]] as const) {
+  for (const [name, filter] of [
+    ['waiting', { state: 'new' }],
+    ['all', {}],
+  ] as const) {
     const total = countItems(store.database, filter);
     let t = now();
     queryPage(store, filter, Math.floor(total * 0.9), 200);

@@ -7,7 +7,6 @@ import { openWebview, closeBrowser } from '../test/webview/webviewHarness';
 import { syntheticHost } from '../test/webview/syntheticQueue';
 import { median, quantile } from './benchStats';
 
-
 async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   const firstPaints: number[] = [];
@@ -23,7 +22,12 @@ async function main(): Promise<void> {
        }, true);`,
     );
     await view.page.waitForFunction(() => (window as unknown as { __paintedAt?: number }).__paintedAt !== undefined && document.querySelector('.queue-row .row-title'));
-    firstPaints.push(await view.page.evaluate(() => { const w = window as unknown as { __paintedAt: number; __firstPageAt: number }; return w.__paintedAt - w.__firstPageAt; }));
+    firstPaints.push(
+      await view.page.evaluate(() => {
+        const w = window as unknown as { __paintedAt: number; __firstPageAt: number };
+        return w.__paintedAt - w.__firstPageAt;
+      }),
+    );
     if (round === 4) {
       // keypress → next item, measured inside the page
       const latencies = await view.page.evaluate(async () => {

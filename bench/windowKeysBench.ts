@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const workspace = tempDir('evalloop-bench-window-');
   // one promptfoo JSONL of failures where the default watch globs look
   let seed = 7;
-  const next = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+  const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
   const lines: string[] = [];
   for (let i = 0; i < ITEMS; i++) lines.push(promptfooLine(i, next, 40));
   writeFileSync(join(workspace, 'promptfoo-results.jsonl'), `${lines.join('\n')}\n`);

@@ -77,10 +77,7 @@ const lmSamples = arithmetic.map(([question, expected, answer], docId) => ({
   exact_match: answer === expected ? 1.0 : 0.0,
 }));
 write(`results/lm_eval/demo-model/samples_arith_mini_${stamp}.jsonl`, lmSamples.map((s) => JSON.stringify(s)).join('\n') + '\n');
-write(
-  `results/lm_eval/demo-model/results_${stamp}.json`,
-  JSON.stringify({ results: { arith_mini: { 'exact_match,strict-match': 0.33 } }, configs: {}, higher_is_better: { arith_mini: { exact_match: true } }, model_name: 'demo-org/demo-model-1b', date: 1795000000 }, null, 2),
-);
+write(`results/lm_eval/demo-model/results_${stamp}.json`, JSON.stringify({ results: { arith_mini: { 'exact_match,strict-match': 0.33 } }, configs: {}, higher_is_better: { arith_mini: { exact_match: true } }, model_name: 'demo-org/demo-model-1b', date: 1795000000 }, null, 2));
 
 // Inspect AI log (.json)
 const samples = [

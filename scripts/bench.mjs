@@ -182,7 +182,19 @@ const lines = [`machine: ${results.machine}; ${results.date.slice(0, 10)}; whole
 const table = (head, rows) => lines.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`), '');
 table(
   ['promptfoo JSONL', 'MB', 'JSON.parse s', 'jq s', 'capture s', 'of JSON.parse', '× jq', 'peak RSS MB', 'append 100 ms', 'checkpoint ms', 'open s'],
-  results.capture.map((r) => [k(r.cases), (r.bytes / 2 ** 20).toFixed(0), s2(r.parse.seconds), s2(r.jqSeconds), s2(r.ours.seconds), pct(r.parse.seconds, r.ours.seconds), r.jqSeconds ? (r.jqSeconds / r.ours.seconds).toFixed(2) : '–', Math.round(r.ours.maxRssMb), r.incremental.appendMedianMs.toFixed(1), r.incremental.checkpointMs.toFixed(0), s2(r.open.seconds)]),
+  results.capture.map((r) => [
+    k(r.cases),
+    (r.bytes / 2 ** 20).toFixed(0),
+    s2(r.parse.seconds),
+    s2(r.jqSeconds),
+    s2(r.ours.seconds),
+    pct(r.parse.seconds, r.ours.seconds),
+    r.jqSeconds ? (r.jqSeconds / r.ours.seconds).toFixed(2) : '–',
+    Math.round(r.ours.maxRssMb),
+    r.incremental.appendMedianMs.toFixed(1),
+    r.incremental.checkpointMs.toFixed(0),
+    s2(r.open.seconds),
+  ]),
 );
 table(
   ['Inspect .json', 'MB', 'JSON.parse s', 'jq s', 'capture s', 'of JSON.parse', '× jq', 'peak RSS MB'],
@@ -228,7 +240,12 @@ const versions = results.corpus.find((r) => r.twentyVersionsBytes);
 if (versions) lines.push(`20 versions of +1,000: ${(versions.twentyVersionsBytes / 1e6).toFixed(1)} MB vs one full copy ${(versions.oneFullCopyBytes / 1e6).toFixed(1)} MB; verify over them ${s2(versions.verifySeconds)} s (baseline: hashing every file once ${s2(versions.verifyBaselineSeconds)} s)`, '');
 const a = results.activation;
 lines.push(`activation: module load ${ms(a.loadMs)} + activate() ${ms(a.activateMs)} = ${ms(a.totalMs)}; sql.js loaded during activation: ${a.sqlLoadedDuringActivation}`);
-lines.push(`bundles: ${Object.entries(results.bundles).map(([f, b]) => `${f} ${(b / 1024).toFixed(0)} KB`).join(', ')}`, '');
+lines.push(
+  `bundles: ${Object.entries(results.bundles)
+    .map(([f, b]) => `${f} ${(b / 1024).toFixed(0)} KB`)
+    .join(', ')}`,
+  '',
+);
 
 // targets, at the largest size measured for each
 const at = (list, key, n) => list.find((r) => r[key] === n);
@@ -255,7 +272,10 @@ const targets = [
   ['activation < 50 ms (activate() returning)', ms(a.activateMs), a.activateMs < 50 && !a.sqlLoadedDuringActivation],
   ['extension bundle < 500 KB', `${(results.bundles['extension.js'] / 1024).toFixed(0)} KB`, results.bundles['extension.js'] < 500 * 1024],
 ];
-table(['target', 'measured', 'result'], targets.map(([t, m, ok]) => [t, m, verdict(ok)]));
+table(
+  ['target', 'measured', 'result'],
+  targets.map(([t, m, ok]) => [t, m, verdict(ok)]),
+);
 results.targets = targets.map(([target, measured, ok]) => ({ target, measured, met: ok }));
 
 say(`\n${lines.join('\n')}`);

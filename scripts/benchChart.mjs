@@ -39,35 +39,65 @@ function panel(x0, y0, title, unit, sizes, series) {
 
 export function writeChart(r, file) {
   const panels = [
-    ['capture, promptfoo JSONL', 's', r.capture.map((c) => c.cases), [
-      { name: 'Eval Loop capture', points: r.capture.map((c) => [c.cases, c.ours.seconds]) },
-      { name: 'JSON.parse', points: r.capture.map((c) => [c.cases, c.parse.seconds]) },
-      { name: 'jq', points: r.capture.map((c) => [c.cases, c.jqSeconds ?? NaN]) },
-    ]],
-    ['capture, Inspect .json log', 's', r.inspect.map((c) => c.cases), [
-      { name: 'Eval Loop capture', points: r.inspect.map((c) => [c.cases, c.ours.seconds]) },
-      { name: 'JSON.parse', points: r.inspect.map((c) => [c.cases, c.parse.seconds]) },
-      { name: 'jq', points: r.inspect.map((c) => [c.cases, c.jqSeconds ?? NaN]) },
-    ]],
-    ['append 100 cases to a file of N', 'ms', r.capture.map((c) => c.cases), [
-      { name: 'capture of the append', points: r.capture.map((c) => [c.cases, c.incremental.appendMedianMs]) },
-      { name: 'index checkpoint', points: r.capture.map((c) => [c.cases, c.incremental.checkpointMs]) },
-    ]],
+    [
+      'capture, promptfoo JSONL',
+      's',
+      r.capture.map((c) => c.cases),
+      [
+        { name: 'Eval Loop capture', points: r.capture.map((c) => [c.cases, c.ours.seconds]) },
+        { name: 'JSON.parse', points: r.capture.map((c) => [c.cases, c.parse.seconds]) },
+        { name: 'jq', points: r.capture.map((c) => [c.cases, c.jqSeconds ?? NaN]) },
+      ],
+    ],
+    [
+      'capture, Inspect .json log',
+      's',
+      r.inspect.map((c) => c.cases),
+      [
+        { name: 'Eval Loop capture', points: r.inspect.map((c) => [c.cases, c.ours.seconds]) },
+        { name: 'JSON.parse', points: r.inspect.map((c) => [c.cases, c.parse.seconds]) },
+        { name: 'jq', points: r.inspect.map((c) => [c.cases, c.jqSeconds ?? NaN]) },
+      ],
+    ],
+    [
+      'append 100 cases to a file of N',
+      'ms',
+      r.capture.map((c) => c.cases),
+      [
+        { name: 'capture of the append', points: r.capture.map((c) => [c.cases, c.incremental.appendMedianMs]) },
+        { name: 'index checkpoint', points: r.capture.map((c) => [c.cases, c.incremental.checkpointMs]) },
+      ],
+    ],
     ['open a queue of N items', 's', r.queue.map((q) => q.items), [{ name: 'index load + catch-up', points: r.queue.map((q) => [q.items, q.open.seconds]) }]],
     ['open: peak memory', 'MB', r.queue.map((q) => q.items), [{ name: 'peak RSS', points: r.queue.map((q) => [q.items, q.open.maxRssMb]) }]],
-    ['review action, queue of N', 'ms', r.queue.map((q) => q.items), [
-      { name: 'p95 to durable', points: r.queue.map((q) => [q.items, q.review.durableP95Ms]) },
-      { name: 'p95 next page', points: r.queue.map((q) => [q.items, q.review.pageP95Ms]) },
-      { name: 'header counts', points: r.queue.map((q) => [q.items, q.review.countsMedianMs]) },
-    ]],
-    ['review panel, queue of N', 'ms', r.webview.map((w) => w.items), [
-      { name: 'first paint', points: r.webview.map((w) => [w.items, w.firstPaintMedianMs]) },
-      { name: 'next item', points: r.webview.map((w) => [w.items, w.nextItemMedianMs]) },
-    ]],
-    ['snapshot of N reviewed items', 's', r.corpus.map((c) => c.items), [
-      { name: 'Eval Loop snapshot', points: r.corpus.map((c) => [c.items, c.snapshotSeconds]) },
-      { name: 'select + serialise', points: r.corpus.map((c) => [c.items, c.baselineSeconds]) },
-    ]],
+    [
+      'review action, queue of N',
+      'ms',
+      r.queue.map((q) => q.items),
+      [
+        { name: 'p95 to durable', points: r.queue.map((q) => [q.items, q.review.durableP95Ms]) },
+        { name: 'p95 next page', points: r.queue.map((q) => [q.items, q.review.pageP95Ms]) },
+        { name: 'header counts', points: r.queue.map((q) => [q.items, q.review.countsMedianMs]) },
+      ],
+    ],
+    [
+      'review panel, queue of N',
+      'ms',
+      r.webview.map((w) => w.items),
+      [
+        { name: 'first paint', points: r.webview.map((w) => [w.items, w.firstPaintMedianMs]) },
+        { name: 'next item', points: r.webview.map((w) => [w.items, w.nextItemMedianMs]) },
+      ],
+    ],
+    [
+      'snapshot of N reviewed items',
+      's',
+      r.corpus.map((c) => c.items),
+      [
+        { name: 'Eval Loop snapshot', points: r.corpus.map((c) => [c.items, c.snapshotSeconds]) },
+        { name: 'select + serialise', points: r.corpus.map((c) => [c.items, c.baselineSeconds]) },
+      ],
+    ],
   ].filter(([, , sizes]) => sizes.length);
   const cols = 3;
   const rows = Math.ceil(panels.length / cols);

@@ -50,11 +50,7 @@ if (!existsSync(workspace)) {
 console.log('demo: capturing the sample results');
 process.stdout.write(run(process.execPath, ['dist/cli.js', 'capture', workspace, '--root', workspace]));
 
-const child = spawn(
-  setup.NODE24,
-  [setup.CODE_SERVER, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--extensions-dir', extensionsDir, '--user-data-dir', userDir, '--disable-telemetry', '--disable-update-check', workspace],
-  { cwd: repo, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-);
+const child = spawn(setup.NODE24, [setup.CODE_SERVER, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--extensions-dir', extensionsDir, '--user-data-dir', userDir, '--disable-telemetry', '--disable-update-check', workspace], { cwd: repo, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 let announced = false;
 const announce = (chunk) => {
   if (!announced && /HTTP server listening/.test(String(chunk))) {

@@ -30,16 +30,15 @@ if (!step('type-check', process.execPath, ['node_modules/typescript/bin/tsc', '-
 else passed++;
 if (!step('lint', 'npm', ['run', '--silent', 'lint'])) failed++;
 else passed++;
-// The formatting check waits for the one commit that formats the whole codebase
-// (`npm run format`); until then it would fail on every run. That commit sets this true.
-const CHECK_FORMAT = false;
-if (CHECK_FORMAT) {
-  if (!step('format check', 'npm', ['run', '--silent', 'format:check'])) failed++;
-  else passed++;
-}
+if (!step('format check', 'npm', ['run', '--silent', 'format:check'])) failed++;
+else passed++;
 
 // Node 20's test runner does not expand globs itself
-const testFiles = (dir) => readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join(dir, f));
+const testFiles = (dir) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort()
+    .map((f) => join(dir, f));
 const tiers = [
   { name: 'unit', files: testFiles('test/unit'), concurrency: 2 },
   // SIGKILLs at random moments of capture, review, checkpoint and snapshot (CRASH_KILLS, default 200)
@@ -65,17 +64,7 @@ if (chosen.some((t) => t.name === 'unit')) {
 for (const tier of chosen) {
   const tap = `test-results/${tier.name}.tap`;
   rmSync(tap, { force: true });
-  step(`${tier.name} tests`, process.execPath, [
-    '--import',
-    'tsx',
-    '--test',
-    `--test-concurrency=${tier.concurrency}`,
-    '--test-reporter=spec',
-    '--test-reporter-destination=stdout',
-    '--test-reporter=tap',
-    `--test-reporter-destination=${tap}`,
-    ...tier.files,
-  ]);
+  step(`${tier.name} tests`, process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${tier.concurrency}`, '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...tier.files]);
   const counts = tapCounts(tap);
   passed += counts.passed;
   failed += counts.failed;

@@ -31,10 +31,7 @@ export function caseTimeline(history: HistoryPoint[] | undefined): HTMLElement |
   const chart = svg('svg', { width, height: SIZE + 14, viewBox: `0 0 ${width} ${SIZE + 14}`, role: 'img', 'aria-label': 'the case in each run, oldest first' });
   history.forEach((h, i) => {
     const x = 2 + i * STEP;
-    const mark =
-      h.outcome === 'pass'
-        ? svg('circle', { cx: x + SIZE / 2, cy: SIZE / 2 + 1, r: SIZE / 2, class: 'tl-pass' })
-        : svg('rect', { x, y: 1, width: SIZE, height: SIZE, rx: h.outcome === 'none' ? 5 : 1, class: `tl-${h.outcome}${h.regression ? ' tl-regression' : ''}` });
+    const mark = h.outcome === 'pass' ? svg('circle', { cx: x + SIZE / 2, cy: SIZE / 2 + 1, r: SIZE / 2, class: 'tl-pass' }) : svg('rect', { x, y: 1, width: SIZE, height: SIZE, rx: h.outcome === 'none' ? 5 : 1, class: `tl-${h.outcome}${h.regression ? ' tl-regression' : ''}` });
     const title = svg('title', {});
     title.textContent = [OUTCOME_WORDS[h.outcome], h.regression ? 'regression' : '', h.at?.slice(0, 16) ?? '', h.model ?? '', h.gitCommit ? `commit ${h.gitCommit.slice(0, 10)}` : '', h.runId].filter(Boolean).join(' · ');
     mark.append(title);

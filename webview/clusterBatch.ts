@@ -16,7 +16,6 @@ export interface ClusterBatchHost {
   saved(ids: string[], value: FormValue): Promise<void>;
 }
 
-
 export class ClusterBatch {
   constructor(private readonly host: ClusterBatchHost) {}
 
@@ -58,18 +57,24 @@ export class ClusterBatch {
       // a person's verdict is not overwritten unless the reviewer ticks it again
       const keep = item.state !== 'reviewed';
       if (keep) chosen.add(item.id);
-      list.append(this.memberRow(item, keep, (on) => {
-        if (on) chosen.add(item.id);
-        else chosen.delete(item.id);
-        refresh();
-      }));
+      list.append(
+        this.memberRow(item, keep, (on) => {
+          if (on) chosen.add(item.id);
+          else chosen.delete(item.id);
+          refresh();
+        }),
+      );
     }
     const cancel = document.createElement('vscode-button');
     cancel.setAttribute('secondary', '');
     cancel.textContent = 'Cancel';
     cancel.addEventListener('click', () => preview.replaceChildren());
     apply.addEventListener('click', () => void this.apply([...chosen], preview));
-    const note = el('p', 'cluster-note', `Items already reviewed by a person start unticked. Tags, rubric and comment are applied to each item; a correction is not copied (it is each item's own answer).${answer.total > answer.items.length ? ` Only the first ${answer.items.length} of ${answer.total} are listed.` : ''}`);
+    const note = el(
+      'p',
+      'cluster-note',
+      `Items already reviewed by a person start unticked. Tags, rubric and comment are applied to each item; a correction is not copied (it is each item's own answer).${answer.total > answer.items.length ? ` Only the first ${answer.items.length} of ${answer.total} are listed.` : ''}`,
+    );
     const buttons = el('div', 'buttons');
     buttons.append(apply, cancel, count);
     preview.replaceChildren(note, list, buttons);

@@ -35,7 +35,7 @@ export function renderDetail(detail: ItemDetail, actions: DetailActions): HTMLEl
   if (item.fixed) badge('fixed', 'fixed');
   badge(item.state, item.state);
   if (item.verdict) badge(item.verdict, 'verdict');
-  if (item.blind) badge('blind: give your verdict to see others\'', 'blind');
+  if (item.blind) badge("blind: give your verdict to see others'", 'blind');
   if (item.grader) badge(`auto: ${item.grader}`, 'auto');
   for (const t of item.tags) badge(`#${t}`, 'tag');
   header.append(badges, el('div', 'case-key', item.caseKey));
@@ -130,9 +130,13 @@ export function renderDetail(detail: ItemDetail, actions: DetailActions): HTMLEl
       summary.textContent = visibleText(`${step.kind}: ${step.title}`);
       d.append(summary);
       // the body is built only when opened: a long trace costs nothing until read
-      d.addEventListener('toggle', () => {
-        if (d.open && d.children.length === 1) d.append(textBlock(step.content ?? ''));
-      }, { once: false });
+      d.addEventListener(
+        'toggle',
+        () => {
+          if (d.open && d.children.length === 1) d.append(textBlock(step.content ?? ''));
+        },
+        { once: false },
+      );
       trace.append(d);
     }
     if (c.trace.length > TRACE_STEPS_SHOWN) trace.append(el('p', 'none', `… ${c.trace.length - TRACE_STEPS_SHOWN} more steps`));

@@ -25,7 +25,12 @@ export class FilterBar {
   ) {
     const { stateSelect, tagSelect, runSelect, regressionBox, search } = this;
     stateSelect.className = 'filter-state';
-    for (const [value, label] of [['new', 'waiting'], ['auto-graded', 'auto-graded'], ['reviewed', 'reviewed'], ['', 'all']] as const) {
+    for (const [value, label] of [
+      ['new', 'waiting'],
+      ['auto-graded', 'auto-graded'],
+      ['reviewed', 'reviewed'],
+      ['', 'all'],
+    ] as const) {
       const o = document.createElement('option');
       o.value = value;
       o.textContent = label;

@@ -159,7 +159,6 @@ function announce(text: string, kind: 'info' | 'error' = 'info'): void {
   pendingNotice = { text, kind };
 }
 
-
 /** The next key after a submit belongs to the list, never to the next item's correction. */
 function focusList(): void {
   const active = document.activeElement as HTMLElement | null;
@@ -311,7 +310,11 @@ async function submit(): Promise<void> {
 /** Accepting automatic verdicts makes them a person's labels: the first click says how many, the second does it. */
 async function acceptAutoGraded(): Promise<void> {
   if (!acceptArmed) {
-    const ids = list.selected.size ? [...list.selected] : collectLoaded().filter((i) => i.state === 'auto-graded').map((i) => i.id);
+    const ids = list.selected.size
+      ? [...list.selected]
+      : collectLoaded()
+          .filter((i) => i.state === 'auto-graded')
+          .map((i) => i.id);
     if (!ids.length) {
       form.say('No auto-graded items here to accept.');
       return;
@@ -469,4 +472,11 @@ filterBar.syncControls();
 filterBar.showChips(filter);
 const initialLoad = (saved.cursor ? list.restore(saved.cursor, saved.scrollTop ?? 0) : list.reset()).then(() => list.element.focus());
 bridge.send({ type: 'ready' });
-(window as unknown as { __evalloop: unknown }).__evalloop = { list, form, bridge, get detail() { return shownDetail; } };
+(window as unknown as { __evalloop: unknown }).__evalloop = {
+  list,
+  form,
+  bridge,
+  get detail() {
+    return shownDetail;
+  },
+};

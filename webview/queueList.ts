@@ -173,7 +173,7 @@ export class QueueList {
       meta!.textContent = '';
       return;
     }
-    badge!.textContent = BADGES[item.regression ? 'regression' : item.state] ?? (item.verdict ? VERDICT_BADGES[item.verdict] ?? item.verdict : item.state);
+    badge!.textContent = BADGES[item.regression ? 'regression' : item.state] ?? (item.verdict ? (VERDICT_BADGES[item.verdict] ?? item.verdict) : item.state);
     badge!.className = `row-badge badge-${item.regression ? 'regression' : item.state}`;
     // what tells rows apart: the part of the title after the prefix the page's rows share
     const prefix = this.sharedPrefix(Math.floor(index / PAGE));

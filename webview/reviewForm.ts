@@ -110,7 +110,10 @@ export class ReviewForm {
     return {
       verdict: this.verdict,
       correction: this.correction.value,
-      tags: this.tags.value.split(',').map((t) => t.trim()).filter(Boolean),
+      tags: this.tags.value
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
       rubric: rubric >= 1 && rubric <= 5 ? rubric : undefined,
       comment: this.comment.value.trim(),
     };

@@ -74,7 +74,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--regressions', 'only regressions')
     .option('--assigned-to <name>', 'only items assigned to this reviewer')
     .option('--waiting-for <name>', 'only items assigned to this reviewer that they have not reviewed yet')
-    .option('--search <words>', 'only items where every word is found: title, notes, the start of input, output and expected (as the panel\'s search)')
+    .option('--search <words>', "only items where every word is found: title, notes, the start of input, output and expected (as the panel's search)")
     .option('--sort <order>', 'oldest (default) | newest | run (latest run first) | suite | regression (open regressions first)')
     .option('--limit <n>', 'at most n items (0 = all)', '50')
     .action(async (flags: ListFlags) => setExit(await runList(flags, globals())));
@@ -90,7 +90,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('show')
     .description('one item: occurrences, input, expected, actual, scores, trace')
     .argument('<id>', 'item id, unique id prefix, or case key')
-    .option('--reviewer <name>', 'who is looking (blind review hides others\' verdicts until they gave theirs; default: your user name)')
+    .option('--reviewer <name>', "who is looking (blind review hides others' verdicts until they gave theirs; default: your user name)")
     .action(async (id: string, flags: { reviewer?: string }) => setExit(await runShow(id, flags, globals())));
 
   program
@@ -120,7 +120,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   const queue = program.command('queue').description("the queue's shared settings (blind review) and each reviewer's progress");
   queue
     .command('show')
-    .description('show whether the queue is blind, and each assigned reviewer\'s progress')
+    .description("show whether the queue is blind, and each assigned reviewer's progress")
     .action(async () => setExit(await runQueueShow(globals())));
   queue
     .command('set')
@@ -240,8 +240,7 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
-    const message =
-      error instanceof CliError ? error.message : error instanceof WriteFailure ? `${error.message}; ${NOTHING_SAVED_IS_LOST}` : reasonOf(error);
+    const message = error instanceof CliError ? error.message : error instanceof WriteFailure ? `${error.message}; ${NOTHING_SAVED_IS_LOST}` : reasonOf(error);
     process.stderr.write(`evalloop: ${message}\n`);
     return error instanceof CliError ? error.exitCode : 1;
   }

@@ -55,7 +55,11 @@ export class EvalLoopExtension extends DisposableHost {
   private registerViews(session: StoreSession): void {
     const commands = this.commandContext(session);
     const pinned = this.register(new PinnedInputs(session.root, (line) => this.output.appendLine(line)));
-    const clusters = registerFailureClusters(session, (line) => this.output.appendLine(line), (d) => this.register(d));
+    const clusters = registerFailureClusters(
+      session,
+      (line) => this.output.appendLine(line),
+      (d) => this.register(d),
+    );
     const queue = this.register(new QueueTreeProvider(session, pinned, reviewerName, clusters.onDidChange));
     const runs = this.register(new RunsTreeProvider(session));
     const queueView = this.register(vscode.window.createTreeView<unknown>('evalloop.queue', { treeDataProvider: queue as vscode.TreeDataProvider<unknown>, showCollapseAll: true }));
@@ -121,10 +125,12 @@ export class EvalLoopExtension extends DisposableHost {
     );
     const remote = this.register(new RemoteSyncController(session, workspaceName, this.output));
     registerRemoteCommands(remote, (d) => this.register(d));
-    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      watcher.start();
-      remote.start();
-    }));
+    this.register(
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        watcher.start();
+        remote.start();
+      }),
+    );
     // a backstop for journal events the file watcher misses (other windows, the CLI)
     this.register(session.pollJournals(2000));
     watcher.start();

@@ -22,10 +22,7 @@ export const agreementReportSchema = z.object({
 });
 export type AgreementReportData = z.infer<typeof agreementReportSchema>;
 
-export const agreementHostMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('report'), report: agreementReportSchema }),
-  z.object({ type: z.literal('error'), message: z.string().max(10_000) }),
-]);
+export const agreementHostMessageSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('report'), report: agreementReportSchema }), z.object({ type: z.literal('error'), message: z.string().max(10_000) })]);
 export type AgreementHostMessage = z.infer<typeof agreementHostMessageSchema>;
 
 export const agreementWebviewMessageSchema = z.discriminatedUnion('type', [

@@ -93,12 +93,7 @@ async function check(root: string, acked: Acked, after: string): Promise<string>
       }
       assert.deepEqual(verifyCorpus(corpus).violations, [], `${after}: verify`);
     }
-    return JSON.stringify([
-      valuesOf(db, 'SELECT COUNT(*), SUM(occurrences) FROM items')[0],
-      valuesOf(db, "SELECT state, verdict, COUNT(*) FROM items GROUP BY state, verdict ORDER BY state, verdict"),
-      valuesOf(db, 'SELECT COUNT(*) FROM reviews'),
-      valuesOf(db, 'SELECT id, cases, failed FROM runs ORDER BY id'),
-    ]);
+    return JSON.stringify([valuesOf(db, 'SELECT COUNT(*), SUM(occurrences) FROM items')[0], valuesOf(db, 'SELECT state, verdict, COUNT(*) FROM items GROUP BY state, verdict ORDER BY state, verdict'), valuesOf(db, 'SELECT COUNT(*) FROM reviews'), valuesOf(db, 'SELECT id, cases, failed FROM runs ORDER BY id')]);
   } finally {
     store.close();
   }

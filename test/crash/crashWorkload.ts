@@ -13,7 +13,7 @@ import { WorkspaceStore } from '../../src/core/store/workspaceStore';
 
 const [root, seedText] = process.argv.slice(2);
 let seed = Number(seedText) >>> 0;
-const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+const random = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 const ack = (line: string) => process.stdout.write(`ack ${line}\n`);
 
 async function main(): Promise<void> {

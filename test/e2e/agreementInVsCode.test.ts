@@ -36,22 +36,30 @@ describe('agreement view in code-server', { timeout: 300_000 }, () => {
   it('Show Agreement draws each pair as a matrix and opens the disputed items in the review panel', async () => {
     const page = vscode.page;
     await runCommand(page, 'Eval Loop: Show Agreement');
-    const frame: Frame = await until(async () => {
-      for (const f of page.frames()) if (await f.$('.pair svg')) return f;
-      return undefined;
-    }, 'the agreement view with a matrix', 60_000);
+    const frame: Frame = await until(
+      async () => {
+        for (const f of page.frames()) if (await f.$('.pair svg')) return f;
+        return undefined;
+      },
+      'the agreement view with a matrix',
+      60_000,
+    );
     assert.match(await frame.locator('.pair h3').first().innerText(), /ana × ben/);
     assert.match(await frame.locator('.summary').innerText(), /4 agreed · 2 disputed/);
     assert.ok((await frame.locator('.pair svg rect').count()) >= 4, 'the matrix has its cells');
     await page.screenshot({ path: join(REPO_ROOT, 'test-results/e2e/agreement.png') });
     await frame.locator('.open-disputed').click();
-    const panel = await until(async () => {
-      for (const f of page.frames()) {
-        const total = await f.evaluate(() => (window as unknown as { __evalloop?: { list: { total: number } } }).__evalloop?.list.total).catch(() => undefined);
-        if (total === 2) return f;
-      }
-      return undefined;
-    }, 'the review panel listing the two disputed items', 60_000);
+    const panel = await until(
+      async () => {
+        for (const f of page.frames()) {
+          const total = await f.evaluate(() => (window as unknown as { __evalloop?: { list: { total: number } } }).__evalloop?.list.total).catch(() => undefined);
+          if (total === 2) return f;
+        }
+        return undefined;
+      },
+      'the review panel listing the two disputed items',
+      60_000,
+    );
     assert.ok(panel);
   });
 });

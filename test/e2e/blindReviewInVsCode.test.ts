@@ -50,12 +50,16 @@ describe('blind double review, adjudication and a snapshot of trusted labels in 
       .map((line) => JSON.parse(line) as Review)
       .filter((e) => e.type === 'review' && !e.grader);
   }
-  const verdictOf = (reviewer: string, id: string) => reviews().filter((r) => r.reviewer === reviewer && r.caseKey === keyOf.get(id)).at(-1)?.verdict;
+  const verdictOf = (reviewer: string, id: string) =>
+    reviews()
+      .filter((r) => r.reviewer === reviewer && r.caseKey === keyOf.get(id))
+      .at(-1)?.verdict;
 
-  const state = (frame: Frame) => frame.evaluate(() => {
-    const s = (window as unknown as { __evalloop: PanelState }).__evalloop;
-    return { total: s.list.total, detail: s.detail };
-  });
+  const state = (frame: Frame) =>
+    frame.evaluate(() => {
+      const s = (window as unknown as { __evalloop: PanelState }).__evalloop;
+      return { total: s.list.total, detail: s.detail };
+    });
 
   /** Closes the review panel (if open) and makes `name` the reviewer. */
   async function becomeReviewer(page: Page, name: string): Promise<void> {
@@ -70,7 +74,11 @@ describe('blind double review, adjudication and a snapshot of trusted labels in 
   async function reviewAs(page: Page, name: string, assigned: number): Promise<Frame> {
     await becomeReviewer(page, name);
     await until(async () => {
-      const label = await page.locator('.statusbar-item [aria-label^="Eval Loop:"]').first().getAttribute('aria-label', { timeout: 1000 }).catch(() => null);
+      const label = await page
+        .locator('.statusbar-item [aria-label^="Eval Loop:"]')
+        .first()
+        .getAttribute('aria-label', { timeout: 1000 })
+        .catch(() => null);
       return label?.startsWith(`Eval Loop: ${assigned} assigned to you`) || undefined;
     }, `the status bar to count ${assigned} assigned to ${name}`);
     await runCommand(page, 'Eval Loop: Open Review Queue');
@@ -149,10 +157,13 @@ describe('blind double review, adjudication and a snapshot of trusted labels in 
     await page.keyboard.press('g');
     const seen = new Map<string, string[]>();
     for (let step = 0; step < 12 && ids.some((id) => !seen.has(id)); step++) {
-      const d = await until(async () => {
-        const now = (await state(frame)).detail;
-        return now && !seen.has(now.item.id) ? now : undefined;
-      }, `item ${step + 1} of the list`);
+      const d = await until(
+        async () => {
+          const now = (await state(frame)).detail;
+          return now && !seen.has(now.item.id) ? now : undefined;
+        },
+        `item ${step + 1} of the list`,
+      );
       if (ids.includes(d.item.id)) seen.set(d.item.id, (d.reviews ?? []).map((r) => `${r.reviewer}:${r.verdict}`).sort());
       else seen.set(d.item.id, []);
       await page.keyboard.press('j');
@@ -166,7 +177,11 @@ describe('blind double review, adjudication and a snapshot of trusted labels in 
     await becomeReviewer(page, 'cara');
     // nothing is assigned to cara: the status bar counts the whole queue for her
     await until(async () => {
-      const label = await page.locator('.statusbar-item [aria-label^="Eval Loop:"]').first().getAttribute('aria-label', { timeout: 1000 }).catch(() => null);
+      const label = await page
+        .locator('.statusbar-item [aria-label^="Eval Loop:"]')
+        .first()
+        .getAttribute('aria-label', { timeout: 1000 })
+        .catch(() => null);
       return (label && !label.includes('assigned to you')) || undefined;
     }, 'the status bar to count the whole queue for cara');
     await runCommand(page, 'Eval Loop: Show Agreement');

@@ -28,7 +28,7 @@ function descendants(root: number): { pid: number; args: string }[] {
     .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
   const found: { pid: number; args: string }[] = [];
   const parents = new Set([root]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const row of rows) {
       if (parents.has(row.ppid) && !parents.has(row.pid)) {
@@ -54,7 +54,12 @@ function freePort(): Promise<number> {
 function setupPaths(): { node: string; codeServer: string } {
   const r = spawnSync('bash', [join(REPO_ROOT, 'scripts/setup-e2e.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error('scripts/setup-e2e.sh failed');
-  const vars = Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split('=') as [string, string]));
+  const vars = Object.fromEntries(
+    r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('=') as [string, string]),
+  );
   return { node: vars.NODE24!, codeServer: vars.CODE_SERVER! };
 }
 
@@ -119,12 +124,7 @@ export async function startCodeServer(workspace: string, options: CodeServerOpti
     }),
   );
   const port = await freePort();
-  const command = [
-    node,
-    codeServer,
-    ...['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--extensions-dir', extensionsDir, '--user-data-dir', userDir],
-    ...['--disable-telemetry', '--disable-update-check', workspace],
-  ];
+  const command = [node, codeServer, ...['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--extensions-dir', extensionsDir, '--user-data-dir', userDir], ...['--disable-telemetry', '--disable-update-check', workspace]];
   const [program, ...args] = [...(options.launcher ?? []), ...command] as [string, ...string[]];
   const child: ChildProcess = spawn(program, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
@@ -254,10 +254,14 @@ export async function until<T>(probe: () => Promise<T | undefined | false> | T |
 
 /** The review panel's frame in a window, once it lists items. */
 export function reviewPanelIn(page: Page, timeoutMs = 30_000): Promise<Frame> {
-  return until(async () => {
-    for (const f of page.frames()) if (await f.$('.queue-row .row-title')) return f;
-    return undefined;
-  }, 'the review panel', timeoutMs);
+  return until(
+    async () => {
+      for (const f of page.frames()) if (await f.$('.queue-row .row-title')) return f;
+      return undefined;
+    },
+    'the review panel',
+    timeoutMs,
+  );
 }
 
 /** How many items the status bar says are waiting for review (NaN while it shows none). */

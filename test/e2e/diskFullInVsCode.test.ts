@@ -38,7 +38,10 @@ describe('the disk filling up under VS Code', { timeout: 240_000 }, () => {
       .flatMap((f) => {
         const text = readFileSync(join(dir, f), 'utf8');
         assert.ok(text === '' || text.endsWith('\n'), `${f} ends with a whole line`);
-        return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Event);
+        return text
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Event);
       });
   }
   const humanReviews = () => journal().filter((e) => e.type === 'review' && !e.grader).length;

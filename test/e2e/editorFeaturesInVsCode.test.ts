@@ -73,14 +73,22 @@ describe('failures at their definition and cluster verdicts in code-server', { t
   const lensTexts = (page: Page) => page.locator('.codelens-decoration').allInnerTexts();
   /** Opens a workspace file by name through Go to File (retried until its tab is there: the file list fills after start). */
   async function openFile(page: Page, name: string): Promise<void> {
-    await until(async () => {
-      if ((await page.locator('.tab', { hasText: name }).count()) > 0) return true;
-      await runCommand(page, 'Go to File...');
-      await page.keyboard.type(name);
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 5000 }).catch(() => undefined);
-      await page.keyboard.press('Enter');
-      return undefined;
-    }, `${name} open in the editor`, 60_000);
+    await until(
+      async () => {
+        if ((await page.locator('.tab', { hasText: name }).count()) > 0) return true;
+        await runCommand(page, 'Go to File...');
+        await page.keyboard.type(name);
+        await page
+          .locator('.quick-input-list .monaco-list-row', { hasText: name })
+          .first()
+          .waitFor({ timeout: 5000 })
+          .catch(() => undefined);
+        await page.keyboard.press('Enter');
+        return undefined;
+      },
+      `${name} open in the editor`,
+      60_000,
+    );
     await page.locator('.tab', { hasText: name }).first().click({ timeout: 10_000 });
   }
   /** The Problems view's rows (the view is opened by the first call). */
@@ -114,7 +122,17 @@ describe('failures at their definition and cluster verdicts in code-server', { t
     await page.screenshot({ path: join(SHOTS, 'editor-lens.png') });
 
     // (lenses are drawn again when the store or the clusters change: a click may land as one is replaced)
-    await until(() => page.locator('.codelens-decoration a', { hasText: '2 failing' }).click({ timeout: 3000 }).then(() => true, () => undefined), 'a click on the lens');
+    await until(
+      () =>
+        page
+          .locator('.codelens-decoration a', { hasText: '2 failing' })
+          .click({ timeout: 3000 })
+          .then(
+            () => true,
+            () => undefined,
+          ),
+      'a click on the lens',
+    );
     const panel = await until(async () => {
       for (const f of page.frames()) {
         const total = await f.evaluate(() => (window as unknown as { __evalloop?: { list: { total: number } } }).__evalloop?.list.total).catch(() => undefined);
@@ -135,10 +153,14 @@ describe('failures at their definition and cluster verdicts in code-server', { t
     writeFileSync(join(workspace, 'runs/second.jsonl'), run(false, true));
     cli('capture', join(workspace, 'runs/second.jsonl'), '--format', 'promptfoo');
     await openFile(page, 'promptfooconfig.yaml');
-    await until(async () => {
-      const texts = await lensTexts(page);
-      return (texts.includes('fixed') && texts.includes('2 failing · 2 regressions')) || undefined;
-    }, 'the lenses to say fixed and 2 failing · 2 regressions', 60_000);
+    await until(
+      async () => {
+        const texts = await lensTexts(page);
+        return (texts.includes('fixed') && texts.includes('2 failing · 2 regressions')) || undefined;
+      },
+      'the lenses to say fixed and 2 failing · 2 regressions',
+      60_000,
+    );
     const rows = await until(async () => {
       const found = (await problems(page)).filter((r) => r.includes('Eval Loop'));
       return found.length === 1 && found[0]!.includes('2 regressions') && found;
@@ -193,7 +215,14 @@ describe('failures at their definition and cluster verdicts in code-server', { t
     const afterApply = events().length;
     await frame.focus('.queue-list');
     await page.keyboard.press('u');
-    await until(() => events().slice(afterApply).filter((e) => e.type === 'undo').length === ALIKE - 1 || undefined, 'one undo event per review of the batch');
+    await until(
+      () =>
+        events()
+          .slice(afterApply)
+          .filter((e) => e.type === 'undo').length ===
+          ALIKE - 1 || undefined,
+      'one undo event per review of the batch',
+    );
     const listed = JSON.parse(cli('list', '--json', '--limit', '0', '--state', 'reviewed')) as unknown[];
     assert.equal(listed.length, 0, 'no item stays reviewed after the one undo');
   });

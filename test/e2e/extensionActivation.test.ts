@@ -62,7 +62,13 @@ function journalEvents(workspace: string): { type: string; caseKey?: string; rev
   const dir = join(workspace, '.evalloop/default/journal');
   return readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
-    .flatMap((f) => readFileSync(join(dir, f), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)));
+    .flatMap((f) =>
+      readFileSync(join(dir, f), 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+    );
 }
 
 /** Runs Verify Corpus and returns its notification (verification has no other visible effect, so a lost palette run is retried). */
@@ -132,10 +138,14 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
 
   it('the watcher captures the results in the workspace with no command, and the status bar counts them', async () => {
     // 4 Inspect/arc + 10 lm-eval + 1 junit + 4 promptfoo failures, the popularity case once
-    const item = await until(async () => {
-      const label = await vscode.page.locator('.statusbar-item [aria-label^="Eval Loop:"]').first().getAttribute('aria-label', { timeout: 1000 });
-      return label && /\d+ waiting/.test(label) ? label : undefined;
-    }, 'the status bar item', 60_000);
+    const item = await until(
+      async () => {
+        const label = await vscode.page.locator('.statusbar-item [aria-label^="Eval Loop:"]').first().getAttribute('aria-label', { timeout: 1000 });
+        return label && /\d+ waiting/.test(label) ? label : undefined;
+      },
+      'the status bar item',
+      60_000,
+    );
     assert.match(item, /Eval Loop: \d+ waiting for review, \d+ auto-graded/);
     await shot(vscode.page, 'captured-status-bar');
     const events = await until(async () => {
@@ -202,7 +212,9 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
     const manifest = (await snapshotFromPalette(page, 'v0001')) as { files: Record<string, { records: number }>; sources: { items: number } };
     // exactly the reviewed records: the ten reviews less the undone last one; model-wrong
     // (corrections prefilled from the expected answers) and eval-wrong give SFT records
-    const reviews = journalEvents(workspace).filter((e) => e.type === 'review' && !e.grader).slice(0, -1);
+    const reviews = journalEvents(workspace)
+      .filter((e) => e.type === 'review' && !e.grader)
+      .slice(0, -1);
     assert.equal(reviews.length, 9);
     const trained = reviews.filter((r) => r.verdict === 'model-wrong' || r.verdict === 'eval-wrong').map((r) => itemIdOf(r.caseKey!));
     assert.equal(manifest.sources.items, trained.length, 'the items that gave records');
@@ -283,7 +295,10 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
     await submit('the new riddle');
     const reviews = journalEvents(workspace).filter((e) => e.type === 'review' && !e.grader);
     assert.equal(reviews.length, 14);
-    assert.deepEqual(reviews.slice(-4).map((r) => r.verdict), ['model-wrong', 'model-wrong', 'model-wrong', 'model-wrong']);
+    assert.deepEqual(
+      reviews.slice(-4).map((r) => r.verdict),
+      ['model-wrong', 'model-wrong', 'model-wrong', 'model-wrong'],
+    );
     await shot(page, 'riddles-reviewed');
   });
 
@@ -347,7 +362,11 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
     await page.locator('.quick-input-widget input.input').click();
     await page.keyboard.press('Escape');
     await pick.waitFor({ state: 'hidden', timeout: 10_000 });
-    assert.deepEqual(readdirSync(join(workspace, 'corpus/versions')).filter((v) => /^v\d+$/.test(v)), ['v0001', 'v0002'], 'nothing written');
+    assert.deepEqual(
+      readdirSync(join(workspace, 'corpus/versions')).filter((v) => /^v\d+$/.test(v)),
+      ['v0001', 'v0002'],
+      'nothing written',
+    );
   });
 
   it('from the keyboard: a correction, Ctrl+Enter, then the next verdict key: the journal holds exactly what was typed', async () => {
@@ -361,10 +380,7 @@ describe('extension in code-server', { timeout: 300_000 }, () => {
     await frame.locator('.queue-row .row-title').first().waitFor({ timeout: 30_000 });
     await frame.focus('.queue-list');
     await page.keyboard.press('g');
-    const humanReviews = () =>
-      (journalEvents(workspace) as { type: string; grader?: string; verdict?: string; correction?: string; lc?: number }[])
-        .filter((e) => e.type === 'review' && !e.grader)
-        .sort((a, b) => (a.lc ?? 0) - (b.lc ?? 0));
+    const humanReviews = () => (journalEvents(workspace) as { type: string; grader?: string; verdict?: string; correction?: string; lc?: number }[]).filter((e) => e.type === 'review' && !e.grader).sort((a, b) => (a.lc ?? 0) - (b.lc ?? 0));
     const before = humanReviews().length;
     const first = await frame.locator('.detail-title').innerText();
     await page.keyboard.press('e');

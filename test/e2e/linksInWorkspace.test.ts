@@ -61,7 +61,11 @@ describe('symbolic links in a watched workspace', { timeout: 180_000 }, () => {
   });
 
   it('files arriving later: the one inside is captured, the one written through the outside link is not', async () => {
-    const inspectLog = join(FIXTURES, 'inspect_ai', readdirSync(join(FIXTURES, 'inspect_ai')).find((f) => f.endsWith('.json'))!);
+    const inspectLog = join(
+      FIXTURES,
+      'inspect_ai',
+      readdirSync(join(FIXTURES, 'inspect_ai')).find((f) => f.endsWith('.json'))!,
+    );
     copyFileSync(inspectLog, join(outside, 'logs/arrived-later.json'));
     mkdirSync(join(workspace, 'logs-here/logs'), { recursive: true });
     copyFileSync(inspectLog, join(workspace, 'logs-here/logs/arrived-later.json'));

@@ -39,10 +39,14 @@ describe('a multi-root workspace', { timeout: 240_000 }, () => {
   });
 
   it('results in both folders are captured into the first folder’s store; the second gets none', async () => {
-    const sources = await until(() => {
-      const s = runsIn(first);
-      return s.some((p) => p.endsWith('junit.fail.xml')) && s.some((p) => p.endsWith('output.json')) ? s : undefined;
-    }, 'both folders’ results in the first folder’s journal', 60_000);
+    const sources = await until(
+      () => {
+        const s = runsIn(first);
+        return s.some((p) => p.endsWith('junit.fail.xml')) && s.some((p) => p.endsWith('output.json')) ? s : undefined;
+      },
+      'both folders’ results in the first folder’s journal',
+      60_000,
+    );
     assert.equal(sources.length, 2, sources.join(', '));
     assert.equal(existsSync(join(second, '.evalloop')), false, 'no store in the second folder');
   });

@@ -31,7 +31,13 @@ describe('extension in an untrusted folder', { timeout: 180_000 }, () => {
     await page.waitForTimeout(3000);
     const journal = join(workspace, '.evalloop/default/journal');
     const runs = existsSync(journal)
-      ? readdirSync(journal).filter((f) => f.endsWith('.jsonl')).flatMap((f) => readFileSync(join(journal, f), 'utf8').split('\n').filter((l) => l.includes('"type":"run"')))
+      ? readdirSync(journal)
+          .filter((f) => f.endsWith('.jsonl'))
+          .flatMap((f) =>
+            readFileSync(join(journal, f), 'utf8')
+              .split('\n')
+              .filter((l) => l.includes('"type":"run"')),
+          )
       : [];
     assert.deepEqual(runs, [], 'no run was captured');
   });

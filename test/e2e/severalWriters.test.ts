@@ -42,7 +42,11 @@ function journal(workspace: string): (Event & { file: string })[] {
     .flatMap((file) => {
       const text = readFileSync(join(dir, file), 'utf8');
       // a killed writer can leave a torn last line: it was never acknowledged
-      return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((l) => ({ ...(JSON.parse(l) as Event), file }));
+      return text
+        .slice(0, text.lastIndexOf('\n') + 1)
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => ({ ...(JSON.parse(l) as Event), file }));
     });
 }
 
@@ -244,16 +248,22 @@ describe('several writers, and a killed extension host', { timeout: 600_000 }, (
       const killed = hostA;
       // VS Code restarts a crashed host by itself twice; after the third crash in five minutes it asks
       const restart = windowA.locator('.notification-toast .monaco-button', { hasText: /Restart .*Extension Host/ });
-      hostA = await until(async () => {
-        if (await restart.first().isVisible()) await restart.first().click();
-        return vscode.extensionHosts().find((p) => p !== hostB && p !== killed);
-      }, `window A's extension host to restart after kill ${round}`, 60_000);
+      hostA = await until(
+        async () => {
+          if (await restart.first().isVisible()) await restart.first().click();
+          return vscode.extensionHosts().find((p) => p !== hostB && p !== killed);
+        },
+        `window A's extension host to restart after kill ${round}`,
+        60_000,
+      );
       await until(async () => (await waitingInStatusBar(windowA)) >= 0 || undefined, `window A's status bar after kill ${round}`, 60_000);
     }
     await windowA.screenshot({ path: join(SHOTS, 'writers-after-kills.png') });
 
     // every acknowledged review is in the journal (a review in flight at the kill may be there too)
-    const reviews = humanReviews(journal(workspace)).filter((e) => e.verdict === 'discard' || e.verdict === 'ambiguous').filter((e) => e.reviewer !== 'cli-2');
+    const reviews = humanReviews(journal(workspace))
+      .filter((e) => e.verdict === 'discard' || e.verdict === 'ambiguous')
+      .filter((e) => e.reviewer !== 'cli-2');
     const inJournal = new Map<string, number>();
     for (const e of reviews) inJournal.set(itemIdOf(e.caseKey!), (inJournal.get(itemIdOf(e.caseKey!)) ?? 0) + 1);
     const ackCounts = new Map<string, number>();

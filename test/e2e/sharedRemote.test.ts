@@ -44,10 +44,14 @@ describe('a shared remote seen from VS Code', { timeout: 300_000 }, () => {
     assert.equal(cli(ci, 'push').code, 0);
     await runCommand(vscode.page, 'Eval Loop: Sync Now');
     await waitForNotification(vscode.page, new RegExp(`${ciItems} new failures? from remote origin`), 60_000);
-    const waiting = await until(async () => {
-      const n = await waitingInStatusBar(vscode.page);
-      return n === ciItems ? n : undefined;
-    }, `the status bar to count ${ciItems} waiting`, 60_000);
+    const waiting = await until(
+      async () => {
+        const n = await waitingInStatusBar(vscode.page);
+        return n === ciItems ? n : undefined;
+      },
+      `the status bar to count ${ciItems} waiting`,
+      60_000,
+    );
     assert.equal(waiting, ciItems);
   });
 
@@ -60,11 +64,15 @@ describe('a shared remote seen from VS Code', { timeout: 300_000 }, () => {
     await vscode.page.keyboard.press('Control+Enter');
     await until(async () => (await waitingInStatusBar(vscode.page)) === before - 1 || undefined, 'the review to be counted');
     await runCommand(vscode.page, 'Eval Loop: Sync Now');
-    const reviewed = await until(() => {
-      if (cli(ci, 'pull').code !== 0) return undefined;
-      const list = JSON.parse(cli(ci, 'list', '--state', 'reviewed', '--json').stdout) as { id: string }[];
-      return list.length === 1 ? list : undefined;
-    }, "the window's review in CI's queue", 60_000);
+    const reviewed = await until(
+      () => {
+        if (cli(ci, 'pull').code !== 0) return undefined;
+        const list = JSON.parse(cli(ci, 'list', '--state', 'reviewed', '--json').stdout) as { id: string }[];
+        return list.length === 1 ? list : undefined;
+      },
+      "the window's review in CI's queue",
+      60_000,
+    );
     assert.equal(reviewed.length, 1);
   });
 });

@@ -90,11 +90,7 @@ const checks: [string, (root: string) => Promise<void>][] = [
     'Open Review Queue opens the review panel',
     async () => {
       await vscode.commands.executeCommand('evalloop.openQueue');
-      await until(
-        () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Eval Loop: Review'),
-        'the review panel tab',
-        20_000,
-      );
+      await until(() => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Eval Loop: Review'), 'the review panel tab', 20_000);
     },
   ],
 ];

@@ -18,7 +18,10 @@ import { WorkspaceStore } from '../../src/core/store/workspaceStore';
 import { FIXTURES, tempDir } from './testSupport';
 
 const item = (s: WorkspaceStore, key: string) => findItem(s.database, key) as ItemRow;
-const matched = (s: WorkspaceStore, filter: string) => matchingItems(s.database, filter, () => undefined).map((m) => m.caseKey).sort();
+const matched = (s: WorkspaceStore, filter: string) =>
+  matchingItems(s.database, filter, () => undefined)
+    .map((m) => m.caseKey)
+    .sort();
 
 function journalLines(root: string): Record<string, unknown>[] {
   const dir = join(root, '.evalloop/default/journal');
@@ -38,13 +41,15 @@ async function captured(): Promise<{ root: string; store: WorkspaceStore; keys: 
   const store = await WorkspaceStore.open(root, 'default');
   await capturePaths(store, [FIXTURES]);
   // items whose case has an input and an output, so a correction gives an SFT record
-  const keys = listItems(store.database, { limit: 0 }).map((i) => i.caseKey).filter((k) => k.startsWith('inspect/') || k.startsWith('lm-eval/'));
+  const keys = listItems(store.database, { limit: 0 })
+    .map((i) => i.caseKey)
+    .filter((k) => k.startsWith('inspect/') || k.startsWith('lm-eval/'));
   assert.ok(keys.length >= 6);
   return { root, store, keys };
 }
 
 describe('adjudication', () => {
-  it('decides a disputed item whatever the other reviews\' clocks, records whose side it took, and an undo gives the item back', async () => {
+  it("decides a disputed item whatever the other reviews' clocks, records whose side it took, and an undo gives the item back", async () => {
     const { root, store, keys } = await captured();
     const key = keys[0]!;
     submitReviews(store, [key], { verdict: 'model-wrong', correction: 'what alice wrote' }, 'alice');
@@ -58,7 +63,7 @@ describe('adjudication', () => {
     const line = journalLines(root).find((l) => l.type === 'review' && l.reviewer === 'lead')!;
     assert.equal(line.v, 2, 'an adjudication is told apart by its v');
     assert.equal(line.adjudicate, true);
-    assert.deepEqual(line.sides, ['alice'], 'it took alice\'s side');
+    assert.deepEqual(line.sides, ['alice'], "it took alice's side");
     assert.deepEqual(reviewsOf(store.database, key).find((r) => r.adjudicate)?.sides, ['alice']);
 
     // bob insists later, with a larger clock: the adjudication still decides
@@ -68,7 +73,10 @@ describe('adjudication', () => {
     assert.equal(valuesOf(store.database, 'SELECT review_eid FROM items WHERE case_key = ?', [key])[0]![0], adjudication);
     // the adjudication is no one's verdict in the figures: two reviewers, one pair
     const report = agreementReport(store.database);
-    assert.deepEqual(report.reviewers.map((r) => r.name), ['alice', 'bob']);
+    assert.deepEqual(
+      report.reviewers.map((r) => r.name),
+      ['alice', 'bob'],
+    );
     assert.equal(report.byStatus.adjudicated, 1);
     store.close();
 
@@ -131,8 +139,17 @@ describe('adjudication', () => {
       // "two people agreed, or it was adjudicated"
       assert.deepEqual(matched(store, 'reviews>=2 -disputed'), [agreed, adjudicated].sort());
       assert.equal(matched(store, '-disputed').length, listItems(store.database, { limit: 0 }).length - 1);
-      for (const [bad, where] of [['reviews>=', /column 1/], ['reviews>=x', /column 1/], ['reviewz>=2', /unknown count "reviewz" at column 1/], ['agreed reviews>=2x', /unexpected "x" at column 18/]] as const) {
-        assert.throws(() => parseFilter(bad), (e: Error) => e instanceof FilterSyntaxError && where.test(e.message), bad);
+      for (const [bad, where] of [
+        ['reviews>=', /column 1/],
+        ['reviews>=x', /column 1/],
+        ['reviewz>=2', /unknown count "reviewz" at column 1/],
+        ['agreed reviews>=2x', /unexpected "x" at column 18/],
+      ] as const) {
+        assert.throws(
+          () => parseFilter(bad),
+          (e: Error) => e instanceof FilterSyntaxError && where.test(e.message),
+          bad,
+        );
       }
     } finally {
       store.close();
@@ -143,8 +160,7 @@ describe('adjudication', () => {
     const { root, store, keys } = await captured();
     try {
       const [single, agreedA, agreedB, disputed, adjudicated] = keys;
-      const correct = (k: string, who: string, verdict: 'model-wrong' | 'eval-wrong' = 'model-wrong') =>
-        submitReviews(store, [k], verdict === 'model-wrong' ? { verdict, correction: `${who}'s answer` } : { verdict }, who);
+      const correct = (k: string, who: string, verdict: 'model-wrong' | 'eval-wrong' = 'model-wrong') => submitReviews(store, [k], verdict === 'model-wrong' ? { verdict, correction: `${who}'s answer` } : { verdict }, who);
       correct(single!, 'alice');
       for (const k of [agreedA!, agreedB!]) {
         correct(k, 'alice');
@@ -157,7 +173,14 @@ describe('adjudication', () => {
       submitReviews(store, [adjudicated!], { verdict: 'model-wrong', correction: 'settled', adjudicate: true }, 'lead');
       const itemIds = (list: string[]) => list.map((k) => item(store, k).id).sort();
       const sourcesOf = (m: { sources: { segments: { path: string }[] } }) =>
-        m.sources.segments.flatMap((seg) => readFileSync(join(root, 'corpus', seg.path), 'utf8').split('\n').filter(Boolean)).map((l) => (JSON.parse(l) as { item: string }).item).sort();
+        m.sources.segments
+          .flatMap((seg) =>
+            readFileSync(join(root, 'corpus', seg.path), 'utf8')
+              .split('\n')
+              .filter(Boolean),
+          )
+          .map((l) => (JSON.parse(l) as { item: string }).item)
+          .sort();
 
       const agreedOnly = snapshot(store, join(root, 'corpus'), { filter: 'agreed', formats: ['sft'], secrets: 'allow' }).manifest;
       assert.deepEqual(sourcesOf(agreedOnly), itemIds([agreedA!, agreedB!]), 'exactly the agreed items');

@@ -15,7 +15,12 @@ import { FIXTURES, tempDir } from './testSupport';
 const round = (x: number | null, digits = 3) => (x === null ? null : Number(x.toFixed(digits)));
 /** Reliability data as printed: one row per coder, `*` or `.` for a missing value; returns units (columns). */
 function columns(...rows: string[]): (string | null)[][] {
-  const cells = rows.map((r) => r.trim().split(/\s+/).map((v) => (v === '*' || v === '.' ? null : v)));
+  const cells = rows.map((r) =>
+    r
+      .trim()
+      .split(/\s+/)
+      .map((v) => (v === '*' || v === '.' ? null : v)),
+  );
   return cells[0]!.map((_, u) => cells.map((row) => row[u]!));
 }
 function pairsOf(counts: [string, string, number][]): [string, string][] {
@@ -39,23 +44,27 @@ describe('agreement figures', () => {
   });
 
   it("Krippendorff's α matches the worked example of the Wikipedia article: 3 coders, 15 units, α = 0.691", () => {
-    const units = columns(
-      '* * * * * 3 4 1 2 1 1 3 3 * 3',
-      '1 * 2 1 3 3 4 3 * * * * * * *',
-      '* * 2 1 3 4 4 * 2 1 1 3 3 * 4',
-    );
+    const units = columns('* * * * * 3 4 1 2 1 1 3 3 * 3', '1 * 2 1 3 3 4 3 * * * * * * *', '* * 2 1 3 4 4 * 2 1 1 3 3 * 4');
     assert.equal(round(krippendorffAlpha(units).alpha), 0.691);
   });
 
   it("Cohen's κ matches the textbook example (Wikipedia's 50 proposals read by two readers): κ = 0.4", () => {
     // both yes 20, A yes B no 5, A no B yes 10, both no 15
-    const pairs = pairsOf([['yes', 'yes', 20], ['yes', 'no', 5], ['no', 'yes', 10], ['no', 'no', 15]]);
+    const pairs = pairsOf([
+      ['yes', 'yes', 20],
+      ['yes', 'no', 5],
+      ['no', 'yes', 10],
+      ['no', 'no', 15],
+    ]);
     const k = cohensKappa(pairs);
     assert.equal(k.items, 50);
     assert.equal(round(k.observed), 0.7);
     assert.equal(round(k.expected), 0.5);
     assert.equal(round(k.kappa), 0.4);
-    assert.deepEqual(confusionMatrix(pairs, ['yes', 'no']), [[20, 5], [10, 15]]);
+    assert.deepEqual(confusionMatrix(pairs, ['yes', 'no']), [
+      [20, 5],
+      [10, 15],
+    ]);
   });
 
   it('edge cases computed by hand: one reviewer, all agree, all disagree, one category only, missing data', () => {
@@ -63,7 +72,10 @@ describe('agreement figures', () => {
     assert.deepEqual(krippendorffAlpha([['a'], ['b'], [null, 'a']]), { alpha: null, units: 0, values: 0, observedDisagreement: null, expectedDisagreement: null });
     assert.deepEqual(cohensKappa([]), { kappa: null, items: 0, observed: null, expected: null });
     // all agree, with more than one category in use: perfect agreement
-    const agree = pairsOf([['a', 'a', 3], ['b', 'b', 2]]);
+    const agree = pairsOf([
+      ['a', 'a', 3],
+      ['b', 'b', 2],
+    ]);
     assert.equal(cohensKappa(agree).kappa, 1);
     assert.equal(krippendorffAlpha(agree).alpha, 1);
     // all agree on one category only: chance agreement is 1, both figures undefined
@@ -73,12 +85,24 @@ describe('agreement figures', () => {
     assert.equal(krippendorffAlpha(one).alpha, null);
     // all disagree, a/b swapped each time: pₒ = 0, pₑ = 0.5, κ = −1;
     // α: n = 8, Dₒ = 8/8 = 1, Dₑ = (64 − 32)/(8·7) = 4/7, α = 1 − 7/4 = −0.75
-    const swap = pairsOf([['a', 'b', 2], ['b', 'a', 2]]);
+    const swap = pairsOf([
+      ['a', 'b', 2],
+      ['b', 'a', 2],
+    ]);
     assert.equal(cohensKappa(swap).kappa, -1);
     assert.equal(round(krippendorffAlpha(swap).alpha, 6), -0.75);
     // three coders on two units: unit 1 (a, a, b) contributes (9 − 5)/2 = 2 disagreeing pairs, unit 2 (b, b, b) none;
     // n = 6, n_a = 2, n_b = 4: Dₒ = 2/6, Dₑ = (36 − 20)/30, α = 1 − (1/3)/(8/15) = 0.375
-    assert.equal(round(krippendorffAlpha([['a', 'a', 'b'], ['b', 'b', 'b']]).alpha, 6), 0.375);
+    assert.equal(
+      round(
+        krippendorffAlpha([
+          ['a', 'a', 'b'],
+          ['b', 'b', 'b'],
+        ]).alpha,
+        6,
+      ),
+      0.375,
+    );
     // missing data: units with fewer than two values are left out, the rest agree
     const missing = krippendorffAlpha([['a', 'a', null], ['b', null, 'b'], ['a'], [null, null, 'c']]);
     assert.deepEqual([missing.alpha, missing.units, missing.values], [1, 2, 4]);
@@ -92,7 +116,7 @@ describe('agreement figures', () => {
     assert.equal(itemAgreement(['discard', 'ambiguous'], true), 'adjudicated');
   });
 
-  it('a real store: each person\'s standing verdict counts once, an undone review not at all, and a filter narrows every figure', async () => {
+  it("a real store: each person's standing verdict counts once, an undone review not at all, and a filter narrows every figure", async () => {
     const store = await WorkspaceStore.open(tempDir(), 'default');
     try {
       await capturePaths(store, [FIXTURES]);
@@ -111,12 +135,12 @@ describe('agreement figures', () => {
 
       const report = agreementReport(store.database);
       assert.equal(report.items, keys.length);
-      assert.deepEqual(
-        { single: report.byStatus.single, agreed: report.byStatus.agreed, disputed: report.byStatus.disputed },
-        { single: 1, agreed: 2, disputed: 1 },
-        'k3 single; k1 and k4 agreed (bob stands on ambiguous, his undone eval-wrong does not count); k2 disputed',
-      );
-      assert.deepEqual(report.reviewers, [{ name: 'alice', items: 3 }, { name: 'bob', items: 3 }, { name: 'carol', items: 1 }]);
+      assert.deepEqual({ single: report.byStatus.single, agreed: report.byStatus.agreed, disputed: report.byStatus.disputed }, { single: 1, agreed: 2, disputed: 1 }, 'k3 single; k1 and k4 agreed (bob stands on ambiguous, his undone eval-wrong does not count); k2 disputed');
+      assert.deepEqual(report.reviewers, [
+        { name: 'alice', items: 3 },
+        { name: 'bob', items: 3 },
+        { name: 'carol', items: 1 },
+      ]);
       const ab = report.pairs.find((p) => p.a === 'alice' && p.b === 'bob')!;
       assert.equal(ab.items, 2);
       assert.equal(ab.observed, 0.5);
@@ -125,20 +149,34 @@ describe('agreement figures', () => {
       assert.equal(ab.matrix[discard]![discard], 1);
       assert.equal(ab.matrix[discard]![ambiguous], 1);
       assert.equal(report.pairs.find((p) => p.a === 'bob' && p.b === 'carol')?.items, 1);
-      assert.equal(report.pairs.some((p) => p.a === 'alice' && p.b === 'carol'), false, 'no item in common');
+      assert.equal(
+        report.pairs.some((p) => p.a === 'alice' && p.b === 'carol'),
+        false,
+        'no item in common',
+      );
       // α over the three items with two verdicts: the same as computing it from the table by hand
-      const expected = krippendorffAlpha([['discard', 'discard'], ['discard', 'ambiguous'], ['ambiguous', 'ambiguous']]);
+      const expected = krippendorffAlpha([
+        ['discard', 'discard'],
+        ['discard', 'ambiguous'],
+        ['ambiguous', 'ambiguous'],
+      ]);
       assert.equal(report.alpha.alpha, expected.alpha);
       assert.equal(report.alpha.units, 3);
       // against the auto-grader: only items a grader decided, per grader and per suite
       const graded = listItems(store.database, { limit: 0 }).filter((i) => [k1, k2, k3].includes(i.caseKey));
       const aliceVsGraders = report.autoGrader.byGrader.filter((g) => g.reviewer === 'alice').reduce((n, g) => n + g.items, 0);
       assert.ok(aliceVsGraders <= graded.length);
-      assert.equal(report.autoGrader.bySuite.filter((g) => g.reviewer === 'alice').reduce((n, g) => n + g.items, 0), aliceVsGraders);
+      assert.equal(
+        report.autoGrader.bySuite.filter((g) => g.reviewer === 'alice').reduce((n, g) => n + g.items, 0),
+        aliceVsGraders,
+      );
       // a filter narrows every figure to what it selects
       const narrowed = agreementOfFilter(store.database, 'disputed');
       assert.equal(narrowed.items, 1);
-      assert.deepEqual(narrowed.pairs.map((p) => [p.a, p.b, p.items, p.kappa]), [['alice', 'bob', 1, 0]]);
+      assert.deepEqual(
+        narrowed.pairs.map((p) => [p.a, p.b, p.items, p.kappa]),
+        [['alice', 'bob', 1, 0]],
+      );
       // what the agreement panel is sent fits its protocol (a message that does not is dropped by the page)
       const sent = agreementHostMessageSchema.safeParse(JSON.parse(JSON.stringify({ type: 'report', report })));
       assert.ok(sent.success, sent.success ? '' : JSON.stringify(sent.error.issues[0]));

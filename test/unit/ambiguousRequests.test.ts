@@ -21,7 +21,10 @@ describe('requests that could mean more than one thing', () => {
     const r = spawnSync(process.execPath, [CLI, '--root', root, ...args], { encoding: 'utf8' });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
   };
-  const ids = () => cli('list', '--json', '--limit', '0').json().map((i: { id: string }) => i.id) as string[];
+  const ids = () =>
+    cli('list', '--json', '--limit', '0')
+      .json()
+      .map((i: { id: string }) => i.id) as string[];
 
   it('an empty or blank filter pins and snapshots nothing: a usage error, nothing written', async () => {
     assert.equal(cli('capture', FIXTURES, '--json').code, 0);
@@ -63,13 +66,20 @@ describe('requests that could mean more than one thing', () => {
     const twin = cli('pin', 'Math', '--filter', 'suite:popularity');
     assert.equal(twin.code, 1);
     assert.match(twin.stderr, /slice "Math" differs from the existing slice "math" only in case/);
-    assert.deepEqual(readdirSync(join(root, 'corpus/slices')).filter((s) => s.toLowerCase() === 'math'), ['math']);
+    assert.deepEqual(
+      readdirSync(join(root, 'corpus/slices')).filter((s) => s.toLowerCase() === 'math'),
+      ['math'],
+    );
     assert.equal(cli('pin', 'math', '--filter', 'suite:popularity').code, 0, 'the existing name itself is fine');
 
     const ws = cli('--workspace', 'Default', 'status', '--json');
     assert.equal(ws.code, 1);
     assert.match(ws.stderr, /workspace "Default" differs from the existing workspace "default" only in case/);
-    assert.deepEqual(readdirSync(join(root, '.evalloop')).filter((s) => s.toLowerCase() === 'default'), ['default'], 'no second queue folder');
+    assert.deepEqual(
+      readdirSync(join(root, '.evalloop')).filter((s) => s.toLowerCase() === 'default'),
+      ['default'],
+      'no second queue folder',
+    );
     assert.equal(cli('--workspace', 'other', 'status').code, 0, 'a different name is a new workspace');
   });
 

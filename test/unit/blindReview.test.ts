@@ -23,8 +23,13 @@ type Request = WebviewMessage extends infer M ? (M extends { requestId: number }
 /** A handler answering as `reviewer`, and what it posted. */
 function panelFor(store: WorkspaceStore, reviewer: string) {
   const posted: HostMessage[] = [];
-  const access = { read: async <T,>(work: (s: WorkspaceStore) => T | Promise<T>) => work(store), write: async <T,>(work: (s: WorkspaceStore) => T | Promise<T>) => work(store) };
-  const handler = new ReviewRequestHandler(access, async () => reviewer, { openSource: async () => undefined, openDiff: async () => undefined }, (m) => posted.push(m));
+  const access = { read: async <T>(work: (s: WorkspaceStore) => T | Promise<T>) => work(store), write: async <T>(work: (s: WorkspaceStore) => T | Promise<T>) => work(store) };
+  const handler = new ReviewRequestHandler(
+    access,
+    async () => reviewer,
+    { openSource: async () => undefined, openDiff: async () => undefined },
+    (m) => posted.push(m),
+  );
   let requestId = 0;
   const ask = async (message: Request): Promise<HostMessage> => {
     const id = ++requestId;
@@ -108,7 +113,10 @@ describe('blind review in the review panel', () => {
       assert.equal(his.item.blind, undefined);
       assert.equal(his.item.correction, BOB_CORRECTION);
       assert.ok(his.item.gradeReason, "the auto-grader's reason");
-      assert.ok(his.reviews!.some((r) => r.grader === graded.grader), "the auto-grader's verdict");
+      assert.ok(
+        his.reviews!.some((r) => r.grader === graded.grader),
+        "the auto-grader's verdict",
+      );
 
       // alice submits hers: now she sees bob's and the grader's
       await alice.review([graded.id], 'eval-wrong');
@@ -119,7 +127,10 @@ describe('blind review in the review panel', () => {
       assert.ok((await alice.ids({ state: 'reviewed' })).includes(graded.id));
       assert.deepEqual(
         seen.detail.reviews!.filter((r) => !r.grader).map((r) => [r.reviewer, r.verdict]),
-        [['bob', 'model-wrong'], ['alice', 'eval-wrong']],
+        [
+          ['bob', 'model-wrong'],
+          ['alice', 'eval-wrong'],
+        ],
       );
       assert.ok(seen.detail.reviews!.some((r) => r.grader === graded.grader));
       // and undoing her verdict does not hide again what she has seen

@@ -53,15 +53,17 @@ function gradableResults(dir: string, n: number): string {
 
 function handlerFor(store: WorkspaceStore, posted: HostMessage[]): ReviewRequestHandler {
   const access: StoreAccess = { read: async (work) => work(store), write: async (work) => work(store) };
-  return new ReviewRequestHandler(access, async () => 'ana', { openSource: async () => undefined, openDiff: async () => undefined }, (m) => posted.push(m));
+  return new ReviewRequestHandler(
+    access,
+    async () => 'ana',
+    { openSource: async () => undefined, openDiff: async () => undefined },
+    (m) => posted.push(m),
+  );
 }
 
 /** What each item shows, from the index (the deciding review by its sequence number: writer names differ between workspaces). */
 function itemStates(store: WorkspaceStore): string[] {
-  return valuesOf(
-    store.database,
-    "SELECT id, state, verdict, correction, reviewer, grader, tags, SUBSTR(review_eid, INSTR(review_eid, ':')) FROM items ORDER BY id",
-  ).map((r) => JSON.stringify(r));
+  return valuesOf(store.database, "SELECT id, state, verdict, correction, reviewer, grader, tags, SUBSTR(review_eid, INSTR(review_eid, ':')) FROM items ORDER BY id").map((r) => JSON.stringify(r));
 }
 
 describe('bulk verdicts', () => {
@@ -84,7 +86,10 @@ describe('bulk verdicts', () => {
       const accepts = valuesOf(store.database, "SELECT verdict, correction FROM reviews WHERE reviewer = 'ana'");
       assert.equal(accepts.length, 300);
       assert.equal(accepts.filter(([verdict]) => verdict === 'eval-wrong').length, 75, 'each item keeps its own automatic verdict');
-      assert.ok(accepts.every(([verdict, correction]) => (verdict === 'model-wrong') === (correction !== null)), 'model-wrong verdicts keep their correction');
+      assert.ok(
+        accepts.every(([verdict, correction]) => (verdict === 'model-wrong') === (correction !== null)),
+        'model-wrong verdicts keep their correction',
+      );
 
       const undone = await fsyncsDuring(() => handler.handle({ type: 'undo', requestId: 2 }));
       assert.equal(undone.fsyncs, 1);
@@ -115,7 +120,7 @@ describe('bulk verdicts', () => {
         await captureFile(store, gradableResults(root, 40));
         const keys = listItems(store.database).map((i) => i.caseKey);
         let seed = 7;
-        const pick = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+        const pick = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
         const verdicts = ['model-wrong', 'eval-wrong', 'ambiguous', 'discard'] as const;
         const events: NewEvent[] = [];
         for (let i = 0; i < 400; i++) {

@@ -38,7 +38,12 @@ async function captureWith(worker: boolean, file: string) {
   const store = await WorkspaceStore.open(tempDir(), 'default');
   try {
     const report = await captureFile(store, file, { worker });
-    return { ...report, titles: listItems(store.database).map((i) => i.title).sort() };
+    return {
+      ...report,
+      titles: listItems(store.database)
+        .map((i) => i.title)
+        .sort(),
+    };
   } finally {
     store.close();
   }
@@ -86,7 +91,16 @@ describe('a record nested too deep', () => {
       'samples/2_epoch_1.json': JSON.stringify(sample(2)),
     });
     // MLflow table: row 0 too deep
-    writeFileSync(join(dir, 'eval_results_table.json'), withDeep({ columns: ['inputs', 'outputs', 'exact_match/score'], data: [[{ q: 'DEEP' }, 'a', 0], ['q2', 'b', 0]] }));
+    writeFileSync(
+      join(dir, 'eval_results_table.json'),
+      withDeep({
+        columns: ['inputs', 'outputs', 'exact_match/score'],
+        data: [
+          [{ q: 'DEEP' }, 'a', 0],
+          ['q2', 'b', 0],
+        ],
+      }),
+    );
 
     const expected: Record<string, string | number> = { 'promptfoo.json': 1, 'inspect.json': 0, 'log.eval': 'samples/1_epoch_1.json', 'eval_results_table.json': 0 };
     for (const [name, record] of Object.entries(expected)) {
@@ -129,7 +143,10 @@ describe('one bad file never stops the others', () => {
       const reports = await capturePaths(store, [first, second], { onProgress, worker: false });
       assert.equal(reports.length, 2);
       assert.match(reports[0]!.reason ?? '', /something unexpected/);
-      assert.ok(reports[0]!.errors.some((e) => /something unexpected/.test(e.reason)), 'counted as an error of that file');
+      assert.ok(
+        reports[0]!.errors.some((e) => /something unexpected/.test(e.reason)),
+        'counted as an error of that file',
+      );
       assert.ok(reports[0]!.cases >= 5000, 'what was journalled before stays captured');
       assert.equal(reports[1]!.status, 'captured');
       assert.equal(reports[1]!.cases, 2);
@@ -180,7 +197,10 @@ describe('a too-deep case an earlier version stored', () => {
     assert.equal(graded.status, 0, graded.stderr);
     assert.equal(cli(root, 'review', deepId, goodId, '--verdict', 'model-wrong', '--correction', 'fixed').status, 0);
 
-    for (const args of [['show', deepId], ['--json', 'show', deepId]]) {
+    for (const args of [
+      ['show', deepId],
+      ['--json', 'show', deepId],
+    ]) {
       const r = cli(root, ...args);
       assert.equal(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
       assert.doesNotMatch(r.stderr, /Maximum call stack|at .*\.ts:\d+/);

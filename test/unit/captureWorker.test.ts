@@ -36,8 +36,7 @@ async function captureBoth(file: string, batchCases?: number) {
 describe('capture in a worker thread', () => {
   it('journals the same batches and blobs as capture in the capturing thread', async () => {
     const file = join(tempDir(), 'results.jsonl');
-    const line = (i: number) =>
-      JSON.stringify({ success: i % 3 !== 0, vars: { q: `question ${i}` }, prompt: { raw: `question ${i}`, label: 'Q' }, provider: { id: 'm' }, response: { output: `answer ${i}` }, testCase: { vars: {} } });
+    const line = (i: number) => JSON.stringify({ success: i % 3 !== 0, vars: { q: `question ${i}` }, prompt: { raw: `question ${i}`, label: 'Q' }, provider: { id: 'm' }, response: { output: `answer ${i}` }, testCase: { vars: {} } });
     // 2,500 cases in batches of 1,000, a broken line in the middle
     const lines = Array.from({ length: 2500 }, (_, i) => line(i));
     lines.splice(1200, 0, '{"success": tru');
@@ -48,7 +47,10 @@ describe('capture in a worker thread', () => {
     assert.equal((inWorker.report as { errors: unknown[] }).errors.length, 1);
     assert.deepEqual(caseEvents(inWorker.root), caseEvents(inThread.root));
     assert.equal(caseEvents(inWorker.root).length, 3);
-    const blobs = (root: string) => readdirSync(join(root, '.evalloop/default/blobs'), { recursive: true }).filter((f) => String(f).endsWith('.json')).sort();
+    const blobs = (root: string) =>
+      readdirSync(join(root, '.evalloop/default/blobs'), { recursive: true })
+        .filter((f) => String(f).endsWith('.json'))
+        .sort();
     assert.deepEqual(blobs(inWorker.root), blobs(inThread.root));
   });
 

@@ -62,14 +62,7 @@ describe('case identity keeps what a record says', () => {
 
   it('a capture keeps each such record as its own item', async () => {
     const root = tempDir();
-    const file = jsonlFile([
-      '{"q": "a\\ud800", "ok": false}',
-      '{"q": "a\\ufffd", "ok": false}',
-      '{"id": 9007199254740993, "q": "big", "ok": false}',
-      '{"id": 9007199254740992, "q": "big", "ok": false}',
-      '{"id": -0, "q": "zero", "ok": false}',
-      '{"id": 0, "q": "zero", "ok": false}',
-    ]);
+    const file = jsonlFile(['{"q": "a\\ud800", "ok": false}', '{"q": "a\\ufffd", "ok": false}', '{"id": 9007199254740993, "q": "big", "ok": false}', '{"id": 9007199254740992, "q": "big", "ok": false}', '{"id": -0, "q": "zero", "ok": false}', '{"id": 0, "q": "zero", "ok": false}']);
     const store = await WorkspaceStore.open(root, 'default');
     try {
       const [report] = await capturePaths(store, [file], { read: { mapping: MAPPING } });

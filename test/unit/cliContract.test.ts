@@ -33,9 +33,7 @@ describe('evalloop CLI', () => {
     const r = cli('capture', FIXTURES, '--root', root, '--json');
     assert.equal(r.code, 0, r.stderr);
     const out = r.json();
-    const byName = new Map<string, { cases: number; failures: number; status: string; newItems: number; knownItems: number; regressions: number; errors: unknown[] }>(
-      out.files.map((f: { path: string }) => [basename(f.path), f]),
-    );
+    const byName = new Map<string, { cases: number; failures: number; status: string; newItems: number; knownItems: number; regressions: number; errors: unknown[] }>(out.files.map((f: { path: string }) => [basename(f.path), f]));
     for (const [name, [cases, fails]] of Object.entries(EXPECTED)) {
       const f = byName.get(name);
       assert.ok(f, `${name} is reported`);
@@ -80,7 +78,9 @@ describe('evalloop CLI', () => {
   });
 
   it('show --json gives the item, its occurrences and the full case', () => {
-    const [first] = cli('list', '--root', root, '--json', '--limit', '0').json().filter((i: { caseKey: string }) => i.caseKey === 'inspect/popularity/id:1');
+    const [first] = cli('list', '--root', root, '--json', '--limit', '0')
+      .json()
+      .filter((i: { caseKey: string }) => i.caseKey === 'inspect/popularity/id:1');
     const shown = cli('show', first.id.slice(0, 8), '--root', root, '--json').json();
     assert.equal(shown.item.id, first.id);
     assert.equal(shown.occurrences.length, 2, 'failed in log_formats.json and log_streaming.eval');
@@ -103,7 +103,9 @@ describe('evalloop CLI', () => {
   });
 
   it('review records a verdict; grade --auto settles what is decidable', () => {
-    const [item] = cli('list', '--root', root, '--json', '--limit', '0').json().filter((i: { caseKey: string }) => i.caseKey.startsWith('junit/'));
+    const [item] = cli('list', '--root', root, '--json', '--limit', '0')
+      .json()
+      .filter((i: { caseKey: string }) => i.caseKey.startsWith('junit/'));
     const r = cli('review', item.id, '--verdict', 'model-wrong', '--correction', 'exit code 0', '--tag', 'spark', '--rubric', '2', '--reviewer', 'ana', '--root', root, '--json');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.json().reviewed, 1);

@@ -16,7 +16,10 @@ describe('the headless loop (CLI)', () => {
     const r = spawnSync(process.execPath, [CLI, '--root', root, ...args], { encoding: 'utf8' });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
   };
-  const idOf = (key: string) => cli('list', '--json', '--limit', '0').json().find((i: { caseKey: string }) => i.caseKey === key).id as string;
+  const idOf = (key: string) =>
+    cli('list', '--json', '--limit', '0')
+      .json()
+      .find((i: { caseKey: string }) => i.caseKey === key).id as string;
 
   it('runs capture → review → snapshot → pin → capture → snapshot → verify', () => {
     assert.equal(cli('capture', FIXTURES, '--json').code, 0);
@@ -43,7 +46,9 @@ describe('the headless loop (CLI)', () => {
     cpSync(join(again, 'samples_math_perturbed_full_2026-01-21T03-44-18.458309.jsonl'), newRun);
     const captured = cli('capture', newRun, '--json').json();
     assert.equal(captured.totals.knownItems, 10, 'the same ten cases, one more occurrence each');
-    const mathIds = cli('list', '--json', '--limit', '0', '--suite', 'math_perturbed_full').json().map((i: { id: string }) => i.id);
+    const mathIds = cli('list', '--json', '--limit', '0', '--suite', 'math_perturbed_full')
+      .json()
+      .map((i: { id: string }) => i.id);
     assert.equal(cli('review', ...mathIds, '--verdict', 'model-wrong', '--correction', '42').code, 0);
 
     const v2 = cli('snapshot', '--json').json();
@@ -100,7 +105,9 @@ describe('the headless loop (CLI)', () => {
     assert.equal(g('capture', run('run1.jsonl', 0, 400, 4), '--json').json().totals.failures, 100);
     const graded = g('grade', '--auto', '--json').json();
     assert.equal(graded.modelWrong, 100, 'numeric answers are decided mechanically');
-    const auto = g('list', '--json', '--limit', '0', '--state', 'auto-graded').json().map((i: { id: string }) => i.id);
+    const auto = g('list', '--json', '--limit', '0', '--state', 'auto-graded')
+      .json()
+      .map((i: { id: string }) => i.id);
     assert.equal(g('review', ...auto.slice(0, 60), '--verdict', 'model-wrong', '--correction', 'the doubled number').code, 0);
     const v1 = g('snapshot', '--json').json();
     assert.equal(v1.manifest.files.sft.records, 60);
@@ -108,10 +115,14 @@ describe('the headless loop (CLI)', () => {
     assert.equal(g('pin', 'heldout', '--filter', `item:${heldout}`, '--json').json().cases, 20);
     // the next run fails the pinned cases again, plus new ones
     g('capture', run('run2.jsonl', 0, 800, 4));
-    const waiting = g('list', '--json', '--limit', '0', '--state', 'auto-graded').json().map((i: { id: string }) => i.id);
+    const waiting = g('list', '--json', '--limit', '0', '--state', 'auto-graded')
+      .json()
+      .map((i: { id: string }) => i.id);
     assert.equal(g('review', ...waiting, '--verdict', 'model-wrong', '--correction', 'fixed').code, 0);
     g('grade', '--auto');
-    const rest = g('list', '--json', '--limit', '0', '--state', 'auto-graded').json().map((i: { id: string }) => i.id);
+    const rest = g('list', '--json', '--limit', '0', '--state', 'auto-graded')
+      .json()
+      .map((i: { id: string }) => i.id);
     if (rest.length) g('review', ...rest, '--verdict', 'model-wrong', '--correction', 'fixed');
     const v2 = g('snapshot', '--json').json();
     assert.equal(v2.manifest.leakage.excluded.length, 20);

@@ -17,7 +17,10 @@ describe('a CLI that explains itself', () => {
     const r = spawnSync(process.execPath, [CLI, '--root', root, ...args], { encoding: 'utf8' });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
   };
-  const idOf = (key: string) => cli('list', '--json', '--limit', '0').json().find((i: { caseKey: string }) => i.caseKey === key).id as string;
+  const idOf = (key: string) =>
+    cli('list', '--json', '--limit', '0')
+      .json()
+      .find((i: { caseKey: string }) => i.caseKey === key).id as string;
   let reviewed: string;
 
   before(() => {
@@ -35,10 +38,7 @@ describe('a CLI that explains itself', () => {
     assert.match(text.stdout, /── reviews \(1\)\n\d{4}-\d\d-\d\dT[\d:.]+Z {2}model-wrong {2}by ana {2}tags: persona\n {4}correction: Yes/);
     const json = cli('show', reviewed, '--json').json();
     assert.equal(json.reviews.length, 1);
-    assert.deepEqual(
-      { verdict: json.reviews[0].verdict, correction: json.reviews[0].correction, reviewer: json.reviews[0].reviewer, grader: json.reviews[0].grader, retracted: json.reviews[0].retracted },
-      { verdict: 'model-wrong', correction: 'Yes', reviewer: 'ana', grader: null, retracted: false },
-    );
+    assert.deepEqual({ verdict: json.reviews[0].verdict, correction: json.reviews[0].correction, reviewer: json.reviews[0].reviewer, grader: json.reviews[0].grader, retracted: json.reviews[0].retracted }, { verdict: 'model-wrong', correction: 'Yes', reviewer: 'ana', grader: null, retracted: false });
     assert.ok(!Number.isNaN(Date.parse(json.reviews[0].at)));
     const auto = cli('show', graded, '--json').json();
     assert.equal(auto.reviews[0].reviewer, 'auto');

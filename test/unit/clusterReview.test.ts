@@ -34,7 +34,11 @@ describe('failure clusters in review', () => {
     const { store, cases } = await clusteredStore();
     try {
       const before = queueGroups(store.database, 'new', 'cluster');
-      assert.deepEqual(before.map((g) => g.kind === 'group' && [g.label, g.count]), [['not compared yet', cases.length]], 'before the clusters catch up');
+      assert.deepEqual(
+        before.map((g) => g.kind === 'group' && [g.label, g.count]),
+        [['not compared yet', cases.length]],
+        'before the clusters catch up',
+      );
       refreshClusters(store);
       const groups = queueGroups(store.database, 'new', 'cluster');
       const clusters = listClusters(store.database, 2);
@@ -51,13 +55,16 @@ describe('failure clusters in review', () => {
       assert.ok(lone && lone.kind === 'group');
       assert.equal(lone.count + real.reduce((n, g) => n + (g.kind === 'group' ? g.count : 0), 0), cases.length, 'every item once');
       assert.equal(queueItems(store.database, 'new', 'cluster', lone.key).length, lone.count);
-      assert.equal(groups.some((g) => g.kind === 'group' && g.label === 'not compared yet'), false);
+      assert.equal(
+        groups.some((g) => g.kind === 'group' && g.label === 'not compared yet'),
+        false,
+      );
     } finally {
       store.close();
     }
   });
 
-  it('the panel previews a cluster and applies one verdict to its members as one action: every item under the reviewer\'s name, one undo for all', async () => {
+  it("the panel previews a cluster and applies one verdict to its members as one action: every item under the reviewer's name, one undo for all", async () => {
     const { store } = await clusteredStore();
     try {
       refreshClusters(store);
@@ -67,7 +74,12 @@ describe('failure clusters in review', () => {
       assert.deepEqual(detail.cluster && [detail.cluster.id, detail.cluster.size], [cluster.id, cluster.size], 'the detail names its cluster');
       const access: StoreAccess = { read: async (work) => work(store), write: async (work) => work(store) };
       const posted: HostMessage[] = [];
-      const handler = new ReviewRequestHandler(access, async () => 'ana', { openSource: async () => undefined, openDiff: async () => undefined }, (m) => posted.push(m));
+      const handler = new ReviewRequestHandler(
+        access,
+        async () => 'ana',
+        { openSource: async () => undefined, openDiff: async () => undefined },
+        (m) => posted.push(m),
+      );
       await handler.handle({ type: 'clusterMembers', requestId: 1, id: member });
       const members = posted.find((m) => m.type === 'clusterMembers');
       assert.ok(members && members.type === 'clusterMembers');
@@ -78,7 +90,10 @@ describe('failure clusters in review', () => {
       await handler.handle({ type: 'review', requestId: 2, ids: chosen, verdict: 'eval-wrong', tags: ['flaky-grader'] });
       const reviews = store.database.exec(`SELECT i.id, r.reviewer, r.verdict FROM reviews r JOIN items i ON i.cid = r.cid WHERE r.retracted = 0`)[0]!.values;
       assert.deepEqual(reviews.map((r) => String(r[0])).sort(), [...chosen].sort());
-      assert.ok(reviews.every((r) => r[1] === 'ana' && r[2] === 'eval-wrong'), 'each item reviewed, under the reviewer\'s name');
+      assert.ok(
+        reviews.every((r) => r[1] === 'ana' && r[2] === 'eval-wrong'),
+        "each item reviewed, under the reviewer's name",
+      );
       assert.equal(itemDetail(store, cluster.itemIds[0]!)!.item.state, 'new', 'the trimmed member is left alone');
       await handler.handle({ type: 'undo', requestId: 3 });
       const saved = posted.filter((m) => m.type === 'saved');

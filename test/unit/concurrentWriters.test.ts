@@ -61,9 +61,16 @@ describe('concurrent writers', () => {
     const journals = readdirSync(join(root, '.evalloop/default/journal')).filter((f) => f.endsWith('.jsonl'));
     // how many slots were used depends on how the three runs overlapped (a finished run frees its slot)
     assert.ok(journals.length >= 1 && journals.length <= 3, `${journals.length} journals`);
-    assert.deepEqual(readdirSync(join(root, '.evalloop/default/journal')).filter((f) => f.endsWith('.lock')), [], 'locks are released');
+    assert.deepEqual(
+      readdirSync(join(root, '.evalloop/default/journal')).filter((f) => f.endsWith('.lock')),
+      [],
+      'locks are released',
+    );
     for (const j of journals) {
-      for (const line of readFileSync(join(root, '.evalloop/default/journal', j), 'utf8').trim().split('\n')) JSON.parse(line);
+      for (const line of readFileSync(join(root, '.evalloop/default/journal', j), 'utf8')
+        .trim()
+        .split('\n'))
+        JSON.parse(line);
     }
     const store = await WorkspaceStore.open(root, 'default');
     try {
@@ -89,12 +96,7 @@ describe('concurrent writers', () => {
     const ids = listItems(store0.database).map((i) => i.id);
     store0.close();
     assert.equal(ids.length, 300);
-    const results = await Promise.all([
-      runCli(['capture', a, '--root', root]),
-      runCli(['review', ...ids.slice(0, 150), '--verdict', 'model-wrong', '--correction', 'right', '--root', root]),
-      runCli(['capture', b, '--root', root]),
-      runCli(['review', ...ids.slice(150), '--verdict', 'discard', '--root', root]),
-    ]);
+    const results = await Promise.all([runCli(['capture', a, '--root', root]), runCli(['review', ...ids.slice(0, 150), '--verdict', 'model-wrong', '--correction', 'right', '--root', root]), runCli(['capture', b, '--root', root]), runCli(['review', ...ids.slice(150), '--verdict', 'discard', '--root', root])]);
     for (const r of results) assert.equal(r.code, 0, r.stderr);
     const store = await WorkspaceStore.open(root, 'default');
     try {
@@ -109,7 +111,7 @@ describe('concurrent writers', () => {
     }
   });
 
-  it('two open stores write to two journals at once, and each sees the other\'s events', async () => {
+  it("two open stores write to two journals at once, and each sees the other's events", async () => {
     const root = tempDir();
     const a = join(root, 'a.jsonl');
     const b = join(root, 'b.jsonl');
@@ -145,7 +147,11 @@ describe('concurrent writers', () => {
     generate(a, 'z', 10);
     const r = await runCli(['capture', a, '--root', root]);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')), [`${slot}.jsonl`], 'the stale slot was taken over');
+    assert.deepEqual(
+      readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')),
+      [`${slot}.jsonl`],
+      'the stale slot was taken over',
+    );
   });
 
   it('a damaged lock is taken over only once it has stayed unreadable for a while (a lock being rewritten in place is not damaged)', async () => {
@@ -178,7 +184,11 @@ describe('concurrent writers', () => {
     const a = join(root, 'a.jsonl');
     generate(a, 'z', 10);
     assert.equal((await runCli(['capture', a, '--root', root])).code, 0);
-    assert.deepEqual(readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')), [`${slot}.2.jsonl`], 'the slot with the marker is skipped');
+    assert.deepEqual(
+      readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')),
+      [`${slot}.2.jsonl`],
+      'the slot with the marker is skipped',
+    );
 
     const doctorFindings = async () => {
       const doctor = await runCli(['doctor', '--json', '--root', root]);
@@ -186,7 +196,10 @@ describe('concurrent writers', () => {
       return (JSON.parse(doctor.stdout) as { findings: { severity: string; where: string; what: string; fix?: string }[] }).findings;
     };
     const findings = await doctorFindings();
-    assert.deepEqual(findings.map((f) => [f.severity, f.where]), [['warning', marker]]);
+    assert.deepEqual(
+      findings.map((f) => [f.severity, f.where]),
+      [['warning', marker]],
+    );
     assert.match(findings[0]!.what, /takeover of a journal slot was interrupted/);
     assert.match(findings[0]!.fix ?? '', /delete this file/);
 
@@ -201,7 +214,7 @@ describe('concurrent writers', () => {
     assert.equal((await runCli(['capture', b, '--root', root])).code, 0);
     assert.ok(readdirSync(journalDir).includes(`${slot}.jsonl`), 'the dead holder’s slot is taken over once the marker is gone');
   });
-  it('slot claims and takeovers of dead holders\' locks racing in six processes never share a journal file', async () => {
+  it("slot claims and takeovers of dead holders' locks racing in six processes never share a journal file", async () => {
     const journalDir = join(tempDir(), 'journal');
     const rounds = 100;
     const tags = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'];

@@ -34,7 +34,6 @@ async function reviewedStore(): Promise<{ root: string; store: WorkspaceStore }>
   return { root, store };
 }
 
-
 describe('filter language', () => {
   const subject = { id: '0123456789ab', state: 'reviewed', verdict: 'model-wrong', tags: ['math'], runIds: ['r1'], suite: 'gsm8k', format: 'lm-eval', reviewer: 'ana', reviewedAt: '2026-11-02T00:00:00Z', regression: false };
   const never = () => undefined;
@@ -42,14 +41,23 @@ describe('filter language', () => {
     assert.equal(matchesFilter(parseFilter('reviewed verdict:model-wrong tag:math -tag:pii'), subject, never), true);
     assert.equal(matchesFilter(parseFilter('reviewed -tag:math'), subject, never), false);
     assert.equal(matchesFilter(parseFilter('suite:"gsm8k"'), subject, never), true);
-    assert.equal(matchesFilter(parseFilter('since:v0001'), subject, () => '2026-11-01T00:00:00Z'), true);
-    assert.equal(matchesFilter(parseFilter('since:v0001'), subject, () => '2026-11-03T00:00:00Z'), false);
+    assert.equal(
+      matchesFilter(parseFilter('since:v0001'), subject, () => '2026-11-01T00:00:00Z'),
+      true,
+    );
+    assert.equal(
+      matchesFilter(parseFilter('since:v0001'), subject, () => '2026-11-03T00:00:00Z'),
+      false,
+    );
     assert.equal(matchesFilter(parseFilter(''), subject, never), true);
     assert.equal(matchesFilter(parseFilter('item:ffff,01234567'), subject, never), true, 'any of the listed ids (prefixes)');
     assert.equal(matchesFilter(parseFilter('item:ffff'), subject, never), false);
   });
   it('reports mistakes with their column', () => {
-    assert.throws(() => parseFilter('reviewed colour:red'), (e: Error) => e instanceof FilterSyntaxError && /unknown filter key "colour" at column 10/.test(e.message));
+    assert.throws(
+      () => parseFilter('reviewed colour:red'),
+      (e: Error) => e instanceof FilterSyntaxError && /unknown filter key "colour" at column 10/.test(e.message),
+    );
     assert.throws(() => parseFilter('tag:"open'), /unclosed quote/);
     assert.throws(() => parseFilter('verdict:'), /needs a value/);
     assert.throws(() => parseFilter('reviewd'), /unknown term "reviewd"/);
@@ -83,14 +91,23 @@ describe('corpus versions', () => {
       const sft = exportVersion(join(root, 'corpus'), 'v0001', 'sft');
       assert.match(sft, /"content":"ANSWER: B"/);
       assert.match(sft, /B\) breathing mask/, 'the prompt is what the model was sent, choices included');
-      const dpo = exportVersion(join(root, 'corpus'), 'v0001', 'openai-preference').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      const dpo = exportVersion(join(root, 'corpus'), 'v0001', 'openai-preference')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
       const pair = dpo.find((r) => r.preferred_output[0].content === 'Yes');
       assert.equal(pair.non_preferred_output[0].content, 'No', 'rejected = the failed output');
       assert.equal(m.sources.items, 4);
       assert.equal(m.sources.reviewEvents, 4);
-      const sources = readFileSync(join(root, 'corpus', m.sources.segments[0]!.path), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      const sources = readFileSync(join(root, 'corpus', m.sources.segments[0]!.path), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
       assert.deepEqual(sources.map((x) => x.caseKey).sort(), ['inspect/inspect_evals/arc_easy/id:2', 'inspect/inspect_evals/arc_easy/id:3', 'inspect/popularity/id:1', 'openai-evals/test-match/id:test-match.s1.0']);
-      assert.ok(sources.every((x) => typeof x.review === 'string' && x.review.includes(':')), 'each with the review event that decided it');
+      assert.ok(
+        sources.every((x) => typeof x.review === 'string' && x.review.includes(':')),
+        'each with the review event that decided it',
+      );
       assert.ok(existsSync(join(result.dir!, 'README.md')));
       assert.match(readFileSync(join(result.dir!, 'README.md'), 'utf8'), /^---\nconfigs:\n- config_name: sft/);
     } finally {
@@ -132,7 +149,12 @@ describe('corpus versions', () => {
       const corpus = join(root, 'corpus');
       snapshot(store, corpus);
       // every file of the version, its data/ links included
-      const filesOf = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort().map((f) => [f, readFileSync(f, 'utf8')]);
+      const filesOf = (dir: string) =>
+        readdirSync(dir, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => join(e.parentPath, e.name))
+          .sort()
+          .map((f) => [f, readFileSync(f, 'utf8')]);
       const v1 = filesOf(join(corpus, 'versions/v0001'));
       const segmentsBefore = dirBytes(join(corpus, 'segments'));
       const lm = listItems(store.database, { suite: 'math_perturbed_full' })[0]!;
@@ -160,7 +182,12 @@ describe('corpus versions', () => {
       const pinned = pinSlice(store, corpus, 'math-heldout', 'suite:math_perturbed_full');
       assert.equal(pinned.manifest.cases, 10);
       const lm = listItems(store.database, { suite: 'math_perturbed_full' });
-      submitReviews(store, lm.map((i) => i.caseKey), { verdict: 'model-wrong', correction: '42' }, 'ana');
+      submitReviews(
+        store,
+        lm.map((i) => i.caseKey),
+        { verdict: 'model-wrong', correction: '42' },
+        'ana',
+      );
       const v = snapshot(store, corpus);
       assert.equal(v.manifest.leakage.excluded.length, 10);
       assert.deepEqual(v.manifest.leakage.slices, ['math-heldout/v0001']);
@@ -190,7 +217,10 @@ describe('corpus versions', () => {
       chmodSync(copied, 0o644);
       writeFileSync(copied, JSON.stringify({ ...JSON.parse(readFileSync(copied, 'utf8')), version: 'v0002', parent: 'v0001' }, null, 2));
       const report = verifyCorpus(corpus);
-      assert.ok(report.violations.some((v) => v.kind === 'leak' && v.detail.includes('persona/v0001')), JSON.stringify(report.violations));
+      assert.ok(
+        report.violations.some((v) => v.kind === 'leak' && v.detail.includes('persona/v0001')),
+        JSON.stringify(report.violations),
+      );
       const seg = new CorpusLayout(corpus).manifest('v0001').files.kto!.segments[0]!;
       assert.equal(statSync(join(corpus, seg.path)).mode & 0o222, 0, 'segments are read-only on disk');
       chmodSync(join(corpus, seg.path), 0o644);
@@ -207,7 +237,10 @@ describe('corpus versions', () => {
       const corpus = join(root, 'corpus');
       const item = findItem(store.database, 'inspect/popularity/id:1') as ItemRow;
       submitReviews(store, [item.caseKey], { verdict: 'model-wrong', correction: 'Yes. Use key sk-proj-abcdefghijklmnopqrstuvwx1234 or mail ops@example.com' }, 'ana');
-      assert.throws(() => snapshot(store, corpus), (e: Error) => e instanceof SnapshotBlockedError && e.message.includes(item.id) && /openai-key/.test(e.message));
+      assert.throws(
+        () => snapshot(store, corpus),
+        (e: Error) => e instanceof SnapshotBlockedError && e.message.includes(item.id) && /openai-key/.test(e.message),
+      );
       assert.deepEqual(new CorpusLayout(corpus).versions(), [], 'nothing written when blocked');
       const redacted = snapshot(store, corpus, { secrets: 'redact' });
       const sft = exportVersion(corpus, redacted.version!, 'sft');
@@ -233,7 +266,10 @@ describe('corpus versions', () => {
       assert.equal(tests[0].assert.length, 1);
       assert.equal(tests[0].assert[0].type, 'javascript');
       assert.match(tests[0].assert[0].value, /found\.has\("B"\)/, 'the correction is the target');
-      const inspect = exportSlice(cases, 'inspect').split('\n').filter(Boolean).map((l: string) => JSON.parse(l));
+      const inspect = exportSlice(cases, 'inspect')
+        .split('\n')
+        .filter(Boolean)
+        .map((l: string) => JSON.parse(l));
       assert.equal(inspect[1].target, 'D', 'no correction: the expected answer');
       assert.ok(Array.isArray(inspect[0].input), 'chat input kept as messages');
       assert.equal(exportSlice(cases, 'jsonl').split('\n').filter(Boolean).length, 2);

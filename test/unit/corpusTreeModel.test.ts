@@ -29,9 +29,15 @@ describe('Corpus tree view model', () => {
       const layout = new CorpusLayout(dir);
 
       const groups = corpusChildren(layout);
-      assert.deepEqual(groups, [{ kind: 'group', group: 'versions' }, { kind: 'group', group: 'slices' }]);
+      assert.deepEqual(groups, [
+        { kind: 'group', group: 'versions' },
+        { kind: 'group', group: 'slices' },
+      ]);
       const versions = corpusChildren(layout, groups[0]);
-      assert.deepEqual(versions.map((v) => v.kind === 'version' && v.version), ['v0002', 'v0001']);
+      assert.deepEqual(
+        versions.map((v) => v.kind === 'version' && v.version),
+        ['v0002', 'v0001'],
+      );
       const newest = versions[0] as Extract<CorpusNode, { kind: 'version' }>;
       assert.match(newest.description, /^\d+ records · \+\d+ −\d+ · \d{4}-\d\d-\d\d \d\d:\d\d$/);
       assert.match(newest.tooltip ?? '', /^policy \(ad hoc\): reviewed\nparent v0001\n/);

@@ -42,7 +42,7 @@ function assertPagesMatchOffset(store: WorkspaceStore, step: string): void {
   for (const filter of FILTERS) {
     const all = listItems(store.database, filter).map((i) => i.id);
     const offsets = new Set([0, 1, BUCKET - 1, BUCKET, BUCKET + 1, 2 * BUCKET - 7, all.length - 1, all.length, all.length + 50]);
-    for (let k = 0; k < 12; k++) offsets.add(Math.floor(((k * 7919) % 997) / 997 * all.length));
+    for (let k = 0; k < 12; k++) offsets.add(Math.floor((((k * 7919) % 997) / 997) * all.length));
     for (const offset of offsets) {
       const page = queryPage(store, filter, offset, 200);
       assert.equal(page.total, all.length, `${step}: total of ${JSON.stringify(filter)}`);
@@ -68,12 +68,19 @@ describe('deep pages', () => {
       for (const at of [3 * BUCKET + 5, 3 * BUCKET + 6, BUCKET, 17, keys.length - 1]) submitReviews(store, [keys[at]!], { verdict: 'discard' }, 'ana');
       assertPagesMatchOffset(store, 'after single reviews');
       const bulk = submitReviews(store, keys.slice(2 * BUCKET, 4 * BUCKET + 50), { verdict: 'ambiguous' }, 'ben');
-      tagItems(store, keys.filter((_, i) => i % 3 === 0), ['deep']);
+      tagItems(
+        store,
+        keys.filter((_, i) => i % 3 === 0),
+        ['deep'],
+      );
       assertPagesMatchOffset(store, 'after a bulk verdict and tags');
 
       // a second run: some cases pass (fixed), others fail again, new ones arrive; and a run
       // captured elsewhere earlier lands at the top of the list
-      await captureFile(store, results(root, 'run2.jsonl', 2 * BUCKET, 6 * BUCKET + 400, (i) => i % 5 === 0));
+      await captureFile(
+        store,
+        results(root, 'run2.jsonl', 2 * BUCKET, 6 * BUCKET + 400, (i) => i % 5 === 0),
+      );
       store.append([
         { type: 'run', run: { runId: 'old-run', format: 'promptfoo', suite: 'sum', sourcePath: join(root, 'old.jsonl'), tags: [], partial: false, metadata: {}, capturedAt: '2001-01-01T00:00:00.000Z' }, at: '2001-01-01T00:00:00.000Z' },
         { type: 'cases', runId: 'old-run', format: 'promptfoo', suite: 'sum', cases: Array.from({ length: 700 }, (_, i) => ({ k: `promptfoo/sum/h:old-${i}`, o: 'fail' as const, h: `h${i}` })), at: '2001-01-01T00:00:01.000Z' },

@@ -37,7 +37,12 @@ function assertPublishedDurably(calls: Call[], parent: string, folder: string, f
   const at = calls.findIndex((c) => c.name === 'rename' && c.paths[1] === join(parent, folder));
   assert.ok(at >= 0, `a rename into ${join(parent, folder)}: ${JSON.stringify(calls)}`);
   const build = calls[at]!.paths[0]!;
-  const syncedBefore = new Set(calls.slice(0, at).filter((c) => c.name === 'fsync').map((c) => c.paths[0]));
+  const syncedBefore = new Set(
+    calls
+      .slice(0, at)
+      .filter((c) => c.name === 'fsync')
+      .map((c) => c.paths[0]),
+  );
   for (const f of files) assert.ok(syncedBefore.has(join(build, f)), `${f} is synced before the rename`);
   assert.ok(syncedBefore.has(build), 'the build folder is synced before the rename');
   assert.ok(

@@ -22,7 +22,9 @@ async function reviewedWorkspace(): Promise<{ root: string; items: number; revie
   try {
     await captureFile(store, join(FIXTURES, 'lm_eval/samples_math_perturbed_full_2026-01-21T03-44-18.458309.jsonl'));
     await captureFile(store, join(FIXTURES, 'promptfoo/sample-export.json'));
-    const keys = listItems(store.database).slice(0, 5).map((i) => i.caseKey);
+    const keys = listItems(store.database)
+      .slice(0, 5)
+      .map((i) => i.caseKey);
     submitReviews(store, keys, { verdict: 'model-wrong', correction: 'x' }, 'ana');
     const status = storeStatus(store.database);
     return { root, items: status.items, reviewed: status.byState.reviewed ?? 0 };
@@ -57,7 +59,10 @@ describe('environment faults', () => {
   it('a journal line edited by hand is named with its file and line; the other events stay', async () => {
     const { root, items, reviewed } = await reviewedWorkspace();
     const dir = join(root, '.evalloop/default/journal');
-    const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.jsonl'))!);
+    const file = join(
+      dir,
+      readdirSync(dir).find((f) => f.endsWith('.jsonl'))!,
+    );
     const lines = readFileSync(file, 'utf8').split('\n');
     lines.splice(2, 0, 'an edit that is not JSON');
     writeFileSync(file, lines.join('\n'));
@@ -141,12 +146,11 @@ describe('environment faults', () => {
     const root = tempDir();
     const file = join(root, 'results.jsonl');
     const LINES = 1000;
-    const line = (version: number, i: number) =>
-      JSON.stringify({ success: false, vars: { q: `v${version}-q${i}` }, prompt: { raw: `v${version}-q${i}`, label: 'Q' }, provider: { id: 'm' }, response: { output: 'x'.repeat(200) }, testCase: { vars: {} } });
+    const line = (version: number, i: number) => JSON.stringify({ success: false, vars: { q: `v${version}-q${i}` }, prompt: { raw: `v${version}-q${i}`, label: 'Q' }, provider: { id: 'm' }, response: { output: 'x'.repeat(200) }, testCase: { vars: {} } });
     const content = (version: number, lines = LINES) => `${Array.from({ length: lines }, (_, i) => line(version, i)).join('\n')}\n`;
     // a seeded generator, so a failing round can be replayed
     let seed = Number(process.env.FAULT_SEED ?? 20261125);
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const faults: Record<string, (version: number) => void> = {
       'cut short': () => truncateSync(file, Math.floor(random() * LINES * 300)),
       rewritten: (version) => writeFileSync(file, content(version, 1 + Math.floor(random() * LINES))),

@@ -23,7 +23,9 @@ function storeFailures(store: WorkspaceStore, cases: EvalCase[], runId: string):
 }
 
 function partitionOf(store: WorkspaceStore): string[] {
-  return listClusters(store.database, 1).map((c) => `${c.id}:${[...c.itemIds].sort().join(',')}`).sort();
+  return listClusters(store.database, 1)
+    .map((c) => `${c.id}:${[...c.itemIds].sort().join(',')}`)
+    .sort();
 }
 
 describe('failure clusters', () => {
@@ -31,12 +33,20 @@ describe('failure clusters', () => {
     const store = await WorkspaceStore.open(tempDir(), 'default');
     try {
       const set = generateFailures({ seed: 7, noise: 400 });
-      storeFailures(store, set.failures.map((f) => f.evalCase), 'run-1');
+      storeFailures(
+        store,
+        set.failures.map((f) => f.evalCase),
+        'run-1',
+      );
       const update = refreshClusters(store);
       assert.equal(update.signed, set.failures.length);
       const groupOf = new Map(set.failures.map((f) => [itemIdOf(f.evalCase.caseKey), f.group]));
       const found = listClusters(store.database, 1).map((c) => c.itemIds);
-      assert.equal(found.reduce((n, c) => n + c.length, 0), set.failures.length, 'every failure is in exactly one cluster');
+      assert.equal(
+        found.reduce((n, c) => n + c.length, 0),
+        set.failures.length,
+        'every failure is in exactly one cluster',
+      );
       const score = scoreClusters(found, groupOf);
       // measured 1.000 and 0.984 (BENCHMARKS.md); a clustering that merges unrelated failures or splits a template fails these
       assert.ok(score.purity >= 0.97, `purity ${score.purity.toFixed(3)}`);
@@ -61,16 +71,28 @@ describe('failure clusters', () => {
       const set = generateFailures({ seed: 3, noise: 1500 });
       const first = set.failures.slice(0, set.failures.length - 40);
       const later = set.failures.slice(set.failures.length - 40);
-      storeFailures(store, first.map((f) => f.evalCase), 'run-1');
+      storeFailures(
+        store,
+        first.map((f) => f.evalCase),
+        'run-1',
+      );
       assert.equal(refreshClusters(store).signed, first.length);
       assert.deepEqual(refreshClusters(store), { signed: 0, keysLooked: 0, merges: 0 }, 'nothing new, nothing done');
-      storeFailures(store, later.map((f) => f.evalCase), 'run-2');
+      storeFailures(
+        store,
+        later.map((f) => f.evalCase),
+        'run-2',
+      );
       const update = refreshClusters(store);
       assert.equal(update.signed, later.length, 'only the new items are signed');
       // at most one error key, one reason key and 16 + 12 band keys per item
       assert.ok(update.keysLooked <= later.length * 30, `${update.keysLooked} key lookups for ${later.length} items`);
       // a failure seen again in a later run is not signed again
-      storeFailures(store, later.slice(0, 5).map((f) => f.evalCase), 'run-3');
+      storeFailures(
+        store,
+        later.slice(0, 5).map((f) => f.evalCase),
+        'run-3',
+      );
       assert.equal(refreshClusters(store).signed, 0);
     } finally {
       store.close();
@@ -92,7 +114,10 @@ describe('failure clusters', () => {
         refreshClusters(b);
       }
       // the representative (the earliest failure) differs with the order; the groups may not
-      const groups = (s: WorkspaceStore) => listClusters(s.database, 1).map((c) => [...c.itemIds].sort().join(',')).sort();
+      const groups = (s: WorkspaceStore) =>
+        listClusters(s.database, 1)
+          .map((c) => [...c.itemIds].sort().join(','))
+          .sort();
       assert.deepEqual(groups(b), groups(a));
       const before = partitionOf(a);
       a.rebuild('test');
@@ -104,7 +129,7 @@ describe('failure clusters', () => {
     }
   });
 
-  it('masks a reason\'s particulars and names the error class of a traceback', () => {
+  it("masks a reason's particulars and names the error class of a traceback", () => {
     assert.equal(maskedShape('Expected "Paris" but got \'Lyon\' after 3.5 s'), 'expected ‹…› but got ‹…› after # s');
     assert.equal(errorClassOf('Traceback (most recent call last):\n  File "x.py", line 3\njson.decoder.JSONDecodeError: Expecting value: line 1'), 'JSONDecodeError');
     assert.equal(errorClassOf('request failed: openai.RateLimitError: 429'), 'RateLimitError');
@@ -121,7 +146,11 @@ describe('failure clusters', () => {
     const store = await WorkspaceStore.open(root, 'default');
     const set = generateFailures({ seed: 5, noise: 30, groupSize: [3, 6] });
     try {
-      storeFailures(store, set.failures.map((f) => f.evalCase), 'run-1');
+      storeFailures(
+        store,
+        set.failures.map((f) => f.evalCase),
+        'run-1',
+      );
     } finally {
       store.close();
     }
@@ -139,7 +168,11 @@ describe('failure clusters', () => {
       assert.ok(c.title.length > 0);
     }
     const sizes = clusters.map((c) => c.size);
-    assert.deepEqual(sizes, [...sizes].sort((x, y) => y - x), 'largest first');
+    assert.deepEqual(
+      sizes,
+      [...sizes].sort((x, y) => y - x),
+      'largest first',
+    );
     const all = JSON.parse(cli('--min-size', '1', '--json').stdout) as unknown[];
     assert.equal(all.length > clusters.length, true);
     assert.equal(cli('--min-size', '0').status, 1, 'a usage error');

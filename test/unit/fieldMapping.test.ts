@@ -15,11 +15,7 @@ function jsonlFile(lines: string[]): string {
 
 describe('mapped field paths', () => {
   it('inherited names are missing fields, own fields of the same name are read', async () => {
-    const path = jsonlFile([
-      '{"q": "plain record", "ok": false}',
-      '{"q": "own fields", "ok": false, "constructor": "built", "toString": "said", "__proto__": "id-7"}',
-      '{"q": {"constructor": 1}, "ok": false}',
-    ]);
+    const path = jsonlFile(['{"q": "plain record", "ok": false}', '{"q": "own fields", "ok": false, "constructor": "built", "toString": "said", "__proto__": "id-7"}', '{"q": {"constructor": 1}, "ok": false}']);
     const r = await readAll(path, { mapping: { input: 'q', output: 'constructor', expected: 'toString', id: '__proto__', pass: 'ok' } });
     assert.deepEqual(r.errors, []);
     const [plain, own, nested] = r.cases;
@@ -36,7 +32,11 @@ describe('mapped field paths', () => {
     assert.equal(missing.cases.length, 0);
     assert.match(missing.errors[0]!.reason, /field "q.toString" \(input\) is missing/);
     const suites = await readAll(path, { mapping: { input: 'q', pass: 'ok', suite: 'q.constructor.name' } });
-    assert.deepEqual(suites.cases.map((c) => c.suite), ['mapped', 'mapped', 'mapped'], 'an inherited suite path falls back to the file name');
+    assert.deepEqual(
+      suites.cases.map((c) => c.suite),
+      ['mapped', 'mapped', 'mapped'],
+      'an inherited suite path falls back to the file name',
+    );
   });
 
   it('array positions are read, array methods and lengths are not', () => {

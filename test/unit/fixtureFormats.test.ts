@@ -35,7 +35,10 @@ describe('real fixture files', () => {
     assert.equal(first.expected, '3');
     assert.match(first.input.prompt ?? '', /^Problem: How many vertical asymptotes/);
     assert.match(first.output ?? '', /^ 1\. The graph/);
-    assert.deepEqual(first.scores.map((s) => [s.name, s.value, s.passed]), [['exact_match', 0, false]]);
+    assert.deepEqual(
+      first.scores.map((s) => [s.name, s.value, s.passed]),
+      [['exact_match', 0, false]],
+    );
     assert.equal(first.record.line, 1);
   });
 
@@ -56,13 +59,19 @@ describe('real fixture files', () => {
     assert.equal(r.run?.model, 'ollama/llama3.1');
     const serialized = JSON.stringify(c);
     assert.ok(!serialized.includes('tc://'), 'no unresolved tc:// reference is left');
-    assert.ok(c.trace.some((t) => t.kind === 'model'), 'the model event is in the trace');
+    assert.ok(
+      c.trace.some((t) => t.kind === 'model'),
+      'the model event is in the trace',
+    );
   });
 
   it('Inspect data_arc_qwen.json (events + attachments): 3 cases, 2 failures, attachment:// resolved', async () => {
     const r = await readAll(fixture('inspect_ai/data_arc_qwen.json'));
     assert.equal(r.cases.length, 3);
-    assert.deepEqual(failures(r.cases).map((c) => c.sampleId), ['2', '3']);
+    assert.deepEqual(
+      failures(r.cases).map((c) => c.sampleId),
+      ['2', '3'],
+    );
     assert.equal(r.run?.suite, 'inspect_evals/arc_easy');
     const serialized = JSON.stringify(r.cases);
     assert.ok(!serialized.includes('attachment://'), 'no unresolved attachment:// reference is left');
@@ -75,7 +84,10 @@ describe('real fixture files', () => {
     assert.equal(r.format, 'inspect');
     assert.equal(r.cases.length, 4);
     assert.deepEqual(r.cases.map((c) => c.sampleId).sort(), ['1', '1@2', '2', '2@2']);
-    assert.deepEqual(failures(r.cases).map((c) => c.sampleId), ['1']);
+    assert.deepEqual(
+      failures(r.cases).map((c) => c.sampleId),
+      ['1'],
+    );
     assert.equal(r.run?.partial, false);
     assert.equal(r.cases.find((c) => c.sampleId === '1')?.record.entry, 'samples/1_epoch_1.json');
   });
@@ -84,7 +96,12 @@ describe('real fixture files', () => {
     const r = await readAll(fixture('openai_evals/230417220821DPM75QNS_auto_gpt_completion_fn_test-match.jsonl'));
     assert.equal(r.format, 'openai-evals');
     assert.equal(r.cases.length, 3);
-    assert.deepEqual(failures(r.cases).map((c) => c.sampleId).sort(), ['test-match.s1.0', 'test-match.s1.2']);
+    assert.deepEqual(
+      failures(r.cases)
+        .map((c) => c.sampleId)
+        .sort(),
+      ['test-match.s1.0', 'test-match.s1.2'],
+    );
     const c = r.cases.find((x) => x.sampleId === 'test-match.s1.2')!;
     assert.match(c.input.prompt ?? '', /OpenAI was founded in 20/);
     assert.equal(c.expected, '15');
@@ -103,7 +120,10 @@ describe('real fixture files', () => {
     assert.equal(faithfulness?.threshold, 0.7);
     assert.match(faithfulness?.reason ?? '', /two claims/);
     assert.ok(c.trace.length >= 3, 'spans become trace steps');
-    assert.ok(c.trace.some((t) => (t.depth ?? 0) > 0), 'child spans are nested');
+    assert.ok(
+      c.trace.some((t) => (t.depth ?? 0) > 0),
+      'child spans are nested',
+    );
   });
 
   it('MLflow eval_results_table.json: 10 cases; null judge scores are judge errors, not failures', async () => {
@@ -143,7 +163,11 @@ describe('real fixture files', () => {
       const once = await readAll(fixture(f));
       const twice = await readAll(fixture(f));
       for (const c of once.cases) evalCaseSchema.parse(c);
-      assert.deepEqual(once.cases.map((c) => c.caseKey), twice.cases.map((c) => c.caseKey), `${f} keys are stable`);
+      assert.deepEqual(
+        once.cases.map((c) => c.caseKey),
+        twice.cases.map((c) => c.caseKey),
+        `${f} keys are stable`,
+      );
       assert.equal(once.errors.filter((e) => !e.warning).length, 0, `${f} reads without errors`);
     }
   });

@@ -50,7 +50,10 @@ describe('promptfoo variants', () => {
     const path = write('pf.jsonl', jsonl([promptfooResult('a', false), promptfooResult('b', true), promptfooResult('c', false, { failureReason: 2, error: 'rate limited', response: { error: 'rate limited' } })]));
     const r = await readAll(path);
     assert.equal(r.format, 'promptfoo');
-    assert.deepEqual(r.cases.map((c) => c.outcome), ['fail', 'pass', 'error']);
+    assert.deepEqual(
+      r.cases.map((c) => c.outcome),
+      ['fail', 'pass', 'error'],
+    );
     assert.equal(r.cases[2]!.error, 'rate limited');
     assert.equal(r.cases[1]!.record.line, 2);
   });
@@ -64,7 +67,10 @@ describe('lm-eval variants', () => {
       target: 1,
       arguments: { gen_args_0: { arg_0: 'Q: pick', arg_1: ' A' }, gen_args_1: { arg_0: 'Q: pick', arg_1: ' B' } },
       resps: [[['-2.5', 'False']], [['-0.5', 'True']]],
-      filtered_resps: [['-2.5', 'False'], ['-0.5', 'True']],
+      filtered_resps: [
+        ['-2.5', 'False'],
+        ['-0.5', 'True'],
+      ],
       filter: 'none',
       metrics: ['acc', 'acc_norm'],
       acc: 1.0,
@@ -90,7 +96,13 @@ describe('lm-eval variants', () => {
     const path = join(sub, `samples_ppl_task_${stamp}.jsonl`);
     writeFileSync(path, jsonl(lines));
     const r = await readAll(path);
-    assert.deepEqual(r.cases.map((c) => [c.sampleId, c.outcome]), [['1/strict', 'pass'], ['1/flexible', 'fail']]);
+    assert.deepEqual(
+      r.cases.map((c) => [c.sampleId, c.outcome]),
+      [
+        ['1/strict', 'pass'],
+        ['1/flexible', 'fail'],
+      ],
+    );
     assert.equal(r.cases[0]!.input.prompt, 'p1', 'older list-style arguments give the prompt');
   });
 
@@ -144,7 +156,10 @@ describe('Inspect variants', () => {
     const c = failures(r.cases)[0]!;
     assert.equal(c.input.messages?.[0]?.content, 'What is 6 × 7?', 'attachment resolved in the input');
     assert.equal(c.expected, '42');
-    assert.ok(c.trace.some((t) => t.kind === 'tool-call' && t.title === 'calc'), 'tool call is a trace step');
+    assert.ok(
+      c.trace.some((t) => t.kind === 'tool-call' && t.title === 'calc'),
+      'tool call is a trace step',
+    );
     assert.ok(c.trace.some((t) => t.kind === 'tool-result' && t.content === '41'));
   });
 
@@ -234,7 +249,19 @@ describe('OpenAI evals variants', () => {
       { spec: { run_id: 'RUN9', eval_name: 'arith.dev.v0', base_eval: 'arith', completion_fns: ['gpt-4o'] } },
       { run_id: 'RUN9', event_id: 3, sample_id: 'arith.dev.1', type: 'match', data: { correct: false, expected: '4', sampled: '5' } },
       { run_id: 'RUN9', event_id: 1, sample_id: 'arith.dev.0', type: 'match', data: { correct: true, expected: '2', sampled: '2' } },
-      { run_id: 'RUN9', event_id: 2, sample_id: 'arith.dev.1', type: 'sampling', data: { prompt: [{ role: 'system', content: 'Add.' }, { role: 'user', content: '2+2' }], sampled: ['5'] } },
+      {
+        run_id: 'RUN9',
+        event_id: 2,
+        sample_id: 'arith.dev.1',
+        type: 'sampling',
+        data: {
+          prompt: [
+            { role: 'system', content: 'Add.' },
+            { role: 'user', content: '2+2' },
+          ],
+          sampled: ['5'],
+        },
+      },
       { final_report: { accuracy: 0.5 } },
     ];
     const r = await readAll(write('arith.jsonl', jsonl(lines)));
@@ -242,7 +269,10 @@ describe('OpenAI evals variants', () => {
     assert.equal(r.cases.length, 2);
     const failed = failures(r.cases)[0]!;
     assert.equal(failed.sampleId, 'arith.dev.1');
-    assert.deepEqual(failed.input.messages?.map((m) => m.content), ['Add.', '2+2']);
+    assert.deepEqual(
+      failed.input.messages?.map((m) => m.content),
+      ['Add.', '2+2'],
+    );
     assert.equal(failed.expected, '4');
     assert.equal(failed.output, '5');
   });
@@ -252,14 +282,30 @@ describe('DeepEval variants', () => {
   it('reads conversational test cases and marks metric errors as judge errors', async () => {
     const doc = {
       testCases: [{ name: 't1', input: 'hi', actualOutput: 'yo', success: null, metricsData: [{ name: 'GEval', threshold: 0.5, success: null, score: null, error: 'judge timed out' }] }],
-      conversationalTestCases: [{ name: 'conv', turns: [{ role: 'user', content: 'book a flight' }, { role: 'assistant', content: 'done' }], success: false, metricsData: [{ name: 'Completeness', threshold: 0.5, success: false, score: 0.2, reason: 'no date asked' }] }],
+      conversationalTestCases: [
+        {
+          name: 'conv',
+          turns: [
+            { role: 'user', content: 'book a flight' },
+            { role: 'assistant', content: 'done' },
+          ],
+          success: false,
+          metricsData: [{ name: 'Completeness', threshold: 0.5, success: false, score: 0.2, reason: 'no date asked' }],
+        },
+      ],
       metricsScores: [],
       testPassed: 0,
       testFailed: 1,
     };
     const r = await readAll(write('deepeval-run.json', JSON.stringify(doc)));
-    assert.deepEqual(r.cases.map((c) => c.outcome), ['judge-error', 'fail']);
-    assert.deepEqual(r.cases[1]!.input.messages?.map((m) => m.role), ['user', 'assistant']);
+    assert.deepEqual(
+      r.cases.map((c) => c.outcome),
+      ['judge-error', 'fail'],
+    );
+    assert.deepEqual(
+      r.cases[1]!.input.messages?.map((m) => m.role),
+      ['user', 'assistant'],
+    );
   });
 });
 
@@ -276,7 +322,10 @@ describe('JUnit variants', () => {
 </testsuite>`;
     const r = await readAll(write('report.xml', xml));
     assert.equal(r.format, 'junit');
-    assert.deepEqual(r.cases.map((c) => c.outcome), ['pass', 'error', 'pass']);
+    assert.deepEqual(
+      r.cases.map((c) => c.outcome),
+      ['pass', 'error', 'pass'],
+    );
     const errored = r.cases[1]!;
     assert.match(errored.error ?? '', /TimeoutError/);
     assert.ok(errored.trace.some((t) => t.title === 'system-out' && t.content === 'prompt: 2+2'));
@@ -295,7 +344,13 @@ describe('mapped JSONL', () => {
     assert.match(skipped.skipped ?? '', /field mapping/);
     const r = await readAll(path, { mapping: parseMapping('input=prompt,output=completion,expected=answer,pass=correct,id=meta.id') });
     assert.equal(r.format, 'jsonl');
-    assert.deepEqual(r.cases.map((c) => [c.sampleId, c.outcome]), [['geo-1', 'fail'], ['geo-2', 'pass']]);
+    assert.deepEqual(
+      r.cases.map((c) => [c.sampleId, c.outcome]),
+      [
+        ['geo-1', 'fail'],
+        ['geo-2', 'pass'],
+      ],
+    );
     assert.equal(r.cases[0]!.expected, 'Paris');
   });
 
@@ -307,7 +362,17 @@ describe('mapped JSONL', () => {
 
 describe('tolerances', () => {
   it("reads Python's NaN and Infinity, numbers written as strings, and a BOM", async () => {
-    const text = '\uFEFF' + JSON.stringify({ columns: ['inputs', 'outputs', 'answer_correctness/v1/score', 'x/score'], data: [['q', 'a', '2', 1], ['q2', 'a2', 5, 1]] }).replace('1]', 'NaN]').replace('1]]', 'Infinity]]');
+    const text =
+      '\uFEFF' +
+      JSON.stringify({
+        columns: ['inputs', 'outputs', 'answer_correctness/v1/score', 'x/score'],
+        data: [
+          ['q', 'a', '2', 1],
+          ['q2', 'a2', 5, 1],
+        ],
+      })
+        .replace('1]', 'NaN]')
+        .replace('1]]', 'Infinity]]');
     const r = await readAll(write('mlflow-nan.json', text));
     assert.equal(r.format, 'mlflow');
     assert.equal(r.cases.length, 2);

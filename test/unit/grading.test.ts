@@ -66,11 +66,17 @@ describe('auto-grading real fixtures', () => {
     const arc = await readAll(fixture('inspect_ai/data_arc_qwen.json'));
     const failing = arc.cases.filter((c) => c.outcome === 'fail');
     // ARC sample 2 answered with a D, sample 3 with an A: both mechanically wrong
-    assert.deepEqual(failing.map((c) => decide(c, [])?.matches), [false, false]);
+    assert.deepEqual(
+      failing.map((c) => decide(c, [])?.matches),
+      [false, false],
+    );
     const deepeval = await readAll(fixture('deepeval/test_run_sample.json'));
     assert.equal(decide(deepeval.cases[0]!, []), null, 'no expected answer: left for people');
     const lm = await readAll(fixture('lm_eval/samples_math_perturbed_full_2026-01-21T03-44-18.458309.jsonl'));
-    assert.ok(lm.cases.every((c) => decide(c, []) === null), 'rambling math outputs state no single number');
+    assert.ok(
+      lm.cases.every((c) => decide(c, []) === null),
+      'rambling math outputs state no single number',
+    );
   });
 
   it('records decisions as automatic reviews; the rest stay new', async () => {

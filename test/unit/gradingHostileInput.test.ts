@@ -25,18 +25,29 @@ function finishes<T>(work: () => T, seconds = 10): T {
   return runInContext('work()', createContext({ work }), { timeout: seconds * 1000 }) as T;
 }
 
-const caseOf = (expected: string, output: string, suite = 'hostile') =>
-  buildCase('jsonl', { suite, input: { prompt: 'q' }, output, expected, outcome: 'fail', record: { line: 1 } });
+const caseOf = (expected: string, output: string, suite = 'hostile') => buildCase('jsonl', { suite, input: { prompt: 'q' }, output, expected, outcome: 'fail', record: { line: 1 } });
 
 describe('graders read hostile text in linear time', () => {
   it('a choice after "Answer" and 100,000 spaces is read (the pattern was cubic there)', () => {
     const spaces = ' '.repeat(BIG);
-    assert.equal(finishes(() => readChoice(`Answer${spaces}x`)), null);
-    assert.equal(finishes(() => readChoice(`Answer${spaces}is${spaces}:${spaces}(B)`)), 'B');
-    assert.equal(finishes(() => readChoice(`ANSWER${spaces}C and more`)), 'C');
+    assert.equal(
+      finishes(() => readChoice(`Answer${spaces}x`)),
+      null,
+    );
+    assert.equal(
+      finishes(() => readChoice(`Answer${spaces}is${spaces}:${spaces}(B)`)),
+      'B',
+    );
+    assert.equal(
+      finishes(() => readChoice(`ANSWER${spaces}C and more`)),
+      'C',
+    );
     assert.equal(finishes(() => grade('choice', 'B', `The answer is${spaces}B`)).matches, true);
     assert.equal(finishes(() => grade('choice', 'B', `answer:${spaces}D`)).matches, false);
-    assert.equal(finishes(() => defaultGraderFor(`${spaces}(C)${spaces}`)), 'choice');
+    assert.equal(
+      finishes(() => defaultGraderFor(`${spaces}(C)${spaces}`)),
+      'choice',
+    );
     // and as before: capitals only after "answer", one letter or none
     assert.equal(readChoice('Answer: (B) because'), 'B');
     assert.equal(readChoice('answer is C.'), 'C');
@@ -50,24 +61,45 @@ describe('graders read hostile text in linear time', () => {
 
   it('answers ending in 100,000 punctuation marks are normalised in one pass (trimming was quadratic)', () => {
     const dots = '.'.repeat(BIG);
-    assert.equal(finishes(() => normalizeText(`Paris${dots}`)), 'paris');
-    assert.equal(finishes(() => normalizeText(`a${dots}b`)), `a${dots}b`);
+    assert.equal(
+      finishes(() => normalizeText(`Paris${dots}`)),
+      'paris',
+    );
+    assert.equal(
+      finishes(() => normalizeText(`a${dots}b`)),
+      `a${dots}b`,
+    );
     assert.equal(finishes(() => normalizeText(`x${' .'.repeat(BIG)}y`)).length, 2 * BIG + 2);
     assert.equal(finishes(() => grade('normalized', 'Paris', `"Paris${dots}"`)).matches, true);
     assert.equal(normalizeText('  ("The Eiffel Tower!")  '), 'eiffel tower');
     assert.equal(normalizeText('".'), '');
     // numbers in answers of the same size
     const spaces = ' '.repeat(BIG);
-    assert.equal(finishes(() => readNumber(`answer${spaces}:${spaces}42${'.'.repeat(BIG)}x`)), null);
-    assert.equal(finishes(() => readNumber(`The answer is${spaces}42.`)), 42);
-    assert.equal(finishes(() => readNumber('1,'.repeat(BIG))), null);
+    assert.equal(
+      finishes(() => readNumber(`answer${spaces}:${spaces}42${'.'.repeat(BIG)}x`)),
+      null,
+    );
+    assert.equal(
+      finishes(() => readNumber(`The answer is${spaces}42.`)),
+      42,
+    );
+    assert.equal(
+      finishes(() => readNumber('1,'.repeat(BIG))),
+      null,
+    );
   });
 
   it('a suite glob with many stars matches a 100,000-character suite name in one pass', () => {
     const name = 'a'.repeat(BIG);
     const glob = `${'*a'.repeat(12)}*b`;
-    assert.equal(finishes(() => suiteMatches(glob, name)), false);
-    assert.equal(finishes(() => suiteMatches(glob, `${name}b`)), true);
+    assert.equal(
+      finishes(() => suiteMatches(glob, name)),
+      false,
+    );
+    assert.equal(
+      finishes(() => suiteMatches(glob, `${name}b`)),
+      true,
+    );
     assert.equal(suiteMatches('Comparing*', 'Comparing prompts'), true);
     assert.equal(suiteMatches('gsm8k', 'gsm8k'), true);
     assert.equal(suiteMatches('gsm8k', 'gsm8k-cot'), false);

@@ -41,7 +41,11 @@ describe('counts that match the files', () => {
     const read = await readAll(path);
     assert.equal(read.cases.filter((c) => c.outcome === 'fail').length, 4);
     assert.equal(new Set(read.cases.map((c) => c.caseKey)).size, 4);
-    assert.deepEqual(read.cases.filter((c) => c.record.index! < 2).map((c) => c.caseKey), real.cases.slice(0, 2).map((c) => c.caseKey), 'the first test keeps its key');
+    assert.deepEqual(
+      read.cases.filter((c) => c.record.index! < 2).map((c) => c.caseKey),
+      real.cases.slice(0, 2).map((c) => c.caseKey),
+      'the first test keeps its key',
+    );
     const store = await WorkspaceStore.open(root, 'default');
     try {
       const report = await captureFile(store, path);
@@ -67,7 +71,10 @@ describe('counts that match the files', () => {
     assert.equal(plain.cases[0]!.outcome, 'fail', 'no threshold: a score under 1 fails');
     const lenient = await readAll(join(INSPECT, 'log_message_deduplication.eval'), { thresholds: { closeness_log: 0 } });
     assert.equal(lenient.cases[0]!.outcome, 'pass');
-    assert.deepEqual(lenient.cases[0]!.scores.map((s) => [s.name, s.value, s.passed, s.threshold]), [['closeness_log', 0, true, 0]]);
+    assert.deepEqual(
+      lenient.cases[0]!.scores.map((s) => [s.name, s.value, s.passed, s.threshold]),
+      [['closeness_log', 0, true, 0]],
+    );
     const strict = await readAll(join(INSPECT, 'log_message_deduplication.eval'), { thresholds: { closeness_log: 0.5, other: 0 } });
     assert.equal(strict.cases[0]!.outcome, 'fail');
     assert.equal(strict.cases[0]!.scores[0]!.threshold, 0.5);

@@ -31,7 +31,11 @@ describe('hostile record fields', () => {
     cli('capture', join(root, 'results.jsonl'), '--format', 'jsonl', '--map', 'input=prompt,output=completion,expected=answer,pass=correct,id=id,suite=suite');
     const items = JSON.parse(cli('list', '--json', '--limit', '0')) as { id: string; caseKey: string }[];
     assert.equal(items.length, HOSTILE.length, 'every record is its own item');
-    for (const h of HOSTILE) assert.ok(items.some((i) => i.caseKey.endsWith(`/id:${h}`)), `the id ${JSON.stringify(h)} is kept as it was, as data`);
+    for (const h of HOSTILE)
+      assert.ok(
+        items.some((i) => i.caseKey.endsWith(`/id:${h}`)),
+        `the id ${JSON.stringify(h)} is kept as it was, as data`,
+      );
     cli('review', ...items.slice(0, 4).map((i) => i.id), '--verdict', 'model-wrong', '--correction', '../../corrected');
     cli('review', ...items.slice(4).map((i) => i.id), '--verdict', 'eval-wrong');
     cli('pin', 'held-out', '--filter', 'verdict:eval-wrong');

@@ -28,8 +28,7 @@ function assertKept(db: Database, step: string): void {
   assert.deepEqual(Object.fromEntries([...kept].sort()), Object.fromEntries([...scan].sort()), `counts after ${step}`);
 }
 
-const line = (q: string, ok: boolean) =>
-  JSON.stringify({ success: ok, vars: { q }, prompt: { raw: q, label: 'Q' }, provider: { id: 'm' }, response: { output: ok ? 'right' : 'wrong' }, testCase: { vars: { q } } });
+const line = (q: string, ok: boolean) => JSON.stringify({ success: ok, vars: { q }, prompt: { raw: q, label: 'Q' }, provider: { id: 'm' }, response: { output: ok ? 'right' : 'wrong' }, testCase: { vars: { q } } });
 
 describe('counts kept by triggers', () => {
   it('equal a full scan after every kind of change, and after a rebuild', async () => {
@@ -40,9 +39,20 @@ describe('counts kept by triggers', () => {
       await captureFile(store, join(root, name));
     };
     try {
-      await run('run1.jsonl', [['a', true], ['b', false], ['c', false], ['d', false]]);
+      await run('run1.jsonl', [
+        ['a', true],
+        ['b', false],
+        ['c', false],
+        ['d', false],
+      ]);
       assertKept(store.database, 'the first capture');
-      await run('run2.jsonl', [['a', false], ['b', false], ['c', true], ['d', false], ['e', false]]);
+      await run('run2.jsonl', [
+        ['a', false],
+        ['b', false],
+        ['c', true],
+        ['d', false],
+        ['e', false],
+      ]);
       assertKept(store.database, 'a regression and a fix');
       assert.equal(storeStatus(store.database).regressions, 1);
       assert.equal(storeStatus(store.database).fixed, 1);
@@ -56,7 +66,11 @@ describe('counts kept by triggers', () => {
       assertKept(store.database, 'undo');
       tagItems(store, keys.slice(1, 2), ['math'], []);
       assertKept(store.database, 'tags');
-      await run('run3.jsonl', [['a', true], ['b', false], ['f', false]]);
+      await run('run3.jsonl', [
+        ['a', true],
+        ['b', false],
+        ['f', false],
+      ]);
       assertKept(store.database, 'a later fix of the regression');
       assert.equal(countItems(store.database), scanned(store.database).get('all'));
       assert.deepEqual(

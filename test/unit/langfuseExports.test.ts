@@ -47,7 +47,10 @@ describe('Langfuse: the UI trace download', () => {
 
   it('the toxicity of 0.8 fails (lower is better) while a hallucination of 0 passes', async () => {
     const c = (await readAll(join(LANGFUSE, 'openai-agents-2025-09-30.json'))).cases[0]!;
-    assert.deepEqual(c.input.messages?.map((m) => [m.role, m.content]), [['user', "What's the weather in Tokyo?"]]);
+    assert.deepEqual(
+      c.input.messages?.map((m) => [m.role, m.content]),
+      [['user', "What's the weather in Tokyo?"]],
+    );
     assert.match(c.output!, /^The weather in Tokyo is currently sunny/);
     const byName = Object.fromEntries(c.scores.map((s) => [s.name, s]));
     assert.equal(byName.toxicity?.passed, false);
@@ -73,7 +76,10 @@ describe('Langfuse: the UI trace download', () => {
     const path = join(dir, 'langfuse-traces.json');
     writeFileSync(path, JSON.stringify([ok, broken]));
     const read = await readAll(path);
-    assert.deepEqual(read.cases.map((c) => c.outcome), ['pass', 'error']);
+    assert.deepEqual(
+      read.cases.map((c) => c.outcome),
+      ['pass', 'error'],
+    );
     assert.match(read.cases[1]!.error!, /level ERROR: rate limited/);
     // the same input under the same trace name is the same case
     assert.equal(read.cases[0]!.caseKey, read.cases[1]!.caseKey);
@@ -108,10 +114,20 @@ describe('Langfuse: the blob-storage export', () => {
     writeFileSync(join(root, 'scores', '2026-11-20T10.jsonl'), jsonl([score('t1', 'correctness', 0), score('t2', 'correctness', 1), score('t2', 'toxicity', 0), score('t9', 'correctness', 0)]));
     const read = await readAll(join(root, 'observations_v2', '2026-11-20T10.jsonl'));
     assert.equal(read.format, 'langfuse');
-    assert.deepEqual(read.cases.map((c) => [c.metadata.traceId, c.outcome]), [['t1', 'fail'], ['t2', 'pass'], ['t3', 'error']]);
+    assert.deepEqual(
+      read.cases.map((c) => [c.metadata.traceId, c.outcome]),
+      [
+        ['t1', 'fail'],
+        ['t2', 'pass'],
+        ['t3', 'error'],
+      ],
+    );
     const t1 = read.cases[0]!;
     assert.equal(t1.suite, 'support-bot');
-    assert.deepEqual(t1.input.messages?.map((m) => m.content), ['question of t1']);
+    assert.deepEqual(
+      t1.input.messages?.map((m) => m.content),
+      ['question of t1'],
+    );
     assert.equal(t1.output, 'answer of t1');
     assert.equal(t1.record.line, 1);
     assert.equal(t1.trace[0]!.content, '1250 ms');
@@ -145,6 +161,9 @@ describe('Langfuse: the blob-storage export', () => {
     writeFileSync(path, jsonl([observation('t1', 'o1'), { hello: 'world' }, score('t1', 'is_helpful', 0, 'BOOLEAN')]));
     const read = await readAll(path);
     assert.equal(read.cases[0]!.outcome, 'fail');
-    assert.deepEqual(read.errors.map((e) => [e.line, e.reason]), [[2, 'not a Langfuse trace, observation or score record']]);
+    assert.deepEqual(
+      read.errors.map((e) => [e.line, e.reason]),
+      [[2, 'not a Langfuse trace, observation or score record']],
+    );
   });
 });

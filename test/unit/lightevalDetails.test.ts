@@ -37,7 +37,13 @@ describe('lighteval details', () => {
       const row = rows[i]!;
       assert.equal(c.input.prompt, row.doc.query);
       assert.equal(c.output, row.model_response.text![0]);
-      assert.equal(c.expected, [row.doc.gold_index].flat().map((g) => row.doc.choices[g]).join(' | '));
+      assert.equal(
+        c.expected,
+        [row.doc.gold_index]
+          .flat()
+          .map((g) => row.doc.choices[g])
+          .join(' | '),
+      );
       assert.equal(c.scores[0]!.value, row.expected_output.f1);
       assert.equal(c.record.index, i);
       // 0 and 1 decide; anything between needs a threshold
@@ -47,15 +53,24 @@ describe('lighteval details', () => {
 
   it('a threshold decides the values between, in the direction the results file gives', async () => {
     const f1 = await readAll(join(LIGHTEVAL, F1), { thresholds: { f1: 0.7 } });
-    assert.deepEqual(f1.cases.map((c) => c.outcome), samples('f1_score').map((s) => (s.expected_output.f1! >= 0.7 ? 'pass' : 'fail')));
+    assert.deepEqual(
+      f1.cases.map((c) => c.outcome),
+      samples('f1_score').map((s) => (s.expected_output.f1! >= 0.7 ? 'pass' : 'fail')),
+    );
     // perplexity: lower is better, as config_tasks says
     const ppl = await readAll(join(LIGHTEVAL, PPL), { thresholds: { ppl: 2 } });
-    assert.deepEqual(ppl.cases.map((c) => c.outcome), samples('target_perplexity').map((s) => (s.expected_output.ppl! <= 2 ? 'pass' : 'fail')));
+    assert.deepEqual(
+      ppl.cases.map((c) => c.outcome),
+      samples('target_perplexity').map((s) => (s.expected_output.ppl! <= 2 ? 'pass' : 'fail')),
+    );
     // without the results file the direction is not known to be lower-is-better: the outcomes turn round
     const alone = tempDir();
     copyFileSync(join(LIGHTEVAL, PPL), join(alone, PPL));
     const guessed = await readAll(join(alone, PPL), { thresholds: { ppl: 2 } });
-    assert.deepEqual(guessed.cases.map((c) => c.outcome), samples('target_perplexity').map((s) => (s.expected_output.ppl! >= 2 ? 'pass' : 'fail')));
+    assert.deepEqual(
+      guessed.cases.map((c) => c.outcome),
+      samples('target_perplexity').map((s) => (s.expected_output.ppl! >= 2 ? 'pass' : 'fail')),
+    );
   });
 
   it('a log-likelihood task answers with the choice its log-probabilities rank first', async () => {
@@ -66,7 +81,7 @@ describe('lighteval details', () => {
     );
   });
 
-  it("the results file is found where lighteval writes it: results/<model>/ beside details/<model>/<time>/", async () => {
+  it('the results file is found where lighteval writes it: results/<model>/ beside details/<model>/<time>/', async () => {
     const out = tempDir();
     mkdirSync(join(out, 'details', 'org', 'model', STAMP), { recursive: true });
     mkdirSync(join(out, 'results', 'org', 'model'), { recursive: true });
@@ -86,7 +101,12 @@ describe('lighteval details', () => {
     assert.equal(rows.numRows, total);
     assert.deepEqual(rows.rowGroupRows, [3, 3, total - 6]);
     const second = await rows.readGroup(1);
-    assert.deepEqual(second.map((r) => (r.metric as { f1: number }).f1), samples('f1_score').slice(3, 6).map((s) => s.expected_output.f1));
+    assert.deepEqual(
+      second.map((r) => (r.metric as { f1: number }).f1),
+      samples('f1_score')
+        .slice(3, 6)
+        .map((s) => s.expected_output.f1),
+    );
   });
 
   it('a Parquet file of other columns is passed by, saying why; a damaged one names the reason', async () => {

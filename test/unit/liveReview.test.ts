@@ -70,7 +70,11 @@ describe('a live trace with no expected answer', () => {
       const result = snapshot(store, corpus);
       assert.equal(result.manifest.files.sft!.records, 2);
       assert.equal(result.manifest.files['openai-preference']!.records, 2);
-      const lines = (format: string) => exportVersion(corpus, result.version!, format).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = (format: string) =>
+        exportVersion(corpus, result.version!, format)
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
 
       const sft = lines('sft').map((l) => l.messages as { role: string; content: string }[]);
       const weather = sft.find((m) => m.some((x) => x.content === 'Weather in Paris?'))!;

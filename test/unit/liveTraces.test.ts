@@ -110,7 +110,10 @@ describe('OpenTelemetry traces: the envelopes real exporters write', () => {
     assert.equal(read.format, 'otel');
     assert.equal(read.run?.suite, 'my.service');
     assert.equal(read.cases.length, 0);
-    assert.deepEqual(read.errors.map((e) => e.warning), [true]);
+    assert.deepEqual(
+      read.errors.map((e) => e.warning),
+      [true],
+    );
     assert.match(read.errors[0]!.reason, new RegExp(`^${traces.size} trace has no GenAI span`));
   });
 
@@ -132,9 +135,7 @@ describe('OpenTelemetry traces: the envelopes real exporters write', () => {
       batches: [
         {
           resource: { attributes: kv({ 'service.name': 'weather-bot' }) },
-          instrumentationLibrarySpans: [
-            { instrumentationLibrary: {}, spans: [{ ...chat, traceId: b64(T(1)), spanId: b64(S(10)), kind: 'SPAN_KIND_CLIENT', status: { code: 'STATUS_CODE_ERROR', message: 'upstream timeout' } }] },
-          ],
+          instrumentationLibrarySpans: [{ instrumentationLibrary: {}, spans: [{ ...chat, traceId: b64(T(1)), spanId: b64(S(10)), kind: 'SPAN_KIND_CLIENT', status: { code: 'STATUS_CODE_ERROR', message: 'upstream timeout' } }] }],
         },
       ],
     };
@@ -156,14 +157,22 @@ describe('OpenTelemetry traces: the envelopes real exporters write', () => {
 
 describe('OpenTelemetry traces: the GenAI conventions file kept with the fixtures', () => {
   const path = join(OTEL, 'genai_conventions_written_here.jsonl');
-  interface Req { resourceSpans: { scopeSpans: { spans: { traceId: string; parentSpanId?: string; attributes: { key: string; value: { stringValue?: string } }[] }[] }[] }[] }
-  const spans = readFileSync(path, 'utf8').split('\n').filter(Boolean).flatMap((l) => (JSON.parse(l) as Req).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)));
+  interface Req {
+    resourceSpans: { scopeSpans: { spans: { traceId: string; parentSpanId?: string; attributes: { key: string; value: { stringValue?: string } }[] }[] }[] }[];
+  }
+  const spans = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .flatMap((l) => (JSON.parse(l) as Req).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)));
 
   it('root: one case per trace; chat: one per chat call, older unnamed ones included', async () => {
     const traces = new Set(spans.map((s) => s.traceId));
     const root = await readAll(path);
     assert.equal(root.cases.length, traces.size);
-    assert.deepEqual(root.cases.map((c) => c.outcome), ['fail', 'error', 'pass', 'pass']);
+    assert.deepEqual(
+      root.cases.map((c) => c.outcome),
+      ['fail', 'error', 'pass', 'pass'],
+    );
     const chatCalls = spans.filter((s) => !s.attributes.some((a) => a.key === 'gen_ai.operation.name' && a.value.stringValue !== 'chat') && s.attributes.some((a) => /^(gen_ai\.(operation\.name|system)|openinference\.span\.kind)$/.test(a.key)));
     const chat = await readAll(path, { liveCaseSpan: 'chat', liveFailureRules: [{ attribute: 'user.feedback', equals: 'thumbs_down' }] });
     assert.equal(chat.cases.length, chatCalls.length);
@@ -182,10 +191,13 @@ describe('OpenTelemetry traces: a case, its content and its key', () => {
     const [failed, passed] = read.cases;
     assert.equal(passed!.outcome, 'pass');
     assert.equal(failed!.outcome, 'error');
-    assert.deepEqual(failed!.input.messages?.map((m) => [m.role, m.content]), [
-      ['system', 'You are a weather assistant.'],
-      ['user', 'Weather in Paris?'],
-    ]);
+    assert.deepEqual(
+      failed!.input.messages?.map((m) => [m.role, m.content]),
+      [
+        ['system', 'You are a weather assistant.'],
+        ['user', 'Weather in Paris?'],
+      ],
+    );
     assert.equal(failed!.output, 'It is sunny.');
     assert.equal(failed!.expected, null);
     assert.equal(failed!.suite, 'weather-bot');
@@ -203,11 +215,7 @@ describe('OpenTelemetry traces: a case, its content and its key', () => {
 
   it('the same input to the same service is one case key across traces; another service is another', async () => {
     const dir = tempDir();
-    const path = writeLines(dir, 'traces.jsonl', [
-      request('bot-a', chatTrace(1, 'Same question?', 'x', { status: { code: 2 } })),
-      request('bot-a', chatTrace(2, 'Same question?', 'y', { status: { code: 2 } })),
-      request('bot-b', chatTrace(3, 'Same question?', 'z', { status: { code: 2 } })),
-    ]);
+    const path = writeLines(dir, 'traces.jsonl', [request('bot-a', chatTrace(1, 'Same question?', 'x', { status: { code: 2 } })), request('bot-a', chatTrace(2, 'Same question?', 'y', { status: { code: 2 } })), request('bot-b', chatTrace(3, 'Same question?', 'z', { status: { code: 2 } }))]);
     const keys = (await readAll(path)).cases.map((c) => c.caseKey);
     assert.equal(keys[0], keys[1]);
     assert.notEqual(keys[0], keys[2]);
@@ -217,9 +225,18 @@ describe('OpenTelemetry traces: a case, its content and its key', () => {
 
   it('older conventions: gen_ai.prompt.N / gen_ai.completion.N attributes', async () => {
     const dir = tempDir();
-    const s = span({ traceId: T(1), spanId: S(1), name: 'openai.chat', attrs: { 'gen_ai.system': 'openai', 'gen_ai.request.model': 'gpt-3.5-turbo', 'gen_ai.prompt.0.role': 'system', 'gen_ai.prompt.0.content': 'Be brief.', 'gen_ai.prompt.1.role': 'user', 'gen_ai.prompt.1.content': 'Tell me a joke', 'gen_ai.completion.0.role': 'assistant', 'gen_ai.completion.0.content': 'No.' }, status: { code: 2 } });
+    const s = span({
+      traceId: T(1),
+      spanId: S(1),
+      name: 'openai.chat',
+      attrs: { 'gen_ai.system': 'openai', 'gen_ai.request.model': 'gpt-3.5-turbo', 'gen_ai.prompt.0.role': 'system', 'gen_ai.prompt.0.content': 'Be brief.', 'gen_ai.prompt.1.role': 'user', 'gen_ai.prompt.1.content': 'Tell me a joke', 'gen_ai.completion.0.role': 'assistant', 'gen_ai.completion.0.content': 'No.' },
+      status: { code: 2 },
+    });
     const c = (await readAll(writeDoc(dir, 'd.json', request('jokes', [s])))).cases[0]!;
-    assert.deepEqual(c.input.messages?.map((m) => m.content), ['Be brief.', 'Tell me a joke']);
+    assert.deepEqual(
+      c.input.messages?.map((m) => m.content),
+      ['Be brief.', 'Tell me a joke'],
+    );
     assert.equal(c.output, 'No.');
     assert.equal(c.model, 'gpt-3.5-turbo');
   });
@@ -239,10 +256,13 @@ describe('OpenTelemetry traces: a case, its content and its key', () => {
       ],
     });
     const c = (await readAll(writeDoc(dir, 'd.json', request('svc', [s])))).cases[0]!;
-    assert.deepEqual(c.input.messages?.map((m) => [m.role, m.content]), [
-      ['system', 'You are helpful.'],
-      ['user', 'Weather in Paris?'],
-    ]);
+    assert.deepEqual(
+      c.input.messages?.map((m) => [m.role, m.content]),
+      [
+        ['system', 'You are helpful.'],
+        ['user', 'Weather in Paris?'],
+      ],
+    );
     assert.equal(c.output, 'get_weather({"location":"Paris"})');
   });
 
@@ -252,17 +272,29 @@ describe('OpenTelemetry traces: a case, its content and its key', () => {
     const log = (name: string, body: unknown) => ({ timeUnixNano: '1700000000000000001', traceId: T(7), spanId: S(7), eventName: name, attributes: kv({ 'gen_ai.system': 'openai' }), body: { kvlistValue: { values: Object.entries(body as object).map(([key, v]) => ({ key, value: { stringValue: v } })) } } });
     const doc = { ...request('svc', [s]), resourceLogs: [{ resource: { attributes: kv({ 'service.name': 'svc' }) }, scopeLogs: [{ scope: {}, logRecords: [log('gen_ai.user.message', { content: 'What is 2+2?' }), log('gen_ai.choice', { content: '5' })] }] }] };
     const c = (await readAll(writeDoc(dir, 'd.json', doc))).cases[0]!;
-    assert.deepEqual(c.input.messages?.map((m) => m.content), ['What is 2+2?']);
+    assert.deepEqual(
+      c.input.messages?.map((m) => m.content),
+      ['What is 2+2?'],
+    );
     assert.equal(c.output, '5');
   });
 
   it('OpenInference: llm.input_messages / llm.output_messages, and input.value when there are none', async () => {
     const dir = tempDir();
-    const llm = span({ traceId: T(1), spanId: S(1), name: 'ChatOpenAI', attrs: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4.1', 'llm.input_messages.0.message.role': 'user', 'llm.input_messages.0.message.content': 'Capital of France?', 'llm.output_messages.0.message.role': 'assistant', 'llm.output_messages.0.message.content': 'Lyon', 'llm.token_count.prompt': 12 }, status: { code: 2 } });
+    const llm = span({
+      traceId: T(1),
+      spanId: S(1),
+      name: 'ChatOpenAI',
+      attrs: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4.1', 'llm.input_messages.0.message.role': 'user', 'llm.input_messages.0.message.content': 'Capital of France?', 'llm.output_messages.0.message.role': 'assistant', 'llm.output_messages.0.message.content': 'Lyon', 'llm.token_count.prompt': 12 },
+      status: { code: 2 },
+    });
     const chain = span({ traceId: T(2), spanId: S(2), name: 'RetrievalQA', attrs: { 'openinference.span.kind': 'CHAIN', 'input.value': 'Who wrote Hamlet?', 'output.value': 'Marlowe' }, status: { code: 2 } });
     const read = await readAll(writeDoc(dir, 'd.json', request('rag', [llm, chain])));
     const [a, b] = read.cases;
-    assert.deepEqual(a!.input.messages?.map((m) => m.content), ['Capital of France?']);
+    assert.deepEqual(
+      a!.input.messages?.map((m) => m.content),
+      ['Capital of France?'],
+    );
     assert.equal(a!.output, 'Lyon');
     assert.equal(a!.model, 'gpt-4.1');
     assert.equal(a!.metadata.inputTokens, 12);
@@ -273,18 +305,55 @@ describe('OpenTelemetry traces: a case, its content and its key', () => {
   it('liveCaseSpan root takes the agent span and covers its calls; chat makes each chat span a case', async () => {
     const dir = tempDir();
     const agent = span({ traceId: T(1), spanId: S(1), name: 'invoke_agent planner', attrs: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner' } });
-    const chat1 = span({ traceId: T(1), spanId: S(2), parentSpanId: S(1), name: 'chat 1', start: 1_700_000_000_010, attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': JSON.stringify([{ role: 'user', content: 'plan a trip' }]), 'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'step one' }] }]) } });
-    const chat2 = span({ traceId: T(1), spanId: S(3), parentSpanId: S(1), name: 'chat 2', start: 1_700_000_000_020, attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': JSON.stringify([{ role: 'user', content: 'plan a trip' }, { role: 'assistant', content: 'step one' }]), 'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'done' }] }]) } });
+    const chat1 = span({
+      traceId: T(1),
+      spanId: S(2),
+      parentSpanId: S(1),
+      name: 'chat 1',
+      start: 1_700_000_000_010,
+      attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': JSON.stringify([{ role: 'user', content: 'plan a trip' }]), 'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'step one' }] }]) },
+    });
+    const chat2 = span({
+      traceId: T(1),
+      spanId: S(3),
+      parentSpanId: S(1),
+      name: 'chat 2',
+      start: 1_700_000_000_020,
+      attrs: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.input.messages': JSON.stringify([
+          { role: 'user', content: 'plan a trip' },
+          { role: 'assistant', content: 'step one' },
+        ]),
+        'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'done' }] }]),
+      },
+    });
     const path = writeDoc(dir, 'd.json', request('agent', [agent, chat1, chat2]));
     const root = await readAll(path);
     assert.equal(root.cases.length, 1);
     assert.equal(root.cases[0]!.metadata.span, 'invoke_agent planner');
-    assert.deepEqual(root.cases[0]!.input.messages?.map((m) => m.content), ['plan a trip']);
+    assert.deepEqual(
+      root.cases[0]!.input.messages?.map((m) => m.content),
+      ['plan a trip'],
+    );
     assert.equal(root.cases[0]!.output, 'done');
-    assert.deepEqual(root.cases[0]!.trace.map((s) => [s.title, s.depth]), [['invoke_agent planner', 0], ['chat 1', 1], ['chat 2', 1]]);
+    assert.deepEqual(
+      root.cases[0]!.trace.map((s) => [s.title, s.depth]),
+      [
+        ['invoke_agent planner', 0],
+        ['chat 1', 1],
+        ['chat 2', 1],
+      ],
+    );
     const chats = await readAll(path, { liveCaseSpan: 'chat' });
-    assert.deepEqual(chats.cases.map((c) => c.metadata.span), ['chat 1', 'chat 2']);
-    assert.deepEqual(chats.cases.map((c) => c.output), ['step one', 'done']);
+    assert.deepEqual(
+      chats.cases.map((c) => c.metadata.span),
+      ['chat 1', 'chat 2'],
+    );
+    assert.deepEqual(
+      chats.cases.map((c) => c.output),
+      ['step one', 'done'],
+    );
   });
 });
 
@@ -301,10 +370,16 @@ describe('OpenTelemetry traces: what makes a failure', () => {
     ]);
     const without = await readAll(path);
     // no threshold for IntentResolution: its numbers decide nothing
-    assert.deepEqual(without.cases.map((c) => c.outcome), ['fail', 'pass', 'pass', 'pass']);
+    assert.deepEqual(
+      without.cases.map((c) => c.outcome),
+      ['fail', 'pass', 'pass', 'pass'],
+    );
     assert.equal(without.cases[0]!.scores[0]!.reason, 'off topic');
     const withThreshold = await readAll(path, { thresholds: { IntentResolution: 3 } });
-    assert.deepEqual(withThreshold.cases.map((c) => c.outcome), ['fail', 'pass', 'fail', 'pass']);
+    assert.deepEqual(
+      withThreshold.cases.map((c) => c.outcome),
+      ['fail', 'pass', 'fail', 'pass'],
+    );
     assert.equal(withThreshold.cases[2]!.scores[0]!.threshold, 3);
   });
 

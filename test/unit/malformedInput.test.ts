@@ -54,7 +54,10 @@ describe('malformed input', () => {
     const path = write('garbage-line.jsonl', [pfLine(1), '{"success": fal', pfLine(3), 'not json at all', pfLine(5)].join('\n') + '\n');
     const report = await captureFile(store, path);
     assert.equal(report.cases, 3);
-    assert.deepEqual(report.errors.map((e) => e.line), [2, 4]);
+    assert.deepEqual(
+      report.errors.map((e) => e.line),
+      [2, 4],
+    );
     assert.match(report.errors[0]!.reason, /invalid JSON at line 1, column \d+/);
   });
 
@@ -89,7 +92,10 @@ describe('malformed input', () => {
     const { readLines, isOversize } = await import('../../src/core/text/lineReader');
     const seen = [];
     for await (const line of readLines(path, { maxLineBytes: 16 * 1024 * 1024 })) seen.push(isOversize(line) ? { oversize: line.bytes } : { text: line.text.length });
-    assert.deepEqual(seen.map((x) => Object.keys(x)[0]), ['text', 'oversize', 'text']);
+    assert.deepEqual(
+      seen.map((x) => Object.keys(x)[0]),
+      ['text', 'oversize', 'text'],
+    );
   });
 
   it('a missing file is reported as missing', async () => {

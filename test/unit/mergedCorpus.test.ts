@@ -95,7 +95,11 @@ describe('a corpus merged in git', () => {
     const after = cliSync(root, 'verify', '--json');
     assert.equal(after.code, 1);
     const left = JSON.parse(after.stdout).violations as { kind: string; where: string; detail: string }[];
-    assert.deepEqual(left.map((v) => [v.kind, v.where]), [['lineage', 'versions/v0003']], after.stdout);
+    assert.deepEqual(
+      left.map((v) => [v.kind, v.where]),
+      [['lineage', 'versions/v0003']],
+      after.stdout,
+    );
     assert.match(left[0]!.detail, /v0002 is not the version it was built on/);
     // and the corpus takes new versions again, on top of the latest
     const next = cliSync(root, 'snapshot', '--json');

@@ -89,7 +89,10 @@ describe('Pin asks before pinning cases already trained on', () => {
       await pinItems(session, root, 'tag:persona', () => undefined);
       const manifest = JSON.parse(readFileSync(join(root, 'corpus/slices/persona/v0001/manifest.json'), 'utf8'));
       assert.equal(manifest.cases, 2);
-      assert.deepEqual(manifest.trainedIn.map((t: { versions: string[] }) => t.versions), [['v0001'], ['v0001']]);
+      assert.deepEqual(
+        manifest.trainedIn.map((t: { versions: string[] }) => t.versions),
+        [['v0001'], ['v0001']],
+      );
       assert.match(shown.find((s) => s.kind === 'info')!.message, /pinned 2 cases as slice persona v0001 \(2 already in training, recorded as known contamination\)/);
     } finally {
       store.close();

@@ -55,10 +55,7 @@ export const SLICE_FIXTURE_CASES: SliceFixtureCase[] = [
     template: 'Return the user {{name}}, aged {{age}}, as a JSON object with keys "name" and "age".',
     vars: { name: 'Ada', age: '36' },
     raw: 'Return the user Ada, aged 36, as a JSON object with keys "name" and "age".',
-    assert: [
-      { type: 'is-json' },
-      { type: 'javascript', value: 'JSON.parse(output).age === 36 && JSON.parse(output).name === "Ada"' },
-    ],
+    assert: [{ type: 'is-json' }, { type: 'javascript', value: 'JSON.parse(output).age === 36 && JSON.parse(output).name === "Ada"' }],
     options: { transform: 'output.trim()' },
     threshold: 1,
     failed: 'name: Ada, age: 36',

@@ -128,7 +128,13 @@ describe('the real promptfoo runs an exported slice', () => {
     assert.ok(existsSync(join(work, 'out.json')), `no results: ${run.stderr}`);
     const results = (JSON.parse(readFileSync(join(work, 'out.json'), 'utf8')) as { results: { results: RunResult[] } }).results.results;
     assert.equal(results.length, 2 * (SLICE_FIXTURE_CASES.length + KINDS.length), 'every test ran with both providers');
-    assert.ok(results.every((r) => !r.error || r.gradingResult), `no provider errors: ${results.map((r) => r.error).filter(Boolean).join('; ')}`);
+    assert.ok(
+      results.every((r) => !r.error || r.gradingResult),
+      `no provider errors: ${results
+        .map((r) => r.error)
+        .filter(Boolean)
+        .join('; ')}`,
+    );
     const verdict = (mode: string, description: string) => {
       const r = results.find((x) => x.provider.label === mode && x.testCase.description === description);
       assert.ok(r, `a result for ${mode} / ${description}`);

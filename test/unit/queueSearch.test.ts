@@ -30,7 +30,10 @@ async function capturedStore(): Promise<WorkspaceStore> {
   return store;
 }
 
-const titlesFound = (store: WorkspaceStore, text: string) => listItems(store.database, { text }).map((i) => i.title).sort();
+const titlesFound = (store: WorkspaceStore, text: string) =>
+  listItems(store.database, { text })
+    .map((i) => i.title)
+    .sort();
 
 describe('searching the queue', () => {
   it('finds items by words of their output and expected answer once their cases are read, and by a prefix', async () => {

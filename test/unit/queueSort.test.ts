@@ -34,9 +34,17 @@ describe('the queue in each order', () => {
     const store = await WorkspaceStore.open(root, 'default');
     try {
       // run 1: cases 0–9 fail except 5–7; run 2 (later): 5–7 now fail (regressions), 10–14 new
-      await captureFile(store, run(root, 'first', 'alpha', 0, 10, (i) => i >= 5 && i < 8), MAPPING);
+      await captureFile(
+        store,
+        run(root, 'first', 'alpha', 0, 10, (i) => i >= 5 && i < 8),
+        MAPPING,
+      );
       await new Promise((r) => setTimeout(r, 20));
-      await captureFile(store, run(root, 'second', 'alpha', 0, 15, (i) => i < 5), MAPPING);
+      await captureFile(
+        store,
+        run(root, 'second', 'alpha', 0, 15, (i) => i < 5),
+        MAPPING,
+      );
       await captureFile(store, run(root, 'third', 'beta', 100, 104), MAPPING);
       const oldest = listItems(store.database, {});
       assert.equal(oldest.length, 5 + 3 + 5 + 4 + 2, 'every failure is an item');
@@ -74,7 +82,11 @@ describe('the queue in each order', () => {
         for (const offset of [0, BUCKET - 3, BUCKET + 650, 2 * BUCKET + 600]) {
           const page = queryPage(store, { sort }, offset, 60);
           assert.equal(page.total, whole.length);
-          assert.deepEqual(page.items.map((i) => i.id), whole.slice(offset, offset + 60), `${sort} at ${offset}`);
+          assert.deepEqual(
+            page.items.map((i) => i.id),
+            whole.slice(offset, offset + 60),
+            `${sort} at ${offset}`,
+          );
         }
       }
     } finally {

@@ -145,7 +145,10 @@ describe('resuming a JSON-lines file', () => {
         .filter(Boolean)
         .map((l) => JSON.parse(l) as { type: string; resumeCheck?: string })
         .filter((e) => e.type === 'source');
-      assert.ok(sources.every((e) => typeof e.resumeCheck === 'string' && e.resumeCheck.length === 32), 'each source event records the check of the bytes before its offset');
+      assert.ok(
+        sources.every((e) => typeof e.resumeCheck === 'string' && e.resumeCheck.length === 32),
+        'each source event records the check of the bytes before its offset',
+      );
     } finally {
       store.close();
     }
@@ -186,7 +189,10 @@ describe('.eval archives: entry count, duplicate names, encryption', () => {
       const zip = new yazl.ZipFile();
       for (const [name, text] of entries) zip.addBuffer(Buffer.from(text), name);
       zip.end();
-      zip.outputStream.pipe(createWriteStream(path)).on('close', () => resolve(readFileSync(path))).on('error', reject);
+      zip.outputStream
+        .pipe(createWriteStream(path))
+        .on('close', () => resolve(readFileSync(path)))
+        .on('error', reject);
     });
   }
 

@@ -45,7 +45,10 @@ describe('reviews', () => {
       assert.equal(i.reviewer, 'ana');
     });
     const journalDir = join(root, '.evalloop/default/journal');
-    const text = readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')).map((f) => readFileSync(join(journalDir, f), 'utf8')).join('');
+    const text = readdirSync(journalDir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .map((f) => readFileSync(join(journalDir, f), 'utf8'))
+      .join('');
     assert.match(text, /"type":"review".*"verdict":"model-wrong"/);
   });
 

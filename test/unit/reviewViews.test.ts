@@ -20,7 +20,13 @@ describe('tree and panel data', () => {
       await capturePaths(store, [FIXTURES]);
       submitReviews(store, [listItems(store.database)[0]!.caseKey], { verdict: 'discard' }, 'ana');
       const roots = queueRoots(store.database);
-      assert.deepEqual(roots.map((r) => r.kind === 'state' && [r.state, r.count]), [['new', 23], ['reviewed', 1]]);
+      assert.deepEqual(
+        roots.map((r) => r.kind === 'state' && [r.state, r.count]),
+        [
+          ['new', 23],
+          ['reviewed', 1],
+        ],
+      );
       const groups = queueGroups(store.database, 'new', 'suite');
       const math = groups.find((g) => g.kind === 'group' && g.key === 'math_perturbed_full');
       assert.equal(math?.kind === 'group' && math.count, 10);
@@ -29,14 +35,28 @@ describe('tree and panel data', () => {
       assert.deepEqual(items.at(-1), { kind: 'more', state: 'new', by: 'suite', key: 'math_perturbed_full', remaining: 6 });
       // by run: each item under the run it last failed in
       const byRun = queueGroups(store.database, 'new', 'run');
-      assert.equal(byRun.reduce((a, g) => a + (g.kind === 'group' ? g.count : 0), 0), 23, 'every waiting item once');
+      assert.equal(
+        byRun.reduce((a, g) => a + (g.kind === 'group' ? g.count : 0), 0),
+        23,
+        'every waiting item once',
+      );
       const lmRun = byRun.find((g) => g.kind === 'group' && g.label.startsWith('math_perturbed_full'));
       assert.equal(lmRun?.kind === 'group' && queueItems(store.database, 'new', 'run', lmRun.key).length, 10);
       // by tag: tagged items under each tag, the rest untagged
       const { tagItems } = await import('../../src/core/review/reviewActions');
-      tagItems(store, listItems(store.database, { suite: 'math_perturbed_full' }).slice(0, 3).map((i) => i.caseKey), ['math', 'algebra']);
+      tagItems(
+        store,
+        listItems(store.database, { suite: 'math_perturbed_full' })
+          .slice(0, 3)
+          .map((i) => i.caseKey),
+        ['math', 'algebra'],
+      );
       const byTag = queueGroups(store.database, 'new', 'tag').map((g) => g.kind === 'group' && [g.label, g.count]);
-      assert.deepEqual(byTag, [['#algebra', 3], ['#math', 3], ['untagged', 20]]);
+      assert.deepEqual(byTag, [
+        ['#algebra', 3],
+        ['#math', 3],
+        ['untagged', 20],
+      ]);
       assert.equal(queueItems(store.database, 'new', 'tag', '').length, 20);
       const runs = runNodes(store.database);
       assert.equal(runs.length, 9);
@@ -80,8 +100,7 @@ describe('tree and panel data', () => {
 
   it('the detail of an item holds its case, its occurrences and the run it last passed in', async () => {
     const root = tempDir();
-    const line = (q: string, ok: boolean, out: string) =>
-      JSON.stringify({ success: ok, vars: { q }, prompt: { raw: q, label: 'Q' }, provider: { id: 'm' }, response: { output: out }, testCase: { vars: { q } } });
+    const line = (q: string, ok: boolean, out: string) => JSON.stringify({ success: ok, vars: { q }, prompt: { raw: q, label: 'Q' }, provider: { id: 'm' }, response: { output: out }, testCase: { vars: { q } } });
     const run1 = join(root, 'run1.jsonl');
     const run2 = join(root, 'run2.jsonl');
     writeFileSync(run1, `${line('first run', true, '')}\n${line('2+2?', true, '4')}\n`);

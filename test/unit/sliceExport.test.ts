@@ -99,11 +99,18 @@ describe('promptfoo cases keep their original test', () => {
     const tests = JSON.parse(cli('export-slice', 'pf', '--format', 'promptfoo').stdout) as Test[];
     const planet = tests.find((t) => t.description === 'names the red planet')!;
     const messages = JSON.parse(planet.vars.messages!) as { role: string; content: string }[];
-    assert.deepEqual(messages.map((m) => m.role), ['system', 'user']);
+    assert.deepEqual(
+      messages.map((m) => m.role),
+      ['system', 'user'],
+    );
     assert.ok(!messages[1]!.content.includes('terse'), 'the system turn is not merged into the user text');
     const out = join(root, 'pf.jsonl');
     assert.equal(cli('export-slice', 'pf', '--format', 'inspect', '-o', out).code, 0);
-    const sample = readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((s) => Array.isArray(s.input));
+    const sample = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .find((s) => Array.isArray(s.input));
     assert.deepEqual(sample.input, messages);
     const text = tests.find((t) => t.description === 'multiplies two small numbers')!;
     assert.deepEqual(JSON.parse(text.vars.messages!), [{ role: 'user', content: text.vars.prompt }], 'a text prompt is one user turn');
@@ -145,7 +152,10 @@ describe('cases from other formats get a check of their answer’s kind', () => 
     assert.equal(cli('pin', 'kinds', '--filter', 'format:jsonl').code, 0);
     tests = JSON.parse(cli('export-slice', 'kinds', '--format', 'promptfoo').stdout) as Test[];
     assert.equal(tests.length, rows.length);
-    assert.ok(tests.every((t) => t.assert?.length && t.assert.every((a) => a.type === 'javascript' || a.type === 'is-json')), 'no contains or icontains');
+    assert.ok(
+      tests.every((t) => t.assert?.length && t.assert.every((a) => a.type === 'javascript' || a.type === 'is-json')),
+      'no contains or icontains',
+    );
   });
 
   it('a number is compared as a number: 556 fails where the answer is 56', () => {
@@ -208,7 +218,10 @@ describe('cases from other formats get a check of their answer’s kind', () => 
     assert.equal(cli('export-slice', 'kinds', '--format', 'inspect', '-o', asJsonl).code, 0);
     const array = JSON.parse(readFileSync(asJson, 'utf8')) as { id: string }[];
     assert.ok(Array.isArray(array) && array.length === rows.length);
-    const lines = readFileSync(asJsonl, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string });
+    const lines = readFileSync(asJsonl, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { id: string });
     assert.deepEqual(lines, array, 'the same samples');
     for (const s of array) assert.match(s.id, /^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'no /, \\, : or other characters a zip entry name cannot hold');
     assert.equal(new Set(array.map((s) => s.id)).size, array.length);
@@ -251,7 +264,10 @@ describe('answer checks as promptfoo expressions', () => {
 
   it('hold no template delimiter, whatever the answer holds', () => {
     const tricky = '{{ secrets }} {% include "x" %} {# note #} 100% #1 }}';
-    for (const check of [{ kind: 'text', value: tricky }, { kind: 'json', value: canonicalJson({ '{{k}}': '{%v%}' }) }] as AnswerCheck[]) {
+    for (const check of [
+      { kind: 'text', value: tricky },
+      { kind: 'json', value: canonicalJson({ '{{k}}': '{%v%}' }) },
+    ] as AnswerCheck[]) {
       const js = answerExpression(check);
       assert.ok(!/\{\{|\{%|\{#/.test(js), js);
     }

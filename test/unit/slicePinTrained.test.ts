@@ -26,7 +26,10 @@ function workspace() {
   if (!template) {
     template = tempDir();
     const cli = cliIn(template);
-    const idOf = (key: string) => cli('list', '--json', '--limit', '0').json().find((i: { caseKey: string }) => i.caseKey === key).id as string;
+    const idOf = (key: string) =>
+      cli('list', '--json', '--limit', '0')
+        .json()
+        .find((i: { caseKey: string }) => i.caseKey === key).id as string;
     assert.equal(cli('capture', fixture('inspect_ai'), fixture('lm_eval'), '--json').code, 0);
     assert.equal(cli('review', idOf(PERSONA), '--verdict', 'model-wrong', '--correction', 'Yes', '--tag', 'persona').code, 0);
     assert.equal(cli('review', idOf('inspect/inspect_evals/arc_easy/id:2'), '--verdict', 'model-wrong', '--correction', 'ANSWER: B', '--tag', 'persona').code, 0);
@@ -37,7 +40,10 @@ function workspace() {
   const root = tempDir();
   cpSync(template, root, { recursive: true });
   const cli = cliIn(root);
-  const idOf = (key: string) => cli('list', '--json', '--limit', '0').json().find((i: { caseKey: string }) => i.caseKey === key).id as string;
+  const idOf = (key: string) =>
+    cli('list', '--json', '--limit', '0')
+      .json()
+      .find((i: { caseKey: string }) => i.caseKey === key).id as string;
   return { root, cli, idOf, corpus: join(root, 'corpus') };
 }
 
@@ -72,15 +78,15 @@ describe('pinning cases that training versions already hold', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.json().cases, 2);
     const manifest = JSON.parse(readFileSync(join(corpus, 'slices/persona/v0001/manifest.json'), 'utf8'));
-    assert.deepEqual(
-      manifest.trainedIn.map((t: { caseKey: string; versions: string[] }) => [t.caseKey, t.versions]).sort(),
-      [
-        ['inspect/inspect_evals/arc_easy/id:2', ['v0001']],
-        [PERSONA, ['v0001']],
-      ],
-    );
+    assert.deepEqual(manifest.trainedIn.map((t: { caseKey: string; versions: string[] }) => [t.caseKey, t.versions]).sort(), [
+      ['inspect/inspect_evals/arc_easy/id:2', ['v0001']],
+      [PERSONA, ['v0001']],
+    ]);
     assert.ok(manifest.trainedIn.every((t: { inputHash: string }) => manifest.inputHashes.includes(t.inputHash)));
-    const cases = readFileSync(join(corpus, 'slices/persona/v0001/cases.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const cases = readFileSync(join(corpus, 'slices/persona/v0001/cases.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     assert.ok(cases.every((c: { trainedIn: string[] }) => c.trainedIn?.join() === 'v0001'));
   });
 
@@ -94,13 +100,10 @@ describe('pinning cases that training versions already hold', () => {
     const json = cli('verify', '--json').json();
     assert.equal(json.ok, true);
     assert.deepEqual(json.violations, []);
-    assert.deepEqual(
-      json.warnings.map((w: { where: string; caseKey: string; versions: string[] }) => [w.where, w.caseKey, w.versions]).sort(),
-      [
-        ['slices/persona/v0001', 'inspect/inspect_evals/arc_easy/id:2', ['v0001']],
-        ['slices/persona/v0001', PERSONA, ['v0001']],
-      ],
-    );
+    assert.deepEqual(json.warnings.map((w: { where: string; caseKey: string; versions: string[] }) => [w.where, w.caseKey, w.versions]).sort(), [
+      ['slices/persona/v0001', 'inspect/inspect_evals/arc_easy/id:2', ['v0001']],
+      ['slices/persona/v0001', PERSONA, ['v0001']],
+    ]);
     const doctor = cli('doctor', '--json');
     assert.equal(doctor.code, 0, doctor.stdout);
     const findings = doctor.json().findings as { severity: string; where: string; what: string }[];
@@ -157,13 +160,25 @@ describe('pinning cases that training versions already hold', () => {
     const { cli, root } = workspace();
     assert.equal(cli('pin', 'persona', '--filter', 'tag:persona', '--include-trained').code, 0);
     const promptfoo = JSON.parse(cli('export-slice', 'persona', '--format', 'promptfoo').stdout) as { metadata: { caseKey: string; trainedIn?: string[] } }[];
-    assert.deepEqual(promptfoo.map((t) => t.metadata.trainedIn), [['v0001'], ['v0001']]);
+    assert.deepEqual(
+      promptfoo.map((t) => t.metadata.trainedIn),
+      [['v0001'], ['v0001']],
+    );
     const out = join(root, 'persona.json');
     assert.equal(cli('export-slice', 'persona', '--format', 'inspect', '-o', out).code, 0);
     const inspect = JSON.parse(readFileSync(out, 'utf8')) as { metadata: { trained_in?: string[] } }[];
-    assert.deepEqual(inspect.map((s) => s.metadata.trained_in), [['v0001'], ['v0001']]);
-    const jsonl = cli('export-slice', 'persona', '--format', 'jsonl').stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
-    assert.deepEqual(jsonl.map((c: { trainedIn?: string[] }) => c.trainedIn), [['v0001'], ['v0001']]);
+    assert.deepEqual(
+      inspect.map((s) => s.metadata.trained_in),
+      [['v0001'], ['v0001']],
+    );
+    const jsonl = cli('export-slice', 'persona', '--format', 'jsonl')
+      .stdout.split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      jsonl.map((c: { trainedIn?: string[] }) => c.trainedIn),
+      [['v0001'], ['v0001']],
+    );
     // a slice of cases nobody trained on carries no mark
     assert.equal(cli('pin', 'math', '--filter', 'suite:math_perturbed_full').code, 0);
     const clean = JSON.parse(cli('export-slice', 'math', '--format', 'promptfoo').stdout) as { metadata: Record<string, unknown> }[];

@@ -56,7 +56,10 @@ describe('a full disk', () => {
     assert.ok(refused, JSON.stringify(findings));
     assert.match(refused.what, /the disk is full \(ENOSPC\): captures and reviews cannot be saved/);
     assert.match(refused.fix ?? '', /free disk space/);
-    assert.ok(findings.some((f) => f.severity === 'warning' && /MB free on this disk/.test(f.what)), 'low free space is reported');
+    assert.ok(
+      findings.some((f) => f.severity === 'warning' && /MB free on this disk/.test(f.what)),
+      'low free space is reported',
+    );
   });
 
   it('an append that fits only in part is cut back, and the next event is whole', () => {

@@ -25,7 +25,11 @@ function cli(...args: string[]) {
 }
 
 const journalDir = join(ws, '.evalloop/default/journal');
-const journalFile = () => join(journalDir, readdirSync(journalDir).find((f) => f.endsWith('.jsonl'))!);
+const journalFile = () =>
+  join(
+    journalDir,
+    readdirSync(journalDir).find((f) => f.endsWith('.jsonl'))!,
+  );
 const journalBytes = () => readFileSync(journalFile()).toString('base64');
 const filler = join(ws, 'filler.bin');
 

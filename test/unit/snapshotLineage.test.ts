@@ -17,7 +17,10 @@ function recordKeys(corpus: string, version: string | null): Map<string, Set<str
   for (const [format, file] of Object.entries(manifest.files as Record<string, { segments: { sha256: string }[] }>)) {
     const set = new Set<string>();
     for (const seg of file.segments) {
-      for (const line of readFileSync(join(corpus, 'segments', format, `${seg.sha256}.index.jsonl`), 'utf8').split('\n').filter(Boolean)) set.add(JSON.parse(line).k);
+      for (const line of readFileSync(join(corpus, 'segments', format, `${seg.sha256}.index.jsonl`), 'utf8')
+        .split('\n')
+        .filter(Boolean))
+        set.add(JSON.parse(line).k);
     }
     keys.set(format, set);
   }
@@ -79,12 +82,19 @@ describe('concurrent snapshots', () => {
     const verify = cliSync(root, 'verify', '--json');
     assert.equal(verify.code, 1);
     const violations = JSON.parse(verify.stdout).violations as { kind: string; where: string; detail: string }[];
-    assert.deepEqual(violations.map((v) => [v.kind, v.where]), [['lineage', 'versions/v0003']], verify.stdout);
+    assert.deepEqual(
+      violations.map((v) => [v.kind, v.where]),
+      [['lineage', 'versions/v0003']],
+      verify.stdout,
+    );
     assert.match(violations[0]!.detail, /its parent is v0001, but the version before it is v0002/);
     // the same break, in words, from the plain output and from doctor
     assert.match(cliSync(root, 'verify').stdout, /VIOLATION lineage: versions\/v0003: its parent is v0001/);
     const doctor = JSON.parse(cliSync(root, 'doctor', '--json').stdout).findings as { where: string; what: string }[];
-    assert.ok(doctor.some((f) => f.where === 'versions/v0003' && /^lineage: /.test(f.what)), JSON.stringify(doctor));
+    assert.ok(
+      doctor.some((f) => f.where === 'versions/v0003' && /^lineage: /.test(f.what)),
+      JSON.stringify(doctor),
+    );
   });
 
   it("a snapshot leaves another process's live build folder alone, and removes one abandoned long ago", async () => {

@@ -29,7 +29,12 @@ describe('assigning items to reviewers', () => {
   it('is balanced: every item gets N distinct people, no one gets more than one item over another, and every pair shares items', () => {
     const people = reviewerNames(['dan,alice', 'carol', 'bob']);
     assert.deepEqual(people, ['alice', 'bob', 'carol', 'dan']);
-    for (const [n, perItem] of [[101, 2], [10, 1], [37, 3], [5, 4]] as const) {
+    for (const [n, perItem] of [
+      [101, 2],
+      [10, 1],
+      [37, 3],
+      [5, 4],
+    ] as const) {
       const plan = planAssignments(syntheticItems(n), people, perItem);
       assert.equal(plan.items.length, n, `${n} items, ${perItem} per item: every item assigned`);
       for (const item of plan.items) {
@@ -37,7 +42,10 @@ describe('assigning items to reviewers', () => {
         assert.equal(new Set(item.to).size, perItem, 'distinct people');
       }
       const counts = Object.values(plan.perPerson);
-      assert.equal(counts.reduce((a, b) => a + b, 0), n * perItem);
+      assert.equal(
+        counts.reduce((a, b) => a + b, 0),
+        n * perItem,
+      );
       assert.ok(Math.max(...counts) - Math.min(...counts) <= 1, `balanced: ${JSON.stringify(plan.perPerson)}`);
     }
     // double review over four people: each of the six pairs reviews items in common (κ needs that)
@@ -87,12 +95,19 @@ describe('assigning items to reviewers', () => {
     // alice reviews two of hers: they no longer wait for her
     const hers = listItems(store.database, { assignedTo: 'alice', limit: 0 });
     assert.equal(hers.length, result.perPerson.alice);
-    submitReviews(store, hers.slice(0, 2).map((i) => i.caseKey), { verdict: 'discard' }, 'alice');
+    submitReviews(
+      store,
+      hers.slice(0, 2).map((i) => i.caseKey),
+      { verdict: 'discard' },
+      'alice',
+    );
     assert.equal(waitingFor(store.database, 'alice'), hers.length - 2);
     assert.equal(waitingFor(store.database, 'bob'), result.perPerson.bob);
     // the filter term
     assert.deepEqual(
-      matchingItems(store.database, 'assigned:alice', () => undefined).map((m) => m.id).sort(),
+      matchingItems(store.database, 'assigned:alice', () => undefined)
+        .map((m) => m.id)
+        .sort(),
       hers.map((i) => i.id).sort(),
     );
     assert.equal(matchingItems(store.database, '-assigned:alice', () => undefined).length, total - hers.length);
@@ -134,7 +149,14 @@ describe('assigning items to reviewers', () => {
     try {
       const keys = listItems(store.database, { state: 'new', limit: 0 }).map((i) => i.caseKey);
       const some = keys.slice(0, 6);
-      assignItems(store, { filter: `item:${listItems(store.database, { limit: 0 }).filter((i) => some.includes(i.caseKey)).map((i) => i.id).join(',')}`, people: ['alice', 'bob'], perItem: 2 });
+      assignItems(store, {
+        filter: `item:${listItems(store.database, { limit: 0 })
+          .filter((i) => some.includes(i.caseKey))
+          .map((i) => i.id)
+          .join(',')}`,
+        people: ['alice', 'bob'],
+        perItem: 2,
+      });
       const groups = queueGroups(store.database, 'new', 'assignee').map((g) => g.kind === 'group' && [g.key, g.label, g.count]);
       assert.deepEqual(groups, [
         ['alice', 'alice', 6],

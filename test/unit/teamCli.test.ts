@@ -58,7 +58,10 @@ describe('reviewing as a team from the command line', () => {
     assert.equal(cli(root, 'list', '--waiting-for', 'alice', '--limit', '0', '--json').json().length, alices.length - 1);
     const seen = cli(root, 'show', shared.id, '--reviewer', 'alice', '--json').json();
     assert.equal(seen.blind, undefined);
-    assert.deepEqual(seen.reviews.map((r: { reviewer: string }) => r.reviewer), ['bob', 'alice']);
+    assert.deepEqual(
+      seen.reviews.map((r: { reviewer: string }) => r.reviewer),
+      ['bob', 'alice'],
+    );
 
     // disputed: adjudicated from the command line, taking bob's side
     assert.equal(cli(root, 'review', alices.find((a) => a.id !== shared.id)!.id, '--verdict', 'discard', '--adjudicate', '--reviewer', 'lead').code, 1, 'not disputed: refused');
@@ -73,13 +76,16 @@ describe('reviewing as a team from the command line', () => {
     const report = agreement.json();
     assert.equal(report.items, total);
     assert.equal(report.byStatus.adjudicated, 1);
-    assert.deepEqual(report.pairs.map((p: { a: string; b: string; items: number }) => [p.a, p.b, p.items]), [['alice', 'bob', 1]]);
+    assert.deepEqual(
+      report.pairs.map((p: { a: string; b: string; items: number }) => [p.a, p.b, p.items]),
+      [['alice', 'bob', 1]],
+    );
     assert.match(cli(root, 'agreement').stdout, /Krippendorff's α/);
     assert.equal(cli(root, 'agreement', '--filter', 'adjudicated', '--json').json().items, 1);
     assert.equal(cli(root, 'agreement', '--filter', 'reviews>=').code, 1, 'a filter that does not parse is a usage error');
   });
 
-  it('through committed journals: assignments, the blind setting and two clones\' reviews merge, and both clones agree on the figures', () => {
+  it("through committed journals: assignments, the blind setting and two clones' reviews merge, and both clones agree on the figures", () => {
     const a = join(tempDir(), 'clone-a');
     mkdirSync(a);
     git(a, 'init', '-q');
@@ -107,7 +113,10 @@ describe('reviewing as a team from the command line', () => {
     for (const f of figures) {
       delete f.workspace;
       assert.equal(f.byStatus.disputed, 1);
-      assert.deepEqual(f.pairs.map((p: { a: string; b: string; items: number }) => [p.a, p.b, p.items]), [['ana', 'ben', 1]]);
+      assert.deepEqual(
+        f.pairs.map((p: { a: string; b: string; items: number }) => [p.a, p.b, p.items]),
+        [['ana', 'ben', 1]],
+      );
     }
     assert.deepEqual(figures[0], figures[1], 'both clones compute the same figures');
     assert.equal(cli(b, 'list', '--assigned-to', 'ana', '--limit', '0', '--json').json().length, cli(a, 'list', '--assigned-to', 'ana', '--limit', '0', '--json').json().length);

@@ -67,7 +67,11 @@ describe('journals shared by a team', () => {
     submitReviews(store, [first!], { verdict: 'eval-wrong' }, 'ben');
     submitReviews(store, [second!], { verdict: 'discard' }, 'ben');
     store.close();
-    assert.notDeepEqual(readdirSync(journalDirOf(a)).filter((f) => f.endsWith('.jsonl')), readdirSync(journalDirOf(b)).filter((f) => f.endsWith('.jsonl')), 'each clone writes its own journal');
+    assert.notDeepEqual(
+      readdirSync(journalDirOf(a)).filter((f) => f.endsWith('.jsonl')),
+      readdirSync(journalDirOf(b)).filter((f) => f.endsWith('.jsonl')),
+      'each clone writes its own journal',
+    );
 
     git(a, 'add', '-A');
     git(a, 'commit', '-qm', 'review in A');
@@ -89,7 +93,10 @@ describe('journals shared by a team', () => {
         ],
       );
       const check = checkWorkspace(store, { rebuild: true });
-      assert.deepEqual(check.findings.filter((f) => f.severity === 'error'), []);
+      assert.deepEqual(
+        check.findings.filter((f) => f.severity === 'error'),
+        [],
+      );
     } finally {
       store.close();
     }
@@ -123,8 +130,7 @@ describe('journals shared by a team', () => {
     const file = readdirSync(dir).find((f) => f.endsWith('.jsonl'))!;
     const lines = readFileSync(join(dir, file), 'utf8').trimEnd().split('\n');
     const seq = lines.length;
-    const review = (reviewer: string, verdict: string, extra: object) =>
-      JSON.stringify({ v: 1, seq, at: '2026-11-20T10:00:00.000Z', actor: 'root', type: 'review', caseKey: key, verdict, reviewer, ...extra });
+    const review = (reviewer: string, verdict: string, extra: object) => JSON.stringify({ v: 1, seq, at: '2026-11-20T10:00:00.000Z', actor: 'root', type: 'review', caseKey: key, verdict, reviewer, ...extra });
     const undo = JSON.stringify({ v: 1, seq: seq + 1, at: '2026-11-20T10:01:00.000Z', actor: 'root', type: 'undo', target: `${file.replace(/\.jsonl$/, '')}:${seq}` });
     writeFileSync(join(dir, file), [...lines, review('ana', 'model-wrong', { correction: 'from clone A' }), review('ben', 'eval-wrong', {}), undo, ''].join('\n'));
 
@@ -132,19 +138,31 @@ describe('journals shared by a team', () => {
     try {
       const reviews = reviewsOf(store);
       assert.equal(reviews.length + 1, 2, 'one review retracted by the undo, the other kept: neither silently dropped');
-      assert.ok(store.notices.some((n) => /appear twice with different content/.test(n)), store.notices.join('\n'));
+      assert.ok(
+        store.notices.some((n) => /appear twice with different content/.test(n)),
+        store.notices.join('\n'),
+      );
       const before = checkWorkspace(store);
       const collision = before.findings.find((f) => /hold two different events/.test(f.what));
       assert.ok(collision && collision.severity === 'error', JSON.stringify(before.findings));
       assert.match(collision.fix ?? '', /doctor --repair/);
 
       const after = checkWorkspace(store, { repair: true });
-      assert.deepEqual(after.repaired.map((r) => r.written.length), [1]);
-      assert.deepEqual(after.findings.filter((f) => f.severity === 'error'), []);
+      assert.deepEqual(
+        after.repaired.map((r) => r.written.length),
+        [1],
+      );
+      assert.deepEqual(
+        after.findings.filter((f) => f.severity === 'error'),
+        [],
+      );
       assert.deepEqual(inspectJournal(dir, file).collisions, []);
       const all = valuesOf(store.database, 'SELECT eid, reviewer, retracted FROM reviews ORDER BY reviewer').map((r) => [String(r[0]), String(r[1]), Number(r[2])]);
       assert.equal(all.length, 2, 'both reviews are in the index after the repair');
-      assert.ok(all.every(([eid]) => !String(eid).includes('~') || /~copy1:/.test(String(eid))), 'each has an id of its own');
+      assert.ok(
+        all.every(([eid]) => !String(eid).includes('~') || /~copy1:/.test(String(eid))),
+        'each has an id of its own',
+      );
       // the undo (the second writer's, moved with it) still retracts exactly one review
       assert.equal(all.filter(([, , retracted]) => retracted === 1).length, 1);
     } finally {
@@ -200,7 +218,10 @@ describe('journals shared by a team', () => {
     assert.equal(chunk.events.at(-1)!.seq, n - 1, 'the event after the damage is read');
     assert.match(chunk.problems[0]?.reason ?? '', /damaged line: .*1 event after the damage recovered/);
     const report = inspectJournal(dir, file);
-    assert.deepEqual(report.gaps.map((g) => [g.after, g.next]), [[n - 3, n - 1]]);
+    assert.deepEqual(
+      report.gaps.map((g) => [g.after, g.next]),
+      [[n - 3, n - 1]],
+    );
   });
 
   it('a damaged lock dated in the future does not block its slot', async () => {

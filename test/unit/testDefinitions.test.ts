@@ -52,10 +52,13 @@ describe('failures at their definition', () => {
     const text = read(path);
     assert.equal(definitionKindOf(path, text, false), 'promptfoo-config');
     const located = locatePromptfooTests(text, false);
-    assert.deepEqual(located.tests.map((t) => [t.line, t.vars]), [
-      [lineOf(text, '- vars:'), { language: 'French', input: 'Hello world' }],
-      [lineOf(text, '- vars:', lineOf(text, '- vars:') + 1), { language: 'Spanish', input: 'Where is the library?' }],
-    ]);
+    assert.deepEqual(
+      located.tests.map((t) => [t.line, t.vars]),
+      [
+        [lineOf(text, '- vars:'), { language: 'French', input: 'Hello world' }],
+        [lineOf(text, '- vars:', lineOf(text, '- vars:') + 1), { language: 'Spanish', input: 'Where is the library?' }],
+      ],
+    );
     const results = [];
     for (const prompt of ['Convert this English to {{language}}: {{input}}', 'Translate to {{language}}: {{input}}']) {
       results.push(promptfooResult({ language: 'French', input: 'Hello world' }, prompt.replace('{{language}}', 'French').replace('{{input}}', 'Hello world'), 'openai:gpt-4.1', false));
@@ -65,11 +68,17 @@ describe('failures at their definition', () => {
     try {
       const items = definitionItems(store.database);
       const states = definitionStatesIn('promptfoo-config', text, path, items);
-      assert.deepEqual(states.map((s) => [s.line, stateText(s)]), [[located.tests[0]!.line, '2 failing']]);
+      assert.deepEqual(
+        states.map((s) => [s.line, stateText(s)]),
+        [[located.tests[0]!.line, '2 failing']],
+      );
       assert.equal(severityOf(states[0]!), 'warning');
       // edited: a test added above moves the lens with its test; a changed value no longer matches
       const edited = text.replace('tests:\n', 'tests:\n  - vars:\n      language: German\n      input: Good morning\n');
-      assert.deepEqual(definitionStatesIn('promptfoo-config', edited, path, items).map((s) => s.line), [located.tests[0]!.line + 3]);
+      assert.deepEqual(
+        definitionStatesIn('promptfoo-config', edited, path, items).map((s) => s.line),
+        [located.tests[0]!.line + 3],
+      );
       assert.deepEqual(definitionStatesIn('promptfoo-config', text.replace('language: French', 'language: Italian'), path, items), []);
       const item = items.find((i) => i.format === 'promptfoo')!;
       assert.equal(definitionLineOf('promptfoo-config', text, path, item), located.tests[0]!.line, 'Go to Test Definition lands on the entry');
@@ -94,7 +103,11 @@ describe('failures at their definition', () => {
     });
     try {
       const states = definitionStatesIn('promptfoo-tests', text, testsPath, definitionItems(store.database));
-      assert.deepEqual(states.map((s) => [s.line, s.itemIds.length]), [[entry!.line, 1]], 'the same variables under another description are another test');
+      assert.deepEqual(
+        states.map((s) => [s.line, s.itemIds.length]),
+        [[entry!.line, 1]],
+        'the same variables under another description are another test',
+      );
     } finally {
       store.close();
     }
@@ -105,8 +118,14 @@ describe('failures at their definition', () => {
     const csv = read('inspect-datasets/samples.csv');
     assert.equal(definitionKindOf('data/wikipedia.jsonl', jsonl, false), 'inspect-jsonl');
     assert.equal(definitionKindOf('data/samples.csv', csv, false), 'inspect-csv');
-    assert.deepEqual(locateJsonlRows(jsonl).map((r) => r.line), [0, 1, 2]);
-    assert.deepEqual(locateCsvRows(csv).map((r) => [r.line, r.input]), [[1, "Say 'Hello, World'"]]);
+    assert.deepEqual(
+      locateJsonlRows(jsonl).map((r) => r.line),
+      [0, 1, 2],
+    );
+    assert.deepEqual(
+      locateCsvRows(csv).map((r) => [r.line, r.input]),
+      [[1, "Say 'Hello, World'"]],
+    );
     const rows = jsonl.split('\n').map((l) => JSON.parse(l) as { input: { role: string; content: string }[]; target: string });
     const sample = (id: number, input: unknown, correct: boolean) => ({
       id,
@@ -124,8 +143,17 @@ describe('failures at their definition', () => {
     });
     try {
       const items = definitionItems(store.database);
-      assert.deepEqual(definitionStatesIn('inspect-jsonl', jsonl, 'data/wikipedia.jsonl', items).map((s) => [s.line, stateText(s)]), [[0, '1 failing'], [2, '1 failing']]);
-      assert.deepEqual(definitionStatesIn('inspect-csv', csv, 'data/samples.csv', items).map((s) => [s.line, stateText(s)]), [[1, '1 failing']]);
+      assert.deepEqual(
+        definitionStatesIn('inspect-jsonl', jsonl, 'data/wikipedia.jsonl', items).map((s) => [s.line, stateText(s)]),
+        [
+          [0, '1 failing'],
+          [2, '1 failing'],
+        ],
+      );
+      assert.deepEqual(
+        definitionStatesIn('inspect-csv', csv, 'data/samples.csv', items).map((s) => [s.line, stateText(s)]),
+        [[1, '1 failing']],
+      );
       // a row with an id is matched by id, not by input
       const withId = `{"id": "q7", "input": "${"Say 'Hello, World'"}", "target": "Hello, World"}\n`;
       assert.deepEqual(definitionStatesIn('inspect-jsonl', withId, 'data/x.jsonl', items), []);

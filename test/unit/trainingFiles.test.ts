@@ -49,7 +49,11 @@ function openAiProblems(format: 'sft' | 'openai-preference', line: Record<string
   ];
 }
 
-const lines = (text: string) => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 /** Failing cases of every input shape: a prompt, messages with developer/tool turns and an empty system turn, an empty output. */
 function mixedResults(dir: string): string {
@@ -109,7 +113,11 @@ describe('training files every trainer loads', () => {
       }
       const sft = lines(exportVersion(corpus, 'v0001', 'sft'));
       const chat = sft.find((l) => JSON.stringify(l).includes('Weather in Paris'))!.messages as { role: string; content: string }[];
-      assert.deepEqual(chat.map((m) => m.role), ['system', 'user', 'assistant', 'user', 'assistant'], 'developer → system; the tool result is a user turn; the empty system turn is gone');
+      assert.deepEqual(
+        chat.map((m) => m.role),
+        ['system', 'user', 'assistant', 'user', 'assistant'],
+        'developer → system; the tool result is a user turn; the empty system turn is gone',
+      );
       assert.match(chat[2]!.content, /weather\(\{"city":"Paris"\}\)/, 'the tool call is kept as text');
       assert.match(chat[3]!.content, /^\[tool result\]\n18C and sunny$/);
     } finally {
@@ -123,10 +131,16 @@ describe('training files every trainer loads', () => {
       const m = snapshot(store, join(root, 'corpus')).manifest;
       const emptyId = item('empty-output').id;
       assert.deepEqual(
-        m.skipped.filter((s) => s.itemId === emptyId).map((s) => s.format).sort(),
+        m.skipped
+          .filter((s) => s.itemId === emptyId)
+          .map((s) => s.format)
+          .sort(),
         ['openai-preference', 'trl-preference'],
       );
-      assert.ok(m.skipped.every((s) => /empty/.test(s.reason)), JSON.stringify(m.skipped));
+      assert.ok(
+        m.skipped.every((s) => /empty/.test(s.reason)),
+        JSON.stringify(m.skipped),
+      );
       assert.equal(m.files['openai-preference']!.records, 2, 'the plain and the chat pair');
       assert.equal(m.files.sft!.records, 4, 'the correction of the empty output is still an SFT example');
     } finally {
@@ -152,7 +166,10 @@ describe('training files every trainer loads', () => {
           const types = new Set(written.map((l) => (Array.isArray(l[column]) ? 'list' : typeof l[column])));
           assert.equal(types.size, 1, `${format}.${column} holds ${[...types].join(' and ')}`);
         }
-        assert.ok(written.every((l) => Array.isArray(l.prompt)), `${format}: a chat case makes every prompt a message list`);
+        assert.ok(
+          written.every((l) => Array.isArray(l.prompt)),
+          `${format}: a chat case makes every prompt a message list`,
+        );
       }
     } finally {
       store.close();
@@ -163,7 +180,10 @@ describe('training files every trainer loads', () => {
     const { root, store } = await mixedStore();
     const corpus = join(root, 'corpus');
     try {
-      assert.throws(() => snapshot(store, corpus, { filter: 'reviewed tag:nothing-has-this' }), (e: Error) => e instanceof EmptySelectionError && /selects no reviewed item/.test(e.message));
+      assert.throws(
+        () => snapshot(store, corpus, { filter: 'reviewed tag:nothing-has-this' }),
+        (e: Error) => e instanceof EmptySelectionError && /selects no reviewed item/.test(e.message),
+      );
       assert.throws(() => snapshot(store, corpus, { filter: 'reviewed verdict:eval-wrong', formats: ['openai-preference'] }), /none gives a training record/);
       assert.deepEqual(new CorpusLayout(corpus).versions(), []);
     } finally {
@@ -196,7 +216,10 @@ describe('training files every trainer loads', () => {
         }
         assert.deepEqual([...configs.keys()].sort(), ['kto', 'openai-preference', 'sft', 'trl-preference']);
         for (const [format, files] of configs) {
-          assert.ok(files.every((f) => /^data\/[a-z-]+\/[0-9a-f]{64}\.jsonl$/.test(f)), `${format}: ${files.join(', ')} stay inside the version folder`);
+          assert.ok(
+            files.every((f) => /^data\/[a-z-]+\/[0-9a-f]{64}\.jsonl$/.test(f)),
+            `${format}: ${files.join(', ')} stay inside the version folder`,
+          );
           const text = files.map((f) => readFileSync(join(result.dir!, f), 'utf8')).join('');
           assert.equal(text, exportVersion(corpus, result.version!, format), `${format}: the card's files are the version's records, in order`);
           for (const [i, f] of files.entries()) {

@@ -29,15 +29,20 @@ describe('claiming version numbers', () => {
     await Promise.all([plain.stop(), conditional.stop()]);
   });
 
-  const race = (remote: ObjectStore, exclusive: (i: number) => boolean, n = 8) =>
-    Promise.all(Array.from({ length: n }, (_, i) => claimNumber(remote, { series: 'versions', from: 2, published: new Set([1]), claimer: `writer${i}`, token: `t${i}`, exclusive: exclusive(i) })));
+  const race = (remote: ObjectStore, exclusive: (i: number) => boolean, n = 8) => Promise.all(Array.from({ length: n }, (_, i) => claimNumber(remote, { series: 'versions', from: 2, published: new Set([1]), claimer: `writer${i}`, token: `t${i}`, exclusive: exclusive(i) })));
 
   it('on a store that honours conditional writes, eight racers hold v0002 to v0009: distinct, none left empty', async () => {
     const remote = open(conditional, 'eight-conditional');
     const held = await race(remote, () => true);
-    assert.deepEqual([...held].sort((a, b) => a - b), [2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(
+      [...held].sort((a, b) => a - b),
+      [2, 3, 4, 5, 6, 7, 8, 9],
+    );
     // every held number is a live claim, and there is no other
-    assert.deepEqual([...(await liveClaims(remote, 'versions')).keys()].sort((a, b) => a - b), [2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(
+      [...(await liveClaims(remote, 'versions')).keys()].sort((a, b) => a - b),
+      [2, 3, 4, 5, 6, 7, 8, 9],
+    );
   });
 
   it('by the listing rule alone, eight racers hold eight distinct numbers (some may be left empty)', async () => {

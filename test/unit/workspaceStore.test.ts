@@ -38,10 +38,23 @@ describe('capture idempotence and offsets', () => {
     const root = tempDir();
     const first = await withStore(root, (s) => capturePaths(s, [FIXTURES]));
     const second = await withStore(root, (s) => capturePaths(s, [FIXTURES]));
-    assert.equal(first.reduce((a, r) => a + r.newItems, 0), 24);
-    assert.ok(second.every((r) => r.status === 'unchanged' || r.status === 'skipped'), 'every file is unchanged or skipped');
+    assert.equal(
+      first.reduce((a, r) => a + r.newItems, 0),
+      24,
+    );
+    assert.ok(
+      second.every((r) => r.status === 'unchanged' || r.status === 'skipped'),
+      'every file is unchanged or skipped',
+    );
     const journal = readdirSync(join(root, '.evalloop/default/journal')).filter((f) => f.endsWith('.jsonl'));
-    const lines = journal.map((f) => readFileSync(join(root, '.evalloop/default/journal', f), 'utf8').trim().split('\n').length).reduce((a, b) => a + b, 0);
+    const lines = journal
+      .map(
+        (f) =>
+          readFileSync(join(root, '.evalloop/default/journal', f), 'utf8')
+            .trim()
+            .split('\n').length,
+      )
+      .reduce((a, b) => a + b, 0);
     const third = await withStore(root, async (s) => {
       // a touched but identical file is read again and still adds nothing
       const path = join(FIXTURES, 'promptfoo/sample-export.json');
@@ -106,7 +119,10 @@ describe('identity across runs', () => {
       assert.equal(items.length, 3);
       const a = items.find((i) => i.title === 'Q: a')!;
       assert.equal(a.occurrences, 2);
-      assert.deepEqual(occurrencesOf(s.database, a.caseKey).map((o) => o.runId), [r1.runId, r2.runId]);
+      assert.deepEqual(
+        occurrencesOf(s.database, a.caseKey).map((o) => o.runId),
+        [r1.runId, r2.runId],
+      );
     });
   });
 
@@ -154,11 +170,17 @@ describe('durability and rebuilds', () => {
       await captureFile(s, path);
       const journalDir = join(root, '.evalloop/default/journal');
       const file = readdirSync(journalDir).find((f) => f.endsWith('.jsonl'))!;
-      const events = readFileSync(join(journalDir, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const events = readFileSync(join(journalDir, file), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       const cases = events.filter((e) => e.type === 'cases');
       assert.equal(cases.length, 1);
       assert.ok(s.blobs.has(cases[0].blob), 'the blob named by the event exists');
-      assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i));
+      assert.deepEqual(
+        events.map((e) => e.seq),
+        events.map((_, i) => i),
+      );
     });
   });
 
@@ -211,7 +233,10 @@ describe('durability and rebuilds', () => {
     const run1 = writeRun(root, 't1.jsonl', { a: false });
     await withStore(root, (s) => captureFile(s, run1));
     const journalDir = join(root, '.evalloop/default/journal');
-    const file = join(journalDir, readdirSync(journalDir).find((f) => f.endsWith('.jsonl'))!);
+    const file = join(
+      journalDir,
+      readdirSync(journalDir).find((f) => f.endsWith('.jsonl'))!,
+    );
     appendFileSync(file, '{"v":1,"seq":99,"type":"cases","runId":"torn","cas'); // a crash mid-write
     const indexFile = join(root, '.evalloop/default/index.sqlite');
     (await import('node:fs')).rmSync(indexFile);
@@ -238,7 +263,10 @@ describe('durability and rebuilds', () => {
     lines.splice(1, 0, '{"edited by hand": true}');
     writeFileSync(file, lines.join('\n'));
     const notices = await withStore(root, (s) => [...s.notices]);
-    assert.ok(notices.some((n) => n.includes(`${name} line 2: not a known event`)), notices.join('\n'));
+    assert.ok(
+      notices.some((n) => n.includes(`${name} line 2: not a known event`)),
+      notices.join('\n'),
+    );
   });
 
   it('the index is replaced atomically: no temporary files are left behind', async () => {

@@ -90,9 +90,12 @@ describe('reviewer input lands exactly as meant (chromium, real store)', { timeo
     await view.page.keyboard.press('Control+a');
     await view.page.keyboard.type('corrected text');
     await view.page.keyboard.press('Escape');
-    await view.page.locator('.review-form vscode-textfield').nth(1).evaluate((e) => {
-      (e as HTMLElement & { value: string }).value = 'units were missing';
-    });
+    await view.page
+      .locator('.review-form vscode-textfield')
+      .nth(1)
+      .evaluate((e) => {
+        (e as HTMLElement & { value: string }).value = 'units were missing';
+      });
     await view.page.keyboard.press('t');
     await view.page.keyboard.type('physics');
     await view.page.keyboard.press('Escape');
@@ -125,7 +128,10 @@ describe('reviewer input lands exactly as meant (chromium, real store)', { timeo
     const deadline = Date.now() + 5000;
     while (humanReviews().length < before + 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const keys = valuesOf(store.database, 'SELECT cid, verdict FROM reviews WHERE grader IS NULL ORDER BY lc, eid').slice(before);
-    assert.deepEqual(keys.map((k) => String(k[1])), ['ambiguous', 'discard']);
+    assert.deepEqual(
+      keys.map((k) => String(k[1])),
+      ['ambiguous', 'discard'],
+    );
     assert.notEqual(keys[0]![0], keys[1]![0], 'two different items');
   });
 

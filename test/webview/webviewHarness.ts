@@ -61,10 +61,7 @@ let browser: Browser | undefined;
  * panel (getState/setState) lives in `window.__panelState`: an `initScript` that sets
  * it opens the panel as VS Code restores it after a window reload.
  */
-export async function openWebview(
-  answer: (message: WebviewMessage, post: (m: HostMessage) => void) => void | Promise<void>,
-  initScript?: string,
-): Promise<WebviewSession> {
+export async function openWebview(answer: (message: WebviewMessage, post: (m: HostMessage) => void) => void | Promise<void>, initScript?: string): Promise<WebviewSession> {
   browser ??= await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -112,14 +109,10 @@ export async function closeBrowser(): Promise<void> {
  * The panel against a real store, answered by the extension's own request handler (as
  * the review panel host does), with the store's reads and writes run directly.
  */
-export async function openPanelOnStore(
-  store: WorkspaceStore,
-  actions: PanelActions = { openSource: async () => undefined, openDiff: async () => undefined },
-  onPost: (post: (m: HostMessage) => void) => void = () => undefined,
-): Promise<WebviewSession> {
+export async function openPanelOnStore(store: WorkspaceStore, actions: PanelActions = { openSource: async () => undefined, openDiff: async () => undefined }, onPost: (post: (m: HostMessage) => void) => void = () => undefined): Promise<WebviewSession> {
   const { ReviewRequestHandler } = await import('../../src/extension/review/reviewRequestHandler');
   type Store = typeof store;
-  const access = { read: async <T,>(work: (s: Store) => T | Promise<T>) => work(store), write: async <T,>(work: (s: Store) => T | Promise<T>) => work(store) };
+  const access = { read: async <T>(work: (s: Store) => T | Promise<T>) => work(store), write: async <T>(work: (s: Store) => T | Promise<T>) => work(store) };
   let handler: InstanceType<typeof ReviewRequestHandler> | undefined;
   const view = await openWebview(async (message, post) => {
     onPost(post);

@@ -62,13 +62,19 @@ function render(report: AgreementReportData): void {
 
   const graders = el('section', 'graders');
   graders.append(el('h2', undefined, 'Each person against the auto-grader'));
-  if (report.autoGrader.byGrader.length === 0) graders.append(el('p', 'note', 'No item has both a person\'s verdict and an automatic one.'));
+  if (report.autoGrader.byGrader.length === 0) graders.append(el('p', 'note', "No item has both a person's verdict and an automatic one."));
   else {
     graders.append(
       el('h3', undefined, 'per grader'),
-      table(['reviewer', 'grader', 'κ', 'α', 'items', 'same'], report.autoGrader.byGrader.map((g) => [g.reviewer, g.grader, figure(g.kappa), figure(g.alpha), String(g.items), share(g.observed)])),
+      table(
+        ['reviewer', 'grader', 'κ', 'α', 'items', 'same'],
+        report.autoGrader.byGrader.map((g) => [g.reviewer, g.grader, figure(g.kappa), figure(g.alpha), String(g.items), share(g.observed)]),
+      ),
       el('h3', undefined, 'per suite'),
-      table(['reviewer', 'suite', 'κ', 'α', 'items', 'same'], report.autoGrader.bySuite.map((g) => [g.reviewer, g.suite, figure(g.kappa), figure(g.alpha), String(g.items), share(g.observed)])),
+      table(
+        ['reviewer', 'suite', 'κ', 'α', 'items', 'same'],
+        report.autoGrader.bySuite.map((g) => [g.reviewer, g.suite, figure(g.kappa), figure(g.alpha), String(g.items), share(g.observed)]),
+      ),
     );
   }
   app.replaceChildren(top, pairs, graders);

@@ -116,9 +116,7 @@ export async function runCapture(paths: string[], flags: CaptureFlags, options: 
         else if (f.status === 'unchanged') lines.push(`unchanged ${f.path}`);
         else if (f.status === 'failed') lines.push(`FAILED    ${f.path}: ${f.reason}`);
         else {
-          const extra = [f.regressions ? `${f.regressions} regressions` : '', f.fixed ? `${f.fixed} fixed` : '', f.judgeErrors ? `${f.judgeErrors} judge errors` : '', f.partial ? 'run still in progress' : '']
-            .filter(Boolean)
-            .join(', ');
+          const extra = [f.regressions ? `${f.regressions} regressions` : '', f.fixed ? `${f.fixed} fixed` : '', f.judgeErrors ? `${f.judgeErrors} judge errors` : '', f.partial ? 'run still in progress' : ''].filter(Boolean).join(', ');
           lines.push(`${f.format?.padEnd(9)} ${f.path}: ${f.cases} cases, ${f.failures} failures (${f.newItems} new, ${f.knownItems} known)${extra ? `, ${extra}` : ''}`);
         }
         // the reason already printed for a failed or skipped file is not repeated as its error

@@ -163,11 +163,7 @@ export async function runPin(slice: string, flags: CorpusFlags & { filter?: stri
     }
     const trained = result.manifest.trainedIn ?? [];
     if (options.json) printJson({ slice, version: result.version, dir: result.dir, cases: result.manifest.cases, trainedIn: trained });
-    else
-      printLines([
-        `pinned ${result.manifest.cases} cases as slice ${slice} ${result.version} at ${result.dir}`,
-        ...(trained.length ? [`  ${trained.length} of them already in training (${trainedVersionsOf(trained).join(', ')}): recorded as known contamination`] : []),
-      ]);
+    else printLines([`pinned ${result.manifest.cases} cases as slice ${slice} ${result.version} at ${result.dir}`, ...(trained.length ? [`  ${trained.length} of them already in training (${trainedVersionsOf(trained).join(', ')}): recorded as known contamination`] : [])]);
     return 0;
   });
 }
@@ -206,4 +202,3 @@ export async function runVerify(flags: CorpusFlags, options: GlobalOptions): Pro
   }
   return report.violations.length ? 1 : 0;
 }
-

@@ -22,10 +22,7 @@ function print(store: WorkspaceStore, options: GlobalOptions): void {
     printJson({ workspace: options.workspace, ...settings, reviewers });
     return;
   }
-  printLines([
-    `queue ${options.workspace}: ${settings.blind ? "blind (reviewers see no one else's verdict on an item until they give their own)" : 'not blind'}`,
-    ...(reviewers.length ? reviewers.map((r) => `  ${r.reviewer}: ${r.assigned} assigned, ${r.waiting} waiting`) : ['  nothing assigned']),
-  ]);
+  printLines([`queue ${options.workspace}: ${settings.blind ? "blind (reviewers see no one else's verdict on an item until they give their own)" : 'not blind'}`, ...(reviewers.length ? reviewers.map((r) => `  ${r.reviewer}: ${r.assigned} assigned, ${r.waiting} waiting`) : ['  nothing assigned'])]);
 }
 
 export async function runQueueShow(options: GlobalOptions): Promise<number> {

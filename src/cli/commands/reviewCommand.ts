@@ -68,10 +68,7 @@ export async function runGrade(flags: { auto?: boolean }, options: GlobalOptions
   return withStore(options, async (store) => {
     const summary = await autoGrade(store, []);
     if (options.json) printJson(summary);
-    else
-      printLines([
-        `${summary.examined} items examined: ${summary.decided} decided (${summary.modelWrong} model wrong, ${summary.evalWrong} eval wrong), ${summary.undecided} left for review`,
-      ]);
+    else printLines([`${summary.examined} items examined: ${summary.decided} decided (${summary.modelWrong} model wrong, ${summary.evalWrong} eval wrong), ${summary.undecided} left for review`]);
     return 0;
   });
 }

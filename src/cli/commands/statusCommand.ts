@@ -13,7 +13,9 @@ export async function runStatus(options: GlobalOptions): Promise<number> {
     if (options.json) {
       printJson({ workspace: options.workspace, root: store.paths.root, ...status, journals, notices: store.notices });
     } else {
-      const states = Object.entries(status.byState).map(([s, n]) => `${n} ${s}`).join(', ');
+      const states = Object.entries(status.byState)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ');
       printLines([
         `workspace ${options.workspace} at ${store.paths.dir}`,
         `${status.items} items${states ? ` (${states})` : ''}, ${status.regressions} open regressions, ${status.fixed} fixed`,

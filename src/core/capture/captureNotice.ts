@@ -11,7 +11,6 @@ export interface CaptureNotice {
   filter: { runId?: string; state?: 'new' };
 }
 
-
 /** Undefined when the capture brought nothing new to announce. */
 export function captureNotice(reports: FileCaptureReport[], graded?: AutoGradeSummary): CaptureNotice | undefined {
   const fresh = reports.reduce((a, r) => a + r.newItems, 0);

@@ -34,9 +34,7 @@ export function readBatches(request: ReadRequest, worker: boolean | 'auto' = 'au
 
 async function* fromWorker(script: string, request: ReadRequest): AsyncGenerator<ReadMessage> {
   // the source script (tests, development) is loaded through tsx's require hook
-  const thread = script.endsWith('.ts')
-    ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(script)});`, { eval: true, workerData: request, execArgv: [] })
-    : new Worker(script, { workerData: request, execArgv: [] });
+  const thread = script.endsWith('.ts') ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(script)});`, { eval: true, workerData: request, execArgv: [] }) : new Worker(script, { workerData: request, execArgv: [] });
   const queue: (ReadMessage | { t: 'end' })[] = [];
   let wake: (() => void) | undefined;
   let failure: string | undefined;

@@ -50,7 +50,13 @@ function insertRows(db: Database, head: string, width: number, values: SqlValue[
       wide.run(values.slice(at, at + per));
     }
     const rest = values.length - at;
-    if (rest > 0) db.run(`${head} VALUES ${Array(rest / width).fill(rowSql).join(', ')}`, values.slice(at));
+    if (rest > 0)
+      db.run(
+        `${head} VALUES ${Array(rest / width)
+          .fill(rowSql)
+          .join(', ')}`,
+        values.slice(at),
+      );
   } finally {
     wide?.free();
   }

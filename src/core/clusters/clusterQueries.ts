@@ -49,11 +49,7 @@ function summaryOf(db: Database, cluster: number, size: number, repCid: number):
 
 /** Clusters of at least `minSize` items, largest first (ties: the earliest first). */
 export function listClusters(db: Database, minSize = 2, limit = 0): ClusterListing[] {
-  const rows = valuesOf(
-    db,
-    `SELECT cluster, size, rep_cid FROM clusters WHERE parent IS NULL AND size >= ? ORDER BY size DESC, rep_at, rep_cid${limit > 0 ? ` LIMIT ${Math.floor(limit)}` : ''}`,
-    [Math.max(1, minSize)],
-  );
+  const rows = valuesOf(db, `SELECT cluster, size, rep_cid FROM clusters WHERE parent IS NULL AND size >= ? ORDER BY size DESC, rep_at, rep_cid${limit > 0 ? ` LIMIT ${Math.floor(limit)}` : ''}`, [Math.max(1, minSize)]);
   return rows.map(([cluster, size, repCid]) => ({
     ...summaryOf(db, Number(cluster), Number(size), Number(repCid)),
     itemIds: memberIdsOf(db, Number(cluster)),

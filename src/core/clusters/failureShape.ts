@@ -16,14 +16,7 @@ const HEX_ID = /\b[0-9a-f]{8,}\b/gi;
 
 /** A reason or message with its particulars masked: lower case, quotes as ‹…›, numbers as #, spacing folded. */
 export function maskedShape(text: string): string {
-  const masked = text
-    .slice(0, 4000)
-    .replace(QUOTED, '‹…›')
-    .replace(HEX_ID, '#')
-    .replace(NUMBER, '#')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+  const masked = text.slice(0, 4000).replace(QUOTED, '‹…›').replace(HEX_ID, '#').replace(NUMBER, '#').toLowerCase().replace(/\s+/g, ' ').trim();
   return masked.length > MAX_SHAPE ? masked.slice(0, MAX_SHAPE) : masked;
 }
 
@@ -59,6 +52,9 @@ export function reasonShapeOf(c: EvalCase): string | undefined {
   for (const s of c.scores) if (s.passed === false && s.reason) reasons.add(maskedShape(s.reason));
   const overall = c.metadata.gradingReason;
   if (reasons.size === 0 && typeof overall === 'string') reasons.add(maskedShape(overall));
-  const shape = [...reasons].filter((r) => (r.match(/[a-z]{2,}/g) ?? []).length >= 2).sort().join(' | ');
+  const shape = [...reasons]
+    .filter((r) => (r.match(/[a-z]{2,}/g) ?? []).length >= 2)
+    .sort()
+    .join(' | ');
   return shape ? shape.slice(0, MAX_SHAPE) : undefined;
 }

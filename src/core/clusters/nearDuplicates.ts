@@ -28,7 +28,14 @@ export const INPUT_BANDS: BandShape = { bands: 12, rows: 4 };
 
 /** Lower-cased words (apostrophes kept inside them) with digits masked, so "3 files" and "5 files" shingle alike. */
 export function wordsOf(text: string): string[] {
-  return text.slice(0, 20_000).toLowerCase().replace(/\d+/g, '#').replace(/[’‘]/g, "'").match(/[\p{L}\p{N}#]+(?:'[\p{L}]+)*/gu) ?? [];
+  return (
+    text
+      .slice(0, 20_000)
+      .toLowerCase()
+      .replace(/\d+/g, '#')
+      .replace(/[’‘]/g, "'")
+      .match(/[\p{L}\p{N}#]+(?:'[\p{L}]+)*/gu) ?? []
+  );
 }
 
 /**
@@ -37,7 +44,9 @@ export function wordsOf(text: string): string[] {
  * together every text that contains it.
  */
 const COMMON = new Set(
-  "a an the of to in on at by for with from as and or but not no is are was were be been it its this that these those there here i you he she we they me my your our their his her them us do does did have has had will would can could should may might must so if then than too very just also all any some what which who when where why how i'm it's don't can't won't isn't".split(' '),
+  "a an the of to in on at by for with from as and or but not no is are was were be been it its this that these those there here i you he she we they me my your our their his her them us do does did have has had will would can could should may might must so if then than too very just also all any some what which who when where why how i'm it's don't can't won't isn't".split(
+    ' ',
+  ),
 );
 
 function fnv1a(text: string): number {

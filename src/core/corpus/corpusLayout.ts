@@ -126,7 +126,9 @@ export class CorpusLayout {
   /** Version names in order, oldest first. */
   versions(): string[] {
     if (!existsSync(this.versionsDir)) return [];
-    return readdirSync(this.versionsDir).filter((v) => /^v\d{4,}$/.test(v)).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+    return readdirSync(this.versionsDir)
+      .filter((v) => /^v\d{4,}$/.test(v))
+      .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
   }
 
   versionDir(version: string): string {
@@ -160,7 +162,9 @@ export class CorpusLayout {
   sliceVersions(slice: string): string[] {
     const dir = join(this.slicesDir, validateFolderName('slice', slice));
     if (!existsSync(dir)) return [];
-    return readdirSync(dir).filter((v) => /^v\d{4,}$/.test(v)).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+    return readdirSync(dir)
+      .filter((v) => /^v\d{4,}$/.test(v))
+      .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
   }
 
   sliceDir(slice: string, version: string): string {
@@ -186,10 +190,7 @@ export class CorpusLayout {
 /** A JSON file of the corpus that git left with conflict markers after a merge. */
 export class MergeConflictError extends Error {
   constructor(readonly file: string) {
-    super(
-      `${file} holds a git merge conflict (<<<<<<< markers): two clones each wrote it. Keep one side (git checkout --ours or --theirs on its folder) and commit; ` +
-        'for a version or slice, then snapshot or pin again so the other side\'s items come back as the next version',
-    );
+    super(`${file} holds a git merge conflict (<<<<<<< markers): two clones each wrote it. Keep one side (git checkout --ours or --theirs on its folder) and commit; ` + "for a version or slice, then snapshot or pin again so the other side's items come back as the next version");
   }
 }
 

@@ -15,10 +15,7 @@ const WORDS = ['reviewed', 'auto', 'regression', 'single', 'agreed', 'disputed',
 /** Terms that compare a count: `reviews>=N`. */
 const COUNTS = ['reviews'] as const;
 
-export type FilterTerm =
-  | { negated: boolean; word: (typeof WORDS)[number] }
-  | { negated: boolean; key: FilterKey; value: string }
-  | { negated: boolean; count: (typeof COUNTS)[number]; atLeast: number };
+export type FilterTerm = { negated: boolean; word: (typeof WORDS)[number] } | { negated: boolean; key: FilterKey; value: string } | { negated: boolean; count: (typeof COUNTS)[number]; atLeast: number };
 
 export class FilterSyntaxError extends Error {}
 

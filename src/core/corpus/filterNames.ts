@@ -17,7 +17,5 @@ export function unknownFilterNames(db: Database, filter: string): string[] {
     tag: new Set(valuesOf(db, "SELECT DISTINCT value FROM items, json_each(items.tags) WHERE items.tags != '[]'").map((r) => String(r[0]))),
     assigned: new Set(valuesOf(db, 'SELECT DISTINCT reviewer FROM assignments').map((r) => String(r[0]))),
   };
-  return terms
-    .filter((t) => !known[t.key as keyof typeof NAMED].has(t.value))
-    .map((t) => `${t.key === 'assigned' ? `no one named "${t.value}" has assignments` : `no ${t.key} "${t.value}" in this workspace`}: the term ${t.negated ? '-' : ''}${t.key}:${t.value} matches ${t.negated ? 'every item' : 'nothing'}`);
+  return terms.filter((t) => !known[t.key as keyof typeof NAMED].has(t.value)).map((t) => `${t.key === 'assigned' ? `no one named "${t.value}" has assignments` : `no ${t.key} "${t.value}" in this workspace`}: the term ${t.negated ? '-' : ''}${t.key}:${t.value} matches ${t.negated ? 'every item' : 'nothing'}`);
 }

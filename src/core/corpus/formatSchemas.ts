@@ -18,13 +18,7 @@ export const FORMAT_SCHEMAS: Record<OutputFormat, z.ZodType> = {
     })
     .strict(),
   // TRL preference datasets: standard (strings) or conversational (messages)
-  'trl-preference': z.union([
-    z.object({ prompt: z.string(), chosen: z.string(), rejected: z.string() }).strict(),
-    z.object({ prompt: chat, chosen: chat, rejected: chat }).strict(),
-  ]),
+  'trl-preference': z.union([z.object({ prompt: z.string(), chosen: z.string(), rejected: z.string() }).strict(), z.object({ prompt: chat, chosen: chat, rejected: chat }).strict()]),
   // TRL unpaired preference (KTO)
-  kto: z.union([
-    z.object({ prompt: z.string(), completion: z.string(), label: z.boolean() }).strict(),
-    z.object({ prompt: chat, completion: chat, label: z.boolean() }).strict(),
-  ]),
+  kto: z.union([z.object({ prompt: z.string(), completion: z.string(), label: z.boolean() }).strict(), z.object({ prompt: chat, completion: chat, label: z.boolean() }).strict()]),
 };

@@ -16,24 +16,19 @@ const OUTPUT_TEXT = '(typeof output === "string" ? output : JSON.stringify(outpu
 
 // Each reading mirrors a grader in src/core/grading/graders.ts; promptfooAssertions.test
 // runs both on the same outputs, so they cannot drift apart unnoticed.
-const READ_CHOICE =
-  'const t = ' + OUTPUT_TEXT + '.trim(); const found = new Set(); ' +
-  'for (const re of [/^\\(?([A-J])\\)?$/gi, /(?:[Aa]nswer|ANSWER)\\s*(?:is)?\\s*[:=]?\\s*\\(?([A-J])\\)?(?![A-Za-z])/g, /^\\(?([A-J])[).:\\]]\\s/g]) ' +
-  'for (const m of t.matchAll(re)) found.add(m[1].toUpperCase());';
+const READ_CHOICE = 'const t = ' + OUTPUT_TEXT + '.trim(); const found = new Set(); ' + 'for (const re of [/^\\(?([A-J])\\)?$/gi, /(?:[Aa]nswer|ANSWER)\\s*(?:is)?\\s*[:=]?\\s*\\(?([A-J])\\)?(?![A-Za-z])/g, /^\\(?([A-J])[).:\\]]\\s/g]) ' + 'for (const m of t.matchAll(re)) found.add(m[1].toUpperCase());';
 
 const READ_NUMBER =
-  'const t = ' + OUTPUT_TEXT + '.trim().replace(/^(answer|the answer is|result)\\s*[:=]?\\s*/i, "").replace(/[.!]$/, ""); ' +
+  'const t = ' +
+  OUTPUT_TEXT +
+  '.trim().replace(/^(answer|the answer is|result)\\s*[:=]?\\s*/i, "").replace(/[.!]$/, ""); ' +
   'const m = t.match(/-?\\$?\\d[\\d,]*(\\.\\d+)?|-?\\$?\\.\\d+/g); if (!m || m.length !== 1) return false; ' +
   'const rest = t.replace(m[0], "").replace(/[$%\\s]/g, ""); if (rest.length > 0 && !/^[a-zA-Z]{1,12}$/.test(rest)) return false; ' +
   'const n = Number(m[0].replace(/[$,]/g, ""));';
 
-const CANONICAL_JSON =
-  'const canon = (v) => Array.isArray(v) ? "[" + v.map(canon).join(",") + "]" : v !== null && typeof v === "object" ? ' +
-  '"\\u007b" + Object.keys(v).filter((k) => v[k] !== undefined).sort().map((k) => JSON.stringify(k) + ":" + canon(v[k])).join(",") + "\\u007d" : JSON.stringify(v ?? null);';
+const CANONICAL_JSON = 'const canon = (v) => Array.isArray(v) ? "[" + v.map(canon).join(",") + "]" : v !== null && typeof v === "object" ? ' + '"\\u007b" + Object.keys(v).filter((k) => v[k] !== undefined).sort().map((k) => JSON.stringify(k) + ":" + canon(v[k])).join(",") + "\\u007d" : JSON.stringify(v ?? null);';
 
-const NORMALISE_TEXT =
-  'const norm = (s) => s.normalize("NFKC").toLowerCase().replace(/\\s+/g, " ").trim()' +
-  '.replace(/^[\\s"\'`([\\u007b]+|[\\s"\'`.,;:!?)\\]\\u007d]+$/g, "").replace(/^(the|a|an) /, "");';
+const NORMALISE_TEXT = 'const norm = (s) => s.normalize("NFKC").toLowerCase().replace(/\\s+/g, " ").trim()' + '.replace(/^[\\s"\'`([\\u007b]+|[\\s"\'`.,;:!?)\\]\\u007d]+$/g, "").replace(/^(the|a|an) /, "");';
 
 const iife = (body: string) => `(() => { ${body} })()`;
 

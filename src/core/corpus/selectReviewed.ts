@@ -44,10 +44,11 @@ export function matchingItems(db: Database, filter: string | FilterTerm[], versi
   const runsOf = asks('run') ? listsOf(db, 'SELECT o.cid, r.id FROM occurrences o JOIN runs r ON r.rn = o.rn') : new Map<number, string[]>();
   const assigneesOf = asks('assigned') ? listsOf(db, 'SELECT cid, reviewer FROM assignments') : new Map<number, string[]>();
   const out: MatchedItem[] = [];
-  const rows = db.exec(
-    `SELECT cid, id, case_key, state, verdict, tags, suite, format, reviewer, reviewed_at, regression_rn IS NOT NULL AND fixed_rn IS NULL,
+  const rows =
+    db.exec(
+      `SELECT cid, id, case_key, state, verdict, tags, suite, format, reviewer, reviewed_at, regression_rn IS NOT NULL AND fixed_rn IS NULL,
             latest_blob, latest_index, input_hash, correction, review_eid, agreement, human_reviewers FROM items ORDER BY created_at, rowid`,
-  )[0]?.values ?? [];
+    )[0]?.values ?? [];
   for (const r of rows) {
     const cid = Number(r[0]);
     const subject = {

@@ -38,7 +38,12 @@ function chatOf(c: SliceCase): { role: string; content: string }[] {
 }
 
 function promptOf(c: SliceCase): string {
-  return c.input.prompt ?? chatOf(c).map((m) => m.content).join('\n\n');
+  return (
+    c.input.prompt ??
+    chatOf(c)
+      .map((m) => m.content)
+      .join('\n\n')
+  );
 }
 
 function promptfooTest(c: SliceCase): Record<string, unknown> {
@@ -69,7 +74,10 @@ const INSPECT_ROLES: Record<string, string> = { system: 'system', developer: 'sy
  * safe characters and a hash of the whole key, so two keys never share an id.
  */
 export function inspectSampleId(caseKey: string): string {
-  const readable = caseKey.replace(/[^A-Za-z0-9._-]+/g, '_').slice(-80).replace(/^[._-]+/, '');
+  const readable = caseKey
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .slice(-80)
+    .replace(/^[._-]+/, '');
   return `${readable}-${shortHash(caseKey).slice(0, 10)}`;
 }
 

@@ -136,5 +136,11 @@ export function readSliceCases(layout: CorpusLayout, slice: string, version?: st
   const chosen = version ?? versions.at(-1);
   if (!chosen || !versions.includes(chosen)) throw new Error(version ? `slice ${slice} has no version ${version}` : `no slice "${slice}" is pinned`);
   const text = readFileSync(join(layout.sliceDir(slice, chosen), 'cases.jsonl'), 'utf8');
-  return { version: chosen, cases: text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as SliceCase) };
+  return {
+    version: chosen,
+    cases: text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as SliceCase),
+  };
 }

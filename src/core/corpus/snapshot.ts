@@ -214,7 +214,12 @@ function drawRecords(store: WorkspaceStore, layout: CorpusLayout, options: Snaps
   }
   if (contributing.length === 0) throw new EmptySelectionError(policy.filter, selected.length);
   if (findings.length && policy.secrets === 'block') throw new SnapshotBlockedError(findings);
-  const agreement = agreementSummary(agreementReport(store.database, contributing.map((c) => caseIdsOf(c.caseKey).cid)));
+  const agreement = agreementSummary(
+    agreementReport(
+      store.database,
+      contributing.map((c) => caseIdsOf(c.caseKey).cid),
+    ),
+  );
   return { drawnAt, name, policy, perFormat, contributing, excluded, slices: [...new Set(pinned.values())].sort(), redactions, findings, skipped, agreement };
 }
 

@@ -74,7 +74,11 @@ export function promptMessages(c: EvalCase): ChatMessage[] {
 }
 
 function promptText(c: EvalCase): string {
-  return hasText(c.input.prompt) ? c.input.prompt : promptMessages(c).map((m) => m.content).join('\n\n');
+  return hasText(c.input.prompt)
+    ? c.input.prompt
+    : promptMessages(c)
+        .map((m) => m.content)
+        .join('\n\n');
 }
 
 /** Whether a case's input is a conversation (roles), which decides a TRL file's prompt shape. */
@@ -132,11 +136,7 @@ export function buildRecords(format: OutputFormat, r: ReviewedCase, options: Rec
     case 'trl-preference':
       if (!hasText(output)) return none('the failed output is empty: no rejected answer');
       return {
-        records: [
-          conversational
-            ? { prompt, chosen: [assistant(correction!)], rejected: [assistant(output)] }
-            : { prompt: promptText(c), chosen: correction!, rejected: output },
-        ],
+        records: [conversational ? { prompt, chosen: [assistant(correction!)], rejected: [assistant(output)] } : { prompt: promptText(c), chosen: correction!, rejected: output }],
         skipped: null,
       };
     case 'kto': {

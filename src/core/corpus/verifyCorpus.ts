@@ -91,7 +91,13 @@ export function verifyCorpus(corpusDir: string): VerifyReport {
           if (lines !== seg.records) violations.push({ kind: 'records', where: seg.path, detail: `${lines} records, manifest says ${seg.records}` });
           const indexFile = join(layout.segmentDir(format), `${seg.sha256}.index.jsonl`);
           const indexBytes = existsSync(indexFile) ? readFileSync(indexFile) : null;
-          const hashes = indexBytes ? indexBytes.toString('utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { h: string }).h) : [];
+          const hashes = indexBytes
+            ? indexBytes
+                .toString('utf8')
+                .split('\n')
+                .filter(Boolean)
+                .map((l) => (JSON.parse(l) as { h: string }).h)
+            : [];
           if (!indexBytes) violations.push({ kind: 'missing', where: seg.path, detail: 'its index (which case each line is) is missing' });
           // the leakage check below trusts the index: an edited one could hide a pinned case
           else if (seg.index !== undefined && sha256Hex(indexBytes) !== seg.index) violations.push({ kind: 'hash', where: `${seg.path} index`, detail: 'the index (which case each line is) does not match the sha256 in the manifest' });

@@ -98,7 +98,5 @@ export function locateCsvRows(text: string): DatasetRowSite[] {
   const inputAt = names.indexOf('input');
   const idAt = names.indexOf('id');
   if (inputAt < 0) return [];
-  return records
-    .filter((r) => r.fields[inputAt] !== undefined)
-    .map((r) => ({ line: r.line, input: r.fields[inputAt]!, ...(idAt >= 0 && r.fields[idAt] ? { id: r.fields[idAt] } : {}) }));
+  return records.filter((r) => r.fields[inputAt] !== undefined).map((r) => ({ line: r.line, input: r.fields[inputAt]!, ...(idAt >= 0 && r.fields[idAt] ? { id: r.fields[idAt] } : {}) }));
 }

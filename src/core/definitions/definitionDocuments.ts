@@ -30,10 +30,7 @@ export function definitionKindOf(path: string, text: string, referenced: boolean
   return undefined;
 }
 
-type Located =
-  | { kind: 'promptfoo'; sites: PromptfooTestSite[] }
-  | { kind: 'inspect'; sites: DatasetRowSite[] }
-  | { kind: 'pytest'; sites: PytestSite[]; module: string[] };
+type Located = { kind: 'promptfoo'; sites: PromptfooTestSite[] } | { kind: 'inspect'; sites: DatasetRowSite[] } | { kind: 'pytest'; sites: PytestSite[]; module: string[] };
 
 function locate(kind: DefinitionKind, text: string, path: string): Located {
   switch (kind) {
@@ -50,9 +47,23 @@ function locate(kind: DefinitionKind, text: string, path: string): Located {
 }
 
 function states(located: Located, items: DefinitionItem[]): SiteState[] {
-  if (located.kind === 'promptfoo') return siteStates(located.sites, items.filter((i) => i.format === 'promptfoo'), (s, i) => promptfooMatches(s, i.facts));
-  if (located.kind === 'inspect') return siteStates(located.sites, items.filter((i) => i.format === 'inspect'), (s, i) => datasetRowMatches(s, i.facts));
-  return siteStates(located.sites, items.filter((i) => i.format === 'junit'), (s, i) => pytestMatches(s, located.module, i));
+  if (located.kind === 'promptfoo')
+    return siteStates(
+      located.sites,
+      items.filter((i) => i.format === 'promptfoo'),
+      (s, i) => promptfooMatches(s, i.facts),
+    );
+  if (located.kind === 'inspect')
+    return siteStates(
+      located.sites,
+      items.filter((i) => i.format === 'inspect'),
+      (s, i) => datasetRowMatches(s, i.facts),
+    );
+  return siteStates(
+    located.sites,
+    items.filter((i) => i.format === 'junit'),
+    (s, i) => pytestMatches(s, located.module, i),
+  );
 }
 
 /** The state of every test in the file that captured items match (tests with none are left out). */
@@ -79,7 +90,11 @@ function globRegExp(glob: string): RegExp {
       const end = glob.indexOf('}', i);
       if (end < 0) out += '\\{';
       else {
-        out += `(?:${glob.slice(i + 1, end).split(',').map((p) => p.replace(/[.+^$()|[\]\\]/g, '\\$&')).join('|')})`;
+        out += `(?:${glob
+          .slice(i + 1, end)
+          .split(',')
+          .map((p) => p.replace(/[.+^$()|[\]\\]/g, '\\$&'))
+          .join('|')})`;
         i = end;
       }
     } else out += c.replace(/[.+^$()|[\]\\]/g, '\\$&');

@@ -89,7 +89,8 @@ function readEntry(lines: string[], first: number, end: number, dashIndent: numb
     } else if (key === 'vars') {
       const flow = flowMapping(rest);
       if (flow) Object.assign(site.vars, flow);
-      else if (rest.trim() && !rest.trim().startsWith('#')) site.otherVars.push('*'); // vars loaded from a file
+      else if (rest.trim() && !rest.trim().startsWith('#'))
+        site.otherVars.push('*'); // vars loaded from a file
       else readVars(lines, i + 1, bodyEnd, site);
     }
   }

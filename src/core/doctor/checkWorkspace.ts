@@ -79,7 +79,6 @@ function stateDigest(store: WorkspaceStore): string {
   ]);
 }
 
-
 /** Collisions (repaired when asked), sequence gaps and future dates of every journal. */
 function checkJournalIntegrity(store: WorkspaceStore, repair: boolean, findings: Finding[]): { repaired: CollisionRepair[]; reports: Map<string, JournalIntegrity> } {
   const { journalDir } = store.paths;
@@ -99,7 +98,10 @@ function checkJournalIntegrity(store: WorkspaceStore, repair: boolean, findings:
       }
     }
     if (report.collisions.length) {
-      const shown = report.collisions.slice(0, 3).map((c) => `seq ${c.seq} on lines ${c.lines.join(' and ')}`).join(', ');
+      const shown = report.collisions
+        .slice(0, 3)
+        .map((c) => `seq ${c.seq} on lines ${c.lines.join(' and ')}`)
+        .join(', ');
       findings.push({
         severity: 'error',
         where,
@@ -236,11 +238,7 @@ export function checkWorkspace(store: WorkspaceStore, options: { rebuild?: boole
     const report = verifyCorpus(corpusDir);
     corpus = { versions: report.versions, slices: report.slices };
     for (const v of report.violations) {
-      const fix =
-        v.fix ??
-        (v.kind === 'leak'
-          ? 'do not train on this version: it was written after the pin, past the leakage firewall; a new snapshot holds the case out (verify names this version while it exists)'
-          : 'run evalloop verify for details; never edit a written version, write a new one');
+      const fix = v.fix ?? (v.kind === 'leak' ? 'do not train on this version: it was written after the pin, past the leakage firewall; a new snapshot holds the case out (verify names this version while it exists)' : 'run evalloop verify for details; never edit a written version, write a new one');
       findings.push({ severity: 'error', where: v.where, what: `${v.kind}: ${v.detail}`, fix });
     }
     // pinned cases that versions written before the pin hold: nothing to repair, only to know

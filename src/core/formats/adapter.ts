@@ -53,10 +53,7 @@ export interface RecordError {
 /** What a reader knows about the run before its cases; the engine adds path, tags and git. */
 export type RunDescription = Omit<RunInfo, 'sourcePath' | 'tags' | 'gitCommit'>;
 
-export type ReadEvent =
-  | { kind: 'run'; run: RunDescription }
-  | { kind: 'case'; evalCase: EvalCase }
-  | { kind: 'error'; error: RecordError };
+export type ReadEvent = { kind: 'run'; run: RunDescription } | { kind: 'case'; evalCase: EvalCase } | { kind: 'error'; error: RecordError };
 
 export class FormatError extends Error {}
 

@@ -57,9 +57,7 @@ function spansToTrace(trace: unknown): TraceStep[] {
   return spans.map((s) => ({
     kind: s.type === 'tool' ? 'tool-call' : s.type === 'llm' ? 'model' : 'span',
     title: `${asString(s.type) ?? 'span'} ${asString(s.name) ?? ''} ${s.status === 'ERRORED' ? '(errored)' : ''}`.trim(),
-    content: [s.input !== undefined ? `input: ${toText(s.input)}` : '', s.output !== undefined ? `output: ${toText(s.output)}` : '', s.error ? `error: ${toText(s.error)}` : '']
-      .filter(Boolean)
-      .join('\n'),
+    content: [s.input !== undefined ? `input: ${toText(s.input)}` : '', s.output !== undefined ? `output: ${toText(s.output)}` : '', s.error ? `error: ${toText(s.error)}` : ''].filter(Boolean).join('\n'),
     ...(asString(s.startTime) ? { time: asString(s.startTime) } : {}),
     depth: depth(s),
   }));
@@ -76,9 +74,9 @@ function metricScores(metrics: z.infer<typeof metricSchema>[]): { scores: Score[
     return {
       name: m.name,
       value: value === null || Number.isNaN(value) ? null : value,
-      passed: m.error ? null : m.success ?? null,
+      passed: m.error ? null : (m.success ?? null),
       ...(threshold !== undefined ? { threshold } : {}),
-      ...(m.reason || m.error ? { reason: m.error ? `judge error: ${m.error}` : m.reason ?? '' } : {}),
+      ...(m.reason || m.error ? { reason: m.error ? `judge error: ${m.error}` : (m.reason ?? '') } : {}),
     };
   });
   return { scores, failed, judgeError };

@@ -60,7 +60,7 @@ function partsMessage(raw: unknown, defaultRole: string): Message | null {
       texts.push(toText(part.response ?? part.result ?? ''));
     } else if (type) texts.push(`[${type}]`);
   }
-  if (!parts.length && 'content' in raw) texts.push(Array.isArray(raw.content) ? raw.content.map((c) => (isRecord(c) ? asString(c.text) ?? asString(c.content) ?? `[${asString(c.type) ?? 'part'}]` : toText(c))).join('\n') : toText(raw.content));
+  if (!parts.length && 'content' in raw) texts.push(Array.isArray(raw.content) ? raw.content.map((c) => (isRecord(c) ? (asString(c.text) ?? asString(c.content) ?? `[${asString(c.type) ?? 'part'}]`) : toText(c))).join('\n') : toText(raw.content));
   if (!parts.length && Array.isArray(raw.tool_calls)) {
     for (const c of raw.tool_calls.filter(isRecord)) {
       const fn = isRecord(c.function) ? c.function : c;
@@ -87,7 +87,10 @@ function systemInstructions(value: unknown): Message[] {
   const parsed = structured(value);
   if (typeof parsed === 'string') return parsed ? [{ role: 'system', content: parsed }] : [];
   if (!Array.isArray(parsed)) return [];
-  const text = parsed.map((p) => (isRecord(p) ? asString(p.content) ?? asString(p.text) ?? '' : toText(p))).filter(Boolean).join('\n');
+  const text = parsed
+    .map((p) => (isRecord(p) ? (asString(p.content) ?? asString(p.text) ?? '') : toText(p)))
+    .filter(Boolean)
+    .join('\n');
   return text ? [{ role: 'system', content: text }] : [];
 }
 
@@ -162,21 +165,12 @@ function eventMessage(role: string, body: Record<string, unknown>): Message {
 /** The model's answer as text: the assistant messages' text, then their tool calls as `name(arguments)`. */
 export function outputText(messages: Message[]): string | null {
   if (!messages.length) return null;
-  return messages
-    .map((m) => [m.content, ...(m.toolCalls ?? []).map((c) => `${c.name}(${c.arguments})`)].filter((s) => s !== '').join('\n'))
-    .join('\n\n');
+  return messages.map((m) => [m.content, ...(m.toolCalls ?? []).map((c) => `${c.name}(${c.arguments})`)].filter((s) => s !== '').join('\n')).join('\n\n');
 }
 
 /** Whether a span records what was sent to a model (so it can stand for its trace's input). */
 export function hasRecordedInput(attributes: Record<string, unknown>, events: OtlpEvent[]): boolean {
-  return (
-    'gen_ai.input.messages' in attributes ||
-    'gen_ai.prompt.0.content' in attributes ||
-    'gen_ai.prompt.0.role' in attributes ||
-    'llm.input_messages.0.message.role' in attributes ||
-    'input.value' in attributes ||
-    events.some((e) => e.name in EVENT_ROLES || e.name === 'gen_ai.content.prompt')
-  );
+  return 'gen_ai.input.messages' in attributes || 'gen_ai.prompt.0.content' in attributes || 'gen_ai.prompt.0.role' in attributes || 'llm.input_messages.0.message.role' in attributes || 'input.value' in attributes || events.some((e) => e.name in EVENT_ROLES || e.name === 'gen_ai.content.prompt');
 }
 
 /** The messages sent to the model and its answer, from whichever convention the span uses. */

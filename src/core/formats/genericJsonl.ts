@@ -14,7 +14,10 @@ const MAPPING_KEYS = ['input', 'output', 'expected', 'pass', 'id', 'suite'] as c
 /** Parses `input=prompt,output=completion,…`; throws on unknown keys or a missing input. */
 export function parseMapping(spec: string): JsonlMapping {
   const mapping: Record<string, string> = {};
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     const key = part.slice(0, eq).trim();
     const field = part.slice(eq + 1).trim();
@@ -65,12 +68,7 @@ export const genericJsonl: LineFormat = {
         const id = mapping.id ? getPath(value, mapping.id) : undefined;
         const suite = mapping.suite ? toText(getPath(value, mapping.suite)) || defaultSuite : defaultSuite;
         const messages = Array.isArray(rawInput) ? rawInput.map(toMessage).filter((m): m is Message => m !== null) : [];
-        const input =
-          typeof rawInput === 'string'
-            ? { prompt: rawInput }
-            : messages.length
-              ? { messages }
-              : { vars: isRecord(rawInput) ? rawInput : { input: rawInput } };
+        const input = typeof rawInput === 'string' ? { prompt: rawInput } : messages.length ? { messages } : { vars: isRecord(rawInput) ? rawInput : { input: rawInput } };
         const metadata: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(value)) if (!Object.values(mapping).includes(k)) metadata[k] = v;
         return [

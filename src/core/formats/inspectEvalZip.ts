@@ -31,7 +31,11 @@ export async function* readInspectEvalZip(path: string, contentHash: string, opt
     if (nestsTooDeep(header)) throw new FormatError(`${headerName}: ${tooDeepReason('the header')}`);
     const run = inspectRun(header, contentHash, !finished);
     yield { kind: 'run', run };
-    const names = zip.list().map((e) => e.name).filter((n) => SAMPLE_ENTRY.test(n)).sort(sampleOrder);
+    const names = zip
+      .list()
+      .map((e) => e.name)
+      .filter((n) => SAMPLE_ENTRY.test(n))
+      .sort(sampleOrder);
     for (let index = 0; index < names.length; index++) {
       const entry = names[index]!;
       try {

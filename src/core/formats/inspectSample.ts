@@ -50,8 +50,8 @@ function toolCallsOf(raw: unknown): ToolCall[] | undefined {
   if (!Array.isArray(raw) || raw.length === 0) return undefined;
   return raw.filter(isRecord).map((c) => ({
     ...(typeof c.id === 'string' ? { id: c.id } : {}),
-    name: asString(c.function) ?? (isRecord(c.function) ? String(c.function.name ?? '') : asString(c.name) ?? 'tool'),
-    arguments: toText(isRecord(c.function) && 'arguments' in c.function ? c.function.arguments : c.arguments ?? {}),
+    name: asString(c.function) ?? (isRecord(c.function) ? String(c.function.name ?? '') : (asString(c.name) ?? 'tool')),
+    arguments: toText(isRecord(c.function) && 'arguments' in c.function ? c.function.arguments : (c.arguments ?? {})),
   }));
 }
 
@@ -75,7 +75,9 @@ function scorePassed(value: unknown): boolean | null {
     if (v === 'I' || v === 'N' || v === 'P') return false;
   }
   if (isRecord(value)) {
-    const parts = Object.values(value).map(scorePassed).filter((x): x is boolean => x !== null);
+    const parts = Object.values(value)
+      .map(scorePassed)
+      .filter((x): x is boolean => x !== null);
     return parts.length ? parts.every(Boolean) : null;
   }
   const b = toBool(value);
@@ -96,9 +98,7 @@ function scoresOf(raw: unknown, thresholds: Record<string, number>): Score[] {
     const shown = typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' ? value : value === undefined ? null : toText(value);
     const answer = asString(score.answer);
     const explanation = asString(score.explanation);
-    const reason = [answer !== undefined ? `answer: ${answer}` : '', explanation && explanation !== answer ? explanation : '']
-      .filter(Boolean)
-      .join('\n');
+    const reason = [answer !== undefined ? `answer: ${answer}` : '', explanation && explanation !== answer ? explanation : ''].filter(Boolean).join('\n');
     const threshold = thresholds[name];
     const n = typeof value === 'number' || typeof value === 'string' ? toNumber(value) : null;
     if (threshold !== undefined && n !== null && !Number.isNaN(n)) return { name, value: shown, passed: n >= threshold, threshold, ...(reason ? { reason } : {}) };
@@ -134,7 +134,7 @@ function eventsToTrace(events: unknown[]): TraceStep[] {
         break;
       case 'logger':
       case 'info':
-        steps.push({ kind: 'log', title: e.event, content: toText(isRecord(e.message) ? e.message.message : e.message ?? e.data), ...base });
+        steps.push({ kind: 'log', title: e.event, content: toText(isRecord(e.message) ? e.message.message : (e.message ?? e.data)), ...base });
         break;
       default:
         steps.push({ kind: 'event', title: e.event, content: titleOf(toText(e), 2000), ...base });
@@ -186,10 +186,7 @@ export function inspectSampleToCase(rawSample: unknown, suite: string, record: E
   const lastAnswer = messages.map((m) => m.role).lastIndexOf('assistant');
   const sent = lastAnswer > 0 ? messages.slice(0, lastAnswer) : [];
   const datasetMessages = (Array.isArray(s.input) ? s.input : []).map(toMessage).filter((m): m is Message => m !== null);
-  const input: EvalCase['input'] =
-    typeof s.input === 'string'
-      ? { prompt: s.input, ...(sent.length ? { messages: sent } : {}) }
-      : { messages: sent.length ? sent : datasetMessages };
+  const input: EvalCase['input'] = typeof s.input === 'string' ? { prompt: s.input, ...(sent.length ? { messages: sent } : {}) } : { messages: sent.length ? sent : datasetMessages };
   const events = Array.isArray(s.events) ? s.events : isRecord(s.transcript) && Array.isArray(s.transcript.events) ? s.transcript.events : [];
   const trace: TraceStep[] = [
     ...messages.map((m): TraceStep => ({

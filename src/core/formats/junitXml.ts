@@ -101,7 +101,10 @@ function junitCase(tc: Record<string, unknown>, suite: string, index: number): E
   const outcome: Outcome = failures.length ? 'fail' : errors.length ? 'error' : skipped.length ? 'skipped' : 'pass';
   const problem = [...failures, ...errors].map(textOf).join('\n\n');
   const trace: TraceStep[] = [];
-  for (const [tag, kind] of [['system-out', 'log'], ['system-err', 'log']] as const) {
+  for (const [tag, kind] of [
+    ['system-out', 'log'],
+    ['system-err', 'log'],
+  ] as const) {
     const text = toText(tc[tag]).trim();
     if (text) trace.push({ kind, title: tag, content: text });
   }

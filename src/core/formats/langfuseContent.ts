@@ -62,7 +62,9 @@ export function outputOf(raw: unknown): string | null {
   const list = Array.isArray(v) ? v : isRecord(v) && Array.isArray(v.messages) ? v.messages : null;
   if (list && list.some((m) => isRecord(m) && (typeof m.role === 'string' || typeof m.type === 'string'))) {
     // a transcript: the answer is its last assistant turn
-    const last = messageList(list, 'assistant').filter((m: Message) => m.role === 'assistant').at(-1);
+    const last = messageList(list, 'assistant')
+      .filter((m: Message) => m.role === 'assistant')
+      .at(-1);
     if (last) return outputText([last]);
   }
   if (isRecord(v)) {

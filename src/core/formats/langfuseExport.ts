@@ -237,7 +237,9 @@ function siblingRows(path: string, errors: RecordError[]): Row[] {
     const dir = join(prefix, sibling);
     let names: string[];
     try {
-      names = readdirSync(dir).filter((n) => /\.(jsonl?|ndjson)$/i.test(n)).sort();
+      names = readdirSync(dir)
+        .filter((n) => /\.(jsonl?|ndjson)$/i.test(n))
+        .sort();
     } catch {
       continue;
     }
@@ -253,7 +255,12 @@ function siblingRows(path: string, errors: RecordError[]): Row[] {
         budget -= size;
         const text = readFileSync(file, 'utf8');
         const t = text.trimStart();
-        const values = t.startsWith('[') ? (parseLenientJson(t) as unknown[]) : t.split('\n').filter((l) => l.trim()).map((l) => parseLenientJson(l));
+        const values = t.startsWith('[')
+          ? (parseLenientJson(t) as unknown[])
+          : t
+              .split('\n')
+              .filter((l) => l.trim())
+              .map((l) => parseLenientJson(l));
         for (const v of Array.isArray(values) ? values : []) if (isRecord(v)) rows.push(v);
       } catch (error) {
         errors.push({ reason: `${sibling}/${name} could not be joined: ${reasonOf(error)}`, warning: true });

@@ -27,7 +27,9 @@ export function isParquet(head: Uint8Array): boolean {
 
 /** `details_lighteval|gsm8k|0_2025-11-05T14-43-47.148527.parquet` → `lighteval|gsm8k|0`. */
 export function lightevalTaskFromFileName(path: string): string {
-  const name = basename(path).replace(STAMP, '').replace(/\.parquet$/i, '');
+  const name = basename(path)
+    .replace(STAMP, '')
+    .replace(/\.parquet$/i, '');
   return name.replace(/^details_/, '') || name;
 }
 
@@ -40,7 +42,11 @@ interface RunResults {
 
 /** The names a task goes by in results files, compared without punctuation and few-shot count. */
 function taskKeys(task: string): string[] {
-  const flat = (t: string) => t.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const flat = (t: string) =>
+    t
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '');
   const withoutShots = task.replace(/[|_]+\d+$/, '');
   return [flat(task), flat(withoutShots), flat(withoutShots.replace(/^(lighteval|leaderboard|helm|original|custom|community|extended)[|_]+/, ''))];
 }

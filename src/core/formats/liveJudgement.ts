@@ -34,7 +34,10 @@ const FAILING_LABELS = new Set(['fail', 'failed', 'failure', 'incorrect', 'false
 const PASSING_LABELS = new Set(['pass', 'passed', 'success', 'correct', 'true', 'right', 'yes', 'relevant', 'safe', 'good', 'thumbs_up', 'positive']);
 
 export function normalisedScoreName(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s.-]+/g, '_');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s.-]+/g, '_');
 }
 
 /** The rule for a score: settings' scoreRules, then a threshold (a minimum), then the defaults. */
@@ -65,7 +68,7 @@ function ruleText(rule: ScoreRule): string {
 export function judgeScore(name: string, value: unknown, label: string | undefined, options: ReadOptions, reason?: string): Score {
   const n = typeof value === 'boolean' ? null : toNumber(value);
   const rule = scoreRuleFor(name, options);
-  const base: Score = { name, value: n ?? (label ?? (value === undefined || value === null ? null : toText(value))), passed: null };
+  const base: Score = { name, value: n ?? label ?? (value === undefined || value === null ? null : toText(value)), passed: null };
   if (reason) base.reason = reason;
   if (typeof value === 'boolean') return { ...base, value, passed: rule?.max !== undefined ? !value : value };
   if (n !== null && Number.isFinite(n) && rule) {
@@ -104,8 +107,7 @@ export function failureRulesFrom(value: unknown): LiveFailureRule[] {
   const scalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
   return value.filter(
     (r): r is LiveFailureRule =>
-      typeof r === 'object' && r !== null && typeof (r as LiveFailureRule).attribute === 'string' && (r as LiveFailureRule).attribute !== '' &&
-      (scalar((r as LiveFailureRule).equals) || (Array.isArray((r as LiveFailureRule).equals) && ((r as LiveFailureRule).equals as unknown[]).every(scalar))),
+      typeof r === 'object' && r !== null && typeof (r as LiveFailureRule).attribute === 'string' && (r as LiveFailureRule).attribute !== '' && (scalar((r as LiveFailureRule).equals) || (Array.isArray((r as LiveFailureRule).equals) && ((r as LiveFailureRule).equals as unknown[]).every(scalar))),
   );
 }
 

@@ -149,9 +149,7 @@ export const lmEvalSamples: LineFormat = {
         if (!parsed.success) throw new FormatError(`not an lm-eval sample: ${zodReason(parsed.error)}`);
         const s = parsed.data;
         const metricNames = s.metrics ?? Object.keys(s).filter((k) => typeof s[k] === 'number' && k !== 'doc_id');
-        const scores = metricNames
-          .filter((m) => m in s)
-          .map((m) => judgeMetric(m, s[m], sibling.higherIsBetter[m] ?? !LOWER_IS_BETTER.has(m), options));
+        const scores = metricNames.filter((m) => m in s).map((m) => judgeMetric(m, s[m], sibling.higherIsBetter[m] ?? !LOWER_IS_BETTER.has(m), options));
         const decided = scores.filter((x) => x.passed !== null && x.passed !== undefined);
         const outcome: Outcome = decided.length === 0 ? 'unknown' : decided.every((x) => x.passed) ? 'pass' : 'fail';
         const prompt = promptOf(s.arguments);

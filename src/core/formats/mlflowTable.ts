@@ -25,12 +25,7 @@ const DEFAULT_JUDGE_THRESHOLDS: Record<string, number> = {
 };
 
 export function isMlflowTable(doc: unknown): boolean {
-  return (
-    isRecord(doc) &&
-    Array.isArray(doc.columns) &&
-    Array.isArray(doc.data) &&
-    doc.columns.some((c) => typeof c === 'string' && (INPUT_COLUMNS.includes(c) || c.endsWith('/score')))
-  );
+  return isRecord(doc) && Array.isArray(doc.columns) && Array.isArray(doc.data) && doc.columns.some((c) => typeof c === 'string' && (INPUT_COLUMNS.includes(c) || c.endsWith('/score')));
 }
 
 function metricBase(column: string): string {
@@ -120,4 +115,3 @@ export function* readMlflowTable(doc: Record<string, unknown>, path: string, con
     }
   }
 }
-

@@ -29,9 +29,7 @@ function promptInput(prompt: unknown): EvalCase['input'] {
 export const openaiEvalsRecord: LineFormat = {
   format: 'openai-evals',
   resumable: false,
-  matches: (first) =>
-    (isRecord(first.spec) && ('eval_name' in first.spec || 'run_id' in first.spec)) ||
-    (typeof first.run_id === 'string' && typeof first.type === 'string' && 'sample_id' in first),
+  matches: (first) => (isRecord(first.spec) && ('eval_name' in first.spec || 'run_id' in first.spec)) || (typeof first.run_id === 'string' && typeof first.type === 'string' && 'sample_id' in first),
   open: ({ firstRecord, firstLineText, path }) => {
     const spec = isRecord(firstRecord.spec) ? firstRecord.spec : {};
     const suite = asString(spec.base_eval) ?? asString(spec.eval_name) ?? 'openai-evals';

@@ -30,15 +30,7 @@ const GENAI_KINDS = new Set(['LLM', 'AGENT', 'CHAIN']);
 
 function isGenAiSpan(span: OtlpSpan): boolean {
   const a = span.attributes;
-  return (
-    'gen_ai.operation.name' in a ||
-    'gen_ai.system' in a ||
-    'gen_ai.provider.name' in a ||
-    'gen_ai.request.model' in a ||
-    'gen_ai.agent.name' in a ||
-    'llm.model_name' in a ||
-    GENAI_KINDS.has(String(a['openinference.span.kind'] ?? '').toUpperCase())
-  );
+  return 'gen_ai.operation.name' in a || 'gen_ai.system' in a || 'gen_ai.provider.name' in a || 'gen_ai.request.model' in a || 'gen_ai.agent.name' in a || 'llm.model_name' in a || GENAI_KINDS.has(String(a['openinference.span.kind'] ?? '').toUpperCase());
 }
 
 /**
@@ -169,7 +161,10 @@ function chooseCaseSpans(spans: OtlpSpan[], rule: 'root' | 'chat'): ChosenSpan[]
   }
   const byStart = (a: OtlpSpan, b: OtlpSpan) => (a.startMs ?? 0) - (b.startMs ?? 0) || a.index - b.index;
   if (rule === 'chat') {
-    return spans.filter(isChatSpan).sort(byStart).map((span) => ({ span, scope: descendantsOf(span, children) }));
+    return spans
+      .filter(isChatSpan)
+      .sort(byStart)
+      .map((span) => ({ span, scope: descendantsOf(span, children) }));
   }
   const hasGenAiAncestor = (span: OtlpSpan): boolean => {
     const seen = new Set<OtlpSpan>();
@@ -251,7 +246,7 @@ function traceSteps(chosen: OtlpSpan, scope: OtlpSpan[]): TraceStep[] {
 function traceCase(traceId: string, chosen: OtlpSpan, scope: OtlpSpan[], options: ReadOptions): EvalCase {
   const genai = scope.filter(isGenAiSpan);
   // the chosen span may record nothing itself (an agent span): its first model call does
-  const inputSpan = hasRecordedInput(chosen.attributes, chosen.events) ? chosen : genai.find((s) => hasRecordedInput(s.attributes, s.events)) ?? chosen;
+  const inputSpan = hasRecordedInput(chosen.attributes, chosen.events) ? chosen : (genai.find((s) => hasRecordedInput(s.attributes, s.events)) ?? chosen);
   const contents = new Map<OtlpSpan, ReturnType<typeof spanContent>>();
   const contentOf = (s: OtlpSpan) => contents.get(s) ?? contents.set(s, spanContent(s.attributes, s.events)).get(s)!;
   const content = contentOf(inputSpan);

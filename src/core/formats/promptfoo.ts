@@ -122,11 +122,7 @@ export function promptfooResultToCase(raw: unknown, suite: string, record: EvalC
   const result = parsed.data;
   const vars = result.vars ?? result.testCase?.vars ?? {};
   const provider = providerId(result);
-  const outcome: Outcome = result.success
-    ? 'pass'
-    : result.failureReason === FAILURE_REASON_ERROR || (result.response?.error && !result.gradingResult)
-      ? 'error'
-      : 'fail';
+  const outcome: Outcome = result.success ? 'pass' : result.failureReason === FAILURE_REASON_ERROR || (result.response?.error && !result.gradingResult) ? 'error' : 'fail';
   const output = result.response?.output;
   const promptText = result.prompt?.raw;
   const template = result.prompt?.label ?? promptText ?? '';
@@ -212,8 +208,7 @@ export function* readPromptfooExport(doc: unknown, contentHash: string): Generat
 export const promptfooJsonl: LineFormat = {
   format: 'promptfoo',
   resumable: true,
-  matches: (first) =>
-    typeof first.success === 'boolean' && ('testCase' in first || 'vars' in first) && ('response' in first || 'provider' in first),
+  matches: (first) => typeof first.success === 'boolean' && ('testCase' in first || 'vars' in first) && ('response' in first || 'provider' in first),
   open: ({ firstLineText, path }) => {
     const suite = 'promptfoo';
     const keys = new PromptfooCaseKeys();
@@ -230,4 +225,3 @@ export const promptfooJsonl: LineFormat = {
     };
   },
 };
-

@@ -46,8 +46,7 @@ export type FileShape = 'lines' | 'document' | 'zip' | 'xml';
 
 export type OpenedResult =
   /** `error`: skipped for a reason the user must act on (a limit), not because it is no eval result. */
-  | { status: 'skipped'; reason: string; error?: boolean }
-  | { status: 'ok'; format: FormatId; shape: FileShape; resumable: boolean; size: number; events: AsyncGenerator<FileEvent> };
+  { status: 'skipped'; reason: string; error?: boolean } | { status: 'ok'; format: FormatId; shape: FileShape; resumable: boolean; size: number; events: AsyncGenerator<FileEvent> };
 
 export interface ResumePoint {
   offset: number;
@@ -78,12 +77,7 @@ function lineFormatFor(first: Record<string, unknown>, path: string, options: Re
 }
 
 /** Opens a result file: detects its format and returns a stream of what it holds. */
-export async function openResultFile(
-  path: string,
-  options: ReadOptions,
-  resume?: ResumePoint,
-  forced?: FormatId,
-): Promise<OpenedResult> {
+export async function openResultFile(path: string, options: ReadOptions, resume?: ResumePoint, forced?: FormatId): Promise<OpenedResult> {
   const info = await stat(path);
   if (!info.isFile()) throw new FormatError('not a regular file');
   if (info.size === 0) throw new FormatError('empty file');

@@ -51,14 +51,7 @@ export function suiteMatches(glob: string, suite: string): boolean {
 
 export function validateRules(value: unknown): GradingRule[] {
   if (!Array.isArray(value)) return [];
-  return value.filter(
-    (r): r is GradingRule =>
-      typeof r === 'object' &&
-      r !== null &&
-      typeof (r as GradingRule).suite === 'string' &&
-      (GRADERS as readonly string[]).includes((r as GradingRule).grader) &&
-      ((r as GradingRule).pattern === undefined || typeof (r as GradingRule).pattern === 'string'),
-  );
+  return value.filter((r): r is GradingRule => typeof r === 'object' && r !== null && typeof (r as GradingRule).suite === 'string' && (GRADERS as readonly string[]).includes((r as GradingRule).grader) && ((r as GradingRule).pattern === undefined || typeof (r as GradingRule).pattern === 'string'));
 }
 
 export function decide(evalCase: EvalCase, rules: GradingRule[], patterns = new PatternBudget()): GraderResult | null {
@@ -90,9 +83,7 @@ const MS_PER_TURN = 16;
  * bounded on its own (linear readers, patterns under a time limit), so no turn is long.
  */
 export async function autoGrade(store: WorkspaceStore, rules: GradingRule[], only?: string[]): Promise<AutoGradeSummary> {
-  const items: ItemRef[] = only
-    ? findItemRefs(store.database, only).filter((i): i is ItemRef => typeof i === 'object' && i?.state === 'new')
-    : listItemRefs(store.database, { state: 'new' });
+  const items: ItemRef[] = only ? findItemRefs(store.database, only).filter((i): i is ItemRef => typeof i === 'object' && i?.state === 'new') : listItemRefs(store.database, { state: 'new' });
   const events: NewEvent[] = [];
   const summary: AutoGradeSummary = { examined: items.length, decided: 0, evalWrong: 0, modelWrong: 0, undecided: 0, eventIds: [] };
   const patterns = new PatternBudget();

@@ -48,7 +48,10 @@ export function normalizeText(s: string): string {
 
 /** The single number an answer states (commas, currency, percent and a unit word allowed), else null. */
 export function readNumber(s: string): number | null {
-  const text = s.trim().replace(/^(answer|the answer is|result)\s*[:=]?\s*/i, '').replace(/[.!]$/, '');
+  const text = s
+    .trim()
+    .replace(/^(answer|the answer is|result)\s*[:=]?\s*/i, '')
+    .replace(/[.!]$/, '');
   const matches = text.match(/-?\$?\d[\d,]*(\.\d+)?|-?\$?\.\d+/g);
   if (!matches || matches.length !== 1) return null;
   const rest = text.replace(matches[0], '').replace(/[$%\s]/g, '');
@@ -166,9 +169,7 @@ export function grade(grader: GraderName, expected: string, output: string, opti
           return {
             grader,
             matches: null,
-            reason: outcome.earlier
-              ? `pattern /${source}/ ran out of time on an earlier output of this batch; left for people`
-              : `pattern /${source}/ ran longer than ${PATTERN_TIME_LIMIT_MS} ms on this output; left for people`,
+            reason: outcome.earlier ? `pattern /${source}/ ran out of time on an earlier output of this batch; left for people` : `pattern /${source}/ ran longer than ${PATTERN_TIME_LIMIT_MS} ms on this output; left for people`,
           };
         default:
           return { grader, matches: outcome.kind === 'hit', reason: outcome.kind === 'hit' ? `output matches /${source}/` : `output does not match /${source}/` };

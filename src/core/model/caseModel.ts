@@ -12,19 +12,7 @@ export function isFailure(outcome: Outcome): boolean {
   return outcome === 'fail' || outcome === 'error';
 }
 
-export const FORMATS = [
-  'promptfoo',
-  'lm-eval',
-  'inspect',
-  'openai-evals',
-  'deepeval',
-  'mlflow',
-  'junit',
-  'jsonl',
-  'otel',
-  'langfuse',
-  'lighteval',
-] as const;
+export const FORMATS = ['promptfoo', 'lm-eval', 'inspect', 'openai-evals', 'deepeval', 'mlflow', 'junit', 'jsonl', 'otel', 'langfuse', 'lighteval'] as const;
 export const formatSchema = z.enum(FORMATS);
 export type FormatId = z.infer<typeof formatSchema>;
 

@@ -229,9 +229,7 @@ export async function pushJournals(remote: ObjectStore, paths: WorkspacePaths, b
 export async function pullJournals(remote: ObjectStore, paths: WorkspacePaths, blobs: BlobStore, state: RemoteState, options: TransferOptions): Promise<TransferTally> {
   const tally = emptyTransferTally();
   const isOwn = ownSlot(writerBase(dirname(paths.journalDir)));
-  const writers = (await remote.list('journals/', { delimiter: '/' })).prefixes
-    .map((p) => p.slice('journals/'.length, -1))
-    .filter((w) => WRITER_NAME.test(w) && !isOwn(w));
+  const writers = (await remote.list('journals/', { delimiter: '/' })).prefixes.map((p) => p.slice('journals/'.length, -1)).filter((w) => WRITER_NAME.test(w) && !isOwn(w));
   for (const writer of writers) {
     const path = join(paths.journalDir, `${writer}.jsonl`);
     let size = fileSize(path);

@@ -113,7 +113,7 @@ class S3ObjectStore implements ObjectStore {
     if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'TimeoutError', 'RequestTimeout'].includes(code) || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|timed? ?out/i.test(e.message ?? '')) {
       return new RemoteError(this.label, 'unreachable', `cannot reach ${this.location.endpoint ?? 'S3'} (${code || e.message}); ${what} not done`);
     }
-    if (code === 'CredentialsProviderError' || /Could not load credentials|credential/i.test(e.message ?? '') && !status) {
+    if (code === 'CredentialsProviderError' || (/Could not load credentials|credential/i.test(e.message ?? '') && !status)) {
       return new RemoteError(this.label, 'credentials', `no AWS credentials found (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or ~/.aws/credentials)`);
     }
     if (code === 'NoSuchBucket') return new RemoteError(this.label, 'no-bucket', `bucket "${this.location.bucket}" does not exist`);

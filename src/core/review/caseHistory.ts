@@ -30,11 +30,7 @@ export function caseHistory(db: Database, caseKey: string, format: string, suite
   const passes = new Set([passRn, item[1]].filter((r) => r !== null && r !== undefined).map(Number));
   const failures = new Map(valuesOf(db, 'SELECT rn, outcome, regression FROM occurrences WHERE cid = ?', [cid]).map((r) => [Number(r[0]), { outcome: String(r[1]), regression: r[2] === 1 }]));
   const from = Math.min(Number(item[0]), ...passes);
-  const runs = valuesOf(
-    db,
-    `SELECT rn, id, model, git_commit, COALESCE(started_at, captured_at) FROM runs WHERE format = ? AND suite = ? AND rn >= ? ORDER BY rn DESC LIMIT ${HISTORY_RUNS}`,
-    [format, suite, from],
-  ).reverse();
+  const runs = valuesOf(db, `SELECT rn, id, model, git_commit, COALESCE(started_at, captured_at) FROM runs WHERE format = ? AND suite = ? AND rn >= ? ORDER BY rn DESC LIMIT ${HISTORY_RUNS}`, [format, suite, from]).reverse();
   const points = runs.map(([rn, id, model, commit, at]): HistoryPoint => {
     const failed = failures.get(Number(rn));
     const outcome: HistoryOutcome = failed ? (failed.outcome === 'error' ? 'error' : 'fail') : passes.has(Number(rn)) ? 'pass' : 'none';

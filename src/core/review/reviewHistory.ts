@@ -25,11 +25,7 @@ export interface ReviewEntry {
 }
 
 export function reviewsOf(db: Database, caseKey: string): ReviewEntry[] {
-  return valuesOf(
-    db,
-    'SELECT eid, verdict, correction, reviewer, at, grader, reason, tags, rubric, comment, retracted, adjudicates, sides FROM reviews WHERE cid = ? ORDER BY lc, at, eid',
-    [caseIdsOf(caseKey).cid],
-  ).map((r) => ({
+  return valuesOf(db, 'SELECT eid, verdict, correction, reviewer, at, grader, reason, tags, rubric, comment, retracted, adjudicates, sides FROM reviews WHERE cid = ? ORDER BY lc, at, eid', [caseIdsOf(caseKey).cid]).map((r) => ({
     eventId: String(r[0]),
     verdict: String(r[1]),
     correction: r[2] === null ? null : String(r[2]),

@@ -59,7 +59,11 @@ export function summaryOf(i: ItemRow, pinned: PinnedLookup = NONE_PINNED): ItemS
  */
 export function viewedBy(db: Database, viewer: string | undefined, items: ItemSummaryData[]): ItemSummaryData[] {
   if (viewer === undefined) return items;
-  const hidden = hiddenFrom(db, viewer, items.map((i) => i.caseKey));
+  const hidden = hiddenFrom(
+    db,
+    viewer,
+    items.map((i) => i.caseKey),
+  );
   return hidden.size ? items.map((i) => (hidden.has(i.caseKey) ? blindSummary(i) : i)) : items;
 }
 
@@ -156,19 +160,21 @@ export function itemDetail(store: WorkspaceStore, id: string, pinned: PinnedLook
     reviews: hidden
       ? []
       : // the newest ones, within what the protocol carries
-        reviewsOf(store.database, item.caseKey).slice(-MAX_REVIEWS_SHOWN).map((r) => ({
-          eventId: r.eventId,
-          verdict: r.verdict,
-          correction: r.correction,
-          reviewer: r.reviewer,
-          at: r.at,
-          grader: r.grader,
-          reason: r.reason,
-          comment: r.comment,
-          retracted: r.retracted,
-          adjudicate: r.adjudicate,
-          sides: r.sides,
-        })),
+        reviewsOf(store.database, item.caseKey)
+          .slice(-MAX_REVIEWS_SHOWN)
+          .map((r) => ({
+            eventId: r.eventId,
+            verdict: r.verdict,
+            correction: r.correction,
+            reviewer: r.reviewer,
+            at: r.at,
+            grader: r.grader,
+            reason: r.reason,
+            comment: r.comment,
+            retracted: r.retracted,
+            adjudicate: r.adjudicate,
+            sides: r.sides,
+          })),
     // as the clusters last caught up (null until then)
     cluster: clusterOfItem(store.database, item.id) ?? null,
     history: caseHistory(store.database, item.caseKey, item.format, item.suite),

@@ -66,7 +66,8 @@ function mkdirFresh(dir: string): void {
     mkdirSync(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') mkdirSync(dir, { recursive: true }); // the blob folder itself is new
+    if (code === 'ENOENT')
+      mkdirSync(dir, { recursive: true }); // the blob folder itself is new
     else if (code !== 'EEXIST') throw error; // EEXIST: another writer made it
   }
 }

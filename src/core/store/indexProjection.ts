@@ -178,20 +178,7 @@ export class IndexProjection {
     this.run(
       `UPDATE runs SET format = ?, suite = ?, model = ?, started_at = ?, source_path = ?, git_commit = ?, eval_commit = ?,
          tags = ?, partial = ?, metadata = ?, captured_at = COALESCE(captured_at, ?) WHERE id = ?`,
-      [
-        r.format,
-        r.suite,
-        r.model ?? null,
-        r.startedAt ?? null,
-        r.sourcePath,
-        r.gitCommit ?? null,
-        r.evalCommit ?? null,
-        JSON.stringify(r.tags),
-        r.partial ? 1 : 0,
-        JSON.stringify(r.metadata),
-        r.capturedAt,
-        r.runId,
-      ],
+      [r.format, r.suite, r.model ?? null, r.startedAt ?? null, r.sourcePath, r.gitCommit ?? null, r.evalCommit ?? null, JSON.stringify(r.tags), r.partial ? 1 : 0, JSON.stringify(r.metadata), r.capturedAt, r.runId],
     );
   }
 
@@ -286,9 +273,6 @@ export class IndexProjection {
     tally.cases += total;
     tally.regressions += regressions;
     const sets = Object.entries(counts).map(([column, n]) => `${column} = ${column} + ${n}`);
-    this.run(
-      `UPDATE runs SET cases = cases + ?, regressions = regressions + ?, fixed = fixed + ?${sets.length ? `, ${sets.join(', ')}` : ''} WHERE rn = ?`,
-      [total, regressions, fixed, rn],
-    );
+    this.run(`UPDATE runs SET cases = cases + ?, regressions = regressions + ?, fixed = fixed + ?${sets.length ? `, ${sets.join(', ')}` : ''} WHERE rn = ?`, [total, regressions, fixed, rn]);
   }
 }

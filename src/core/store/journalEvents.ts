@@ -147,16 +147,7 @@ export const undoEventSchema = z.object({
   target: z.string(),
 });
 
-export const journalEventSchema = z.discriminatedUnion('type', [
-  runEventSchema,
-  casesEventSchema,
-  sourceEventSchema,
-  reviewEventSchema,
-  tagEventSchema,
-  undoEventSchema,
-  assignEventSchema,
-  queueEventSchema,
-]);
+export const journalEventSchema = z.discriminatedUnion('type', [runEventSchema, casesEventSchema, sourceEventSchema, reviewEventSchema, tagEventSchema, undoEventSchema, assignEventSchema, queueEventSchema]);
 export type ReviewEvent = z.infer<typeof reviewEventSchema>;
 export type TagEvent = z.infer<typeof tagEventSchema>;
 export type UndoEvent = z.infer<typeof undoEventSchema>;

@@ -22,7 +22,6 @@ interface LockInfo {
   startedAt: string;
 }
 
-
 /** Whether a process with this id runs on this machine (one we may not signal still runs). */
 export function processAlive(pid: number): boolean {
   try {

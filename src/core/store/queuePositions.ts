@@ -152,7 +152,11 @@ export function pageStart(db: Database, filter: ItemFilter, offset: number): { f
   if (offset < BUCKET || !inCaptureOrder(filter)) return { skip: offset };
   const positions = positionsOf(db);
   takeChanges(db, positions);
-  const name = JSON.stringify(Object.entries(filter).filter(([k, v]) => v !== undefined && k !== 'limit' && k !== 'offset').sort());
+  const name = JSON.stringify(
+    Object.entries(filter)
+      .filter(([k, v]) => v !== undefined && k !== 'limit' && k !== 'offset')
+      .sort(),
+  );
   let buckets = positions.filters.get(name);
   if (buckets && !recount(db, filter, buckets)) buckets = undefined;
   if (!buckets) {

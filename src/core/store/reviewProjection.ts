@@ -73,27 +73,29 @@ export function applyReview(ctx: ReviewApply, e: ReviewEvent, eid: string): void
   const digest = digestOf(e);
   const id = distinctId(ctx, 'reviews', eid, digest);
   if (id === undefined) return;
-  ctx.stmt(
-    `INSERT INTO reviews (eid, cid, reviewer, verdict, correction, tags, rubric, comment, grader, reason, at, lc, digest, adjudicates, sides)
+  ctx
+    .stmt(
+      `INSERT INTO reviews (eid, cid, reviewer, verdict, correction, tags, rubric, comment, grader, reason, at, lc, digest, adjudicates, sides)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run([
-    id,
-    cid,
-    e.reviewer,
-    e.verdict,
-    e.correction ?? null,
-    JSON.stringify(e.tags ?? []),
-    e.rubric ?? null,
-    e.comment ?? null,
-    e.grader ?? null,
-    e.reason ?? null,
-    e.at,
-    e.lc ?? 0,
-    digest,
-    // a grader cannot adjudicate: only a person's say settles a dispute
-    e.adjudicate && e.grader === undefined ? 1 : 0,
-    e.sides ? JSON.stringify(e.sides) : null,
-  ]);
+    )
+    .run([
+      id,
+      cid,
+      e.reviewer,
+      e.verdict,
+      e.correction ?? null,
+      JSON.stringify(e.tags ?? []),
+      e.rubric ?? null,
+      e.comment ?? null,
+      e.grader ?? null,
+      e.reason ?? null,
+      e.at,
+      e.lc ?? 0,
+      digest,
+      // a grader cannot adjudicate: only a person's say settles a dispute
+      e.adjudicate && e.grader === undefined ? 1 : 0,
+      e.sides ? JSON.stringify(e.sides) : null,
+    ]);
   ctx.touched.add(cid);
 }
 
@@ -118,7 +120,12 @@ export function applyTag(ctx: ReviewApply, e: TagEvent, eid: string): void {
 export function applyUndos(ctx: ReviewApply, events: UndoEvent[]): void {
   const { db } = ctx;
   db.run('DELETE FROM temp.undo_targets');
-  insertRows(ctx, 'INSERT OR IGNORE INTO temp.undo_targets (eid) VALUES', '(?)', events.map((e) => [e.target]));
+  insertRows(
+    ctx,
+    'INSERT OR IGNORE INTO temp.undo_targets (eid) VALUES',
+    '(?)',
+    events.map((e) => [e.target]),
+  );
   const targets = 'SELECT eid FROM temp.undo_targets';
   for (const [cid] of db.exec(`SELECT cid FROM reviews WHERE eid IN (${targets}) UNION SELECT cid FROM tag_events WHERE eid IN (${targets})`)[0]?.values ?? []) {
     ctx.touched.add(Number(cid));
@@ -147,7 +154,12 @@ export function refreshReviewStates(ctx: ReviewApply): void {
   if (ctx.touched.size === 0) return;
   const { db } = ctx;
   db.run('DELETE FROM temp.review_refresh');
-  insertRows(ctx, 'INSERT INTO temp.review_refresh (cid) VALUES', '(?)', [...ctx.touched].map((cid) => [cid]));
+  insertRows(
+    ctx,
+    'INSERT INTO temp.review_refresh (cid) VALUES',
+    '(?)',
+    [...ctx.touched].map((cid) => [cid]),
+  );
   ctx.touched.clear();
   // tags: the person's reviews and the tag events, in clock order; rows that add and remove nothing are left out
   const folded = new Map<number, Set<string>>();

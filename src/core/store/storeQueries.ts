@@ -311,9 +311,7 @@ export const MIN_ID_PREFIX = 4;
 
 /** An item by full id, unique id prefix (MIN_ID_PREFIX+ characters) or case key. */
 export function findItem(db: Database, idOrKey: string): ItemRow | 'ambiguous' | undefined {
-  const exact = rows(db, `SELECT ${ITEM_COLUMNS} FROM items WHERE id = ? OR cid = ?`, [idOrKey, caseIdsOf(idOrKey).cid]).filter(
-    (r) => r.id === idOrKey || r.caseKey === idOrKey,
-  );
+  const exact = rows(db, `SELECT ${ITEM_COLUMNS} FROM items WHERE id = ? OR cid = ?`, [idOrKey, caseIdsOf(idOrKey).cid]).filter((r) => r.id === idOrKey || r.caseKey === idOrKey);
   if (exact.length) return toItem(exact[0]!);
   if (idOrKey.length < MIN_ID_PREFIX || !/^[0-9a-f]+$/.test(idOrKey)) return undefined;
   const prefixed = rows(db, `SELECT ${ITEM_COLUMNS} FROM items WHERE id LIKE ? LIMIT 2`, [`${idOrKey}%`]);
@@ -408,11 +406,7 @@ export function lastPassRunOf(db: Database, caseKey: string): string | null {
 
 /** The result file (as stored), record and format where the item's case occurred last, when a file is recorded. */
 export function latestSourceOf(db: Database, id: string): { sourcePath: string; record: string | null; format: string } | undefined {
-  const row = valuesOf(
-    db,
-    'SELECT r.source_path, o.record, r.format FROM occurrences o JOIN runs r ON r.rn = o.rn WHERE o.cid = (SELECT cid FROM items WHERE id = ?) ORDER BY o.rn DESC LIMIT 1',
-    [id],
-  )[0];
+  const row = valuesOf(db, 'SELECT r.source_path, o.record, r.format FROM occurrences o JOIN runs r ON r.rn = o.rn WHERE o.cid = (SELECT cid FROM items WHERE id = ?) ORDER BY o.rn DESC LIMIT 1', [id])[0];
   if (!row || !row[0]) return undefined;
   return { sourcePath: String(row[0]), record: row[1] === null ? null : String(row[1]), format: String(row[2]) };
 }
@@ -429,11 +423,7 @@ export function latestGradeReason(db: Database, caseKey: string): string | null 
 }
 
 export function getSource(db: Database, path: string): SourceRow | undefined {
-  const r = rows(
-    db,
-    `SELECT path, run_id AS runId, format, size, mtime_ms AS mtimeMs, offset, next_line AS nextLine, head_hash AS headHash, resume_check AS resumeCheck, shape, resumable, done FROM sources WHERE path = ?`,
-    [path],
-  )[0];
+  const r = rows(db, `SELECT path, run_id AS runId, format, size, mtime_ms AS mtimeMs, offset, next_line AS nextLine, head_hash AS headHash, resume_check AS resumeCheck, shape, resumable, done FROM sources WHERE path = ?`, [path])[0];
   return r ? { ...(r as unknown as SourceRow), resumable: r.resumable === 1, done: r.done === 1 } : undefined;
 }
 

@@ -71,9 +71,7 @@ export function refreshAgreements(db: Database): void {
      WHERE n = 1 ORDER BY cid, reviewer`,
   );
   for (const [cid, verdict] of standing) verdicts.get(Number(cid))!.push(String(verdict));
-  const adjudicated = new Set(
-    valuesOf(db, 'SELECT DISTINCT r.cid FROM temp.review_refresh f CROSS JOIN reviews r ON r.cid = f.cid WHERE r.retracted = 0 AND r.grader IS NULL AND r.adjudicates = 1').map((r) => Number(r[0])),
-  );
+  const adjudicated = new Set(valuesOf(db, 'SELECT DISTINCT r.cid FROM temp.review_refresh f CROSS JOIN reviews r ON r.cid = f.cid WHERE r.retracted = 0 AND r.grader IS NULL AND r.adjudicates = 1').map((r) => Number(r[0])));
   const update = db.prepare('UPDATE items SET agreement = ?, human_reviewers = ? WHERE cid = ?');
   try {
     for (const [cid, vs] of verdicts) update.run([itemAgreement(vs, adjudicated.has(cid)), vs.length, cid]);

@@ -241,9 +241,7 @@ export class WorkspaceStore {
     const ids = this.projection.collisions.splice(0);
     if (ids.length === 0) return;
     const shown = ids.slice(0, 3).join(', ') + (ids.length > 3 ? ` and ${ids.length - 3} more` : '');
-    this.notices.push(
-      `${ids.length} event id${ids.length === 1 ? '' : 's'} (${shown}) appear twice with different content: two clones wrote under one writer name and their journals were merged; both copies are kept. Run \`evalloop doctor --repair\` to give the second copies a journal of their own`,
-    );
+    this.notices.push(`${ids.length} event id${ids.length === 1 ? '' : 's'} (${shown}) appear twice with different content: two clones wrote under one writer name and their journals were merged; both copies are kept. Run \`evalloop doctor --repair\` to give the second copies a journal of their own`);
   }
 
   private claimWriter(): JournalWriter {

@@ -22,8 +22,16 @@ export const PREVIEW_RECORDS = 50;
 export function corpusChildren(layout: CorpusLayout, node?: CorpusNode): CorpusNode[] {
   if (!existsSync(layout.dir)) return [];
   try {
-    if (!node) return [{ kind: 'group', group: 'versions' }, { kind: 'group', group: 'slices' }];
-    if (node.kind === 'group' && node.group === 'versions') return layout.versions().reverse().map((version) => versionNode(layout, version));
+    if (!node)
+      return [
+        { kind: 'group', group: 'versions' },
+        { kind: 'group', group: 'slices' },
+      ];
+    if (node.kind === 'group' && node.group === 'versions')
+      return layout
+        .versions()
+        .reverse()
+        .map((version) => versionNode(layout, version));
     if (node.kind === 'group') return layout.slices().map((slice) => ({ kind: 'slice', slice }));
     if (node.kind === 'version') {
       const m = layout.manifest(node.version);
@@ -31,7 +39,10 @@ export function corpusChildren(layout: CorpusLayout, node?: CorpusNode): CorpusN
     }
     if (node.kind === 'file') return recordPreviews(layout, node.version, node.format);
     if (node.kind === 'slice') {
-      return layout.sliceVersions(node.slice).reverse().map((version) => ({ kind: 'sliceVersion', slice: node.slice, version, cases: layout.sliceManifest(node.slice, version).cases }));
+      return layout
+        .sliceVersions(node.slice)
+        .reverse()
+        .map((version) => ({ kind: 'sliceVersion', slice: node.slice, version, cases: layout.sliceManifest(node.slice, version).cases }));
     }
   } catch {
     return []; // a damaged manifest: Verify Corpus says what is wrong

@@ -2,18 +2,7 @@
 // The extension maps these nodes to TreeItems; nothing here knows about VS Code.
 import type { Database } from 'sql.js';
 import { summaryOf, type ItemSummaryData, type PinnedLookup } from '../review/reviewQueries';
-import {
-  assigneeGroupCounts,
-  catchAllItemIds,
-  clusterGroupCounts,
-  loneFailureCount,
-  notComparedCount,
-  openRegressionsByState,
-  runGroupCounts,
-  suiteGroupCounts,
-  tagGroupCounts,
-  untaggedCount,
-} from '../store/queueGroupQueries';
+import { assigneeGroupCounts, catchAllItemIds, clusterGroupCounts, loneFailureCount, notComparedCount, openRegressionsByState, runGroupCounts, suiteGroupCounts, tagGroupCounts, untaggedCount } from '../store/queueGroupQueries';
 import { countItems, keptCounts, listItems, listRuns, type ItemFilter, type RunRow } from '../store/storeQueries';
 
 export const STATE_ORDER = ['new', 'auto-graded', 'reviewed'] as const;
@@ -28,7 +17,6 @@ export type QueueNode =
   | { kind: 'group'; state: string; by: QueueGrouping; key: string; label: string; count: number; clusterSize?: number }
   | ({ kind: 'item' } & ItemSummaryData)
   | { kind: 'more'; state: string; by: QueueGrouping; key: string; remaining: number };
-
 
 export function queueRoots(db: Database): QueueNode[] {
   const kept = keptCounts(db);
@@ -57,7 +45,6 @@ function clusterGroups(db: Database, state: string): QueueNode[] {
   if (pending) groups.push({ kind: 'group', state, by: 'cluster', key: NOT_COMPARED, label: 'not compared yet', count: pending });
   return groups;
 }
-
 
 export function queueGroups(db: Database, state: string, by: QueueGrouping = 'suite'): QueueNode[] {
   if (by === 'cluster') return clusterGroups(db, state);

@@ -22,18 +22,13 @@ export function registerCaptureCommands(ext: CommandContext<StoreSession | undef
     if (!ext.session) throw new Error('open a folder first: captures are kept in the folder’s .evalloop/');
     return ext.session;
   };
-  const captureWithProgress = (paths: string[]) =>
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Eval Loop: capturing results' }, (progress) =>
-      captureInto(session(), paths, (message, fraction) => progress.report({ message, increment: fraction * 100 })),
-    );
+  const captureWithProgress = (paths: string[]) => vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Eval Loop: capturing results' }, (progress) => captureInto(session(), paths, (message, fraction) => progress.report({ message, increment: fraction * 100 })));
 
   register(
     vscode.commands.registerCommand(COMMANDS.captureFile, (uri?: vscode.Uri) =>
       ext.guard('Capture', async () => {
         if (!requireTrust()) return;
-        const picked = uri
-          ? [uri]
-          : await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Capture', filters: { 'Eval results': ['json', 'jsonl', 'ndjson', 'eval', 'xml', 'parquet'] } });
+        const picked = uri ? [uri] : await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Capture', filters: { 'Eval results': ['json', 'jsonl', 'ndjson', 'eval', 'xml', 'parquet'] } });
         if (!picked?.length) return;
         const { reports } = await captureWithProgress(picked.map((u) => u.fsPath));
         logReports(ext.output, reports);
@@ -59,9 +54,7 @@ export function registerCaptureCommands(ext: CommandContext<StoreSession | undef
     vscode.commands.registerCommand(COMMANDS.autoGrade, () =>
       ext.guard('Auto-grade', async () => {
         const summary = await session().write((store) => autoGrade(store, gradingRules()));
-        void vscode.window.showInformationMessage(
-          `Eval Loop: auto-graded ${summary.decided} of ${summary.examined} waiting items (${summary.modelWrong} model wrong, ${summary.evalWrong} eval wrong); ${summary.undecided} left for review.`,
-        );
+        void vscode.window.showInformationMessage(`Eval Loop: auto-graded ${summary.decided} of ${summary.examined} waiting items (${summary.modelWrong} model wrong, ${summary.evalWrong} eval wrong); ${summary.undecided} left for review.`);
       }),
     ),
   );
@@ -70,9 +63,7 @@ export function registerCaptureCommands(ext: CommandContext<StoreSession | undef
     vscode.commands.registerCommand(COMMANDS.showStatus, () =>
       ext.guard('Status', async () => {
         const status = await session().read((store) => storeStatus(store.database));
-        void vscode.window.showInformationMessage(
-          `Eval Loop: ${counted(status.items, 'item')} (${status.byState.new ?? 0} new), ${counted(status.regressions, 'open regression')}, ${counted(status.runs, 'run')} captured.`,
-        );
+        void vscode.window.showInformationMessage(`Eval Loop: ${counted(status.items, 'item')} (${status.byState.new ?? 0} new), ${counted(status.regressions, 'open regression')}, ${counted(status.runs, 'run')} captured.`);
       }),
     ),
   );

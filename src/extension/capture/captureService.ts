@@ -17,11 +17,7 @@ export function gradingRules() {
   return validateRules(setting('autoGrade.rules'));
 }
 
-export async function captureInto(
-  session: StoreSession,
-  paths: string[],
-  progress?: (message: string, fraction: number) => void,
-): Promise<CaptureOutcome> {
+export async function captureInto(session: StoreSession, paths: string[], progress?: (message: string, fraction: number) => void): Promise<CaptureOutcome> {
   return session.write(async (store) => {
     const gitCommit = gitCommitOf(session.root);
     const reports: FileCaptureReport[] = [];

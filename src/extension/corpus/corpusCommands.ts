@@ -22,11 +22,7 @@ const TOOL_VERSION = typeof EVALLOOP_VERSION === 'string' ? EVALLOOP_VERSION : '
 async function pickPolicy(layout: CorpusLayout): Promise<{ policyName?: string; filter?: string } | undefined> {
   const named = Object.entries(layout.policies()).map(([name, p]) => ({ label: name, description: p.filter, detail: p.description ?? p.formats.join(', '), value: { policyName: name } }));
   const picked = await vscode.window.showQuickPick(
-    [
-      ...named,
-      { label: 'All reviewed items', description: 'reviewed', detail: 'every human-reviewed item, in all formats', value: { filter: 'reviewed' } },
-      { label: 'Custom filter…', description: 'e.g. reviewed verdict:model-wrong -tag:pii', value: { filter: undefined as string | undefined } },
-    ],
+    [...named, { label: 'All reviewed items', description: 'reviewed', detail: 'every human-reviewed item, in all formats', value: { filter: 'reviewed' } }, { label: 'Custom filter…', description: 'e.g. reviewed verdict:model-wrong -tag:pii', value: { filter: undefined as string | undefined } }],
     { title: 'Snapshot Corpus: which items?', placeHolder: 'a policy from corpus/corpus.json, or a filter', ...STAYS_OPEN },
   );
   if (!picked) return undefined;
@@ -50,16 +46,16 @@ export function registerCorpusCommands(ext: CommandContext, corpusChanged: () =>
         if (!choice) return;
         // drawn once: the counts shown are of the very records written
         const preview = await session.read((store) => planSnapshot(store, dir, { ...choice, toolVersion: TOOL_VERSION }));
-        const counts = Object.entries(preview.manifest.files).map(([f, x]) => `${f} ${x.records}`).join(', ');
+        const counts = Object.entries(preview.manifest.files)
+          .map(([f, x]) => `${f} ${x.records}`)
+          .join(', ');
         const go = await vscode.window.showInformationMessage(
           `Write corpus ${preview.manifest.version}? ${counts}; ${counted(preview.manifest.added, 'record')} added, ${preview.manifest.removed} removed, ${counted(preview.manifest.leakage.excluded.length, 'case')} held out as slice cases.`,
           { modal: true },
           'Write Version',
         );
         if (go !== 'Write Version') return;
-        const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Eval Loop: writing ${preview.manifest.version}` }, () =>
-          Promise.resolve().then(() => writeSnapshot(preview)),
-        );
+        const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Eval Loop: writing ${preview.manifest.version}` }, () => Promise.resolve().then(() => writeSnapshot(preview)));
         corpusChanged();
         await openReadOnly(join(result.dir!, 'manifest.json'));
         void vscode.window.showInformationMessage(`Eval Loop: wrote corpus ${result.version}.`);

@@ -29,9 +29,7 @@ export async function pinItems(session: StoreSession, root: string, filter: stri
   }
   refresh();
   const trained = result.manifest.trainedIn?.length ?? 0;
-  void vscode.window.showInformationMessage(
-    `Eval Loop: pinned ${counted(result.manifest.cases, 'case')} as slice ${slice} ${result.version}${trained ? ` (${trained} already in training, recorded as known contamination)` : ''}.`,
-  );
+  void vscode.window.showInformationMessage(`Eval Loop: pinned ${counted(result.manifest.cases, 'case')} as slice ${slice} ${result.version}${trained ? ` (${trained} already in training, recorded as known contamination)` : ''}.`);
   return result.manifest.cases;
 }
 

@@ -31,22 +31,16 @@ export class DefinitionSources implements vscode.Disposable {
       this.changed.fire();
     };
     const watcher = vscode.workspace.createFileSystemWatcher(CONFIG_GLOB);
-    this.subscriptions.push(
-      session.onDidChange(dropItems),
-      clustersChanged(dropItems),
-      watcher,
-      watcher.onDidChange(dropConfigs),
-      watcher.onDidCreate(dropConfigs),
-      watcher.onDidDelete(dropConfigs),
-      this.changed,
-    );
+    this.subscriptions.push(session.onDidChange(dropItems), clustersChanged(dropItems), watcher, watcher.onDidChange(dropConfigs), watcher.onDidCreate(dropConfigs), watcher.onDidDelete(dropConfigs), this.changed);
   }
 
   definitionItems(): Promise<DefinitionItem[]> {
-    this.items ??= this.session.read((store) => definitionItems(store.database)).catch((error: unknown) => {
-      this.items = undefined;
-      throw error;
-    });
+    this.items ??= this.session
+      .read((store) => definitionItems(store.database))
+      .catch((error: unknown) => {
+        this.items = undefined;
+        throw error;
+      });
     return this.items;
   }
 

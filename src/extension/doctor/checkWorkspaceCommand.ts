@@ -18,9 +18,7 @@ export function registerCheckWorkspace(ext: CommandContext): void {
   register(
     vscode.commands.registerCommand(COMMANDS.checkWorkspace, () =>
       ext.guard('Check workspace', async () => {
-        const check = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Eval Loop: checking the workspace' }, () =>
-          session.read((store) => checkWorkspace(store, { corpusDir: corpusDirOf(session.root) })),
-        );
+        const check = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Eval Loop: checking the workspace' }, () => session.read((store) => checkWorkspace(store, { corpusDir: corpusDirOf(session.root) })));
         ext.output.appendLine(`Check workspace: ${describe(check)}`);
         for (const f of check.findings) ext.output.appendLine(`  ${findingText(f, '  ')}`);
         if (check.findings.length === 0) {

@@ -53,9 +53,7 @@ export class CaseDiffs implements vscode.TextDocumentContentProvider, vscode.Dis
       return;
     }
     if (!data.before) {
-      void vscode.window.showInformationMessage(
-        data.passRun ? 'Eval Loop: the passing run’s result file has changed or is gone, so its occurrence cannot be shown.' : 'Eval Loop: this case has not passed in any captured run.',
-      );
+      void vscode.window.showInformationMessage(data.passRun ? 'Eval Loop: the passing run’s result file has changed or is gone, so its occurrence cannot be shown.' : 'Eval Loop: this case has not passed in any captured run.');
       return;
     }
     const left = this.uriFor(id, 'last-pass.md', caseAsDocument(data.before, `last pass · ${data.passRun}`));
@@ -101,7 +99,10 @@ export async function openResultAt(path: string, record: string | null, format?:
   const index = recordIndexOf(record);
   if (at === undefined && index !== undefined && format) {
     // the same bytes the editor opens (a file rewritten since capture may put the record elsewhere)
-    at = await readFile(path, 'utf8').then((text) => recordLine(text, format, index), () => undefined);
+    at = await readFile(path, 'utf8').then(
+      (text) => recordLine(text, format, index),
+      () => undefined,
+    );
   }
   const position = at !== undefined ? new vscode.Position(at, 0) : undefined;
   await vscode.window.showTextDocument(uri, { preview: true, viewColumn: vscode.ViewColumn.Beside, ...(position ? { selection: new vscode.Range(position, position) } : {}) });

@@ -78,14 +78,7 @@ export class QueueTreeProvider implements vscode.TreeDataProvider<QueueNode>, vs
       case 'item': {
         const item = new vscode.TreeItem(node.title, vscode.TreeItemCollapsibleState.None);
         item.id = `item:${node.id}`;
-        const badges = [
-          node.pinned ? `pinned in ${node.pinned}` : '',
-          node.regression ? 'regression' : '',
-          node.fixed ? 'fixed' : '',
-          node.verdict ?? '',
-          node.blind ? 'blind: give your verdict to see others\'' : '',
-          node.occurrences > 1 ? `×${node.occurrences}` : '',
-        ];
+        const badges = [node.pinned ? `pinned in ${node.pinned}` : '', node.regression ? 'regression' : '', node.fixed ? 'fixed' : '', node.verdict ?? '', node.blind ? "blind: give your verdict to see others'" : '', node.occurrences > 1 ? `×${node.occurrences}` : ''];
         item.description = badges.filter(Boolean).join(' · ');
         const heldOut = node.pinned ? `\nHeld out of training: its input is pinned in eval slice ${node.pinned}.` : '';
         item.tooltip = new vscode.MarkdownString().appendText(`${node.caseKey}\n${node.title}${heldOut}`);
@@ -93,10 +86,10 @@ export class QueueTreeProvider implements vscode.TreeDataProvider<QueueNode>, vs
         item.iconPath = node.pinned
           ? new vscode.ThemeIcon('pinned', new vscode.ThemeColor('charts.blue'))
           : node.regression
-          ? new vscode.ThemeIcon('arrow-down', new vscode.ThemeColor('testing.iconFailed'))
-          : verdict
-            ? new vscode.ThemeIcon(verdict[0], new vscode.ThemeColor(verdict[1]))
-            : new vscode.ThemeIcon('circle-large-outline');
+            ? new vscode.ThemeIcon('arrow-down', new vscode.ThemeColor('testing.iconFailed'))
+            : verdict
+              ? new vscode.ThemeIcon(verdict[0], new vscode.ThemeColor(verdict[1]))
+              : new vscode.ThemeIcon('circle-large-outline');
         item.contextValue = node.pinned ? 'item.pinned' : 'item';
         item.command = { command: COMMANDS.openItem, title: 'Open Item', arguments: [node.id] };
         return item;
