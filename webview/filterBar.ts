@@ -1,7 +1,8 @@
 // The panel's filter bar: state, tag and run choices, the regressions toggle, the
-// search box (applied once typing pauses) and the team's filter chips. It shows the
+// search box (applied once typing pauses), the list's order and the team's filter chips. It shows the
 // panel's filter and proposes the next one; the panel applies it.
 import type { HostMessage, QueueFilter } from '../src/protocol/reviewProtocol';
+import { QUEUE_SORT_LABELS, QUEUE_SORTS, type QueueSort } from '../src/core/review/queueSort';
 import { TeamFilterBar } from './teamFilters';
 
 /** How long the search box waits for typing to pause before it filters. */
@@ -13,6 +14,7 @@ export class FilterBar {
   private readonly runSelect = document.createElement('select');
   private readonly regressionBox = document.createElement('input');
   private readonly search = document.createElement('input');
+  private readonly sortSelect = document.createElement('select');
   private readonly team: TeamFilterBar;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
   /** The bar's controls, in the order they sit in the header. */
@@ -23,7 +25,7 @@ export class FilterBar {
     private readonly current: () => QueueFilter,
     apply: (next: QueueFilter) => void,
   ) {
-    const { stateSelect, tagSelect, runSelect, regressionBox, search } = this;
+    const { stateSelect, tagSelect, runSelect, regressionBox, search, sortSelect } = this;
     stateSelect.className = 'filter-state';
     for (const [value, label] of [
       ['new', 'waiting'],
@@ -48,12 +50,21 @@ export class FilterBar {
       apply(next);
       this.syncControls();
     });
-    this.elements = [stateSelect, tagSelect, runSelect, regressionToggle, search, this.team.element];
+    sortSelect.className = 'filter-sort';
+    sortSelect.title = 'The order of the list';
+    setOptions(
+      sortSelect,
+      QUEUE_SORTS.map((sort): [string, string] => [sort, QUEUE_SORT_LABELS[sort]]),
+      'oldest',
+    );
+    this.elements = [stateSelect, tagSelect, runSelect, regressionToggle, search, sortSelect, this.team.element];
 
     stateSelect.addEventListener('change', () => apply({ ...current(), state: (stateSelect.value || undefined) as QueueFilter['state'] }));
     tagSelect.addEventListener('change', () => apply({ ...current(), tag: tagSelect.value || undefined }));
     runSelect.addEventListener('change', () => apply({ ...current(), runId: runSelect.value || undefined }));
     regressionBox.addEventListener('change', () => apply({ ...current(), regression: regressionBox.checked || undefined }));
+    // capture order (oldest first) is the default, so it is left out of the filter
+    sortSelect.addEventListener('change', () => apply({ ...current(), sort: sortSelect.value === 'oldest' ? undefined : (sortSelect.value as QueueSort) }));
     search.addEventListener('input', () => {
       clearTimeout(this.searchTimer);
       this.searchTimer = setTimeout(() => apply({ ...current(), text: search.value.trim() || undefined }), SEARCH_PAUSE_MS);
@@ -68,6 +79,7 @@ export class FilterBar {
     showChoice(this.runSelect, filter.runId, filter.runId ?? '');
     this.regressionBox.checked = !!filter.regression;
     this.search.value = filter.text ?? '';
+    this.sortSelect.value = filter.sort ?? 'oldest';
   }
 
   /** Shows the team's chips for this filter. */

@@ -452,8 +452,9 @@ async function selectById(id: string): Promise<void> {
       return;
     }
   }
-  // not in the current filter: show all items and look again
+  // not in the current filter: show all items and look again (the bar shows that too)
   applyFilter({});
+  filterBar.syncControls();
   await list.reset();
   for (let i = 0; i < list.total; i++) if (list.itemAt(i)?.id === id) return list.moveTo(i);
 }

@@ -86,4 +86,27 @@ describe('a review panel restored with its state (chromium)', { timeout: 60_000 
       await view.close();
     }
   });
+
+  it('the order chosen in the bar is asked of the host, kept in the saved state, and shown again when the panel is restored', async () => {
+    const host = slowSnapshotHost();
+    const view = await openWebview(host.answer);
+    try {
+      await view.page.waitForSelector('.queue-row .row-title');
+      assert.equal(await view.page.evaluate(() => (document.querySelector('select.filter-sort') as HTMLSelectElement).value), 'oldest');
+      assert.equal(host.queries.at(-1)?.sort, undefined, 'capture order is the default and not sent');
+      await view.page.selectOption('select.filter-sort', 'regression');
+      await until(() => host.queries.at(-1)?.sort === 'regression', 'the query in the chosen order');
+      const saved = await view.page.evaluate(() => (window as unknown as { __panelState?: { filter?: { sort?: string } } }).__panelState?.filter?.sort);
+      assert.equal(saved, 'regression', 'the order is part of the saved state');
+    } finally {
+      await view.close();
+    }
+    const restored = await openWebview(slowSnapshotHost().answer, `window.__panelState = ${JSON.stringify({ filter: { sort: 'newest' } })};`);
+    try {
+      await restored.page.waitForSelector('.queue-row .row-title');
+      assert.equal(await restored.page.evaluate(() => (document.querySelector('select.filter-sort') as HTMLSelectElement).value), 'newest');
+    } finally {
+      await restored.close();
+    }
+  });
 });
