@@ -39,7 +39,9 @@ function baselineDocument(path: string): number {
 async function capture(path: string, root: string): Promise<number> {
   const store = await WorkspaceStore.open(root, 'bench');
   try {
-    const report = await captureFile(store, path);
+    // a whole-document log of 10k+ samples is over the default 16 MB record limit: raised,
+    // as a user capturing one does (--max-record-mb); JSON lines are read line by line
+    const report = await captureFile(store, path, { read: { maxRecordBytes: 4096 * 1024 * 1024 } });
     if (report.errors.length) throw new Error(`capture reported errors: ${JSON.stringify(report.errors.slice(0, 3))}`);
     return report.cases;
   } finally {

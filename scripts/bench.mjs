@@ -35,7 +35,7 @@ function jq(filter, file) {
 // production bundles: what users get, and what activation loads
 spawnSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'ignore' });
 
-const results = { machine: `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`, date: new Date().toISOString(), sizes, capture: [], inspect: [], queue: [], bulk: [], remote: [], webview: [], corpus: [] };
+const results = { machine: `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`, date: new Date().toISOString(), sizes, capture: [], inspect: [], otel: [], queue: [], bulk: [], remote: [], webview: [], corpus: [] };
 
 // 1. capture of promptfoo JSONL, incremental appends, and opening what was captured
 for (const n of sizes) {
