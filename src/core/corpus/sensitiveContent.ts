@@ -3,7 +3,8 @@
 
 export type SensitiveKind = 'private-key' | 'openai-key' | 'anthropic-key' | 'aws-access-key' | 'github-token' | 'slack-token' | 'google-api-key' | 'bearer-token' | 'email' | 'phone';
 
-const PATTERNS: [SensitiveKind, RegExp][] = [
+/** Each kind and the pattern that finds it (global: use with matchAll or replace). */
+export const PATTERNS: readonly (readonly [SensitiveKind, RegExp])[] = [
   ['private-key', /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z]+ )?PRIVATE KEY-----|$)/g],
   ['anthropic-key', /\bsk-ant-[A-Za-z0-9_-]{20,}/g],
   ['openai-key', /\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}/g],
@@ -27,8 +28,21 @@ function preview(match: string): string {
   return `${match.slice(0, 4)}…${match.slice(-2)}`;
 }
 
+/**
+ * What every pattern above needs somewhere in a text to match at all (a phone number
+ * has three digits, a separator and three more). Most texts have none of these, and one
+ * pass with this spares them the ten passes of the patterns; the findings are the same.
+ */
+const ANY_PATTERN_COULD_MATCH = /-----BEGIN |sk-|AKIA|ASIA|gh[pousr]_|github_pat_|xox[baprs]-|AIza|Bearer|@|\d{3}[\s.-]\d{3}/;
+
+/** False when no pattern can match anywhere in `text` (true does not mean one does). */
+export function couldBeSensitive(text: string): boolean {
+  return ANY_PATTERN_COULD_MATCH.test(text);
+}
+
 export function findSensitive(text: string): SensitiveFinding[] {
   const found: SensitiveFinding[] = [];
+  if (!couldBeSensitive(text)) return found;
   for (const [kind, re] of PATTERNS) {
     for (const m of text.matchAll(re)) found.push({ kind, preview: preview(m[0]) });
   }
@@ -37,6 +51,7 @@ export function findSensitive(text: string): SensitiveFinding[] {
 
 export function redactSensitive(text: string): { text: string; redactions: SensitiveKind[] } {
   const redactions: SensitiveKind[] = [];
+  if (!couldBeSensitive(text)) return { text, redactions };
   let out = text;
   for (const [kind, re] of PATTERNS) {
     out = out.replace(re, () => {
