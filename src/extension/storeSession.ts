@@ -2,7 +2,10 @@
 // loaded only when needed), one operation at a time. Every write is in the journal
 // before it returns; the index is saved by the checkpoint policy (after a large batch,
 // else when quiet) so a review does not pay for exporting the whole index.
-// Writes (and journal lines from other processes) fire onDidChange for the views.
+// Other processes' journal lines are replayed when something says the journals changed
+// (the journal file watcher, the poll below), and before every write; a read when
+// nothing changed touches no journal. Writes (and other processes' lines) fire
+// onDidChange for the views.
 import * as vscode from 'vscode';
 import { CHECKPOINT_IDLE_MS, checkpointNow } from '../core/store/checkpointPolicy';
 import { journalSize, listJournalFiles } from '../core/store/journalReader';
@@ -16,6 +19,8 @@ export class StoreSession implements vscode.Disposable {
   private journalPoll: ReturnType<typeof setInterval> | undefined;
   private journalSignature = '';
   private opened: WorkspaceStore | undefined;
+  /** A journal may hold lines the index has not replayed (set by the watcher and the poll). */
+  private journalsChanged = false;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
@@ -44,12 +49,15 @@ export class StoreSession implements vscode.Disposable {
         this.store = undefined;
         throw error;
       }
-      const caught = store.catchUp();
+      // a write catches up first, so it is applied after everything already in the journals
+      const stale = write || this.journalsChanged;
+      this.journalsChanged = false;
+      const caught = stale ? store.catchUp().events : 0;
       try {
         return await work(store);
       } finally {
         this.checkpoint(store);
-        if (write || caught.events > 0) this.changed.fire();
+        if (write || caught > 0) this.changed.fire();
       }
     });
     this.queue = next.catch(() => undefined);
@@ -118,6 +126,7 @@ export class StoreSession implements vscode.Disposable {
 
   /** Another process appended to a journal: replay it. */
   catchUp(): Promise<void> {
+    this.journalsChanged = true;
     return this.enqueue(() => undefined, false);
   }
 
