@@ -1,7 +1,7 @@
 // The messages between the agreement report (webview) and the extension host. Both sides
 // validate what they receive with these schemas and drop what does not fit; every array
 // is bounded, and every string the page shows is placed as text.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const name = z.string().max(300);
 const figure = z.number().finite().nullable();

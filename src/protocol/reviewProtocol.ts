@@ -1,6 +1,6 @@
 // The messages between the review panel (webview) and the extension host. Both sides
 // validate every message they receive with these schemas and drop what does not fit.
-import { z } from 'zod';
+import * as z from 'zod';
 import { evalCaseSchema } from '../core/model/caseModel';
 import { QUEUE_SORTS } from '../core/review/queueSort';
 

@@ -8,7 +8,7 @@
 //   corpus/slices/<name>/vNNNN/cases.jsonl, manifest.json
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isFolderName, validateFolderName } from '../text/folderNames';
 import { mkdirDurable } from '../store/durableFile';
 import { OUTPUT_FORMATS } from './trainingRecords';

@@ -1,6 +1,6 @@
 // The shapes of the training formats we write, checked line by line in tests and by
 // anyone who wants to validate an exported file.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OutputFormat } from './trainingRecords';
 
 const message = z.object({ role: z.enum(['system', 'user', 'assistant', 'tool', 'developer']), content: z.string() }).loose();

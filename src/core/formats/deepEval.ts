@@ -1,6 +1,6 @@
 // DeepEval test runs (`.deepeval/.latest_test_run.json` and exported test runs):
 // testCases with metricsData, and conversational test cases with turns.
-import { z } from 'zod';
+import * as z from 'zod';
 import { buildCase } from '../model/buildCase';
 import type { EvalCase, Message, Outcome, Score, TraceStep } from '../model/caseModel';
 import { asString, isRecord, toNumber, toText } from '../text/values';

@@ -2,7 +2,7 @@
 // One case per doc and filter; metric direction from the sibling results_<time>.json.
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { buildCase } from '../model/buildCase';
 import type { EvalCase, Outcome, Score } from '../model/caseModel';
 import { parseLenientJson } from '../text/lenientJson';

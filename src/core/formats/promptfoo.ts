@@ -1,6 +1,6 @@
 // promptfoo: `promptfoo eval -o out.json` (results.version 2 and 3) and `-o out.jsonl`
 // (one EvaluateResult per line). A case is one test × prompt × provider.
-import { z } from 'zod';
+import * as z from 'zod';
 import { buildCase } from '../model/buildCase';
 import type { EvalCase, Message, Outcome, Score } from '../model/caseModel';
 import { shortHash } from '../text/hashing';

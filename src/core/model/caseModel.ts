@@ -1,6 +1,6 @@
 // The normalised case and run model every format adapter produces. One schema for
 // all formats, so the store, the review UI and the corpus never see format quirks.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** How a case ended. `judge-error` means the grader failed, not the model. */
 export const OUTCOMES = ['pass', 'fail', 'error', 'judge-error', 'skipped', 'unknown'] as const;

@@ -4,7 +4,7 @@
 // Neither ever holds a secret: credentials come from the standard AWS chain.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { writeFileAtomic } from '../store/durableFile';
 import { writingTo } from '../store/writeFailure';
 import type { S3Location } from './objectStore';

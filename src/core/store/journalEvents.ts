@@ -1,7 +1,7 @@
 // The journal's event types. The journal is the truth; everything else is derived.
 // Events are versioned (`v`) and validated when read, so a hand-edited line is
 // reported and skipped instead of corrupting the index.
-import { z } from 'zod';
+import * as z from 'zod';
 import { outcomeSchema, runInfoSchema } from '../model/caseModel';
 
 export const JOURNAL_VERSION = 1;
