@@ -3,8 +3,9 @@
 import { z } from 'zod';
 import { evalCaseSchema } from '../core/model/caseModel';
 import { QUEUE_SORTS } from '../core/review/queueSort';
+import { VERDICTS } from '../core/review/verdicts';
 
-export const verdictSchema = z.enum(['model-wrong', 'eval-wrong', 'ambiguous', 'discard']);
+export const verdictSchema = z.enum(VERDICTS);
 const id = z.string().regex(/^[0-9a-f]{12}$/);
 const requestId = z.number().int().min(0);
 const tag = z.string().trim().min(1).max(64);
