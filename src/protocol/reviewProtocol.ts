@@ -2,6 +2,7 @@
 // validate every message they receive with these schemas and drop what does not fit.
 import { z } from 'zod';
 import { evalCaseSchema } from '../core/model/caseModel';
+import { ITEM_STATES } from '../core/review/itemStates';
 import { QUEUE_SORTS } from '../core/review/queueSort';
 import { VERDICTS } from '../core/review/verdicts';
 
@@ -13,7 +14,7 @@ const tag = z.string().trim().min(1).max(64);
 const reviewerName = z.string().trim().min(1).max(100);
 
 export const queueFilterSchema = z.object({
-  state: z.enum(['new', 'auto-graded', 'reviewed']).optional(),
+  state: z.enum(ITEM_STATES).optional(),
   verdict: verdictSchema.optional(),
   tag: tag.optional(),
   runId: z.string().max(300).optional(),
