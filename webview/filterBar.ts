@@ -1,9 +1,13 @@
 // The panel's filter bar: state, tag and run choices, the regressions toggle, the
 // search box (applied once typing pauses), the list's order and the team's filter chips. It shows the
 // panel's filter and proposes the next one; the panel applies it.
+import { ITEM_STATES, type ItemState } from '../src/core/review/itemStates';
 import type { HostMessage, QueueFilter } from '../src/protocol/reviewProtocol';
 import { QUEUE_SORT_LABELS, QUEUE_SORTS, type QueueSort } from '../src/core/review/queueSort';
 import { TeamFilterBar } from './teamFilters';
+
+/** The state menu's words for each state. */
+const STATE_CHOICES: Record<ItemState, string> = { new: 'waiting', 'auto-graded': 'auto-graded', reviewed: 'reviewed' };
 
 /** How long the search box waits for typing to pause before it filters. */
 const SEARCH_PAUSE_MS = 200;
@@ -27,12 +31,7 @@ export class FilterBar {
   ) {
     const { stateSelect, tagSelect, runSelect, regressionBox, search, sortSelect } = this;
     stateSelect.className = 'filter-state';
-    for (const [value, label] of [
-      ['new', 'waiting'],
-      ['auto-graded', 'auto-graded'],
-      ['reviewed', 'reviewed'],
-      ['', 'all'],
-    ] as const) {
+    for (const [value, label] of [...ITEM_STATES.map((s) => [s, STATE_CHOICES[s]] as const), ['', 'all'] as const]) {
       const o = document.createElement('option');
       o.value = value;
       o.textContent = label;

@@ -4,7 +4,8 @@
 // next item is shown: pressed early, they belong to the next item, never to the one
 // being saved.
 import type { QueueList } from './queueList';
-import { VERDICT_KEYS, type ReviewForm } from './reviewForm';
+import { VERDICTS } from '../src/core/review/verdicts';
+import type { ReviewForm } from './reviewForm';
 import { el } from './safeText';
 
 /** What the keys act on: the list and the form, and the panel's actions. */
@@ -135,7 +136,7 @@ export class PanelKeys {
     else if (key === 'k' || key === 'ArrowUp') list.moveTo(list.cursor - 1);
     else if (key === 'g') list.moveTo(0);
     else if (key === 'G') list.moveTo(list.total - 1);
-    else if (key >= '1' && key <= '4') form.setVerdict(VERDICT_KEYS[Number(key) - 1]!);
+    else if (key >= '1' && key <= '4') form.setVerdict(VERDICTS[Number(key) - 1]!);
     else if (key === 'e') {
       form.setVerdict('model-wrong');
       form.correction.focus();

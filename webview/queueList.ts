@@ -1,13 +1,14 @@
 // A virtualised list of queue items: only the rows in view exist in the page, and
 // rows are fetched from the host a page at a time, so 100,000 items scroll smoothly.
 import type { ItemSummary } from '../src/protocol/reviewProtocol';
+import { isVerdict, type Verdict } from '../src/core/review/verdicts';
 import { visibleText } from './safeText';
 
 export const ROW_HEIGHT = 26;
 /** A shared title prefix shorter than this is kept: it is not worth hiding. */
 const MIN_SHARED_PREFIX = 24;
 const BADGES: Record<string, string> = { regression: 'REGR', 'auto-graded': 'auto', new: 'new' };
-const VERDICT_BADGES: Record<string, string> = { 'model-wrong': 'model✗', 'eval-wrong': 'eval✗', ambiguous: 'ambig', discard: 'discard' };
+const VERDICT_BADGES: Record<Verdict, string> = { 'model-wrong': 'model✗', 'eval-wrong': 'eval✗', ambiguous: 'ambig', discard: 'discard' };
 const PAGE = 200;
 const OVERSCAN = 8;
 
@@ -173,7 +174,7 @@ export class QueueList {
       meta!.textContent = '';
       return;
     }
-    badge!.textContent = BADGES[item.regression ? 'regression' : item.state] ?? (item.verdict ? (VERDICT_BADGES[item.verdict] ?? item.verdict) : item.state);
+    badge!.textContent = BADGES[item.regression ? 'regression' : item.state] ?? (item.verdict ? (isVerdict(item.verdict) ? VERDICT_BADGES[item.verdict] : item.verdict) : item.state);
     badge!.className = `row-badge badge-${item.regression ? 'regression' : item.state}`;
     // what tells rows apart: the part of the title after the prefix the page's rows share
     const prefix = this.sharedPrefix(Math.floor(index / PAGE));

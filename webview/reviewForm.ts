@@ -1,14 +1,13 @@
 // The verdict form: four verdicts, a correction prefilled from the expected answer,
 // tags, a 1–5 rubric score and a comment.
 import type { ItemDetail } from '../src/protocol/reviewProtocol';
+import { isVerdict, VERDICTS, type Verdict } from '../src/core/review/verdicts';
 import { el } from './safeText';
 
-export const VERDICT_KEYS = ['model-wrong', 'eval-wrong', 'ambiguous', 'discard'] as const;
-export type VerdictKey = (typeof VERDICT_KEYS)[number];
-const LABELS: Record<VerdictKey, string> = { 'model-wrong': 'Model wrong', 'eval-wrong': 'Eval wrong', ambiguous: 'Ambiguous', discard: 'Discard' };
+const LABELS: Record<Verdict, string> = { 'model-wrong': 'Model wrong', 'eval-wrong': 'Eval wrong', ambiguous: 'Ambiguous', discard: 'Discard' };
 
 export interface FormValue {
-  verdict: VerdictKey | null;
+  verdict: Verdict | null;
   correction: string;
   tags: string[];
   rubric: number | undefined;
@@ -19,8 +18,8 @@ type ValueElement = HTMLElement & { value: string };
 
 export class ReviewForm {
   readonly element = el('div', 'review-form');
-  private verdict: VerdictKey | null = null;
-  private readonly buttons = new Map<VerdictKey, HTMLElement>();
+  private verdict: Verdict | null = null;
+  private readonly buttons = new Map<Verdict, HTMLElement>();
   readonly correction = document.createElement('vscode-textarea') as ValueElement;
   readonly tags = document.createElement('vscode-textfield') as ValueElement;
   readonly comment = document.createElement('vscode-textfield') as ValueElement;
@@ -30,7 +29,7 @@ export class ReviewForm {
 
   constructor(private readonly onSubmit: () => void) {
     const verdicts = el('div', 'verdicts');
-    VERDICT_KEYS.forEach((key, i) => {
+    VERDICTS.forEach((key, i) => {
       const b = document.createElement('vscode-button');
       b.textContent = `${i + 1} ${LABELS[key]}`;
       b.setAttribute('secondary', '');
@@ -67,7 +66,7 @@ export class ReviewForm {
     this.status.classList.toggle('error', kind === 'error');
   }
 
-  setVerdict(key: VerdictKey): void {
+  setVerdict(key: Verdict): void {
     this.verdict = key;
     for (const [k, b] of this.buttons) {
       if (k === key) b.removeAttribute('secondary');
@@ -81,7 +80,7 @@ export class ReviewForm {
     this.verdict = null;
     for (const b of this.buttons.values()) b.setAttribute('secondary', '');
     const item = detail?.item;
-    if (item?.verdict && (VERDICT_KEYS as readonly string[]).includes(item.verdict)) this.setVerdict(item.verdict as VerdictKey);
+    if (item?.verdict && isVerdict(item.verdict)) this.setVerdict(item.verdict);
     this.correction.value = item?.correction ?? detail?.case?.expected ?? '';
     this.tags.value = item?.tags.join(', ') ?? '';
     this.comment.value = item?.comment ?? '';

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, type GlobalOptions } from './cliContext';
 import { NOTHING_SAVED_IS_LOST, WriteFailure } from '../core/store/writeFailure';
+import { VERDICTS } from '../core/review/verdicts';
 import { runCapture, type CaptureFlags } from './commands/captureCommand';
 import { runClusters, type ClustersFlags } from './commands/clustersCommand';
 import { runExport, runExportSlice, runPin, runSnapshot, runVerify } from './commands/corpusCommands';
@@ -97,7 +98,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('review')
     .description('record a verdict on one or more items')
     .argument('<ids...>', 'item ids, unique id prefixes, or case keys')
-    .requiredOption('--verdict <verdict>', 'model-wrong | eval-wrong | ambiguous | discard')
+    .requiredOption('--verdict <verdict>', VERDICTS.join(' | '))
     .option('--correction <text>', 'the output that should have been produced (model-wrong)')
     .option('--correction-file <file>', 'read the correction from a file')
     .option('--tag <tag>', 'tag the items (repeatable)', collect, [])

@@ -2,9 +2,11 @@
 // validate every message they receive with these schemas and drop what does not fit.
 import * as z from 'zod';
 import { evalCaseSchema } from '../core/model/caseModel';
+import { ITEM_STATES } from '../core/review/itemStates';
 import { QUEUE_SORTS } from '../core/review/queueSort';
+import { VERDICTS } from '../core/review/verdicts';
 
-export const verdictSchema = z.enum(['model-wrong', 'eval-wrong', 'ambiguous', 'discard']);
+export const verdictSchema = z.enum(VERDICTS);
 const id = z.string().regex(/^[0-9a-f]{12}$/);
 const requestId = z.number().int().min(0);
 const tag = z.string().trim().min(1).max(64);
@@ -12,7 +14,7 @@ const tag = z.string().trim().min(1).max(64);
 const reviewerName = z.string().trim().min(1).max(100);
 
 export const queueFilterSchema = z.object({
-  state: z.enum(['new', 'auto-graded', 'reviewed']).optional(),
+  state: z.enum(ITEM_STATES).optional(),
   verdict: verdictSchema.optional(),
   tag: tag.optional(),
   runId: z.string().max(300).optional(),

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { recordIndexOf, recordLine } from '../../src/core/capture/recordPosition';
+import { recordIndexOf } from '../../src/core/capture/recordLocator';
+import { recordLine } from '../../src/core/capture/recordPosition';
 import { FIXTURES } from './testSupport';
 
 type Doc = Record<string, unknown>;

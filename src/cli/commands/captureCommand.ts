@@ -8,6 +8,7 @@ import { gitCommitOf } from '../../core/store/gitCommit';
 import type { LiveFailureRule, ScoreRule } from '../../core/formats/adapter';
 import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
 import { reasonOf } from '../../core/text/reasonOf';
+import { errorPlace } from '../../core/capture/recordLocator';
 
 export interface CaptureFlags {
   tag: string[];
@@ -70,7 +71,7 @@ function totalsOf(files: FileCaptureReport[]) {
 }
 
 function describeError(e: FileCaptureReport['errors'][number]): string {
-  const where = e.line !== undefined ? `line ${e.line}` : e.record !== undefined ? `record ${e.record}` : '';
+  const where = errorPlace(e);
   return `${where ? `${where}: ` : ''}${e.reason}`;
 }
 

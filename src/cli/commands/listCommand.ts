@@ -1,6 +1,6 @@
 // `evalloop list`: items in the queue, as a table or a stable JSON array.
 import { listItems, type ItemRow } from '../../core/store/storeQueries';
-import { STATE_ORDER } from '../../core/views/treeModels';
+import { isItemState, ITEM_STATES } from '../../core/review/itemStates';
 import { QUEUE_SORTS, type QueueSort } from '../../core/review/queueSort';
 import { unknownFilterNames } from '../../core/corpus/filterNames';
 import { CliError, printJson, printLines, warn, withStore, type GlobalOptions } from '../cliContext';
@@ -38,7 +38,7 @@ export function itemSummary(item: ItemRow) {
 export async function runList(flags: ListFlags, options: GlobalOptions): Promise<number> {
   const limit = Number(flags.limit);
   if (!Number.isInteger(limit) || limit < 0) throw new CliError('--limit must be a whole number (0 = all)');
-  if (flags.state !== undefined && !(STATE_ORDER as readonly string[]).includes(flags.state)) throw new CliError(`--state must be one of ${STATE_ORDER.join(', ')}`);
+  if (flags.state !== undefined && !isItemState(flags.state)) throw new CliError(`--state must be one of ${ITEM_STATES.join(', ')}`);
   if (flags.sort !== undefined && !(QUEUE_SORTS as readonly string[]).includes(flags.sort)) throw new CliError(`--sort must be one of ${QUEUE_SORTS.join(', ')}`);
   return withStore(options, (store) => {
     if (flags.suite !== undefined) for (const w of unknownFilterNames(store.database, `suite:"${flags.suite.replace(/"/g, '')}"`)) warn(w);

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { autoGrade } from '../../core/grading/autoGrade';
 import { submitReviews } from '../../core/review/reviewActions';
-import { VERDICTS, type Verdict } from '../../core/store/journalEvents';
+import { isVerdict, VERDICTS } from '../../core/review/verdicts';
 import { defaultActor } from '../../core/store/writerIdentity';
 import { requireItemRefs } from '../../core/store/storeQueries';
 import { CliError, printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
@@ -21,7 +21,8 @@ export interface ReviewFlags {
 }
 
 export async function runReview(ids: string[], flags: ReviewFlags, options: GlobalOptions): Promise<number> {
-  if (!(VERDICTS as readonly string[]).includes(flags.verdict)) throw new CliError(`--verdict must be one of ${VERDICTS.join(', ')}`);
+  const { verdict } = flags;
+  if (!isVerdict(verdict)) throw new CliError(`--verdict must be one of ${VERDICTS.join(', ')}`);
   if (flags.correction !== undefined && flags.correctionFile) throw new CliError('give --correction or --correction-file, not both');
   let correction = flags.correction;
   if (flags.correctionFile) {
@@ -31,7 +32,7 @@ export async function runReview(ids: string[], flags: ReviewFlags, options: Glob
       throw new CliError(`cannot read ${flags.correctionFile}: ${reasonOf(error)}`);
     }
   }
-  if (correction !== undefined && flags.verdict !== 'model-wrong') throw new CliError('a correction goes with --verdict model-wrong');
+  if (correction !== undefined && verdict !== 'model-wrong') throw new CliError('a correction goes with --verdict model-wrong');
   // an empty correction would be a training target of nothing
   if (correction !== undefined && correction.trim() === '') throw new CliError(`the correction${flags.correctionFile ? ` in ${flags.correctionFile}` : ''} is empty: give the output that should have been produced, or review without --correction`);
   const rubric = flags.rubric === undefined ? undefined : Number(flags.rubric);
@@ -44,7 +45,7 @@ export async function runReview(ids: string[], flags: ReviewFlags, options: Glob
         store,
         keys,
         {
-          verdict: flags.verdict as Verdict,
+          verdict,
           ...(correction !== undefined ? { correction } : {}),
           tags: flags.tag,
           ...(rubric !== undefined ? { rubric } : {}),

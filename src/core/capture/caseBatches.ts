@@ -10,6 +10,7 @@ import { BlobStore } from '../store/blobStore';
 import { nestsTooDeep, tooDeepReason } from '../text/jsonDepth';
 import type { CaseRef } from '../store/journalEvents';
 import { reasonOf } from '../text/reasonOf';
+import { errorLocator, formatLocator } from './recordLocator';
 
 export interface ReadRequest {
   path: string;
@@ -32,19 +33,6 @@ export type ReadMessage =
   | { t: 'checkpoint'; offset: number; nextLine: number; check?: string }
   | { t: 'failed'; reason: string };
 
-function locatorText(record: EvalCase['record']): string | undefined {
-  if (record.line !== undefined) return `line ${record.line}`;
-  if (record.entry !== undefined) return record.entry;
-  if (record.index !== undefined) return `record ${record.index}`;
-  return undefined;
-}
-
-function errorLocator(record: EvalCase['record']): Pick<RecordError, 'line' | 'record'> {
-  if (record.line !== undefined) return { line: record.line };
-  const where = record.entry ?? record.index;
-  return where !== undefined ? { record: where } : {};
-}
-
 /** Reads the file and yields its messages; a read that stops early ends with 'failed'. */
 export async function* readCaseBatches(request: ReadRequest): AsyncGenerator<ReadMessage> {
   const blobs = new BlobStore(request.blobDir);
@@ -58,7 +46,7 @@ export async function* readCaseBatches(request: ReadRequest): AsyncGenerator<Rea
     const indexOf = new Map(failing.map((c, i) => [c, i]));
     const refs = cases.map((c): CaseRef => {
       const i = indexOf.get(c);
-      const r = locatorText(c.record);
+      const r = formatLocator(c.record);
       return { k: c.caseKey, o: c.outcome, h: c.inputHash, ...(i !== undefined ? { t: c.title, i } : {}), ...(r !== undefined ? { r } : {}) };
     });
     cases = [];

@@ -1,7 +1,7 @@
 // Where a case's record starts in a result file that is one JSON document (a promptfoo
 // export, an Inspect `.json` log), so "open the result file at this record" lands on it
 // rather than on line 1. Captures name such a record by its index in the document's
-// array of cases (`record 12`); this finds the line that element starts on, in one
+// array of cases (`record 12`, see recordLocator.ts); this finds the line that element starts on, in one
 // linear pass over the text that stops there. Strings are skipped whole (a bracket or a
 // quote inside a string is text), so no content of the file can mislead it.
 
@@ -10,12 +10,6 @@ const CASE_ARRAYS: Record<string, string[][]> = {
   promptfoo: [['results', 'results'], ['results']],
   inspect: [['samples']],
 };
-
-/** `record N` (a case's index in its document) → N. */
-export function recordIndexOf(record: string | null): number | undefined {
-  const m = record ? /^record (\d+)$/.exec(record) : null;
-  return m ? Number(m[1]) : undefined;
-}
 
 /** The quote at `at` is escaped: an odd number of backslashes before it. */
 function escaped(text: string, at: number): boolean {

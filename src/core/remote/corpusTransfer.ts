@@ -15,6 +15,7 @@ import { CorpusLayout, sliceManifestSchema, versionManifestSchema, type VersionM
 import { datasetCard } from '../corpus/datasetCard';
 import { writeFileAtomic } from '../store/durableFile';
 import { sha256Hex } from '../text/hashing';
+import { FOLDER_NAME_PATTERN } from '../text/folderNames';
 import type { ObjectStore } from './objectStore';
 import type { RemoteState } from './remoteState';
 import { claimNumber, liveClaims, versionName, versionNumber } from './versionClaims';
@@ -39,7 +40,7 @@ function emptyCorpusTally(): CorpusTally {
 
 const SEGMENT_PATH = /^segments\/[a-z][a-z-]{0,31}\/[0-9a-f]{64}\.jsonl$/;
 const VERSION_KEY = /^corpus\/versions\/(v\d{4,})\/manifest\.json$/;
-const SLICE_KEY = /^corpus\/slices\/([A-Za-z0-9][A-Za-z0-9._-]{0,63})\/(v\d{4,})\/manifest\.json$/;
+const SLICE_KEY = new RegExp(`^corpus/slices/(${FOLDER_NAME_PATTERN})/(v\\d{4,})/manifest\\.json$`);
 
 /** How long a publisher holding vN waits for a lower number someone claimed to be published, so it can name it as parent. */
 function parentWaitMs(): number {

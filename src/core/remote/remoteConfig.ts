@@ -9,8 +9,7 @@ import { writeFileAtomic } from '../store/durableFile';
 import { writingTo } from '../store/writeFailure';
 import type { S3Location } from './objectStore';
 import { reasonOf } from '../text/reasonOf';
-
-const REMOTE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+import { validateFolderName } from '../text/folderNames';
 
 const remoteEntrySchema = z.object({
   url: z.string().optional(),
@@ -35,8 +34,7 @@ export function remoteFiles(workspaceDir: string): { shared: string; local: stri
 }
 
 export function validateRemoteName(name: string): string {
-  if (!REMOTE_NAME.test(name) || name.includes('..')) throw new Error(`remote name "${name}" is not allowed: use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
-  return name;
+  return validateFolderName('remote', name);
 }
 
 /** `s3://bucket/some/prefix` → bucket and prefix (no leading or trailing slash). */

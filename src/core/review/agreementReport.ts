@@ -7,7 +7,7 @@
 import type { Database } from 'sql.js';
 import { matchingItems } from '../corpus/selectReviewed';
 import type { VersionTime } from '../corpus/filterExpression';
-import { VERDICTS } from '../store/journalEvents';
+import { VERDICTS } from './verdicts';
 import { standingGraderVerdicts, standingVerdicts } from '../store/teamProjection';
 import { valuesOf } from '../store/storeQueries';
 import { cohensKappa, confusionMatrix, ITEM_AGREEMENTS, krippendorffAlpha, type AlphaResult, type ItemAgreement, type KappaResult } from './agreement';

@@ -1,7 +1,7 @@
 // What a reviewer does to items: verdicts (one event per item, all fsynced together),
 // tags, and undo of an earlier action. Every action is a journal event, and an action
 // on many items is one append (one fsync), however many items it names.
-import type { Verdict } from '../store/journalEvents';
+import type { Verdict } from './verdicts';
 import type { NewEvent } from '../store/journalEvents';
 import { findItemRefs } from '../store/storeQueries';
 import type { WorkspaceStore } from '../store/workspaceStore';

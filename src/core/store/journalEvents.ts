@@ -3,6 +3,7 @@
 // reported and skipped instead of corrupting the index.
 import * as z from 'zod';
 import { outcomeSchema, runInfoSchema } from '../model/caseModel';
+import { VERDICTS } from '../review/verdicts';
 
 export const JOURNAL_VERSION = 1;
 /**
@@ -79,9 +80,7 @@ export const sourceEventSchema = z.object({
   done: z.boolean(),
 });
 
-export const VERDICTS = ['model-wrong', 'eval-wrong', 'ambiguous', 'discard'] as const;
 export const verdictSchema = z.enum(VERDICTS);
-export type Verdict = z.infer<typeof verdictSchema>;
 
 const tagSchema = z.string().min(1).max(64);
 

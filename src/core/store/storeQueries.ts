@@ -122,10 +122,38 @@ const NO_TAGS = '[]';
 
 /** The row made an item in place (a bulk lookup makes 100k of them): tags parsed, the rest as stored. */
 function toItem(r: Record<string, SqlValue>): ItemRow {
+  return withTags<ItemRow>(r);
+}
+
+function withTags<T extends { tags: string[] }>(r: Record<string, SqlValue>): T {
   const tags = r.tags ?? NO_TAGS;
-  const item = r as unknown as ItemRow;
+  const item = r as unknown as T;
   item.tags = tags === NO_TAGS ? [] : (JSON.parse(String(tags)) as string[]);
   return item;
+}
+
+/**
+ * An item as a filter term sees it (corpus/filterExpression.ts) and a snapshot or slice
+ * selects it. No run ids are looked up: a snapshot reads every item.
+ */
+export type FilterableItem = Pick<ItemRow, 'id' | 'caseKey' | 'state' | 'verdict' | 'correction' | 'tags' | 'suite' | 'format' | 'reviewer' | 'reviewedAt' | 'inputHash' | 'latestBlob' | 'latestIndex' | 'agreement' | 'humanReviewers'> & {
+  cid: number;
+  /** An open regression: failed after passing, not fixed since. */
+  regression: boolean;
+  /** The review that decides the item, as the index projection kept it (reviewProjection.ts); null when none does. */
+  reviewEid: string | null;
+};
+const FILTERABLE_COLUMNS = `cid, id, case_key AS caseKey, state, verdict, correction, tags, suite, format, reviewer,
+  reviewed_at AS reviewedAt, regression_rn IS NOT NULL AND fixed_rn IS NULL AS regression, input_hash AS inputHash,
+  latest_blob AS latestBlob, latest_index AS latestIndex, review_eid AS reviewEid, agreement, human_reviewers AS humanReviewers`;
+
+/** Every item in capture order, as a filter sees it (no blob is read). */
+export function filterableItems(db: Database): FilterableItem[] {
+  return rows(db, `SELECT ${FILTERABLE_COLUMNS} FROM items ORDER BY ${SORT_ORDER}`).map((r) => {
+    const item = withTags<FilterableItem>(r);
+    item.regression = r.regression === 1;
+    return item;
+  });
 }
 
 export interface ItemFilter {

@@ -1,10 +1,15 @@
 // Names people choose for things kept as folders (workspaces under .evalloop/, slices
-// under corpus/slices/): which names are allowed, and which would clash with a folder
+// under corpus/slices/) or named like them (remotes): which names are allowed, and which would clash with a folder
 // already there on a file system that ignores case (macOS, Windows), where `Math` and
 // `math` are one folder and two slices or queues would silently mix.
 import { existsSync, readdirSync } from 'node:fs';
 
-const FOLDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** A chosen name, as a pattern to match within a longer one (an object key); isFolderName also refuses `..`. */
+export const FOLDER_NAME_PATTERN = '[A-Za-z0-9][A-Za-z0-9._-]{0,63}';
+const FOLDER_NAME = new RegExp(`^${FOLDER_NAME_PATTERN}$`);
+
+/** The names allowed, as told to someone who gave another. */
+export const FOLDER_NAME_RULE = "use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit";
 
 export function isFolderName(name: string): boolean {
   return FOLDER_NAME.test(name) && !name.includes('..');
@@ -12,7 +17,7 @@ export function isFolderName(name: string): boolean {
 
 /** The name itself, or an error naming the kind of thing and what names are allowed. */
 export function validateFolderName(kind: string, name: string): string {
-  if (!isFolderName(name)) throw new Error(`${kind} name "${name}" is not allowed: use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+  if (!isFolderName(name)) throw new Error(`${kind} name "${name}" is not allowed: ${FOLDER_NAME_RULE}`);
   return name;
 }
 

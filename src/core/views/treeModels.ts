@@ -1,12 +1,12 @@
 // View models for the Queue and Runs trees, as plain data computed from the index.
 // The extension maps these nodes to TreeItems; nothing here knows about VS Code.
 import type { Database } from 'sql.js';
+import { ITEM_STATES, type ItemState } from '../review/itemStates';
 import { summaryOf, type ItemSummaryData, type PinnedLookup } from '../review/reviewQueries';
 import { assigneeGroupCounts, catchAllItemIds, clusterGroupCounts, loneFailureCount, notComparedCount, openRegressionsByState, runGroupCounts, suiteGroupCounts, tagGroupCounts, untaggedCount } from '../store/queueGroupQueries';
 import { countItems, keptCounts, listItems, listRuns, type ItemFilter, type RunRow } from '../store/storeQueries';
 
-export const STATE_ORDER = ['new', 'auto-graded', 'reviewed'] as const;
-export const STATE_LABELS: Record<string, string> = { new: 'Waiting for review', 'auto-graded': 'Auto-graded', reviewed: 'Reviewed' };
+export const STATE_LABELS: Record<ItemState, string> = { new: 'Waiting for review', 'auto-graded': 'Auto-graded', reviewed: 'Reviewed' };
 
 /** The second level of the Queue tree: the suite, the run an item last failed in, its tags, the people it is assigned to, or its failure cluster. */
 export type QueueGrouping = 'suite' | 'run' | 'tag' | 'assignee' | 'cluster';
@@ -21,10 +21,10 @@ export type QueueNode =
 export function queueRoots(db: Database): QueueNode[] {
   const kept = keptCounts(db);
   const regressions = openRegressionsByState(db);
-  return STATE_ORDER.filter((s) => (kept.get(`state:${s}`) ?? 0) > 0).map((state) => ({
+  return ITEM_STATES.filter((s) => (kept.get(`state:${s}`) ?? 0) > 0).map((state) => ({
     kind: 'state' as const,
     state,
-    label: STATE_LABELS[state] ?? state,
+    label: STATE_LABELS[state],
     count: kept.get(`state:${state}`)!,
     regressions: regressions.get(state) ?? 0,
   }));

@@ -7,6 +7,7 @@ import { gitCommitOf } from '../../core/store/gitCommit';
 import { readOptions, setting } from '../extensionSettings';
 import type { StoreSession } from '../storeSession';
 import { counted } from '../../core/text/counted';
+import { errorPlace } from '../../core/capture/recordLocator';
 
 export interface CaptureOutcome {
   reports: FileCaptureReport[];
@@ -48,8 +49,7 @@ export function logReports(output: vscode.OutputChannel, reports: FileCaptureRep
     if (r.status === 'unchanged') continue;
     output.appendLine(`${r.status} ${r.path}${r.reason ? `: ${r.reason}` : ''} — ${counted(r.cases, 'case')}, ${counted(r.failures, 'failure')}`);
     for (const e of r.errors) {
-      const where = e.line !== undefined ? `line ${e.line}` : e.record !== undefined ? `record ${e.record}` : '';
-      output.appendLine(`  ${e.warning ? 'note' : 'error'} ${where}: ${e.reason}`);
+      output.appendLine(`  ${e.warning ? 'note' : 'error'} ${errorPlace(e)}: ${e.reason}`);
     }
   }
 }

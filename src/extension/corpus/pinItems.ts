@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { pinSlice, SliceTrainedError, trainedVersionsOf } from '../../core/corpus/slices';
 import { counted } from '../../core/text/counted';
+import { FOLDER_NAME_RULE, isFolderName } from '../../core/text/folderNames';
 import { STAYS_OPEN } from '../staysOpen';
 import type { StoreSession } from '../storeSession';
 import { corpusDirOf } from './corpusLocation';
@@ -15,7 +16,7 @@ export async function pinItems(session: StoreSession, root: string, filter: stri
     title: 'Pin Eval Slice',
     prompt: 'Slice name (letters, digits, ".", "_", "-"). Pinned cases are held out of every training version.',
     value: 'heldout',
-    validateInput: (v) => (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v) ? undefined : 'use 1–64 letters, digits, ".", "_" or "-"'),
+    validateInput: (v) => (isFolderName(v) ? undefined : FOLDER_NAME_RULE),
   });
   if (!slice) return 0;
   const dir = corpusDirOf(root);

@@ -2,7 +2,8 @@
 // this occurrence ↔ the last passing one (trace included), plus opening the result
 // file at an item's record.
 import { readFile } from 'node:fs/promises';
-import { recordIndexOf, recordLine } from '../../core/capture/recordPosition';
+import { parseLocator } from '../../core/capture/recordLocator';
+import { recordLine } from '../../core/capture/recordPosition';
 import { sourcePathOnDisk } from '../../core/store/workspacePaths';
 import * as vscode from 'vscode';
 import { caseAsDocument, caseInRun } from '../../core/review/caseDocuments';
@@ -94,10 +95,10 @@ export async function openResultAt(path: string, record: string | null, format?:
     if (record) void vscode.window.showInformationMessage(`Eval Loop: the case is ${record} inside ${path}.`);
     return;
   }
-  const line = record ? /^line (\d+)$/.exec(record)?.[1] : undefined;
-  let at = line ? Number(line) - 1 : undefined;
-  const index = recordIndexOf(record);
-  if (at === undefined && index !== undefined && format) {
+  const locator = parseLocator(record);
+  let at = locator && 'line' in locator ? locator.line - 1 : undefined;
+  if (locator && 'index' in locator && format) {
+    const { index } = locator;
     // the same bytes the editor opens (a file rewritten since capture may put the record elsewhere)
     at = await readFile(path, 'utf8').then(
       (text) => recordLine(text, format, index),

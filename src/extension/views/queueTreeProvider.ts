@@ -2,14 +2,16 @@
 import * as vscode from 'vscode';
 import { QUEUE_GROUPINGS, queueGroups, queueItems, queueRoots, type QueueGrouping, type QueueNode } from '../../core/views/treeModels';
 import { viewedBy } from '../../core/review/reviewQueries';
+import { isItemState, type ItemState } from '../../core/review/itemStates';
+import { isVerdict, type Verdict } from '../../core/review/verdicts';
 import { COMMANDS } from '../commandIds';
 import type { PinnedInputs } from '../corpus/pinnedInputs';
 import { setting, settingChanged } from '../extensionSettings';
 import type { StoreSession } from '../storeSession';
 import { counted } from '../../core/text/counted';
 
-const STATE_ICONS: Record<string, string> = { new: 'inbox', 'auto-graded': 'wand', reviewed: 'pass' };
-const VERDICT_ICONS: Record<string, [string, string]> = {
+const STATE_ICONS: Record<ItemState, string> = { new: 'inbox', 'auto-graded': 'wand', reviewed: 'pass' };
+const VERDICT_ICONS: Record<Verdict, [string, string]> = {
   'model-wrong': ['error', 'testing.iconFailed'],
   'eval-wrong': ['debug-alt', 'charts.yellow'],
   ambiguous: ['question', 'charts.orange'],
@@ -62,7 +64,7 @@ export class QueueTreeProvider implements vscode.TreeDataProvider<QueueNode>, vs
         const item = new vscode.TreeItem(node.label, node.state === 'new' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `state:${node.state}`;
         item.description = `${node.count}${node.regressions ? ` · ${counted(node.regressions, 'regression')}` : ''}`;
-        item.iconPath = new vscode.ThemeIcon(STATE_ICONS[node.state] ?? 'circle-outline');
+        item.iconPath = new vscode.ThemeIcon(isItemState(node.state) ? STATE_ICONS[node.state] : 'circle-outline');
         item.contextValue = 'state';
         return item;
       }
@@ -82,7 +84,7 @@ export class QueueTreeProvider implements vscode.TreeDataProvider<QueueNode>, vs
         item.description = badges.filter(Boolean).join(' · ');
         const heldOut = node.pinned ? `\nHeld out of training: its input is pinned in eval slice ${node.pinned}.` : '';
         item.tooltip = new vscode.MarkdownString().appendText(`${node.caseKey}\n${node.title}${heldOut}`);
-        const verdict = node.verdict ? VERDICT_ICONS[node.verdict] : undefined;
+        const verdict = node.verdict && isVerdict(node.verdict) ? VERDICT_ICONS[node.verdict] : undefined;
         item.iconPath = node.pinned
           ? new vscode.ThemeIcon('pinned', new vscode.ThemeColor('charts.blue'))
           : node.regression
