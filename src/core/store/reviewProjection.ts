@@ -20,7 +20,7 @@ import type { Database, SqlValue, Statement } from 'sql.js';
 import { sha256Hex } from '../text/hashing';
 import { caseIdsOf } from './caseIds';
 import type { ReviewEvent, TagEvent, UndoEvent } from './journalEvents';
-import { refreshAgreements } from './teamProjection';
+import { stageAgreements } from './teamProjection';
 
 /** The order in which reviews of one item stand, last one deciding (shared with the tag timeline). */
 const DECIDING_ORDER = '(grader IS NULL) DESC, adjudicates DESC, lc DESC, at DESC, eid DESC';
@@ -40,7 +40,8 @@ export interface ReviewApply {
 
 /** Temp tables the set-based steps stage their rows in (created with each connection). */
 export const REVIEW_TEMP_TABLES = `
-  CREATE TEMP TABLE IF NOT EXISTS review_refresh (cid INTEGER PRIMARY KEY, tags TEXT NOT NULL DEFAULT '[]');
+  CREATE TEMP TABLE IF NOT EXISTS review_refresh (
+    cid INTEGER PRIMARY KEY, tags TEXT NOT NULL DEFAULT '[]', agreement TEXT NOT NULL DEFAULT 'none', people INTEGER NOT NULL DEFAULT 0);
   CREATE TEMP TABLE IF NOT EXISTS undo_targets (eid TEXT PRIMARY KEY);`;
 
 function digestOf(e: ReviewEvent | TagEvent): string {
@@ -180,16 +181,17 @@ export function refreshReviewStates(ctx: ReviewApply): void {
   }
   const setTags = ctx.stmt('UPDATE temp.review_refresh SET tags = ? WHERE cid = ?');
   for (const [cid, tags] of folded) if (tags.size) setTags.run([JSON.stringify([...tags].sort()), cid]);
+  // how the touched items' reviewers stand (single, agreed, disputed, adjudicated), staged
+  // beside their tags so each item row is rewritten once
+  stageAgreements(ctx);
   // the touched items by rowid (an UPDATE … FROM the temp table would have SQLite scan every item)
   db.run(
-    `UPDATE items SET (state, verdict, correction, rubric, comment, reviewer, reviewed_at, grader, tags, review_eid) = (
+    `UPDATE items SET (state, verdict, correction, rubric, comment, reviewer, reviewed_at, grader, tags, review_eid, agreement, human_reviewers) = (
        SELECT CASE WHEN e.eid IS NULL THEN 'new' WHEN e.grader IS NULL THEN 'reviewed' ELSE 'auto-graded' END,
-         e.verdict, e.correction, e.rubric, e.comment, e.reviewer, e.at, e.grader, f.tags, e.eid
+         e.verdict, e.correction, e.rubric, e.comment, e.reviewer, e.at, e.grader, f.tags, e.eid, f.agreement, f.people
        FROM temp.review_refresh f LEFT JOIN reviews e ON e.eid = (
          SELECT r.eid FROM reviews r WHERE r.cid = f.cid AND r.retracted = 0 ORDER BY ${DECIDING_ORDER} LIMIT 1)
        WHERE f.cid = items.cid)
      WHERE items.cid IN (SELECT cid FROM temp.review_refresh)`,
   );
-  // how the touched items' reviewers stand (single, agreed, disputed, adjudicated)
-  refreshAgreements(db);
 }
