@@ -152,21 +152,25 @@ describe('blind double review, adjudication and a snapshot of trusted labels in 
     await frame.locator('.chip-drop').first().click();
     await frame.selectOption('.filter-state', '');
     await until(async () => (await state(frame)).total >= 3 || undefined, 'the whole queue');
-    // walk the list from the top with j, reading what the panel was sent for each item
-    await frame.focus('.queue-list');
-    await page.keyboard.press('g');
+    // each of the three, clicked in the list (found by id: the list reloads as the filters change)
     const seen = new Map<string, string[]>();
-    for (let step = 0; step < 12 && ids.some((id) => !seen.has(id)); step++) {
-      const d = await until(
-        async () => {
-          const now = (await state(frame)).detail;
-          return now && !seen.has(now.item.id) ? now : undefined;
-        },
-        `item ${step + 1} of the list`,
-      );
-      if (ids.includes(d.item.id)) seen.set(d.item.id, (d.reviews ?? []).map((r) => `${r.reviewer}:${r.verdict}`).sort());
-      else seen.set(d.item.id, []);
-      await page.keyboard.press('j');
+    for (const id of ids) {
+      const shown = await until(async () => {
+        const index = await frame.evaluate((target) => {
+          const list = (window as unknown as { __evalloop: { list: { total: number; itemAt(i: number): { id: string } | undefined } } }).__evalloop.list;
+          for (let i = 0; i < list.total; i++) if (list.itemAt(i)?.id === target) return i;
+          return -1;
+        }, id);
+        if (index < 0) return undefined;
+        const now = (await state(frame)).detail;
+        if (now?.item.id === id) return now;
+        await frame
+          .locator(`.queue-row[data-index="${index}"]`)
+          .click({ timeout: 2000 })
+          .catch(() => undefined);
+        return undefined;
+      }, `item ${id} shown`);
+      seen.set(id, (shown.reviews ?? []).map((r) => `${r.reviewer}:${r.verdict}`).sort());
     }
     for (const id of ids) assert.deepEqual(seen.get(id), ['ana:model-wrong', `ben:${id === disputed ? 'eval-wrong' : 'model-wrong'}`], `what ${id} shows ben now`);
     assert.deepEqual([...agreed, disputed].sort(), [...ids].sort());

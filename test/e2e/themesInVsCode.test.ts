@@ -3,7 +3,7 @@
 // each side, and the rows of the list stay legible — their text against the colour it is
 // actually drawn on (marks are translucent, so composited over what is behind them) has
 // a contrast ratio of at least 4.5:1, WCAG's bar for body text. A screenshot of each
-// theme is kept with the test results.
+// theme, with the Eval Loop trees beside the panel, is kept with the test results.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -105,6 +105,11 @@ describe('the review panel in light, dark and high-contrast themes', { timeout: 
     await runCommand(page, 'Eval Loop: Open Review Queue');
     const frame = await reviewPanelIn(page);
     await until(async () => (await frame.locator('.diff-side .diff-added').count()) > 0 || undefined, 'the side-by-side answers with their marks');
+    // the Eval Loop side bar beside the panel, so each screenshot shows its trees too
+    await page.locator('.activitybar [aria-label^="Eval Loop"]').first().click();
+    await page.locator('.pane-header', { hasText: 'Queue' }).first().waitFor({ timeout: 30_000 });
+    const treeRows = page.locator('.pane-body .monaco-list-row');
+    await until(async () => (await treeRows.count()) > 0 || undefined, 'the Queue tree');
     for (const theme of THEMES) {
       settings(theme.name);
       await until(async () => (await frame.evaluate((cls) => document.body.classList.contains(cls), theme.body)) || undefined, `the panel in ${theme.name}`);
@@ -113,6 +118,7 @@ describe('the review panel in light, dark and high-contrast themes', { timeout: 
       const measured = await legibility(frame);
       assert.ok(measured.filter((m) => m.what.startsWith('diff-')).length >= 2, `${theme.name}: marks on both sides`);
       for (const m of measured) assert.ok(m.ratio >= 4.5, `${theme.name}: ${m.what} "${m.text}" has a contrast of ${m.ratio.toFixed(2)}:1`);
+      assert.ok((await treeRows.count()) > 0, `${theme.name}: the Queue tree is shown`);
       await page.screenshot({ path: join(SHOTS, `theme-${theme.shot}.png`) });
     }
   });
