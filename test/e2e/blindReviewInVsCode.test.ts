@@ -61,6 +61,14 @@ describe('blind double review, adjudication and a snapshot of trusted labels in 
       return { total: s.list.total, detail: s.detail };
     });
 
+  /** What the Eval Loop status bar item says (its accessible label), or null while it shows nothing. */
+  const statusBarLabel = (page: Page) =>
+    page
+      .locator('.statusbar-item [aria-label^="Eval Loop:"]')
+      .first()
+      .getAttribute('aria-label', { timeout: 1000 })
+      .catch(() => null);
+
   /** Closes the review panel (if open) and makes `name` the reviewer. */
   async function becomeReviewer(page: Page, name: string): Promise<void> {
     await page.keyboard.press('Escape');
@@ -74,11 +82,7 @@ describe('blind double review, adjudication and a snapshot of trusted labels in 
   async function reviewAs(page: Page, name: string, assigned: number): Promise<Frame> {
     await becomeReviewer(page, name);
     await until(async () => {
-      const label = await page
-        .locator('.statusbar-item [aria-label^="Eval Loop:"]')
-        .first()
-        .getAttribute('aria-label', { timeout: 1000 })
-        .catch(() => null);
+      const label = await statusBarLabel(page);
       return label?.startsWith(`Eval Loop: ${assigned} assigned to you`) || undefined;
     }, `the status bar to count ${assigned} assigned to ${name}`);
     await runCommand(page, 'Eval Loop: Open Review Queue');
@@ -181,11 +185,7 @@ describe('blind double review, adjudication and a snapshot of trusted labels in 
     await becomeReviewer(page, 'cara');
     // nothing is assigned to cara: the status bar counts the whole queue for her
     await until(async () => {
-      const label = await page
-        .locator('.statusbar-item [aria-label^="Eval Loop:"]')
-        .first()
-        .getAttribute('aria-label', { timeout: 1000 })
-        .catch(() => null);
+      const label = await statusBarLabel(page);
       return (label && !label.includes('assigned to you')) || undefined;
     }, 'the status bar to count the whole queue for cara');
     await runCommand(page, 'Eval Loop: Show Agreement');
