@@ -447,7 +447,8 @@ export function itemTags(db: Database): string[] {
 /** The reason given with the case's standing automatic grade (the latest not retracted), if it was graded. */
 export function latestGradeReason(db: Database, caseKey: string): string | null {
   const row = valuesOf(db, 'SELECT reason FROM reviews WHERE cid = ? AND grader IS NOT NULL AND retracted = 0 ORDER BY lc DESC, at DESC, eid DESC LIMIT 1', [caseIdsOf(caseKey).cid])[0];
-  return row ? String(row[0]) : null;
+  // a grade stored without a reason has none (not the text "null")
+  return row && row[0] !== null ? String(row[0]) : null;
 }
 
 export function getSource(db: Database, path: string): SourceRow | undefined {
