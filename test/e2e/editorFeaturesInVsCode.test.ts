@@ -121,6 +121,11 @@ describe('failures at their definition and cluster verdicts in code-server', { t
     assert.equal(rows.filter((r) => r.includes('Eval Loop')).length, 1);
     await page.screenshot({ path: join(SHOTS, 'editor-lens.png') });
 
+    // the Problems view shortens the editor, and Monaco draws no lens for a line out of
+    // view: close it, and bring the test's line into view, before clicking
+    await runCommand(page, 'View: Hide Panel');
+    await openFile(page, 'promptfooconfig.yaml');
+    await page.locator('.codelens-decoration a', { hasText: '2 failing' }).first().waitFor({ timeout: 30_000 });
     // (lenses are drawn again when the store or the clusters change: a click may land as one is replaced)
     await until(
       () =>
@@ -161,6 +166,7 @@ describe('failures at their definition and cluster verdicts in code-server', { t
       'the lenses to say fixed and 2 failing · 2 regressions',
       60_000,
     );
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
     const rows = await until(async () => {
       const found = (await problems(page)).filter((r) => r.includes('Eval Loop'));
       return found.length === 1 && found[0]!.includes('2 regressions') && found;
