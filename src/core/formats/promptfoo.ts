@@ -1,7 +1,7 @@
 // promptfoo: `promptfoo eval -o out.json` (results.version 2 and 3) and `-o out.jsonl`
 // (one EvaluateResult per line). A case is one test × prompt × provider.
 import * as z from 'zod';
-import { buildCase } from '../model/buildCase';
+import { buildCase, inputHashOf } from '../model/buildCase';
 import type { EvalCase, Message, Outcome, Score } from '../model/caseModel';
 import { shortHash } from '../text/hashing';
 import { isRecord, toNumber, toText } from '../text/values';
@@ -9,6 +9,7 @@ import { FormatError, type ReadEvent, type RunDescription } from './adapter';
 import type { LineFormat } from './lineFormat';
 import { zodReason } from '../model/zodReason';
 import { PromptfooCaseKeys } from './promptfooCaseKeys';
+import { fitsPromptfooResult } from './promptfooResultShape';
 import { assertNestingWithin } from '../text/jsonDepth';
 import { reasonOf } from '../text/reasonOf';
 
@@ -116,10 +117,14 @@ function chatTurns(prompt: string): Message[] | null {
   return turns;
 }
 
-export function promptfooResultToCase(raw: unknown, suite: string, record: EvalCase['record'], keys: PromptfooCaseKeys = new PromptfooCaseKeys()): EvalCase {
+function parsePromptfooResult(raw: unknown): PromptfooResult {
   const parsed = promptfooResultSchema.safeParse(raw);
   if (!parsed.success) throw new FormatError(`not a promptfoo result: ${zodReason(parsed.error)}`);
-  const result = parsed.data;
+  return parsed.data;
+}
+
+export function promptfooResultToCase(raw: unknown, suite: string, record: EvalCase['record'], keys: PromptfooCaseKeys = new PromptfooCaseKeys()): EvalCase {
+  const result = fitsPromptfooResult(raw) ? (raw as PromptfooResult) : parsePromptfooResult(raw);
   const vars = result.vars ?? result.testCase?.vars ?? {};
   const provider = providerId(result);
   const outcome: Outcome = result.success ? 'pass' : result.failureReason === FAILURE_REASON_ERROR || (result.response?.error && !result.gradingResult) ? 'error' : 'fail';
@@ -130,6 +135,8 @@ export function promptfooResultToCase(raw: unknown, suite: string, record: EvalC
   const turns = promptText !== undefined ? chatTurns(promptText) : null;
   const errorText = result.error ?? result.response?.error ?? undefined;
   const input = { ...(promptText !== undefined ? { prompt: promptText } : {}), vars };
+  // the turns are only read when there is no prompt text, and there are none without it: one hash serves both
+  const inputHash = inputHashOf(input);
   return buildCase('promptfoo', {
     suite,
     input: { ...input, ...(turns ? { messages: turns } : {}) },
@@ -153,7 +160,8 @@ export function promptfooResultToCase(raw: unknown, suite: string, record: EvalC
       ...(typeof result.testCase?.threshold === 'number' ? { testThreshold: result.testCase.threshold } : {}),
     },
     // identity: the rendered input, the template and the provider under test (and the test, when another test shares those)
-    keyParts: keys.partsFor(input, template, provider, { ...(result.testCase ?? {}), vars: result.testCase?.vars ?? vars }),
+    inputHash,
+    keyParts: keys.partsFor(inputHash, template, provider, { ...(result.testCase ?? {}), vars: result.testCase?.vars ?? vars }),
     record,
   });
 }

@@ -5,9 +5,7 @@
 // the same file already holds the key with another test, so every key that was
 // already distinct stays what it was. Rows of one test repeated (promptfoo's
 // `repeat`) keep one key.
-import { inputHashOf } from '../model/buildCase';
-import type { EvalCase } from '../model/caseModel';
-import { canonicalJson } from '../text/hashing';
+import { canonicalJson, sha256Hex } from '../text/hashing';
 
 export interface PromptfooTest {
   description?: string;
@@ -15,14 +13,17 @@ export interface PromptfooTest {
   assert?: unknown[];
 }
 
+/** 128 bits of sha256: what the map below keeps of each text, so a file of a million rows holds digests, not tests. */
+const digestOf = (text: string) => sha256Hex(text).slice(0, 32);
+
 export class PromptfooCaseKeys {
-  /** The first test seen under each base identity (input, template, provider). */
+  /** The first test seen under each base identity (input, template, provider), both as digests. */
   private readonly firstTest = new Map<string, string>();
 
-  /** The key parts of one row, beyond its input. */
-  partsFor(input: EvalCase['input'], template: string, provider: string, test: PromptfooTest): unknown[] {
-    const base = canonicalJson([inputHashOf(input), template, provider]);
-    const identity = canonicalJson({ description: test.description ?? null, vars: test.vars ?? {}, assert: test.assert ?? [] });
+  /** The key parts of one row, beyond its input (given as its input hash). */
+  partsFor(inputHash: string, template: string, provider: string, test: PromptfooTest): unknown[] {
+    const base = digestOf(canonicalJson([inputHash, template, provider]));
+    const identity = digestOf(canonicalJson({ description: test.description ?? null, vars: test.vars ?? {}, assert: test.assert ?? [] }));
     const first = this.firstTest.get(base);
     if (first === undefined) this.firstTest.set(base, identity);
     if (first === undefined || first === identity) return [template, provider];

@@ -11,6 +11,8 @@ export type CaseDraft = Omit<EvalCase, 'caseKey' | 'inputHash' | 'title' | 'meta
   trace?: EvalCase['trace'];
   /** Extra identity beyond suite and sample id (e.g. promptfoo's provider). */
   keyParts?: unknown[];
+  /** inputHashOf(input), when the adapter already computed it for its own keys. */
+  inputHash?: string;
 };
 
 /**
@@ -23,8 +25,11 @@ export function normalisedInputText(input: EvalCase['input']): string {
   if (input.prompt !== undefined) text = `p:${input.prompt}`;
   else if (input.messages?.length) text = `m:${canonicalJson(input.messages.map((m) => [m.role, m.content]))}`;
   else text = `v:${canonicalJson(input.vars ?? {})}`;
-  return text.replace(/\s+/g, ' ').trim();
+  return NEEDS_FOLDING.test(text) ? text.replace(/\s+/g, ' ').trim() : text;
 }
+
+/** Whitespace the fold would change: any but a single space, or a space at the end (the text starts with its kind). */
+const NEEDS_FOLDING = /[^\S ]| {2}| $/;
 
 export function inputHashOf(input: EvalCase['input']): string {
   return shortHash(normalisedInputText(input));
@@ -44,7 +49,7 @@ export function firstInputText(input: EvalCase['input']): string {
 }
 
 export function buildCase(format: FormatId, draft: CaseDraft): EvalCase {
-  const inputHash = inputHashOf(draft.input);
+  const inputHash = draft.inputHash ?? inputHashOf(draft.input);
   const identity = draft.keyParts?.length ? shortHash(canonicalJson([inputHash, ...draft.keyParts])) : inputHash;
   const failure = isFailure(draft.outcome);
   const evalCase: EvalCase = {
