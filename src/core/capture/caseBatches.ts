@@ -55,7 +55,8 @@ export async function* readCaseBatches(request: ReadRequest): AsyncGenerator<Rea
     return { t: 'batch', refs, ...(blob ? { blob } : {}) };
   };
   try {
-    const opened = await openResultFile(request.path, request.read, request.resume, request.format);
+    // a capture keeps only the key and outcome of a passing case
+    const opened = await openResultFile(request.path, { ...request.read, passesAsKeys: true }, request.resume, request.format);
     if (opened.status === 'skipped') {
       yield { t: 'skipped', reason: opened.reason, ...(opened.error ? { error: true } : {}) };
       return;

@@ -15,6 +15,12 @@ export interface ReadOptions {
   liveFailureRules?: LiveFailureRule[];
   /** Named scores (Langfuse, OTel evaluation events): the bound each must keep, and so its direction. */
   scoreRules?: Record<string, ScoreRule>;
+  /**
+   * Passing cases carry only what identifies them (key, input hash, outcome, record),
+   * not their output, scores or metadata: a capture stores nothing else of a pass.
+   * Adapters that read a pass's details at a cost may honour it (promptfoo does).
+   */
+  passesAsKeys?: boolean;
 }
 
 /** `root`: the root LLM/agent span of each trace; `chat`: every `gen_ai.operation.name=chat` span. */

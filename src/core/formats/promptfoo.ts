@@ -68,10 +68,8 @@ function providerId(result: PromptfooResult): string {
 
 function expectedFromAsserts(asserts: unknown[] | undefined): string | null {
   for (const a of asserts ?? []) {
-    const parsed = assertionSchema.safeParse(a);
-    if (parsed.success && (parsed.data.type === 'equals' || parsed.data.type === 'contains' || parsed.data.type === 'icontains')) {
-      return toText(parsed.data.value);
-    }
+    // as assertionSchema reads one: an object whose type, if any, is a string
+    if (isRecord(a) && (a.type === 'equals' || a.type === 'contains' || a.type === 'icontains')) return toText(a.value);
   }
   return null;
 }
@@ -123,7 +121,7 @@ function parsePromptfooResult(raw: unknown): PromptfooResult {
   return parsed.data;
 }
 
-export function promptfooResultToCase(raw: unknown, suite: string, record: EvalCase['record'], keys: PromptfooCaseKeys = new PromptfooCaseKeys()): EvalCase {
+export function promptfooResultToCase(raw: unknown, suite: string, record: EvalCase['record'], keys: PromptfooCaseKeys = new PromptfooCaseKeys(), passesAsKeys = false): EvalCase {
   const result = fitsPromptfooResult(raw) ? (raw as PromptfooResult) : parsePromptfooResult(raw);
   const vars = result.vars ?? result.testCase?.vars ?? {};
   const provider = providerId(result);
@@ -132,11 +130,15 @@ export function promptfooResultToCase(raw: unknown, suite: string, record: EvalC
   const promptText = result.prompt?.raw;
   const template = result.prompt?.label ?? promptText ?? '';
   // the rendered prompt stays the identity (input hash); the turns are kept beside it
-  const turns = promptText !== undefined ? chatTurns(promptText) : null;
-  const errorText = result.error ?? result.response?.error ?? undefined;
   const input = { ...(promptText !== undefined ? { prompt: promptText } : {}), vars };
   // the turns are only read when there is no prompt text, and there are none without it: one hash serves both
   const inputHash = inputHashOf(input);
+  const keyParts = keys.partsFor(inputHash, template, provider, { ...(result.testCase ?? {}), vars: result.testCase?.vars ?? vars });
+  if (outcome === 'pass' && passesAsKeys) {
+    return buildCase('promptfoo', { suite, input, inputHash, keyParts, output: null, expected: null, outcome, model: provider, record });
+  }
+  const turns = promptText !== undefined ? chatTurns(promptText) : null;
+  const errorText = result.error ?? result.response?.error ?? undefined;
   return buildCase('promptfoo', {
     suite,
     input: { ...input, ...(turns ? { messages: turns } : {}) },
@@ -161,7 +163,7 @@ export function promptfooResultToCase(raw: unknown, suite: string, record: EvalC
     },
     // identity: the rendered input, the template and the provider under test (and the test, when another test shares those)
     inputHash,
-    keyParts: keys.partsFor(inputHash, template, provider, { ...(result.testCase ?? {}), vars: result.testCase?.vars ?? vars }),
+    keyParts,
     record,
   });
 }
@@ -180,7 +182,7 @@ export function isPromptfooExport(doc: unknown): boolean {
   return isRecord(doc) && isRecord(doc.results) && Array.isArray(doc.results.results) && typeof doc.results.version === 'number';
 }
 
-export function* readPromptfooExport(doc: unknown, contentHash: string): Generator<ReadEvent> {
+export function* readPromptfooExport(doc: unknown, contentHash: string, passesAsKeys = false): Generator<ReadEvent> {
   const parsed = promptfooExportSchema.safeParse(doc);
   if (!parsed.success) throw new FormatError(`not a promptfoo export: ${zodReason(parsed.error)}`);
   const { results, config, evalId } = parsed.data;
@@ -206,7 +208,7 @@ export function* readPromptfooExport(doc: unknown, contentHash: string): Generat
   for (let index = 0; index < results.results.length; index++) {
     try {
       assertNestingWithin(results.results[index], 'the record');
-      yield { kind: 'case', evalCase: promptfooResultToCase(results.results[index], suite, { index }, keys) };
+      yield { kind: 'case', evalCase: promptfooResultToCase(results.results[index], suite, { index }, keys, passesAsKeys) };
     } catch (error) {
       yield { kind: 'error', error: { record: index, reason: reasonOf(error) } };
     }
@@ -217,7 +219,7 @@ export const promptfooJsonl: LineFormat = {
   format: 'promptfoo',
   resumable: true,
   matches: (first) => typeof first.success === 'boolean' && ('testCase' in first || 'vars' in first) && ('response' in first || 'provider' in first),
-  open: ({ firstLineText, path }) => {
+  open: ({ firstLineText, path, options }) => {
     const suite = 'promptfoo';
     const keys = new PromptfooCaseKeys();
     return {
@@ -228,7 +230,7 @@ export const promptfooJsonl: LineFormat = {
         partial: false,
         metadata: {},
       },
-      record: (value, line, offset) => [promptfooResultToCase(value, suite, { line, offset }, keys)],
+      record: (value, line, offset) => [promptfooResultToCase(value, suite, { line, offset }, keys, options.passesAsKeys)],
       finish: () => [],
     };
   },

@@ -153,7 +153,7 @@ function documentOverLimit(what: string, size: number, options: ReadOptions): Op
 function documentReader(doc: unknown, path: string, contentHash: string, size: number, options: ReadOptions, forced?: FormatId): OpenedResult {
   const ok = (format: FormatId, events: Iterable<ReadEvent>): OpenedResult => ({ status: 'ok', format, shape: 'document', resumable: false, size, events: toAsync(events) });
   const want = (f: FormatId, test: (d: unknown) => boolean) => (forced ? forced === f : test(doc));
-  if (want('promptfoo', isPromptfooExport)) return ok('promptfoo', readPromptfooExport(doc, contentHash));
+  if (want('promptfoo', isPromptfooExport)) return ok('promptfoo', readPromptfooExport(doc, contentHash, options.passesAsKeys));
   if (want('inspect', isInspectLog)) return ok('inspect', readInspectLog(doc as Record<string, unknown>, contentHash, options.thresholds));
   if (want('deepeval', isDeepEvalRun)) return ok('deepeval', readDeepEvalRun(doc as Record<string, unknown>, contentHash));
   if (want('mlflow', isMlflowTable)) return ok('mlflow', readMlflowTable(doc as Record<string, unknown>, path, contentHash, options));

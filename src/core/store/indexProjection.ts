@@ -4,7 +4,8 @@
 import type { Database, Statement } from 'sql.js';
 import { isFailure, type Outcome } from '../model/caseModel';
 import { caseIdsOf } from './caseIds';
-import { eventIdOf, type CasesEvent, type JournalEvent, type RunEvent, type SourceEvent, type UndoEvent } from './journalEvents';
+import type { CaseOutcomes, LastOutcome } from './caseOutcomes';
+import { eventIdOf, type CaseRef, type CasesEvent, type JournalEvent, type RunEvent, type SourceEvent, type UndoEvent } from './journalEvents';
 import { applyReview, applyTag, applyUndos, refreshReviewStates, REVIEW_TEMP_TABLES, type ReviewApply } from './reviewProjection';
 import { applyAssign, applyQueue } from './teamProjection';
 
@@ -45,7 +46,10 @@ export class IndexProjection {
   /** Event ids met twice with different content since the owner last looked. */
   readonly collisions: string[] = [];
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    private readonly outcomes: CaseOutcomes,
+  ) {
     this.clock = Number(db.exec("SELECT value FROM meta WHERE key = 'lamport_clock'")[0]?.values[0]?.[0] ?? 0);
     // passing cases fill only cid, o and r: the text columns are for failures
     db.run(`CREATE TEMP TABLE IF NOT EXISTS batch (
@@ -78,36 +82,30 @@ export class IndexProjection {
     s.run(params);
   }
 
-  /** Loads refs into temp.batch with multi-row inserts (far fewer calls into sql.js than one per row). */
-  private fillBatch(refs: CasesEvent['cases']): boolean {
-    const seen = new Set<number>();
-    let repeated = false;
+  /** Loads staged rows into temp.batch with multi-row inserts (far fewer calls into sql.js than one per row). */
+  private fillBatch(staged: Staged[]): void {
     const ROWS = 100;
-    const columns = '(pos, cid, o, failure, r, k, h, t, i, id)';
-    const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+    const columns = '(pos, cid, o, failure, r, k, h, t, i, id, prev_rn, prev_outcome, prev_pass_rn)';
+    const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
     const wide = this.stmt(`INSERT INTO temp.batch ${columns} VALUES ${Array(ROWS).fill(row).join(', ')}`);
     const narrow = this.stmt(`INSERT INTO temp.batch ${columns} VALUES ${row}`);
     const params: (string | number | null)[] = [];
-    const push = (pos: number) => {
-      const c = refs[pos]!;
-      const ids = caseIdsOf(c.k);
-      if (seen.has(ids.cid)) repeated = true;
-      else seen.add(ids.cid);
-      if (isFailure(c.o)) params.push(pos, ids.cid, c.o, 1, c.r ?? null, c.k, c.h, c.t ?? null, c.i ?? null, ids.id);
-      else params.push(pos, ids.cid, c.o, 0, c.r ?? null, null, null, null, null, null);
+    const push = ({ pos, cid, id, ref: c, prev }: Staged) => {
+      const previous = prev ? [prev.rn, prev.outcome, prev.passRn || null] : [null, null, null];
+      if (isFailure(c.o)) params.push(pos, cid, c.o, 1, c.r ?? null, c.k, c.h, c.t ?? null, c.i ?? null, id, ...previous);
+      else params.push(pos, cid, c.o, 0, c.r ?? null, null, null, null, null, null, ...previous);
     };
-    let pos = 0;
-    for (; pos + ROWS <= refs.length; pos += ROWS) {
+    let at = 0;
+    for (; at + ROWS <= staged.length; at += ROWS) {
       params.length = 0;
-      for (let j = pos; j < pos + ROWS; j++) push(j);
+      for (let j = at; j < at + ROWS; j++) push(staged[j]!);
       wide.run(params);
     }
-    for (; pos < refs.length; pos++) {
+    for (; at < staged.length; at++) {
       params.length = 0;
-      push(pos);
+      push(staged[at]!);
       narrow.run(params);
     }
-    return repeated;
   }
 
   /** Frees prepared statements (required before sql.js exports or closes the database). */
@@ -133,6 +131,7 @@ export class IndexProjection {
       undos = [];
     };
     this.db.exec('BEGIN');
+    this.outcomes.begin();
     try {
       for (const { event: e, writer } of events) {
         if (e.lc !== undefined && e.lc > this.clock) this.clock = e.lc;
@@ -153,8 +152,10 @@ export class IndexProjection {
       refreshReviewStates(reviews);
       if (this.clock !== clockBefore) this.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('lamport_clock', ?)", [String(this.clock)]);
       this.db.exec('COMMIT');
+      this.outcomes.commit();
     } catch (error) {
       this.db.exec('ROLLBACK');
+      this.outcomes.rollback();
       this.clock = clockBefore;
       throw error;
     }
@@ -191,37 +192,96 @@ export class IndexProjection {
   }
 
   /**
-   * Applies a batch of case references with set-based SQL: the refs are staged in a
-   * temp table, then every rule below runs once per batch inside SQLite.
+   * Applies a batch of case references. Each case's last outcome is read and written in
+   * the compact table (this.outcomes); only failures and the other outcomes of cases
+   * that are already items reach SQLite, staged in a temp table so every rule below runs
+   * once per batch there.
    */
   private applyCases(e: CasesEvent, tally: ApplyTally, touched: Set<number>): void {
     const rn = this.ensureRun(e.runId, e.format, e.suite, e.at);
     const db = this.db;
-    db.run('DELETE FROM temp.batch');
-    if (this.fillBatch(e.cases)) {
+    const outcomes = this.outcomes;
+    const seen = new Set<number>();
+    const staged: Staged[] = [];
+    const counts: Partial<Record<Outcome, number>> = {};
+    let failing = 0;
+    for (let pos = 0; pos < e.cases.length; pos++) {
+      const ref = e.cases[pos]!;
+      const { cid, id } = caseIdsOf(ref.k);
       // a case listed twice in one batch counts once
-      db.run('DELETE FROM temp.batch WHERE pos NOT IN (SELECT MIN(pos) FROM temp.batch GROUP BY cid)');
-      tally.duplicates += db.getRowsModified();
+      if (seen.has(cid)) {
+        tally.duplicates++;
+        continue;
+      }
+      seen.add(cid);
+      const prev = outcomes.get(cid);
+      if (isFailure(ref.o)) {
+        staged.push({ pos, cid, id, ref, prev });
+        failing++;
+        continue;
+      }
+      // replaying an event already applied changes nothing
+      if (prev && (prev.rn === rn || prev.passRn === rn)) {
+        tally.duplicates++;
+        continue;
+      }
+      outcomes.set(cid, { rn, outcome: ref.o, passRn: ref.o === 'pass' ? rn : (prev?.passRn ?? 0), item: prev?.item ?? false });
+      counts[ref.o] = (counts[ref.o] ?? 0) + 1;
+      // an item's history and its fix read case_last and items
+      if (prev?.item) staged.push({ pos, cid, id, ref, prev });
     }
-    db.run(
-      `UPDATE temp.batch SET prev_rn = c.rn, prev_outcome = c.outcome, prev_pass_rn = c.pass_rn, prev_pass_record = c.pass_record
-       FROM case_last c WHERE c.cid = temp.batch.cid`,
-    );
+    let fixed = 0;
+    let regressions = 0;
+    if (staged.length) {
+      db.run('DELETE FROM temp.batch');
+      this.fillBatch(staged);
+      const survivors = failing ? this.applyFailures(e, rn, staged, tally, touched) : [];
+      db.run(
+        `INSERT OR REPLACE INTO case_last (cid, rn, outcome, pass_rn)
+         SELECT cid, ?, o, CASE WHEN o = 'pass' THEN ? ELSE prev_pass_rn END FROM temp.batch`,
+        [rn, rn],
+      );
+      db.run(
+        `UPDATE items SET fixed_rn = ?, updated_at = ?
+         FROM temp.batch b WHERE b.o = 'pass' AND items.cid = b.cid AND items.fixed_rn IS NULL AND items.last_rn <> ?`,
+        [rn, e.at, rn],
+      );
+      fixed = db.getRowsModified();
+      for (const { cid, ref, prev } of survivors) {
+        outcomes.set(cid, { rn, outcome: ref.o, passRn: prev?.passRn ?? 0, item: true });
+        counts[ref.o] = (counts[ref.o] ?? 0) + 1;
+      }
+      regressions = Number(db.exec('SELECT COUNT(*) FROM temp.batch WHERE regression = 1')[0]?.values[0]?.[0] ?? 0);
+    }
+    tally.fixed += fixed;
+    let total = 0;
+    for (const [outcome, n] of Object.entries(counts) as [Outcome, number][]) {
+      total += n;
+      if (outcome === 'judge-error') tally.judgeErrors += n;
+      if (isFailure(outcome)) tally.failures += n;
+    }
+    tally.cases += total;
+    tally.regressions += regressions;
+    const sets = Object.entries(counts).map(([outcome, n]) => `${OUTCOME_COLUMN[outcome as Outcome]} = ${OUTCOME_COLUMN[outcome as Outcome]} + ${n}`);
+    this.run(`UPDATE runs SET cases = cases + ?, regressions = regressions + ?, fixed = fixed + ?${sets.length ? `, ${sets.join(', ')}` : ''} WHERE rn = ?`, [total, regressions, fixed, rn]);
+  }
+
+  /**
+   * The failures staged in temp.batch: replays dropped, regressions marked, occurrences
+   * and items written. Returns the failures applied (the staged ones not replayed).
+   */
+  private applyFailures(e: CasesEvent, rn: number, staged: Staged[], tally: ApplyTally, touched: Set<number>): Staged[] {
+    const db = this.db;
     // replaying an event already applied changes nothing
-    db.run(
-      `DELETE FROM temp.batch WHERE
-         (failure = 1 AND EXISTS (SELECT 1 FROM occurrences o WHERE o.cid = temp.batch.cid AND o.rn = ?))
-         OR (failure = 0 AND (prev_rn = ? OR prev_pass_rn = ?))`,
-      [rn, rn, rn],
-    );
-    tally.duplicates += db.getRowsModified();
+    db.run('DELETE FROM temp.batch WHERE failure = 1 AND EXISTS (SELECT 1 FROM occurrences o WHERE o.cid = temp.batch.cid AND o.rn = ?)', [rn]);
+    const replayed = db.getRowsModified();
+    tally.duplicates += replayed;
+    let failures = staged.filter((row) => isFailure(row.ref.o));
+    if (replayed) {
+      const kept = new Set((db.exec('SELECT pos FROM temp.batch WHERE failure = 1')[0]?.values ?? []).map((r) => Number(r[0])));
+      failures = failures.filter((row) => kept.has(row.pos));
+    }
     db.run(`UPDATE temp.batch SET regression = 1 WHERE failure = 1 AND prev_outcome = 'pass' AND prev_rn <> ?`, [rn]);
-    db.run(
-      `INSERT OR REPLACE INTO case_last (cid, rn, outcome, pass_rn, pass_record)
-       SELECT cid, ?, o, CASE WHEN o = 'pass' THEN ? ELSE prev_pass_rn END, CASE WHEN o = 'pass' THEN r ELSE prev_pass_record END
-       FROM temp.batch`,
-      [rn, rn],
-    );
     db.run(
       `INSERT INTO occurrences (cid, rn, outcome, blob, blob_index, record, regression, at)
        SELECT cid, ?, o, ?, i, r, regression, ? FROM temp.batch WHERE failure = 1`,
@@ -252,27 +312,15 @@ export class IndexProjection {
       [rn, rn, e.blob ?? null, e.at],
     );
     tally.knownItems += db.getRowsModified();
-    db.run(
-      `UPDATE items SET fixed_rn = ?, updated_at = ?
-       FROM temp.batch b WHERE b.o = 'pass' AND items.cid = b.cid AND items.fixed_rn IS NULL AND items.last_rn <> ?`,
-      [rn, e.at, rn],
-    );
-    const fixed = db.getRowsModified();
-    tally.fixed += fixed;
-    const counts: Record<string, number> = {};
-    let regressions = 0;
-    let total = 0;
-    for (const [outcome, n, regr] of db.exec('SELECT o, COUNT(*), SUM(regression) FROM temp.batch GROUP BY o')[0]?.values ?? []) {
-      const column = OUTCOME_COLUMN[outcome as Outcome];
-      counts[column] = Number(n);
-      total += Number(n);
-      regressions += Number(regr);
-      if (outcome === 'judge-error') tally.judgeErrors += Number(n);
-      if (isFailure(outcome as Outcome)) tally.failures += Number(n);
-    }
-    tally.cases += total;
-    tally.regressions += regressions;
-    const sets = Object.entries(counts).map(([column, n]) => `${column} = ${column} + ${n}`);
-    this.run(`UPDATE runs SET cases = cases + ?, regressions = regressions + ?, fixed = fixed + ?${sets.length ? `, ${sets.join(', ')}` : ''} WHERE rn = ?`, [total, regressions, fixed, rn]);
+    return failures;
   }
+}
+
+/** A case reference bound for SQLite, with what the outcome table held for it before. */
+interface Staged {
+  pos: number;
+  cid: number;
+  id: string;
+  ref: CaseRef;
+  prev: LastOutcome | undefined;
 }

@@ -178,6 +178,12 @@ const MIGRATIONS: Migration[] = [
       INSERT INTO text_pending (cid) SELECT cid FROM case_signatures;
     `,
   },
+  {
+    // every case's last outcome lives in a compact table outside SQLite (caseOutcomes.ts),
+    // saved here as one blob; case_last keeps rows only for items (moved at the first load)
+    version: 9,
+    sql: `CREATE TABLE IF NOT EXISTS case_outcomes (part INTEGER PRIMARY KEY, data BLOB NOT NULL);`,
+  },
 ];
 
 /** An index saved by a schema older than this is rebuilt from the journals on open. */

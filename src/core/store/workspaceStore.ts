@@ -9,6 +9,7 @@ import { BlobStore } from './blobStore';
 import { writeFileAtomic } from './durableFile';
 import { writingTo } from './writeFailure';
 import { migrate, REBUILD_BELOW, schemaVersionOf, tuneConnection } from './indexSchema';
+import { CaseOutcomes } from './caseOutcomes';
 import { IndexProjection, emptyTally, addTally, type ApplyTally } from './indexProjection';
 import { eventIdOf, type JournalEvent, type NewEvent } from './journalEvents';
 import { journalFingerprint, journalSize, listJournalFiles, readJournal, type JournalProblem } from './journalReader';
@@ -80,6 +81,8 @@ export class WorkspaceStore {
   readonly blobs: BlobStore;
   private writer: JournalWriter | undefined;
   private projection: IndexProjection;
+  /** Every case's last outcome (part of the index, held outside SQLite: caseOutcomes.ts). */
+  private outcomes: CaseOutcomes;
   private dirty = false;
   /** Events applied to the index since it was last saved (what the next open would replay). */
   private unsaved = 0;
@@ -94,7 +97,8 @@ export class WorkspaceStore {
   ) {
     this.blobs = new BlobStore(paths.blobDir);
     tuneConnection(db);
-    this.projection = new IndexProjection(db);
+    this.outcomes = CaseOutcomes.loadFrom(db);
+    this.projection = new IndexProjection(db, this.outcomes);
   }
 
   static async open(root: string, workspace: string, options: OpenOptions = {}): Promise<WorkspaceStore> {
@@ -205,7 +209,8 @@ export class WorkspaceStore {
     this.db = fresh;
     migrate(this.db);
     tuneConnection(this.db);
-    this.projection = new IndexProjection(this.db);
+    this.outcomes = new CaseOutcomes();
+    this.projection = new IndexProjection(this.db, this.outcomes);
     this.notices.push(`${reason}; rebuilt the index from the journals`);
     const report = this.replay(listJournalFiles(this.paths.journalDir));
     this.dirty = true;
@@ -267,11 +272,12 @@ export class WorkspaceStore {
   /** Writes the index atomically (temp file, fsync, rename). */
   save(): void {
     if (!this.dirty) return;
+    if (this.outcomes.unsaved) this.outcomes.saveTo(this.db);
     this.projection.release();
     const bytes = this.db.export();
     // export() reopens the database, which resets connection settings and temp tables
     tuneConnection(this.db);
-    this.projection = new IndexProjection(this.db);
+    this.projection = new IndexProjection(this.db, this.outcomes);
     writeFileAtomic(this.paths.indexFile, bytes);
     this.dirty = false;
     this.unsaved = 0;
