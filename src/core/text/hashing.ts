@@ -60,12 +60,26 @@ function canonicalAt(value: unknown, depth: number): string {
   }
   // the recursion is bounded here, so a value from a file cannot overflow the stack
   if (depth > MAX_JSON_DEPTH) throw new JsonDepthError(tooDeepReason('the value'));
+  // loops rather than map/filter/sort chains: this runs for every record a capture reads
   if (Array.isArray(value)) {
-    return `[${value.map((v) => canonicalAt(v, depth + 1)).join(',')}]`;
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalAt(value[i], depth + 1);
+    return `${out}]`;
   }
-  const entries = Object.keys(value as Record<string, unknown>)
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonicalAt((value as Record<string, unknown>)[k], depth + 1)}`);
-  return `{${entries.join(',')}}`;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  // most objects come with their keys in order already; sorting compares UTF-16 code units, as < does
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      keys.sort();
+      break;
+    }
+  }
+  let out = '{';
+  for (const key of keys) {
+    const v = record[key];
+    if (v === undefined) continue;
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonicalAt(v, depth + 1)}`;
+  }
+  return `${out}}`;
 }
