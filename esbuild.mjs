@@ -1,8 +1,8 @@
-// Builds the three bundles: the extension (node/cjs, vscode external), the CLI
-// (node/cjs with a shebang) and the review webview (browser/esm), and copies the
-// sql.js wasm beside them. `--watch` rebuilds on change; `--production` minifies.
+// Builds the bundles: the extension in two halves (node/cjs, vscode external), the CLI
+// (node/cjs with a shebang), the capture worker, the remote engine, the Parquet reader
+// and the webviews (browser/esm), and copies the sql.js wasm beside them. `--watch` rebuilds on change; `--production` minifies.
 import { context, build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, chmodSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, chmodSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 
@@ -36,8 +36,37 @@ const common = {
 
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node18' };
 
+// The extension is two bundles: what activation loads (dist/extension.js: registering
+// every command, view, watcher and the panel serializer) and the rest
+// (dist/deferredFeatures.js: the store, sql.js, zod, the format readers, the corpus, the
+// panels), which is loaded with `import('./deferredFeatures')` right after activation or
+// on first use. That import becomes a require of the second bundle (not a native
+// import(): the extension host serves `vscode` to required modules), and the first
+// bundle may hold none of the heavy code: the build fails if it does (activation
+// compiles only what it runs; see "Activation" in BENCHMARKS.md).
+const deferredFeatures = {
+  name: 'deferred-features',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/deferredFeatures$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './deferredFeatures.js', external: true } : undefined));
+  },
+};
+const NOT_AT_ACTIVATION = [/node_modules[\\/]zod[\\/]/, /node_modules[\\/]sql\.js[\\/]/, /node_modules[\\/]fast-xml-parser[\\/]/, /node_modules[\\/]yauzl[\\/]/, /src[\\/]core[\\/]store[\\/](workspaceStore|journalReader|journalEvents|indexProjection)\.ts$/, /src[\\/]core[\\/]formats[\\/]/, /src[\\/]protocol[\\/]/];
+const activationStaysLight = {
+  name: 'activation-stays-light',
+  setup(b) {
+    b.onEnd((result) => {
+      if (!result.metafile) return;
+      // kept beside the bundle (not shipped) for the start-up test
+      writeFileSync('dist/extension.meta.json', JSON.stringify(result.metafile));
+      const heavy = Object.keys(result.metafile.inputs).filter((input) => NOT_AT_ACTIVATION.some((re) => re.test(input)));
+      if (heavy.length) throw new Error(`dist/extension.js must not bundle ${heavy.slice(0, 5).join(', ')}${heavy.length > 5 ? ', …' : ''}: reach it through deferredFeatures.ts`);
+    });
+  },
+};
+
 const configs = [
-  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], metafile: true, supported: { 'dynamic-import': false }, plugins: [...common.plugins, deferredFeatures, activationStaysLight] },
+  { ...node, entryPoints: ['src/extension/deferredFeatures.ts'], outfile: 'dist/deferredFeatures.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // the read side of large captures, in a worker thread (used by the extension and the CLI)
   { ...node, entryPoints: ['src/core/capture/captureWorker.ts'], outfile: 'dist/captureWorker.js' },

@@ -1,12 +1,15 @@
-// Extension activation, timed in Node: loading the production `dist/extension.js` and
-// `activate()` returning, with a recording stand-in for the `vscode` module (every API
-// call succeeds and returns another stand-in) and one workspace folder. sql.js must not
-// load during activation: the task reports whether it did. Prints one JSON line.
+// Extension activation, timed in Node: loading the production `dist/extension.js` (the
+// bundle package.json's `main` names) and `activate()` returning, with a recording
+// stand-in for the `vscode` module (every API call succeeds and returns another
+// stand-in) and one workspace folder. sql.js must not load during activation: the task
+// reports whether it did and which of dist/'s bundles were loaded, then times loading
+// the deferred half (dist/deferredFeatures.js, what runs right after activation or on
+// the first command, view or panel), when there is one. Prints one JSON line.
 // Plain CommonJS run by node itself: a TypeScript loader would transform the bundle as
 // it loads and inflate the time measured.
 'use strict';
 const Module = require('node:module');
-const { mkdtempSync, rmSync } = require('node:fs');
+const { existsSync, mkdtempSync, realpathSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 
@@ -42,14 +45,23 @@ loader._load = (request, parent, isMain) => {
 };
 
 const t0 = performance.now();
-const extension = require(resolve('dist/extension.js'));
+const extension = require(resolve(require(resolve('package.json')).main));
 const t1 = performance.now();
 const context = { subscriptions: [], extensionUri: { fsPath: resolve('.') }, globalState: standIn('globalState'), workspaceState: standIn('workspaceState') };
 void Promise.resolve(extension.activate(context)).then(() => {
   const t2 = performance.now();
   // the wasm is read from dist/ when sql.js initialises: nothing of it may happen before activate() returns
   sqlLoaded = Object.keys(require.cache).some((k) => k.includes('sql-wasm'));
-  process.stdout.write(`${JSON.stringify({ loadMs: t1 - t0, activateMs: t2 - t1, totalMs: t2 - t0, sqlLoadedDuringActivation: sqlLoaded })}\n`);
+  const dist = realpathSync(resolve('dist'));
+  const bundlesLoaded = Object.keys(require.cache)
+    .filter((k) => k.startsWith(dist))
+    .map((k) => k.slice(dist.length + 1));
+  // what the first command, view or panel then loads (nothing more where the extension is one bundle)
+  const deferred = resolve('dist/deferredFeatures.js');
+  const t3 = performance.now();
+  if (existsSync(deferred) && !bundlesLoaded.includes('deferredFeatures.js')) require(deferred);
+  const deferredLoadMs = performance.now() - t3;
+  process.stdout.write(`${JSON.stringify({ loadMs: t1 - t0, activateMs: t2 - t1, totalMs: t2 - t0, sqlLoadedDuringActivation: sqlLoaded, bundlesLoaded, deferredLoadMs })}\n`);
   rmSync(root, { recursive: true, force: true });
   process.exit(0);
 });

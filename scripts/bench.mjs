@@ -170,8 +170,10 @@ results.activation = {
   activateMs: median(activations.map((a) => a.activateMs)),
   totalMs: median(activations.map((a) => a.totalMs)),
   sqlLoadedDuringActivation: activations.some((a) => a.sqlLoadedDuringActivation),
+  bundlesLoaded: activations[0].bundlesLoaded,
+  deferredLoadMs: median(activations.map((a) => a.deferredLoadMs)),
 };
-results.bundles = Object.fromEntries(['extension.js', 'cli.js', 'webview.js', 'sql-wasm.wasm'].map((f) => [f, statSync(join('dist', f)).size]));
+results.bundles = Object.fromEntries(['extension.js', 'deferredFeatures.js', 'cli.js', 'webview.js', 'sql-wasm.wasm'].map((f) => [f, statSync(join('dist', f)).size]));
 results.seconds = (Date.now() - started) / 1000;
 
 // ── report
@@ -239,7 +241,7 @@ table(
 const versions = results.corpus.find((r) => r.twentyVersionsBytes);
 if (versions) lines.push(`20 versions of +1,000: ${(versions.twentyVersionsBytes / 1e6).toFixed(1)} MB vs one full copy ${(versions.oneFullCopyBytes / 1e6).toFixed(1)} MB; verify over them ${s2(versions.verifySeconds)} s (baseline: hashing every file once ${s2(versions.verifyBaselineSeconds)} s)`, '');
 const a = results.activation;
-lines.push(`activation: module load ${ms(a.loadMs)} + activate() ${ms(a.activateMs)} = ${ms(a.totalMs)}; sql.js loaded during activation: ${a.sqlLoadedDuringActivation}`);
+lines.push(`activation: module load ${ms(a.loadMs)} + activate() ${ms(a.activateMs)} = ${ms(a.totalMs)}; bundles loaded: ${a.bundlesLoaded.join(', ')}; sql.js loaded during activation: ${a.sqlLoadedDuringActivation}; then the deferred half loads in ${ms(a.deferredLoadMs)}`);
 lines.push(
   `bundles: ${Object.entries(results.bundles)
     .map(([f, b]) => `${f} ${(b / 1024).toFixed(0)} KB`)
@@ -269,8 +271,8 @@ const targets = [
   [`first paint < 300 ms at ${k(w100.items)}`, ms(w100.firstPaintMedianMs), w100.firstPaintMedianMs < 300],
   ...(b100 ? [[`bulk verdicts on ${k(b100.items)} items < 5 s each (review, undo, auto-grade, accept; to durable)`, `${s2(bulkWorst)} s`, bulkWorst < 5]] : []),
   [`snapshot of ${k(c100.items)} < 5 s`, `${s2(c100.snapshotSeconds)} s`, c100.snapshotSeconds < 5],
-  ['activation < 50 ms (activate() returning)', ms(a.activateMs), a.activateMs < 50 && !a.sqlLoadedDuringActivation],
-  ['extension bundle < 500 KB', `${(results.bundles['extension.js'] / 1024).toFixed(0)} KB`, results.bundles['extension.js'] < 500 * 1024],
+  ['activation < 30 ms (module load + activate() returning)', ms(a.totalMs), a.totalMs < 30 && !a.sqlLoadedDuringActivation],
+  ['extension bundle < 500 KB (what activation loads; the deferred half beside it)', `${(results.bundles['extension.js'] / 1024).toFixed(0)} KB; ${(results.bundles['deferredFeatures.js'] / 1024).toFixed(0)} KB`, results.bundles['extension.js'] < 500 * 1024],
 ];
 table(
   ['target', 'measured', 'result'],

@@ -18,3 +18,12 @@ export const COMMANDS = {
   showAgreement: 'evalloop.showAgreement',
   goToTestDefinition: 'evalloop.goToTestDefinition',
 } as const;
+
+export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
+
+/**
+ * What a feature does for each of its commands. The composition root registers every
+ * command at activation and looks its handler up here when it first runs (the features
+ * are loaded after activation: deferredFeatures.ts).
+ */
+export type CommandHandlers = Partial<Record<CommandId, (...args: never[]) => unknown>>;

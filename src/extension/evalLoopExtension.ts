@@ -1,40 +1,31 @@
 // The composition root: one store session per window, and each feature registered
-// once: capture commands, watcher, trees, status bar, review panel, diffs.
+// once: commands, trees, the result watcher, the review panel's serializer. Activation
+// registers them all but loads none of the code that needs the store, sql.js, the
+// protocol's schemas, the format readers or the corpus: that half (deferredFeatures.ts,
+// its own bundle) is loaded right after activate() returns, or by whatever needs it
+// first (a command, a view, a capture, a restored panel).
 import * as vscode from 'vscode';
-import { registerCaptureCommands } from './capture/captureCommands';
 import type { CommandContext } from './commandContext';
-import { COMMANDS } from './commandIds';
-import { DisposableHost } from './disposableHost';
-import { registerCheckWorkspace } from './doctor/checkWorkspaceCommand';
-import { registerFailureClusters } from './clusters/clusterRefresher';
-import { registerTestDefinitions } from './definitions/registerTestDefinitions';
-import { workspaceName } from './extensionSettings';
-import { CaseDiffs, openResultAt } from './review/caseDiffs';
-import { registerCorpusCommands } from './corpus/corpusCommands';
-import { pinItems } from './corpus/pinItems';
+import { COMMANDS, type CommandId } from './commandIds';
 import { registerReadOnlyFiles } from './corpus/readOnlyFiles';
-import { CorpusTreeProvider } from './corpus/corpusTreeProvider';
-import { corpusDirOf } from './corpus/corpusLocation';
-import { PinnedInputs } from './corpus/pinnedInputs';
-import { REVIEW_PANEL_TYPE, ReviewPanel, type PanelTarget } from './review/reviewPanel';
-import { assignedToMeTarget } from './review/assignedToMe';
-import { registerAgreementCommand } from './agreement/agreementPanel';
-import { queueFilterSchema } from '../protocol/reviewProtocol';
-import type { PanelActions } from './review/reviewRequestHandler';
-import { reviewerName } from './reviewerName';
+import type { DeferredFeatures } from './deferredFeatures';
+import { DisposableHost } from './disposableHost';
+import { workspaceName } from './extensionSettings';
+import { REVIEW_PANEL_TYPE } from './review/reviewPanelType';
 import { StoreSession } from './storeSession';
-import { QueueTreeProvider } from './views/queueTreeProvider';
-import { RunsTreeProvider } from './views/runsTreeProvider';
-import { WaitingStatusBar } from './views/waitingStatusBar';
+import { DeferredTree } from './views/deferredTree';
 import { ResultWatcher } from './watch/resultWatcher';
-import type { RunNode } from '../core/views/treeModels';
-import { sourcePathOnDisk } from '../core/store/workspacePaths';
 import { reasonOf } from '../core/text/reasonOf';
-import { RemoteSyncController, registerRemoteCommands } from './remote/remoteSyncController';
+
+/** Commands there without a folder (they say a folder is needed); every other one needs a folder with a store. */
+const CAPTURE_COMMANDS: readonly CommandId[] = [COMMANDS.captureFile, COMMANDS.rescanWorkspace, COMMANDS.autoGrade, COMMANDS.showStatus];
+const FOLDER_COMMANDS: readonly CommandId[] = Object.values(COMMANDS).filter((id) => !CAPTURE_COMMANDS.includes(id));
 
 export class EvalLoopExtension extends DisposableHost {
   readonly output: vscode.OutputChannel;
   readonly session: StoreSession | undefined;
+  private features: Promise<DeferredFeatures> | undefined;
+  private queueView: vscode.TreeView<unknown> | undefined;
 
   constructor(readonly context: vscode.ExtensionContext) {
     super();
@@ -43,7 +34,7 @@ export class EvalLoopExtension extends DisposableHost {
     if (root && root.scheme === 'file') {
       this.session = this.register(new StoreSession(root.fsPath, workspaceName, (notice) => this.output.appendLine(notice)));
     }
-    registerCaptureCommands(this.commandContext(this.session));
+    for (const id of CAPTURE_COMMANDS) this.registerCommand(id);
     if (this.session) this.registerViews(this.session);
   }
 
@@ -52,93 +43,75 @@ export class EvalLoopExtension extends DisposableHost {
     return { output: this.output, session, guard: (title, body) => this.guard(title, body), register: (d) => this.register(d) };
   }
 
-  private registerViews(session: StoreSession): void {
-    const commands = this.commandContext(session);
-    const pinned = this.register(new PinnedInputs(session.root, (line) => this.output.appendLine(line)));
-    const clusters = registerFailureClusters(
-      session,
-      (line) => this.output.appendLine(line),
-      (d) => this.register(d),
-    );
-    const queue = this.register(new QueueTreeProvider(session, pinned, reviewerName, clusters.onDidChange));
-    const runs = this.register(new RunsTreeProvider(session));
-    const queueView = this.register(vscode.window.createTreeView<unknown>('evalloop.queue', { treeDataProvider: queue as vscode.TreeDataProvider<unknown>, showCollapseAll: true }));
-    this.register(vscode.window.createTreeView('evalloop.runs', { treeDataProvider: runs }));
-    const corpus = this.register(new CorpusTreeProvider(session.root));
-    this.register(vscode.window.createTreeView('evalloop.corpus', { treeDataProvider: corpus }));
-    const corpusChanged = () => {
-      corpus.refresh();
-      pinned.refresh();
-    };
-    // versions and slices written by this window, the CLI or another window
-    const manifests = this.register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(corpusDirOf(session.root), '{versions,slices}/**/manifest.json')));
-    manifests.onDidCreate(corpusChanged);
-    manifests.onDidChange(corpusChanged);
-    manifests.onDidDelete(corpusChanged);
-    registerReadOnlyFiles((d) => this.register(d));
-    registerCorpusCommands(commands, corpusChanged);
-    registerCheckWorkspace(commands);
-    registerAgreementCommand(commands, this.context.extensionUri);
-    const statusBar = this.register(new WaitingStatusBar(session, reviewerName, queueView));
-    const diffs = this.register(new CaseDiffs(session));
-    const watcher = this.register(new ResultWatcher(session, this.output));
-    const goToDefinition = registerTestDefinitions(session, clusters.onDidChange, (d) => this.register(d));
-    const panelActions: PanelActions = {
-      goToDefinition: (id) => this.guard('Go to test definition', () => goToDefinition(id)),
-      openSource: (id) => diffs.openSource(id),
-      openDiff: (id, against) => diffs.openDiff(id, against),
-      pin: async (ids) => {
-        let pinned = 0;
-        await this.guard('Pin slice', async () => {
-          pinned = await pinItems(session, session.root, `item:${ids.join(',')}`, corpusChanged);
-        });
-        return pinned;
+  /** The store's half of the extension, loaded (once) on first use. */
+  private loadFeatures(): Promise<DeferredFeatures> {
+    this.features ??= import('./deferredFeatures').then(
+      ({ createFeatures }) => createFeatures({ context: this.commandContext(this.session), extensionUri: this.context.extensionUri, queueView: this.queueView }),
+      (error: unknown) => {
+        this.features = undefined; // tried again by the next command or view
+        throw error;
       },
-    };
-    const openPanel = (target: PanelTarget = {}) => ReviewPanel.show(this.context.extensionUri, session, pinned, reviewerName, panelActions, this.output, target);
+    );
+    return this.features;
+  }
+
+  /** The folder's store features (trees, panel, status bar, remote). */
+  private async storeFeatures(): Promise<NonNullable<DeferredFeatures['store']>> {
+    const { store } = await this.loadFeatures();
+    if (!store) throw new Error('no folder with a store is open in this window');
+    return store;
+  }
+
+  /** Registers a command now; its handler is loaded with the store's half of the extension when it first runs. */
+  private registerCommand(id: CommandId): void {
+    this.register(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        let features: DeferredFeatures | undefined;
+        await this.guard('Loading Eval Loop', async () => {
+          features = await this.loadFeatures();
+        });
+        const handler = features?.commands[id] as ((...handlerArgs: unknown[]) => unknown) | undefined;
+        return handler?.(...args);
+      }),
+    );
+  }
+
+  private registerViews(session: StoreSession): void {
+    const tree = (provider: () => Promise<vscode.TreeDataProvider<unknown>>) => this.register(new DeferredTree<unknown>(provider));
+    this.queueView = this.register(vscode.window.createTreeView<unknown>('evalloop.queue', { treeDataProvider: tree(async () => (await this.storeFeatures()).queueTree), showCollapseAll: true }));
+    this.register(vscode.window.createTreeView<unknown>('evalloop.runs', { treeDataProvider: tree(async () => (await this.storeFeatures()).runsTree) }));
+    this.register(vscode.window.createTreeView<unknown>('evalloop.corpus', { treeDataProvider: tree(async () => (await this.storeFeatures()).corpusTree) }));
+    registerReadOnlyFiles((d) => this.register(d));
+    for (const id of FOLDER_COMMANDS) this.registerCommand(id);
     // a review panel open when the window reloads reconnects (after a host crash VS Code keeps the dead page instead)
     this.register(
       vscode.window.registerWebviewPanelSerializer(REVIEW_PANEL_TYPE, {
-        deserializeWebviewPanel: async (panel) => ReviewPanel.revive(panel, this.context.extensionUri, session, pinned, reviewerName, panelActions, this.output),
+        deserializeWebviewPanel: async (panel) => (await this.storeFeatures()).revivePanel(panel),
       }),
     );
-
-    // the capture notice's Review passes the filter of what it announced
-    this.register(
-      vscode.commands.registerCommand(COMMANDS.openQueue, (filter?: unknown) =>
-        this.guard('Open queue', async () => {
-          const target = panelFilterOf(filter);
-          // a reviewer with assignments starts on what waits for them
-          void openPanel(target.filter || ReviewPanel.isOpen ? target : await assignedToMeTarget(session, reviewerName));
-        }),
-      ),
-    );
-    this.register(vscode.commands.registerCommand(COMMANDS.openItem, (id: string) => this.guard('Open item', async () => void openPanel({ itemId: id }))));
-    this.register(vscode.commands.registerCommand(COMMANDS.refreshViews, () => queue.refresh()));
-    this.register(
-      vscode.commands.registerCommand(COMMANDS.openRunSource, (node: RunNode) =>
-        this.guard('Open result file', async () => {
-          const path = node?.run.sourcePath;
-          if (path) await openResultAt(sourcePathOnDisk(session.root, path), null);
-        }),
-      ),
-    );
-    const remote = this.register(new RemoteSyncController(session, workspaceName, this.output));
-    registerRemoteCommands(remote, (d) => this.register(d));
+    const watcher = this.register(new ResultWatcher(session, this.output, async () => (await this.loadFeatures()).capture));
+    const startRemote = () =>
+      void this.storeFeatures()
+        .then((store) => store.remote.start())
+        .catch((error: unknown) => this.output.appendLine(`Loading Eval Loop failed: ${reasonOf(error)}`));
     this.register(
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
         watcher.start();
-        remote.start();
+        startRemote();
       }),
     );
     // a backstop for journal events the file watcher misses (other windows, the CLI)
     this.register(session.pollJournals(2000));
     watcher.start();
-    // after activation returns: the first look at the store loads sql.js
+    // after activation returns: the store's half loads, and the first look at the store loads sql.js
     setTimeout(() => {
-      void statusBar.update();
+      void this.storeFeatures()
+        .then((store) => {
+          void store.statusBar.update();
+          store.remote.start();
+        })
+        .catch((error: unknown) => this.output.appendLine(`Loading Eval Loop failed: ${reasonOf(error)}`));
       void watcher.scanExisting();
-      remote.start();
     }, 0);
   }
 
@@ -152,10 +125,4 @@ export class EvalLoopExtension extends DisposableHost {
       void vscode.window.showErrorMessage(`Eval Loop: ${title} failed: ${message}`);
     }
   }
-}
-
-/** A filter passed to Open Review Queue (by the capture notice), if it is one. */
-function panelFilterOf(value: unknown): PanelTarget {
-  const parsed = queueFilterSchema.safeParse(value);
-  return parsed.success && value !== undefined ? { filter: parsed.data } : {};
 }

@@ -5,10 +5,6 @@
 // declared default.
 import * as vscode from 'vscode';
 import { contributes } from '../../package.json';
-import type { ReadOptions } from '../core/formats/adapter';
-import { DEFAULT_READ_OPTIONS } from '../core/formats/adapter';
-import { mappingFromSettings } from '../core/formats/genericJsonl';
-import { failureRulesFrom, scoreRulesFrom } from '../core/formats/liveJudgement';
 
 /** Each setting's type as read; `unknown` where the value is validated by its reader. */
 export interface SettingTypes {
@@ -54,24 +50,4 @@ export function settingChanged(event: vscode.ConfigurationChangeEvent, ...keys: 
 
 export function workspaceName(): string {
   return setting('workspace');
-}
-
-export function readOptions(): ReadOptions {
-  const thresholds = setting('thresholds');
-  const numeric: Record<string, number> = {};
-  for (const [k, v] of Object.entries(thresholds ?? {})) if (typeof v === 'number' && Number.isFinite(v)) numeric[k] = v;
-  const mapping = mappingFromSettings(setting('jsonlMapping'));
-  const maxMb = setting('maxRecordMegabytes');
-  const caseSpan = setting('liveCaseSpan');
-  const failureRules = failureRulesFrom(setting('liveFailureRules'));
-  const scoreRules = scoreRulesFrom(setting('scoreRules'));
-  return {
-    ...DEFAULT_READ_OPTIONS,
-    thresholds: numeric,
-    ...(mapping ? { mapping } : {}),
-    ...(maxMb && maxMb > 0 ? { maxRecordBytes: Math.floor(maxMb * 1024 * 1024) } : {}),
-    ...(caseSpan === 'chat' || caseSpan === 'root' ? { liveCaseSpan: caseSpan } : {}),
-    ...(failureRules.length ? { liveFailureRules: failureRules } : {}),
-    ...(Object.keys(scoreRules).length ? { scoreRules } : {}),
-  };
 }

@@ -1,14 +1,14 @@
-// The extension's handle on the workspace store: opened on first use (so sql.js is
-// loaded only when needed), one operation at a time. Every write is in the journal
-// before it returns; the index is saved by the checkpoint policy (after a large batch,
-// else when quiet) so a review does not pay for exporting the whole index.
+// The extension's handle on the workspace store: opened on first use (so sql.js and the
+// store's code are loaded only when needed), one operation at a time. Every write is in
+// the journal before it returns; the index is saved by the checkpoint policy (after a
+// large batch, else when quiet) so a review does not pay for exporting the whole index.
 // Other processes' journal lines are replayed when something says the journals changed
 // (the journal file watcher, the poll below), and before every write; a read when
 // nothing changed touches no journal. Writes (and other processes' lines) fire
 // onDidChange for the views.
 import * as vscode from 'vscode';
 import { CHECKPOINT_IDLE_MS, checkpointNow } from '../core/store/checkpointPolicy';
-import { journalSize, listJournalFiles } from '../core/store/journalReader';
+import { journalSize, listJournalFiles } from '../core/store/journalFiles';
 import type { WorkspaceStore } from '../core/store/workspaceStore';
 import { reasonOf } from '../core/text/reasonOf';
 
@@ -31,9 +31,9 @@ export class StoreSession implements vscode.Disposable {
   ) {}
 
   private async open(): Promise<WorkspaceStore> {
-    // loaded lazily: activation must not pay for sql.js
-    const { WorkspaceStore } = await import('../core/store/workspaceStore');
-    const store = await WorkspaceStore.open(this.root, this.workspace(), {});
+    // loaded lazily, with the store's half of the extension (its own bundle): activation pays for neither it nor sql.js
+    const { openStore } = await import('./deferredFeatures');
+    const store = await openStore(this.root, this.workspace());
     for (const notice of store.notices) this.onNotice(notice);
     this.opened = store;
     return store;

@@ -7,6 +7,8 @@ import Module from 'node:module';
 export interface Recorded {
   commands: Map<string, (...args: unknown[]) => unknown>;
   trees: Map<string, { getChildren(node?: unknown): Promise<unknown[]> }>;
+  /** The webview panel types a serializer was registered for. */
+  serializers: Set<string>;
   messages: string[];
 }
 
@@ -45,9 +47,14 @@ function anything(): unknown {
   });
 }
 
+/** `api` with anything it does not define answered by `anything()` (events, collections, providers). */
+function withFallback<T extends object>(api: T): T {
+  return new Proxy(api, { get: (target, prop) => (prop in target ? (target as Record<string | symbol, unknown>)[prop] : anything()) });
+}
+
 /** Installs the stand-in for `require('vscode')` with one workspace folder at `root`. */
 export function installVscodeStandIn(root: string, settings: Record<string, unknown> = {}): Recorded {
-  const recorded: Recorded = { commands: new Map(), trees: new Map(), messages: [] };
+  const recorded: Recorded = { commands: new Map(), trees: new Map(), serializers: new Set(), messages: [] };
   const uri = (path: string) => ({ scheme: 'file', fsPath: path, path, toString: () => `file://${path}` });
   const vscode = {
     EventEmitter,
@@ -59,6 +66,7 @@ export function installVscodeStandIn(root: string, settings: Record<string, unkn
     MarkdownString: class {},
     TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
     StatusBarAlignment: { Left: 1, Right: 2 },
+    DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
     ProgressLocation: { Notification: 15 },
     ViewColumn: { Active: -1, Beside: -2 },
     Uri: { file: uri, joinPath: (base: { fsPath: string }, ...parts: string[]) => uri([base.fsPath, ...parts].join('/')), from: (u: { path: string }) => uri(u.path) },
@@ -69,14 +77,17 @@ export function installVscodeStandIn(root: string, settings: Record<string, unkn
       },
       executeCommand: async (id: string, ...args: unknown[]) => recorded.commands.get(id)?.(...args),
     },
-    window: {
+    window: withFallback({
       createOutputChannel: () => ({ appendLine: () => undefined, show: () => undefined, dispose: () => undefined }),
       createTreeView: (id: string, options: { treeDataProvider: Recorded['trees'] extends Map<string, infer P> ? P : never }) => {
         recorded.trees.set(id, options.treeDataProvider);
         return { dispose: () => undefined, badge: undefined };
       },
       createStatusBarItem: () => ({ show: () => undefined, hide: () => undefined, dispose: () => undefined }),
-      registerWebviewPanelSerializer: () => new Disposable(() => undefined),
+      registerWebviewPanelSerializer: (viewType: string) => {
+        recorded.serializers.add(viewType);
+        return new Disposable(() => recorded.serializers.delete(viewType));
+      },
       showInformationMessage: async (message: string) => {
         recorded.messages.push(message);
         return undefined;
@@ -90,18 +101,22 @@ export function installVscodeStandIn(root: string, settings: Record<string, unkn
         return undefined;
       },
       withProgress: async (_options: unknown, task: (progress: { report(): void }) => Promise<unknown>) => task({ report: () => undefined }),
-    },
-    workspace: {
+    }),
+    workspace: withFallback({
       workspaceFolders: [{ uri: uri(root), name: 'test', index: 0 }],
       isTrusted: true,
       getConfiguration: () => ({ get: (key: string, fallback?: unknown) => (key in settings ? settings[key] : fallback) }),
-      createFileSystemWatcher: () => ({ onDidCreate: () => undefined, onDidChange: () => undefined, onDidDelete: () => undefined, dispose: () => undefined }),
+      createFileSystemWatcher: () => {
+        const subscribed = () => new Disposable(() => undefined);
+        return { onDidCreate: subscribed, onDidChange: subscribed, onDidDelete: subscribed, dispose: () => undefined };
+      },
       onDidChangeConfiguration: () => new Disposable(() => undefined),
       onDidGrantWorkspaceTrust: () => new Disposable(() => undefined),
       registerTextDocumentContentProvider: () => new Disposable(() => undefined),
       findFiles: async () => [],
       asRelativePath: (path: string) => path,
-    },
+      textDocuments: [],
+    }),
     languages: anything(),
     env: anything(),
     extensions: anything(),

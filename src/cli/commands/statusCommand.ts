@@ -1,5 +1,5 @@
 // `evalloop status`: what the workspace holds.
-import { listJournalFiles, journalSize } from '../../core/store/journalReader';
+import { listJournalFiles, journalSize } from '../../core/store/journalFiles';
 import { storeStatus } from '../../core/store/storeQueries';
 import { printJson, printLines, withStore, type GlobalOptions } from '../cliContext';
 

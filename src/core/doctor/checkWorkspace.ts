@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { verifyCorpus } from '../corpus/verifyCorpus';
 import { findVersionClashes, repairVersionClash } from '../corpus/versionClash';
 import { writeFileAtomic } from '../store/durableFile';
-import { listJournalFiles } from '../store/journalReader';
+import { listJournalFiles } from '../store/journalFiles';
 import { inspectJournal, repairCollisions, type CollisionRepair, type JournalIntegrity } from '../store/journalIntegrity';
 import { interruptedTakeovers } from '../store/journalWriter';
 import { storedCaseProblem, valuesOf } from '../store/storeQueries';

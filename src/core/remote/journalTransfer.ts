@@ -16,7 +16,8 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BlobStore } from '../store/blobStore';
-import { journalFingerprint, listJournalFiles } from '../store/journalReader';
+import { listJournalFiles } from '../store/journalFiles';
+import { journalFingerprint } from '../store/journalReader';
 import { writingTo } from '../store/writeFailure';
 import { writerBase } from '../store/writerIdentity';
 import type { WorkspacePaths } from '../store/workspacePaths';

@@ -1,10 +1,13 @@
 // Reads journal files from a byte offset. Only newline-terminated lines count: a
 // torn last line is left for later (its writer may still finish it) and never fatal.
-import { closeSync, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '../text/hashing';
 import { journalEventSchema, NEWEST_JOURNAL_VERSION, type JournalEvent } from './journalEvents';
 import { reasonOf } from '../text/reasonOf';
+
+// listed and sized without reading any event (journalFiles.ts); named here too for the readers that replay them
+export { journalSize, listJournalFiles } from './journalFiles';
 
 export interface JournalProblem {
   file: string;
@@ -24,16 +27,6 @@ export interface JournalChunk {
   problems: JournalProblem[];
 }
 
-export function listJournalFiles(journalDir: string): string[] {
-  try {
-    return readdirSync(journalDir)
-      .filter((f) => f.endsWith('.jsonl'))
-      .sort();
-  } catch {
-    return [];
-  }
-}
-
 /**
  * A fingerprint of the bytes just before `offset`: if they change, the journal was
  * edited or replaced under the index, and the index must be rebuilt.
@@ -46,15 +39,6 @@ export function journalFingerprint(journalDir: string, file: string, offset: num
     const buf = Buffer.alloc(offset - start);
     const n = readSync(fd, buf, 0, buf.length, start);
     return sha256Hex(buf.subarray(0, n)).slice(0, 16);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-export function journalSize(journalDir: string, file: string): number {
-  const fd = openSync(join(journalDir, file), 'r');
-  try {
-    return fstatSync(fd).size;
   } finally {
     closeSync(fd);
   }

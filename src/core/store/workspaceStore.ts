@@ -12,7 +12,8 @@ import { migrate, REBUILD_BELOW, schemaVersionOf, tuneConnection } from './index
 import { CaseOutcomes } from './caseOutcomes';
 import { IndexProjection, emptyTally, addTally, type ApplyTally } from './indexProjection';
 import { eventIdOf, type JournalEvent, type NewEvent } from './journalEvents';
-import { journalFingerprint, journalSize, listJournalFiles, readJournal, type JournalProblem } from './journalReader';
+import { journalSize, listJournalFiles } from './journalFiles';
+import { journalFingerprint, readJournal, type JournalProblem } from './journalReader';
 import { JournalWriter } from './journalWriter';
 import { defaultActor, ensureWorkspaceGitignore } from './writerIdentity';
 import { loadSqlEngine } from './sqlEngine';

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { agreementReport } from '../../core/review/agreementReport';
 import { agreementWebviewMessageSchema, type AgreementHostMessage } from '../../protocol/agreementProtocol';
 import type { CommandContext } from '../commandContext';
-import { COMMANDS } from '../commandIds';
+import { COMMANDS, type CommandHandlers } from '../commandIds';
 import { reasonOf } from '../../core/text/reasonOf';
 import type { StoreSession } from '../storeSession';
 import { webviewHtml } from '../webviewPage';
@@ -82,6 +82,6 @@ export class AgreementPanel implements vscode.Disposable {
   }
 }
 
-export function registerAgreementCommand(ext: CommandContext, extensionUri: vscode.Uri): void {
-  ext.register(vscode.commands.registerCommand(COMMANDS.showAgreement, () => ext.guard('Show agreement', async () => AgreementPanel.show(extensionUri, ext.session, ext.output))));
+export function agreementCommands(ext: CommandContext, extensionUri: vscode.Uri): CommandHandlers {
+  return { [COMMANDS.showAgreement]: () => ext.guard('Show agreement', async () => AgreementPanel.show(extensionUri, ext.session, ext.output)) };
 }

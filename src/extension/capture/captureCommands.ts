@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { findResultFiles } from '../../core/capture/capturePaths';
 import { autoGrade } from '../../core/grading/autoGrade';
 import { storeStatus } from '../../core/store/storeQueries';
-import { COMMANDS } from '../commandIds';
+import { COMMANDS, type CommandHandlers } from '../commandIds';
 import type { CommandContext } from '../commandContext';
 import type { StoreSession } from '../storeSession';
 import { captureInto, gradingRules, logReports, summariseReports } from './captureService';
@@ -16,16 +16,16 @@ function requireTrust(): boolean {
   return false;
 }
 
-export function registerCaptureCommands(ext: CommandContext<StoreSession | undefined>): void {
-  const { register } = ext;
+/** The capture commands' handlers (registered by the composition root). */
+export function captureCommands(ext: CommandContext<StoreSession | undefined>): CommandHandlers {
   const session = () => {
     if (!ext.session) throw new Error('open a folder first: captures are kept in the folder’s .evalloop/');
     return ext.session;
   };
   const captureWithProgress = (paths: string[]) => vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Eval Loop: capturing results' }, (progress) => captureInto(session(), paths, (message, fraction) => progress.report({ message, increment: fraction * 100 })));
 
-  register(
-    vscode.commands.registerCommand(COMMANDS.captureFile, (uri?: vscode.Uri) =>
+  return {
+    [COMMANDS.captureFile]: (uri?: vscode.Uri) =>
       ext.guard('Capture', async () => {
         if (!requireTrust()) return;
         const picked = uri ? [uri] : await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Capture', filters: { 'Eval results': ['json', 'jsonl', 'ndjson', 'eval', 'xml', 'parquet'] } });
@@ -34,11 +34,8 @@ export function registerCaptureCommands(ext: CommandContext<StoreSession | undef
         logReports(ext.output, reports);
         void vscode.window.showInformationMessage(`Eval Loop: ${summariseReports(reports)}.`);
       }),
-    ),
-  );
 
-  register(
-    vscode.commands.registerCommand(COMMANDS.rescanWorkspace, () =>
+    [COMMANDS.rescanWorkspace]: () =>
       ext.guard('Rescan', async () => {
         if (!requireTrust()) return;
         const folders = vscode.workspace.workspaceFolders ?? [];
@@ -47,24 +44,17 @@ export function registerCaptureCommands(ext: CommandContext<StoreSession | undef
         logReports(ext.output, reports);
         void vscode.window.showInformationMessage(`Eval Loop: scanned ${counted(files.length, 'file')}: ${summariseReports(reports)}.`);
       }),
-    ),
-  );
 
-  register(
-    vscode.commands.registerCommand(COMMANDS.autoGrade, () =>
+    [COMMANDS.autoGrade]: () =>
       ext.guard('Auto-grade', async () => {
         const summary = await session().write((store) => autoGrade(store, gradingRules()));
         void vscode.window.showInformationMessage(`Eval Loop: auto-graded ${summary.decided} of ${summary.examined} waiting items (${summary.modelWrong} model wrong, ${summary.evalWrong} eval wrong); ${summary.undecided} left for review.`);
       }),
-    ),
-  );
 
-  register(
-    vscode.commands.registerCommand(COMMANDS.showStatus, () =>
+    [COMMANDS.showStatus]: () =>
       ext.guard('Status', async () => {
         const status = await session().read((store) => storeStatus(store.database));
         void vscode.window.showInformationMessage(`Eval Loop: ${counted(status.items, 'item')} (${status.byState.new ?? 0} new), ${counted(status.regressions, 'open regression')}, ${counted(status.runs, 'run')} captured.`);
       }),
-    ),
-  );
+  };
 }

@@ -8,7 +8,7 @@ import { exportSlice, SLICE_FORMATS, type SliceFormat } from '../../core/corpus/
 import { readSliceCases } from '../../core/corpus/slices';
 import { planSnapshot, writeSnapshot } from '../../core/corpus/snapshot';
 import { verifyCorpus } from '../../core/corpus/verifyCorpus';
-import { COMMANDS } from '../commandIds';
+import { COMMANDS, type CommandHandlers } from '../commandIds';
 import type { CommandContext } from '../commandContext';
 import { STAYS_OPEN } from '../staysOpen';
 import { corpusDirOf } from './corpusLocation';
@@ -34,12 +34,12 @@ async function pickPolicy(layout: CorpusLayout): Promise<{ policyName?: string; 
 }
 
 /** `corpusChanged` refreshes what shows the corpus (its tree, the pinned marks in the queue). */
-export function registerCorpusCommands(ext: CommandContext, corpusChanged: () => void): void {
-  const { session, register } = ext;
+export function corpusCommands(ext: CommandContext, corpusChanged: () => void): CommandHandlers {
+  const { session } = ext;
   const root = session.root;
 
-  register(
-    vscode.commands.registerCommand(COMMANDS.snapshotCorpus, () =>
+  return {
+    [COMMANDS.snapshotCorpus]: () =>
       ext.guard('Snapshot', async () => {
         const dir = corpusDirOf(root);
         const choice = await pickPolicy(new CorpusLayout(dir));
@@ -60,21 +60,15 @@ export function registerCorpusCommands(ext: CommandContext, corpusChanged: () =>
         await openReadOnly(join(result.dir!, 'manifest.json'));
         void vscode.window.showInformationMessage(`Eval Loop: wrote corpus ${result.version}.`);
       }),
-    ),
-  );
 
-  register(
-    vscode.commands.registerCommand(COMMANDS.pinSlice, () =>
+    [COMMANDS.pinSlice]: () =>
       ext.guard('Pin slice', async () => {
         const filter = await vscode.window.showInputBox({ ...STAYS_OPEN, title: 'Pin Eval Slice: which items?', value: 'reviewed', prompt: 'a snapshot filter, e.g. "suite:gsm8k -verdict:discard"' });
         if (filter === undefined) return;
         await pinItems(session, root, filter, corpusChanged);
       }),
-    ),
-  );
 
-  register(
-    vscode.commands.registerCommand(COMMANDS.verifyCorpus, () =>
+    [COMMANDS.verifyCorpus]: () =>
       ext.guard('Verify', async () => {
         const report = verifyCorpus(corpusDirOf(root));
         if (report.warnings.length) {
@@ -94,11 +88,8 @@ export function registerCorpusCommands(ext: CommandContext, corpusChanged: () =>
         ext.output.show(true);
         void vscode.window.showErrorMessage(`Eval Loop: corpus verification found ${counted(report.violations.length, 'violation')} (see the Eval Loop output).`);
       }),
-    ),
-  );
 
-  register(
-    vscode.commands.registerCommand(COMMANDS.exportSlice, () =>
+    [COMMANDS.exportSlice]: () =>
       ext.guard('Export slice', async () => {
         const layout = new CorpusLayout(corpusDirOf(root));
         const slice = await vscode.window.showQuickPick(layout.slices(), { title: 'Export Slice: which slice?', ...STAYS_OPEN });
@@ -112,17 +103,13 @@ export function registerCorpusCommands(ext: CommandContext, corpusChanged: () =>
         writeFileSync(target.fsPath, exportSlice(cases, format, { file: target.fsPath }));
         await vscode.window.showTextDocument(target, { preview: true });
       }),
-    ),
-  );
 
-  register(
-    vscode.commands.registerCommand(COMMANDS.openManifest, (version?: string) =>
+    [COMMANDS.openManifest]: (version?: string) =>
       ext.guard('Open manifest', async () => {
         const layout = new CorpusLayout(corpusDirOf(root));
         const chosen = version ?? (await vscode.window.showQuickPick(layout.versions().reverse(), { title: 'Open Version Manifest' }));
         if (!chosen) return;
         await openReadOnly(join(layout.versionDir(chosen), 'manifest.json'));
       }),
-    ),
-  );
+  };
 }

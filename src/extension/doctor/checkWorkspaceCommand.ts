@@ -3,7 +3,7 @@
 // the corpus) from the palette, each finding in the output with what to do about it.
 import * as vscode from 'vscode';
 import { checkWorkspace, findingText, type WorkspaceCheck } from '../../core/doctor/checkWorkspace';
-import { COMMANDS } from '../commandIds';
+import { COMMANDS, type CommandHandlers } from '../commandIds';
 import { corpusDirOf } from '../corpus/corpusLocation';
 import type { CommandContext } from '../commandContext';
 import { counted } from '../../core/text/counted';
@@ -13,10 +13,10 @@ function describe(check: WorkspaceCheck): string {
   return `${counted(check.journals.files, 'journal')}, ${counted(check.journals.events, 'event')}, ${counted(check.index.items, 'item')}, ${counted(check.blobs.checked, 'blob')}${corpus}`;
 }
 
-export function registerCheckWorkspace(ext: CommandContext): void {
-  const { session, register } = ext;
-  register(
-    vscode.commands.registerCommand(COMMANDS.checkWorkspace, () =>
+export function checkWorkspaceCommands(ext: CommandContext): CommandHandlers {
+  const { session } = ext;
+  return {
+    [COMMANDS.checkWorkspace]: () =>
       ext.guard('Check workspace', async () => {
         const check = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Eval Loop: checking the workspace' }, () => session.read((store) => checkWorkspace(store, { corpusDir: corpusDirOf(session.root) })));
         ext.output.appendLine(`Check workspace: ${describe(check)}`);
@@ -32,6 +32,5 @@ export function registerCheckWorkspace(ext: CommandContext): void {
         if (errors) void vscode.window.showErrorMessage(message);
         else void vscode.window.showWarningMessage(message);
       }),
-    ),
-  );
+  };
 }

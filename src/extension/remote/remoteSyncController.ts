@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { loadRemoteEngine } from '../../core/remote/loadRemoteEngine';
 import { storeStatus } from '../../core/store/storeQueries';
 import { workspacePaths } from '../../core/store/workspacePaths';
-import { COMMANDS } from '../commandIds';
+import { COMMANDS, type CommandHandlers } from '../commandIds';
 import { corpusDirOf } from '../corpus/corpusLocation';
 import { reasonOf } from '../../core/text/reasonOf';
 import { setting } from '../extensionSettings';
@@ -169,6 +169,6 @@ export class RemoteSyncController implements vscode.Disposable {
   }
 }
 
-export function registerRemoteCommands(controller: RemoteSyncController, register: (d: vscode.Disposable) => void): void {
-  register(vscode.commands.registerCommand(COMMANDS.syncNow, () => controller.sync('sync', true)));
+export function remoteCommands(controller: RemoteSyncController): CommandHandlers {
+  return { [COMMANDS.syncNow]: () => controller.sync('sync', true) };
 }

@@ -8,7 +8,7 @@ import { sourcePathOnDisk } from '../../core/store/workspacePaths';
 import * as vscode from 'vscode';
 import { caseAsDocument, caseInRun } from '../../core/review/caseDocuments';
 import { findItem, lastPassRunOf, latestSourceOf, loadCase } from '../../core/store/storeQueries';
-import { readOptions } from '../extensionSettings';
+import { readOptions } from '../capture/readOptions';
 import type { StoreSession } from '../storeSession';
 
 export const DIFF_SCHEME = 'evalloop-case';

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { webviewMessageSchema, type HostMessage, type QueueFilter } from '../../protocol/reviewProtocol';
 import type { PinnedInputs } from '../corpus/pinnedInputs';
 import type { StoreSession } from '../storeSession';
+import { REVIEW_PANEL_TYPE } from './reviewPanelType';
 import { ReviewRequestHandler, type PanelActions } from './reviewRequestHandler';
 import { webviewHtml } from '../webviewPage';
 
@@ -12,9 +13,6 @@ export interface PanelTarget {
   itemId?: string;
   filter?: QueueFilter;
 }
-
-/** The panel's view type, also what its serializer is registered for. */
-export const REVIEW_PANEL_TYPE = 'evalloop.review';
 
 export class ReviewPanel implements vscode.Disposable {
   private static current: ReviewPanel | undefined;

@@ -8,14 +8,21 @@
 import { statSync } from 'node:fs';
 import { sep } from 'node:path';
 import * as vscode from 'vscode';
-import { captureNotice } from '../../core/capture/captureNotice';
+import type { captureNotice } from '../../core/capture/captureNotice';
 import { outsideFolders } from '../../core/capture/linkedOutside';
-import { captureInto, logReports } from '../capture/captureService';
+import type { captureInto, logReports } from '../capture/captureService';
 import { COMMANDS } from '../commandIds';
 import { corpusDirOf } from '../corpus/corpusLocation';
 import { setting, settingChanged } from '../extensionSettings';
 import { reasonOf } from '../../core/text/reasonOf';
 import type { StoreSession } from '../storeSession';
+
+/** Capturing and announcing: the store's half of the extension, loaded when first needed. */
+export interface CaptureSteps {
+  captureInto: typeof captureInto;
+  logReports: typeof logReports;
+  captureNotice: typeof captureNotice;
+}
 
 export class ResultWatcher implements vscode.Disposable {
   private watchers: vscode.Disposable[] = [];
@@ -32,6 +39,7 @@ export class ResultWatcher implements vscode.Disposable {
   constructor(
     private readonly session: StoreSession,
     private readonly output: vscode.OutputChannel,
+    private readonly captureSteps: () => Promise<CaptureSteps>,
   ) {
     this.configSubscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (settingChanged(e, 'watch', 'watchEnabled')) this.start();
@@ -133,6 +141,7 @@ export class ResultWatcher implements vscode.Disposable {
     const paths = this.withinFolders(found);
     if (!paths.length) return;
     try {
+      const { captureInto, logReports, captureNotice } = await this.captureSteps();
       const { reports, graded } = await captureInto(this.session, paths);
       for (const path of paths) this.failed.delete(path);
       logReports(this.output, reports);
