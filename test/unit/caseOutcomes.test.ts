@@ -57,8 +57,10 @@ describe('last outcomes outside SQLite', () => {
         many(300, (i) => (i >= 5 && i < 30 ? 'fail' : 'pass')),
       );
       assert.deepEqual(lastRun(store), { cases: 300, regressions: 20, fixed: 5 });
-      // passing cases that never failed keep no row in SQLite; the items do
-      assert.equal(Number(valuesOf(store.database, 'SELECT COUNT(*) FROM case_last')[0]![0]), 30);
+      // no case keeps a row of its own in SQLite; an item keeps its last passing run on its row
+      assert.equal(Number(valuesOf(store.database, 'SELECT COUNT(*) FROM case_last')[0]![0]), 0);
+      const passRuns = valuesOf(store.database, 'SELECT COUNT(*), COUNT(pass_rn), SUM(pass_rn = 2) FROM items')[0]!.map(Number);
+      assert.deepEqual(passRuns, [30, 25, 5], 'the 20 regressions passed last in run 1, the five fixed items in run 2');
     } finally {
       store.close();
     }
@@ -100,11 +102,18 @@ describe('last outcomes outside SQLite', () => {
       1,
       many(100, (i) => (i < 3 ? 'fail' : 'pass')),
     );
+    await captureRun(
+      store,
+      root,
+      2,
+      many(100, (i) => (i === 0 ? 'pass' : i < 3 ? 'fail' : 'pass')),
+    );
     // as the old schema left it: a case_last row for every case, no saved table, schema 8
     const outcomes = entriesOf(store);
     const db = store.database;
     for (const e of outcomes) db.run('INSERT OR REPLACE INTO case_last (cid, rn, outcome, pass_rn) VALUES (?, ?, ?, ?)', [e.cid, e.rn, e.outcome, e.passRn || null]);
     db.run('DROP TABLE case_outcomes');
+    db.run('UPDATE items SET pass_rn = NULL');
     db.run("UPDATE meta SET value = '8' WHERE key = 'schema_version'");
     store.noteDerivedChange();
     (store as unknown as { outcomes: { unsaved: boolean; saveTo: () => void } }).outcomes.saveTo = () => {};
@@ -112,14 +121,20 @@ describe('last outcomes outside SQLite', () => {
     store = await WorkspaceStore.open(root, 'default');
     try {
       assert.deepEqual(entriesOf(store), outcomes, 'read from case_last');
-      assert.equal(Number(valuesOf(store.database, 'SELECT COUNT(*) FROM case_last')[0]![0]), 3, 'only the items keep a row');
+      assert.equal(Number(valuesOf(store.database, 'SELECT COUNT(*) FROM case_last')[0]![0]), 0, 'case_last emptied');
+      assert.deepEqual(
+        valuesOf(store.database, 'SELECT pass_rn FROM items ORDER BY case_key').map((r) => r[0]),
+        [2, null, null],
+        'each item has its last passing run, from case_last',
+      );
       await captureRun(
         store,
         root,
-        2,
+        3,
         many(100, (i) => (i < 10 ? 'fail' : 'pass')),
       );
-      assert.deepEqual(lastRun(store), { cases: 100, regressions: 7, fixed: 0 });
+      // cases 0 and 3..9 passed last time
+      assert.deepEqual(lastRun(store), { cases: 100, regressions: 8, fixed: 0 });
     } finally {
       store.close();
     }

@@ -1,6 +1,6 @@
 // A case's history across the runs of its suite, for the timeline in the detail pane.
 // The index keeps every failure (occurrences) but, for passes, only the last run a case
-// passed in and the run that fixed it (case_last, items): a run of the suite between
+// passed in and the run that fixed it (items): a run of the suite between
 // them where the case did not fail is shown as "no failure recorded" (it passed, or was
 // not in that run), never as a pass it may not have been, except the run just before a
 // regression: a regression means the case's previous appearance passed.
@@ -24,9 +24,9 @@ export const HISTORY_RUNS = 60;
 
 export function caseHistory(db: Database, caseKey: string, format: string, suite: string): HistoryPoint[] {
   const cid = caseIdsOf(caseKey).cid;
-  const item = valuesOf(db, 'SELECT first_rn, fixed_rn FROM items WHERE cid = ?', [cid])[0];
+  const item = valuesOf(db, 'SELECT first_rn, fixed_rn, pass_rn FROM items WHERE cid = ?', [cid])[0];
   if (!item) return [];
-  const passRn = valuesOf(db, 'SELECT pass_rn FROM case_last WHERE cid = ?', [cid])[0]?.[0];
+  const passRn = item[2];
   const passes = new Set([passRn, item[1]].filter((r) => r !== null && r !== undefined).map(Number));
   const failures = new Map(valuesOf(db, 'SELECT rn, outcome, regression FROM occurrences WHERE cid = ?', [cid]).map((r) => [Number(r[0]), { outcome: String(r[1]), regression: r[2] === 1 }]));
   const from = Math.min(Number(item[0]), ...passes);

@@ -194,8 +194,8 @@ export class CaseOutcomes {
     for (const [cid, rn, outcome, passRn, item] of rows) {
       table.put(Number(cid), { rn: Number(rn), outcome: outcome as Outcome, passRn: passRn === null ? 0 : Number(passRn), item: item === 1 });
     }
-    // from now on only items keep a row there (their history reads it)
-    if (rows.length) db.run('DELETE FROM case_last WHERE cid NOT IN (SELECT cid FROM items)');
+    // read whole: the items keep their last passing run on their own rows (schema 9)
+    if (rows.length) db.run('DELETE FROM case_last');
     table.changed = true;
     return table;
   }

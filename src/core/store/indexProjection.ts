@@ -85,15 +85,18 @@ export class IndexProjection {
   /** Loads staged rows into temp.batch with multi-row inserts (far fewer calls into sql.js than one per row). */
   private fillBatch(staged: Staged[]): void {
     const ROWS = 100;
-    const columns = '(pos, cid, o, failure, r, k, h, t, i, id, prev_rn, prev_outcome, prev_pass_rn)';
-    const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+    const columns = '(pos, cid, o, failure, r, k, h, t, i, id, prev_rn, prev_outcome, prev_pass_rn, item_exists)';
+    const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
     const wide = this.stmt(`INSERT INTO temp.batch ${columns} VALUES ${Array(ROWS).fill(row).join(', ')}`);
     const narrow = this.stmt(`INSERT INTO temp.batch ${columns} VALUES ${row}`);
     const params: (string | number | null)[] = [];
     const push = ({ pos, cid, id, ref: c, prev }: Staged) => {
-      const previous = prev ? [prev.rn, prev.outcome, prev.passRn || null] : [null, null, null];
-      if (isFailure(c.o)) params.push(pos, cid, c.o, 1, c.r ?? null, c.k, c.h, c.t ?? null, c.i ?? null, id, ...previous);
-      else params.push(pos, cid, c.o, 0, c.r ?? null, null, null, null, null, null, ...previous);
+      // the outcome table knows which cases are items: a known item needs no key, hash or id staged
+      const item = prev?.item ? 1 : 0;
+      const previous = prev ? [prev.rn, prev.outcome, prev.passRn || null, item] : [null, null, null, 0];
+      if (!isFailure(c.o)) params.push(pos, cid, c.o, 0, c.r ?? null, null, null, null, null, null, ...previous);
+      else if (item) params.push(pos, cid, c.o, 1, c.r ?? null, null, null, c.t ?? null, c.i ?? null, null, ...previous);
+      else params.push(pos, cid, c.o, 1, c.r ?? null, c.k, c.h, c.t ?? null, c.i ?? null, id, ...previous);
     };
     let at = 0;
     for (; at + ROWS <= staged.length; at += ROWS) {
@@ -227,8 +230,8 @@ export class IndexProjection {
       }
       outcomes.set(cid, { rn, outcome: ref.o, passRn: ref.o === 'pass' ? rn : (prev?.passRn ?? 0), item: prev?.item ?? false });
       counts[ref.o] = (counts[ref.o] ?? 0) + 1;
-      // an item's history and its fix read case_last and items
-      if (prev?.item) staged.push({ pos, cid, id, ref, prev });
+      // an item keeps its last passing run, and a pass may fix it
+      if (prev?.item && ref.o === 'pass') staged.push({ pos, cid, id, ref, prev });
     }
     let fixed = 0;
     let regressions = 0;
@@ -236,17 +239,15 @@ export class IndexProjection {
       db.run('DELETE FROM temp.batch');
       this.fillBatch(staged);
       const survivors = failing ? this.applyFailures(e, rn, staged, tally, touched) : [];
-      db.run(
-        `INSERT OR REPLACE INTO case_last (cid, rn, outcome, pass_rn)
-         SELECT cid, ?, o, CASE WHEN o = 'pass' THEN ? ELSE prev_pass_rn END FROM temp.batch`,
-        [rn, rn],
-      );
-      db.run(
-        `UPDATE items SET fixed_rn = ?, updated_at = ?
-         FROM temp.batch b WHERE b.o = 'pass' AND items.cid = b.cid AND items.fixed_rn IS NULL AND items.last_rn <> ?`,
-        [rn, e.at, rn],
-      );
-      fixed = db.getRowsModified();
+      if (staged.length > failing) {
+        db.run(
+          `UPDATE items SET fixed_rn = ?, updated_at = ?
+           FROM temp.batch b WHERE b.o = 'pass' AND items.cid = b.cid AND items.fixed_rn IS NULL AND items.last_rn <> ?`,
+          [rn, e.at, rn],
+        );
+        fixed = db.getRowsModified();
+        db.run(`UPDATE items SET pass_rn = ? FROM temp.batch b WHERE b.o = 'pass' AND items.cid = b.cid`, [rn]);
+      }
       for (const { cid, ref, prev } of survivors) {
         outcomes.set(cid, { rn, outcome: ref.o, passRn: prev?.passRn ?? 0, item: true });
         counts[ref.o] = (counts[ref.o] ?? 0) + 1;
@@ -272,8 +273,8 @@ export class IndexProjection {
    */
   private applyFailures(e: CasesEvent, rn: number, staged: Staged[], tally: ApplyTally, touched: Set<number>): Staged[] {
     const db = this.db;
-    // replaying an event already applied changes nothing
-    db.run('DELETE FROM temp.batch WHERE failure = 1 AND EXISTS (SELECT 1 FROM occurrences o WHERE o.cid = temp.batch.cid AND o.rn = ?)', [rn]);
+    // replaying an event already applied changes nothing (only an item can have an occurrence)
+    db.run('DELETE FROM temp.batch WHERE failure = 1 AND item_exists = 1 AND EXISTS (SELECT 1 FROM occurrences o WHERE o.cid = temp.batch.cid AND o.rn = ?)', [rn]);
     const replayed = db.getRowsModified();
     tally.duplicates += replayed;
     let failures = staged.filter((row) => isFailure(row.ref.o));
@@ -287,11 +288,11 @@ export class IndexProjection {
        SELECT cid, ?, o, ?, i, r, regression, ? FROM temp.batch WHERE failure = 1`,
       [rn, e.blob ?? null, e.at],
     );
-    db.run('UPDATE temp.batch SET item_exists = 1 WHERE failure = 1 AND EXISTS (SELECT 1 FROM items WHERE items.cid = temp.batch.cid)');
+    // item_exists came from the outcome table; were it ever wrong, the insert below would fail on the item's unique cid, not pass silently
     db.run(
       `INSERT INTO items (cid, id, case_key, format, suite, title, input_hash, state, first_rn, last_rn, occurrences,
-         regression_rn, latest_blob, latest_index, created_at, updated_at)
-       SELECT cid, id, k, ?, ?, COALESCE(t, k), h, 'new', ?, ?, 1, CASE WHEN regression = 1 THEN ? END, ?, i, ?, ?
+         regression_rn, latest_blob, latest_index, created_at, updated_at, pass_rn)
+       SELECT cid, id, k, ?, ?, COALESCE(t, k), h, 'new', ?, ?, 1, CASE WHEN regression = 1 THEN ? END, ?, i, ?, ?, prev_pass_rn
        FROM temp.batch WHERE failure = 1 AND item_exists = 0 ORDER BY pos`,
       [e.format, e.suite, rn, rn, rn, e.blob ?? null, e.at, e.at],
     );

@@ -5,6 +5,8 @@ import type { Database } from 'sql.js';
 interface Migration {
   version: number;
   sql: string;
+  /** Columns to add before the SQL runs, each only when the table lacks it (ALTER TABLE cannot say IF NOT EXISTS). */
+  columns?: { table: string; column: string; type: string }[];
 }
 
 const MIGRATIONS: Migration[] = [
@@ -180,9 +182,14 @@ const MIGRATIONS: Migration[] = [
   },
   {
     // every case's last outcome lives in a compact table outside SQLite (caseOutcomes.ts),
-    // saved here as one blob; case_last keeps rows only for items (moved at the first load)
+    // saved here as one blob; an item keeps the last run its case passed in on its own
+    // row, and case_last is emptied once the table is read from it (at the first load)
     version: 9,
-    sql: `CREATE TABLE IF NOT EXISTS case_outcomes (part INTEGER PRIMARY KEY, data BLOB NOT NULL);`,
+    columns: [{ table: 'items', column: 'pass_rn', type: 'INTEGER' }],
+    sql: `
+      CREATE TABLE IF NOT EXISTS case_outcomes (part INTEGER PRIMARY KEY, data BLOB NOT NULL);
+      UPDATE items SET pass_rn = (SELECT c.pass_rn FROM case_last c WHERE c.cid = items.cid) WHERE pass_rn IS NULL;
+    `,
   },
 ];
 
@@ -216,6 +223,10 @@ export function migrate(db: Database): boolean {
     if (m.version <= current) continue;
     db.exec('BEGIN');
     try {
+      for (const c of m.columns ?? []) {
+        const has = (db.exec(`PRAGMA table_info(${c.table})`)[0]?.values ?? []).some((row) => row[1] === c.column);
+        if (!has) db.exec(`ALTER TABLE ${c.table} ADD COLUMN ${c.column} ${c.type}`);
+      }
       db.exec(m.sql);
       db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", [String(m.version)]);
       db.exec('COMMIT');

@@ -428,7 +428,7 @@ export function getRun(db: Database, runId: string): RunRow | undefined {
 
 /** The id of the run this case last passed in, if it ever passed in a captured run. */
 export function lastPassRunOf(db: Database, caseKey: string): string | null {
-  const row = db.exec('SELECT r.id FROM case_last c JOIN runs r ON r.rn = c.pass_rn WHERE c.cid = ?', [caseIdsOf(caseKey).cid])[0]?.values[0];
+  const row = db.exec('SELECT r.id FROM items i JOIN runs r ON r.rn = i.pass_rn WHERE i.cid = ?', [caseIdsOf(caseKey).cid])[0]?.values[0];
   return row ? String(row[0]) : null;
 }
 
