@@ -289,6 +289,9 @@ export class IndexProjection {
       [rn, e.blob ?? null, e.at],
     );
     // item_exists came from the outcome table; were it ever wrong, the insert below would fail on the item's unique cid, not pass silently
+    // the new items are counted once, as a group, not by a trigger run each
+    db.run('INSERT OR IGNORE INTO counts_deferred (one) VALUES (1)');
+    const deferred = db.getRowsModified() === 1;
     db.run(
       `INSERT INTO items (cid, id, case_key, format, suite, title, input_hash, state, first_rn, last_rn, occurrences,
          regression_rn, latest_blob, latest_index, created_at, updated_at, pass_rn)
@@ -296,7 +299,16 @@ export class IndexProjection {
        FROM temp.batch WHERE failure = 1 AND item_exists = 0 ORDER BY pos`,
       [e.format, e.suite, rn, rn, rn, e.blob ?? null, e.at, e.at],
     );
-    tally.newItems += db.getRowsModified();
+    const added = db.getRowsModified();
+    tally.newItems += added;
+    // the trigger stood aside (a row was there, ours or an enclosing deferral's), so they are counted here
+    if (added) {
+      const regressed = Number(db.exec('SELECT COUNT(*) FROM temp.batch WHERE failure = 1 AND item_exists = 0 AND regression = 1')[0]?.values[0]?.[0] ?? 0);
+      db.run("UPDATE item_counts SET n = n + ? WHERE key = 'all'", [added]);
+      db.run("INSERT INTO item_counts (key, n) VALUES ('state:new', ?) ON CONFLICT (key) DO UPDATE SET n = n + excluded.n", [added]);
+      db.run("UPDATE item_counts SET n = n + ? WHERE key = 'regression'", [regressed]);
+    }
+    if (deferred) db.run('DELETE FROM counts_deferred');
     // reviews can be replayed before the capture that created their item (another writer's clock)
     for (const [cid] of db.exec(
       `SELECT cid FROM temp.batch b WHERE failure = 1 AND item_exists = 0

@@ -186,9 +186,19 @@ const MIGRATIONS: Migration[] = [
     // row, and case_last is emptied once the table is read from it (at the first load)
     version: 9,
     columns: [{ table: 'items', column: 'pass_rn', type: 'INTEGER' }],
+    // and a capture counts the items it adds as one grouped delta: while counts_deferred
+    // holds a row (only inside an apply), the insert trigger stands aside
     sql: `
       CREATE TABLE IF NOT EXISTS case_outcomes (part INTEGER PRIMARY KEY, data BLOB NOT NULL);
       UPDATE items SET pass_rn = (SELECT c.pass_rn FROM case_last c WHERE c.cid = items.cid) WHERE pass_rn IS NULL;
+      CREATE TABLE IF NOT EXISTS counts_deferred (one INTEGER PRIMARY KEY);
+      DROP TRIGGER IF EXISTS items_counted_insert;
+      CREATE TRIGGER items_counted_insert AFTER INSERT ON items WHEN NOT EXISTS (SELECT 1 FROM counts_deferred) BEGIN
+        UPDATE item_counts SET n = n + 1 WHERE key = 'all';
+        INSERT INTO item_counts (key, n) VALUES ('state:' || NEW.state, 1) ON CONFLICT (key) DO UPDATE SET n = n + 1;
+        UPDATE item_counts SET n = n + 1 WHERE key = 'regression' AND NEW.regression_rn IS NOT NULL AND NEW.fixed_rn IS NULL;
+        UPDATE item_counts SET n = n + 1 WHERE key = 'fixed' AND NEW.fixed_rn IS NOT NULL;
+      END;
     `,
   },
 ];
