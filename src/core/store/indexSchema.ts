@@ -178,6 +178,23 @@ const MIGRATIONS: Migration[] = [
       INSERT INTO text_pending (cid) SELECT cid FROM case_signatures;
     `,
   },
+  {
+    // every order of the queue (review/queueSort.ts) read from an index in that order, for
+    // the whole list and for one state (the waiting list), so a page starts from a key
+    // (store/listOrder.ts) instead of sorting the list or walking it with OFFSET; the
+    // suite index gains created_at (a suite's items in capture order) and still serves
+    // `suite = ?`. Capture order and newest first use items_created and items_state.
+    version: 9,
+    sql: `
+      CREATE INDEX items_run ON items (last_rn DESC, created_at);
+      CREATE INDEX items_state_run ON items (state, last_rn DESC, created_at);
+      DROP INDEX items_suite;
+      CREATE INDEX items_suite ON items (suite, created_at);
+      CREATE INDEX items_state_suite ON items (state, suite, created_at);
+      CREATE INDEX items_open_regression ON items ((regression_rn IS NOT NULL AND fixed_rn IS NULL) DESC, created_at);
+      CREATE INDEX items_state_open_regression ON items (state, (regression_rn IS NOT NULL AND fixed_rn IS NULL) DESC, created_at);
+    `,
+  },
 ];
 
 /** An index saved by a schema older than this is rebuilt from the journals on open. */
