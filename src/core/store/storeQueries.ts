@@ -284,7 +284,8 @@ export function countsByState(kept: Map<string, number>): Record<string, number>
 
 export function countItems(db: Database, filter: ItemFilter = {}): number {
   // the whole queue or one state: kept by triggers, no scan
-  const narrowed = Object.entries(filter).filter(([key, value]) => value !== undefined && key !== 'limit' && key !== 'offset');
+  // the order does not change what is counted
+  const narrowed = Object.entries(filter).filter(([key, value]) => value !== undefined && key !== 'limit' && key !== 'offset' && key !== 'sort');
   if (narrowed.length === 0 || (narrowed.length === 1 && filter.state)) {
     return Number(valuesOf(db, 'SELECT n FROM item_counts WHERE key = ?', [filter.state ? `state:${filter.state}` : 'all'])[0]?.[0] ?? 0);
   }
