@@ -4,7 +4,7 @@
 // stayed where it was; a page asked for at an item finds where the item is now; and no
 // order sorts the list or walks it from the top for a deep page.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { captureFile } from '../../src/core/capture/captureFile';
@@ -15,6 +15,10 @@ import { BUCKET } from '../../src/core/store/queuePositions';
 import { leavesAfter, leavesBefore, leavesBetween, orderBy, type ListKey } from '../../src/core/store/listOrder';
 import { itemWhere, listItems, type ItemFilter } from '../../src/core/store/storeQueries';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
+import { workspacePaths } from '../../src/core/store/workspacePaths';
+import { loadSqlEngine } from '../../src/core/store/sqlEngine';
+import { SCHEMA_VERSION, schemaVersionOf } from '../../src/core/store/indexSchema';
+import type { Database } from 'sql.js';
 import { tempDir } from './testSupport';
 
 const MAPPING = { read: { mapping: { input: 'prompt', output: 'completion', pass: 'correct', id: 'id' } }, format: 'jsonl' as const };
@@ -218,6 +222,35 @@ describe('keyset pages in every order', () => {
       assert.equal(page.items[page.anchorIndex!]!.id, whole[7]);
     } finally {
       store.close();
+    }
+  });
+
+  it('an index saved by schema 8 is upgraded once: the new indexes are saved with it and the orders read from them', async () => {
+    const root = tempDir();
+    let store = await WorkspaceStore.open(root, 'default');
+    await queue(root, store, 400);
+    const before = Object.fromEntries(QUEUE_SORTS.map((sort) => [sort, ids(store, { sort })]));
+    store.close();
+    // the index as schema 8 left it: no order indexes, the suite index on (suite) alone
+    const file = workspacePaths(root, 'default').indexFile;
+    const SQL = await loadSqlEngine();
+    const names = (db: Database) => (db.exec("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items'")[0]?.values ?? []).map((r) => String(r[0]));
+    let db = new SQL.Database(readFileSync(file));
+    for (const name of ['items_run', 'items_state_run', 'items_suite_created', 'items_state_suite', 'items_open_regression', 'items_state_open_regression']) db.run(`DROP INDEX ${name}`);
+    db.run('CREATE INDEX items_suite ON items (suite)');
+    db.run("UPDATE meta SET value = '8' WHERE key = 'schema_version'");
+    writeFileSync(file, db.export());
+    db.close();
+
+    store = await WorkspaceStore.open(root, 'default');
+    for (const sort of QUEUE_SORTS) assert.deepEqual(ids(store, { sort }), before[sort], `${sort} after the upgrade`);
+    store.close(); // nothing was captured or reviewed: the upgrade alone is saved
+    db = new SQL.Database(readFileSync(file));
+    try {
+      assert.equal(schemaVersionOf(db), SCHEMA_VERSION);
+      assert.ok(names(db).includes('items_state_run') && names(db).includes('items_suite_created') && !names(db).includes('items_suite'), names(db).join(', '));
+    } finally {
+      db.close();
     }
   });
 

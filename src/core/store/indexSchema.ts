@@ -184,15 +184,16 @@ const MIGRATIONS: Migration[] = [
     // (store/listOrder.ts) instead of sorting the list or walking it with OFFSET; the
     // suite index gains created_at (a suite's items in capture order) and still serves
     // `suite = ?`. Capture order and newest first use items_created and items_state.
+    // (IF NOT EXISTS: run again on an index marked older than it is, it changes nothing.)
     version: 9,
     sql: `
-      CREATE INDEX items_run ON items (last_rn DESC, created_at);
-      CREATE INDEX items_state_run ON items (state, last_rn DESC, created_at);
-      DROP INDEX items_suite;
-      CREATE INDEX items_suite ON items (suite, created_at);
-      CREATE INDEX items_state_suite ON items (state, suite, created_at);
-      CREATE INDEX items_open_regression ON items ((regression_rn IS NOT NULL AND fixed_rn IS NULL) DESC, created_at);
-      CREATE INDEX items_state_open_regression ON items (state, (regression_rn IS NOT NULL AND fixed_rn IS NULL) DESC, created_at);
+      CREATE INDEX IF NOT EXISTS items_run ON items (last_rn DESC, created_at);
+      CREATE INDEX IF NOT EXISTS items_state_run ON items (state, last_rn DESC, created_at);
+      DROP INDEX IF EXISTS items_suite;
+      CREATE INDEX IF NOT EXISTS items_suite_created ON items (suite, created_at);
+      CREATE INDEX IF NOT EXISTS items_state_suite ON items (state, suite, created_at);
+      CREATE INDEX IF NOT EXISTS items_open_regression ON items ((regression_rn IS NOT NULL AND fixed_rn IS NULL) DESC, created_at);
+      CREATE INDEX IF NOT EXISTS items_state_open_regression ON items (state, (regression_rn IS NOT NULL AND fixed_rn IS NULL) DESC, created_at);
     `,
   },
 ];
