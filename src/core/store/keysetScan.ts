@@ -3,14 +3,14 @@
 // read nearest first, so the cost grows with the rows read, never with the depth.
 import type { Database, SqlValue } from 'sql.js';
 import type { QueueSort } from '../review/queueSort';
-import { keyColumns, keyOfRow, leavesAfter, leavesBefore, leavesBetween, orderBy, type Leaf, type ListKey } from './listOrder';
+import { keyColumns, keyOfRow, leavesAfter, leavesBefore, leavesBetween, leavesOfAll, orderBy, type Leaf, type ListKey } from './listOrder';
 import { ITEM_COLUMNS, itemWhere, toItem, type ItemFilter, type ItemRow } from './storeQueries';
 
 /** Where a read starts: the top of the list, or a key (itself included when `inclusive`). */
 export type ScanStart = { key: ListKey; inclusive: boolean } | null;
 
 function whereWith(filter: ItemFilter, leaf: Leaf): { sql: string; params: SqlValue[] } {
-  const base = itemWhere(filter);
+  const base = itemWhere(filter, { stateUnindexed: leaf.stateUnindexed });
   const terms = [base.sql.replace(/^WHERE /, ''), leaf.sql].filter(Boolean);
   return { sql: terms.length ? `WHERE ${terms.join(' AND ')}` : '', params: [...base.params, ...leaf.params] };
 }
@@ -45,7 +45,7 @@ function countUpTo(db: Database, filter: ItemFilter, leaf: Leaf, atMost: number)
  */
 export function scanRows(db: Database, filter: ItemFilter, sort: QueueSort, start: ScanStart, options: { columns: string; skip?: number; limit: number; reverse?: boolean }): Record<string, SqlValue>[] {
   const reverse = options.reverse ?? false;
-  const leaves: Leaf[] = !start ? [{ sql: '', params: [], prefix: 0 }] : reverse ? leavesBefore(sort, start.key) : leavesAfter(sort, start.key, start.inclusive);
+  const leaves: Leaf[] = !start ? leavesOfAll(sort) : reverse ? leavesBefore(sort, start.key) : leavesAfter(sort, start.key, start.inclusive);
   let skip = Math.max(0, Math.floor(options.skip ?? 0));
   let wanted = Math.max(0, Math.floor(options.limit));
   const out: Record<string, SqlValue>[] = [];

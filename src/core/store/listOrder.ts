@@ -21,7 +21,19 @@ interface KeyPart {
   desc: boolean;
   /** Its column in the temp table of changed items' keys (queuePositions.ts). */
   change: 'created_at' | 'cid' | 'last_rn' | 'suite' | 'open_regression';
-  kind: 'text' | 'integer';
+  /**
+   * A flag (0 or 1) is held to a value by a condition written out (`whenTrue`,
+   * `whenFalse`), not by `expr = ?`: the open regressions are read from a partial index,
+   * which SQLite uses only when the query states its condition.
+   */
+  kind: 'text' | 'integer' | 'flag';
+  whenTrue?: string;
+  whenFalse?: string;
+  /**
+   * The order's index carries the state (schema 9), so a list of one state is filtered
+   * inside it: the query must not let SQLite pick items_state and sort (see Leaf).
+   */
+  stateInIndex?: boolean;
 }
 
 const CREATED: KeyPart = { sql: 'created_at', desc: false, change: 'created_at', kind: 'text' };
@@ -35,10 +47,10 @@ export const ORDER_KEYS: Record<QueueSort, readonly KeyPart[]> = {
     { ...CID, desc: true },
   ],
   // the items of the latest run first
-  run: [{ sql: 'last_rn', desc: true, change: 'last_rn', kind: 'integer' }, CREATED, CID],
-  suite: [{ sql: 'items.suite', desc: false, change: 'suite', kind: 'text' }, CREATED, CID],
+  run: [{ sql: 'last_rn', desc: true, change: 'last_rn', kind: 'integer', stateInIndex: true }, CREATED, CID],
+  suite: [{ sql: 'items.suite', desc: false, change: 'suite', kind: 'text', stateInIndex: true }, CREATED, CID],
   // open regressions first
-  regression: [{ sql: OPEN_REGRESSION_SQL, desc: true, change: 'open_regression', kind: 'integer' }, CREATED, CID],
+  regression: [{ sql: OPEN_REGRESSION_SQL, desc: true, change: 'open_regression', kind: 'flag', whenTrue: 'regression_rn IS NOT NULL AND fixed_rn IS NULL', whenFalse: `NOT ${OPEN_REGRESSION_SQL}` }, CREATED, CID],
 };
 
 /** A place in a list: one value per part of its order's key. */
@@ -89,22 +101,50 @@ export function compareKeys(sort: QueueSort, a: ListKey, b: ListKey): number {
 export interface Leaf {
   sql: string;
   params: SqlValue[];
-  /** How many leading parts are held equal to the key's. */
+  /** How many leading parts the leaf holds to one value (they are left out of its ORDER BY). */
   prefix: number;
+  /**
+   * The leaf is read from an index that is not led by the state (the order's own, or the
+   * open regressions'), so a state filter is written so SQLite does not use items_state:
+   * with no statistics it takes `state = ?` for a handful of rows and would sort them.
+   */
+  stateUnindexed: boolean;
 }
 
 type Bound = { value: SqlValue; inclusive: boolean };
 
-/** `lower`/`upper` are bounds in list order (an upper bound on a descending part is a lower one in SQL). */
-function leaf(sort: QueueSort, key: ListKey, prefix: number, lower?: Bound, upper?: Bound): Leaf {
+/** The condition holding a part to one value. */
+function equal(part: KeyPart, value: SqlValue): { sql: string; params: SqlValue[] } {
+  if (part.kind === 'flag') return { sql: value ? part.whenTrue! : part.whenFalse!, params: [] };
+  return { sql: `${part.sql} = ?`, params: [value] };
+}
+
+/**
+ * The leaf (see above); `lower`/`upper` are bounds in list order (an upper bound on a
+ * descending part is a lower one in SQL). Undefined when no row can be in it.
+ */
+function leaf(sort: QueueSort, key: ListKey, prefix: number, lower?: Bound, upper?: Bound): Leaf | undefined {
   const parts = ORDER_KEYS[sort];
   const terms: string[] = [];
   const params: SqlValue[] = [];
   for (let i = 0; i < prefix; i++) {
-    terms.push(`${parts[i]!.sql} = ?`);
-    params.push(key[i] ?? null);
+    const held = equal(parts[i]!, key[i] ?? null);
+    terms.push(held.sql);
+    params.push(...held.params);
   }
   const part = parts[prefix]!;
+  if (part.kind === 'flag') {
+    // the values of the flag between the bounds, in list order (1 before 0 when descending)
+    const inOrder = part.desc ? [1, 0] : [0, 1];
+    const at = (v: SqlValue) => inOrder.indexOf(Number(v));
+    const values = inOrder.filter((v) => (!lower || (lower.inclusive ? at(v) >= at(lower.value) : at(v) > at(lower.value))) && (!upper || (upper.inclusive ? at(v) <= at(upper.value) : at(v) < at(upper.value))));
+    if (values.length === 0) return undefined;
+    if (values.length === 1) {
+      terms.push(equal(part, values[0]!).sql);
+      return { sql: terms.join(' AND '), params, prefix: prefix + 1, stateUnindexed: stateUnindexed(sort, prefix === 0 ? values[0]! : key[0]!) };
+    }
+    return { sql: terms.join(' AND '), params, prefix, stateUnindexed: false };
+  }
   const after = (inclusive: boolean) => (part.desc ? (inclusive ? '<=' : '<') : inclusive ? '>=' : '>');
   const before = (inclusive: boolean) => (part.desc ? (inclusive ? '>=' : '>') : inclusive ? '<=' : '<');
   if (lower) {
@@ -115,28 +155,43 @@ function leaf(sort: QueueSort, key: ListKey, prefix: number, lower?: Bound, uppe
     terms.push(`${part.sql} ${before(upper.inclusive)} ?`);
     params.push(upper.value);
   }
-  return { sql: terms.join(' AND '), params, prefix };
+  return { sql: terms.join(' AND '), params, prefix, stateUnindexed: stateUnindexed(sort, key[0] ?? null) };
+}
+
+/** See Leaf.stateUnindexed: the order's index carries the state, or the leaf holds a leading flag true (open regressions). */
+function stateUnindexed(sort: QueueSort, first: SqlValue): boolean {
+  const part = ORDER_KEYS[sort][0]!;
+  return part.stateInIndex === true || (part.kind === 'flag' && first === 1);
+}
+
+const present = (leaves: (Leaf | undefined)[]): Leaf[] => leaves.filter((l): l is Leaf => l !== undefined);
+
+/** The whole list as leaves in list order: one, or one per value of a leading flag (each read from its index). */
+export function leavesOfAll(sort: QueueSort): Leaf[] {
+  const first = ORDER_KEYS[sort][0]!;
+  if (first.kind !== 'flag') return [{ sql: '', params: [], prefix: 0, stateUnindexed: first.stateInIndex === true }];
+  return (first.desc ? [1, 0] : [0, 1]).map((v) => ({ sql: equal(first, v).sql, params: [], prefix: 1, stateUnindexed: stateUnindexed(sort, v) }));
 }
 
 /** The items after `key` (at or after it when `inclusive`), as leaves in list order. */
 export function leavesAfter(sort: QueueSort, key: ListKey, inclusive: boolean): Leaf[] {
   const last = ORDER_KEYS[sort].length - 1;
-  const out: Leaf[] = [];
+  const out: (Leaf | undefined)[] = [];
   for (let i = last; i >= 0; i--) out.push(leaf(sort, key, i, { value: key[i] ?? null, inclusive: inclusive && i === last }));
-  return out;
+  return present(out);
 }
 
 /** The items before `key`, as leaves nearest first (each read in reverse order). */
 export function leavesBefore(sort: QueueSort, key: ListKey): Leaf[] {
   const last = ORDER_KEYS[sort].length - 1;
-  const out: Leaf[] = [];
+  const out: (Leaf | undefined)[] = [];
   for (let i = last; i >= 0; i--) out.push(leaf(sort, key, i, undefined, { value: key[i] ?? null, inclusive: false }));
-  return out;
+  return present(out);
 }
 
 /** The items at or after `from` and before `to` (either end open when null), as leaves. */
 export function leavesBetween(sort: QueueSort, from: ListKey | null, to: ListKey | null): Leaf[] {
-  if (!from && !to) return [{ sql: '', params: [], prefix: 0 }];
+  if (!from && !to) return leavesOfAll(sort);
   if (!to) return leavesAfter(sort, from!, true);
   if (!from) return leavesBefore(sort, to);
   if (compareKeys(sort, from, to) >= 0) return [];
@@ -146,12 +201,12 @@ export function leavesBetween(sort: QueueSort, from: ListKey | null, to: ListKey
   const last = parts.length - 1;
   // part p differs: strictly between the two; or equal to from's and the rest at or after
   // from; or equal to to's and the rest before to
-  const out: Leaf[] = [leaf(sort, from, p, { value: from[p] ?? null, inclusive: p === last }, { value: to[p] ?? null, inclusive: false })];
+  const out: (Leaf | undefined)[] = [leaf(sort, from, p, { value: from[p] ?? null, inclusive: p === last }, { value: to[p] ?? null, inclusive: false })];
   if (p < last) {
     for (let i = p + 1; i <= last; i++) out.push(leaf(sort, from, i, { value: from[i] ?? null, inclusive: i === last }));
     for (let i = p + 1; i <= last; i++) out.push(leaf(sort, to, i, undefined, { value: to[i] ?? null, inclusive: false }));
   }
-  return out;
+  return present(out);
 }
 
 // ── cursors: a place in a list as the panel carries it (an opaque string to it)
@@ -174,7 +229,8 @@ export function decodeCursor(sort: QueueSort, cursor: string): ListKey {
   if (!result.success) throw new Error('the page cursor is not a place in a list');
   const parts = ORDER_KEYS[sort];
   const { key } = result.data;
-  if (result.data.sort !== sort || key.length !== parts.length || key.some((v, i) => (parts[i]!.kind === 'text' ? typeof v !== 'string' : typeof v !== 'number'))) {
+  const fits = (v: SqlValue, part: KeyPart) => (part.kind === 'text' ? typeof v === 'string' : part.kind === 'flag' ? v === 0 || v === 1 : typeof v === 'number');
+  if (result.data.sort !== sort || key.length !== parts.length || key.some((v, i) => !fits(v, parts[i]!))) {
     throw new Error(`the page cursor is not a place in the list ordered ${sort}`);
   }
   return key;

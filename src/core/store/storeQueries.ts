@@ -205,14 +205,19 @@ export const WITHHELD_SQL = `(NOT EXISTS (SELECT 1 FROM reviews r WHERE r.cid = 
 /** Capture order: the list's default order, and the order of a walk over every item. */
 export const SORT_ORDER = orderBy('oldest');
 
-export function itemWhere(filter: ItemFilter): { sql: string; params: SqlValue[] } {
+/**
+ * The filter as a WHERE clause. `stateUnindexed` writes the state term as `+state = ?`,
+ * which no index serves: for a read that must walk an index in its list's order
+ * (store/keysetScan.ts) rather than take items_state and sort.
+ */
+export function itemWhere(filter: ItemFilter, options: { stateUnindexed?: boolean } = {}): { sql: string; params: SqlValue[] } {
   const where: string[] = [];
   const params: SqlValue[] = [];
   if (filter.state && filter.stateSeenBy !== undefined) {
     where.push(`(CASE WHEN ${WITHHELD_SQL} THEN 'new' ELSE state END) = ?`);
     params.push(filter.stateSeenBy, filter.stateSeenBy, filter.state);
   } else if (filter.state) {
-    where.push('state = ?');
+    where.push(options.stateUnindexed ? '+state = ?' : 'state = ?');
     params.push(filter.state);
   }
   if (filter.suite) {
