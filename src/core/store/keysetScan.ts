@@ -51,18 +51,15 @@ export function scanRows(db: Database, filter: ItemFilter, sort: QueueSort, star
   const out: Record<string, SqlValue>[] = [];
   for (const leaf of leaves) {
     if (wanted === 0) break;
-    if (skip > 0) {
-      // a leaf with no more rows than are left to skip is skipped whole
-      const n = countUpTo(db, filter, leaf, skip);
-      if (n < skip) {
-        skip -= n;
-        continue;
-      }
-    }
     // the parts the leaf holds equal are left out of the ORDER BY: SQLite does not see that
     // an expression held equal (open regression) is constant, and would sort the leaf
     const { sql, params } = whereWith(filter, leaf);
     const rows = all(db, `SELECT ${options.columns} FROM items ${sql} ORDER BY ${orderBy(sort, reverse, leaf.prefix)} LIMIT ${wanted} OFFSET ${skip}`, params);
+    if (rows.length === 0 && skip > 0) {
+      // the leaf holds no more rows than are left to skip: they are skipped whole
+      skip -= countUpTo(db, filter, leaf, skip);
+      continue;
+    }
     skip = 0;
     wanted -= rows.length;
     out.push(...rows);
