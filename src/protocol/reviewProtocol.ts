@@ -5,6 +5,7 @@ import { evalCaseSchema } from '../core/model/caseModel';
 import { ITEM_STATES } from '../core/review/itemStates';
 import { QUEUE_SORTS } from '../core/review/queueSort';
 import { VERDICTS } from '../core/review/verdicts';
+import { MAX_CURSOR } from '../core/store/listOrder';
 
 export const verdictSchema = z.enum(VERDICTS);
 const id = z.string().regex(/^[0-9a-f]{12}$/);
@@ -13,7 +14,7 @@ const tag = z.string().trim().min(1).max(64);
 
 const reviewerName = z.string().trim().min(1).max(100);
 /** A place in a list, as the host gave it (store/listOrder.ts); opaque to the panel. */
-const pageCursor = z.string().min(2).max(4000);
+const pageCursor = z.string().min(2).max(MAX_CURSOR);
 
 export const queueFilterSchema = z.object({
   state: z.enum(ITEM_STATES).optional(),

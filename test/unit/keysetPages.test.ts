@@ -189,6 +189,21 @@ describe('keyset pages in every order', () => {
     }
   });
 
+  it('a cursor is refused when it is not a place in the list asked for', async () => {
+    const root = tempDir();
+    const store = await WorkspaceStore.open(root, 'default');
+    try {
+      await queue(root, store, 40);
+      const page = queryPageAt(store, { sort: 'run' }, { offset: 0 }, 10);
+      assert.throws(() => queryPageAt(store, { sort: 'suite' }, { after: page.last! }, 10), /not a place in the list ordered suite/);
+      assert.throws(() => queryPageAt(store, { sort: 'run' }, { after: '{"sort":"run","key":["x",1,2]}' }, 10), /not a place in the list ordered run/);
+      assert.throws(() => queryPageAt(store, { sort: 'run' }, { before: 'not json' }, 10), /not JSON/);
+      assert.equal(queryPageAt(store, { sort: 'run' }, { after: page.last! }, 10).items[0]?.id, listItems(store.database, { sort: 'run', offset: 10, limit: 1 })[0]!.id);
+    } finally {
+      store.close();
+    }
+  });
+
   it('a page asked for at an item holds it where it now is, or the item after it once it left the list', async () => {
     const root = tempDir();
     const store = await WorkspaceStore.open(root, 'default');

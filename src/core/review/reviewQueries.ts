@@ -127,10 +127,10 @@ export function queryPageAt(store: WorkspaceStore, given: ItemFilter, at: PageAt
   }
   const items = rows.map((i) => ({ ...summaryOf(i, pinned), model: runs.get(i.lastRun)?.model ?? null, runLabel: runs.get(i.lastRun)?.label ?? null }));
   const page: QueuePage = { total, offset, items: viewedBy(db, viewer, items) };
-  if (read.keys.length) {
-    page.first = encodeCursor(sort, read.keys[0]!);
-    page.last = encodeCursor(sort, read.keys.at(-1)!);
-  }
+  const first = read.keys.length ? encodeCursor(sort, read.keys[0]!) : undefined;
+  const last = read.keys.length ? encodeCursor(sort, read.keys.at(-1)!) : undefined;
+  if (first) page.first = first;
+  if (last) page.last = last;
   if (anchorIndex !== undefined) page.anchorIndex = anchorIndex;
   return page;
 }

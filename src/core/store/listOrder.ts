@@ -211,10 +211,15 @@ export function leavesBetween(sort: QueueSort, from: ListKey | null, to: ListKey
 
 // ── cursors: a place in a list as the panel carries it (an opaque string to it)
 
-const cursorSchema = z.object({ sort: z.enum(QUEUE_SORTS), key: z.array(z.union([z.string().max(1000), z.number().int(), z.null()])).max(4) });
+/** The longest cursor given out (the protocol's bound); a longer one (a suite named in thousands of characters) is not given. */
+export const MAX_CURSOR = 4000;
 
-export function encodeCursor(sort: QueueSort, key: ListKey): string {
-  return JSON.stringify({ sort, key });
+const cursorSchema = z.object({ sort: z.enum(QUEUE_SORTS), key: z.array(z.union([z.string().max(MAX_CURSOR), z.number().int(), z.null()])).max(4) });
+
+/** The cursor of a row, or undefined when it would pass MAX_CURSOR (the panel then asks by offset). */
+export function encodeCursor(sort: QueueSort, key: ListKey): string | undefined {
+  const cursor = JSON.stringify({ sort, key });
+  return cursor.length <= MAX_CURSOR ? cursor : undefined;
 }
 
 /** The key a cursor names in this order, or an error saying why it names none. */
