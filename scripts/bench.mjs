@@ -219,7 +219,7 @@ table(
       ms(d.firstMs),
       `${ms(d.nextMedianMs)} / ${ms(d.nextP95Ms)}`,
       `${ms(d.anchorMedianMs)} / ${ms(d.anchorP95Ms)}`,
-      `${ms(d.offsetMedianMs)} / ${ms(d.offsetP95Ms)}`,
+      `${ms(d.offsetMedianMs)} / ${ms(d.offsetP95Ms)}${d.offsetRounds < 20 ? ` (${d.offsetRounds} rounds)` : ''}`,
       d.list === 'waiting' && d.sort === 'oldest' ? `${ms(r.review.deepReviewAndPageMedianMs)} / ${ms(r.review.deepReviewAndPageP95Ms)}` : '–',
     ]),
   ),

@@ -31,7 +31,7 @@ interface KeyPart {
   whenFalse?: string;
   /**
    * The order's index carries the state (schema 9), so a list of one state is filtered
-   * inside it: the query must not let SQLite pick the state index and sort (see Leaf).
+   * inside it: the query must not let SQLite pick items_state and sort (see Leaf).
    */
   stateInIndex?: boolean;
 }
@@ -105,7 +105,7 @@ export interface Leaf {
   prefix: number;
   /**
    * The leaf is read from an index that is not led by the state (the order's own, or the
-   * open regressions'), so a state filter is written so SQLite does not use the state index:
+   * open regressions'), so a state filter is written so SQLite does not use items_state:
    * with no statistics it takes `state = ?` for a handful of rows and would sort them.
    */
   stateUnindexed: boolean;

@@ -208,7 +208,7 @@ export const SORT_ORDER = orderBy('oldest');
 /**
  * The filter as a WHERE clause. `stateUnindexed` writes the state term as `+state = ?`,
  * which no index serves: for a read that must walk an index in its list's order
- * (store/keysetScan.ts) rather than take the state index (items_state_key) and sort.
+ * (store/keysetScan.ts) rather than take items_state and sort.
  */
 export function itemWhere(filter: ItemFilter, options: { stateUnindexed?: boolean } = {}): { sql: string; params: SqlValue[] } {
   const where: string[] = [];
