@@ -251,7 +251,7 @@ describe('keyset pages in every order', () => {
     const SQL = await loadSqlEngine();
     const names = (db: Database) => (db.exec("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items'")[0]?.values ?? []).map((r) => String(r[0]));
     let db = new SQL.Database(readFileSync(file));
-    for (const name of ['items_run', 'items_suite_created', 'items_open_regression']) db.run(`DROP INDEX ${name}`);
+    for (const name of ['items_run', 'items_suite_created', 'items_open_regression', 'items_not_open_regression', 'items_state_not_open_regression']) db.run(`DROP INDEX ${name}`);
     db.run('CREATE INDEX items_suite ON items (suite)');
     db.run("UPDATE meta SET value = '8' WHERE key = 'schema_version'");
     writeFileSync(file, db.export());

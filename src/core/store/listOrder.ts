@@ -158,7 +158,7 @@ function leaf(sort: QueueSort, key: ListKey, prefix: number, lower?: Bound, uppe
   return { sql: terms.join(' AND '), params, prefix, stateUnindexed: stateUnindexed(sort, key[0] ?? null) };
 }
 
-/** See Leaf.stateUnindexed: the order's index carries the state, or the leaf holds a leading flag true (open regressions). */
+/** See Leaf.stateUnindexed: the order's index carries the state, or the leaf holds a leading flag true (open regressions, whose partial index has no state). */
 function stateUnindexed(sort: QueueSort, first: SqlValue): boolean {
   const part = ORDER_KEYS[sort][0]!;
   return part.stateInIndex === true || (part.kind === 'flag' && first === 1);
