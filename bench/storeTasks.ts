@@ -5,14 +5,16 @@
 //   review <root>              — 200 review actions through the review panel's request
 //                                handler: message in → event durable in the journal; and
 //                                the queries that follow (the next page, the header counts);
-//                                then pages at random depths (and by OFFSET, the baseline),
-//                                and reviews deep in the queue each with the page they are on
+//                                then pages at random depths in every order, the next page
+//                                by cursor and the page at an item (and by OFFSET, the
+//                                baseline), and reviews deep in the queue each with its page
 // Prints one JSON line.
 import { appendFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureFile } from '../src/core/capture/captureFile';
-import { countItems, listItems } from '../src/core/store/storeQueries';
-import { queryPage, queueSnapshot } from '../src/core/review/reviewQueries';
+import { countItems, listItems, type ItemFilter } from '../src/core/store/storeQueries';
+import { queryPage, queryPageAt, queueSnapshot } from '../src/core/review/reviewQueries';
+import { QUEUE_SORTS, type QueueSort } from '../src/core/review/queueSort';
 import { WorkspaceStore } from '../src/core/store/workspaceStore';
 import { ReviewRequestHandler, type StoreAccess } from '../src/extension/review/reviewRequestHandler';
 import type { HostMessage } from '../src/protocol/reviewProtocol';
@@ -57,6 +59,21 @@ async function incremental(root: string, file: string) {
   return { items: base, appendMedianMs: median(rounds), appendRoundsMs: rounds, checkpointMs };
 }
 
+interface DeepPages {
+  sort: QueueSort;
+  list: string;
+  firstMs: number;
+  pageMedianMs: number;
+  pageP95Ms: number;
+  nextMedianMs: number;
+  nextP95Ms: number;
+  anchorMedianMs: number;
+  anchorP95Ms: number;
+  offsetMedianMs: number;
+  offsetP95Ms: number;
+  offsetRounds: number;
+}
+
 async function review(root: string) {
   const store = await WorkspaceStore.open(root, 'bench');
   const access: StoreAccess = {
@@ -93,35 +110,69 @@ async function review(root: string) {
     queryPage(store, { state: 'new' }, 0, 200);
     pages.push(now() - t);
   }
-  // pages anywhere in the queue, as the panel asks when the list is scrolled or dragged:
-  // the first deep page of a filter cuts it into buckets (once), the rest start from them
+  // pages anywhere in the queue, in every order, as the panel asks when the list is
+  // scrolled or dragged: the first deep page of a filter cuts it into buckets (once), the
+  // rest start from them; the next page after one the panel has, by its last row's cursor;
+  // the page at an item (a refresh keeping the selected item)
   let next = 12345;
   const rng = () => (next = (next * 1664525 + 1013904223) >>> 0) / 2 ** 32;
-  const deep: Record<string, { firstMs: number; pageMedianMs: number; pageP95Ms: number; offsetMedianMs: number; offsetP95Ms: number }> = {};
-  for (const [name, filter] of [
-    ['waiting', { state: 'new' }],
-    ['all', {}],
-  ] as const) {
-    const total = countItems(store.database, filter);
-    let t = now();
-    queryPage(store, filter, Math.floor(total * 0.9), 200);
-    const firstMs = now() - t;
-    const times: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      const offset = Math.floor(rng() * total);
-      t = now();
-      queryPage(store, filter, offset, 200);
-      times.push(now() - t);
+  const deep: Record<string, DeepPages> = {};
+  for (const sort of QUEUE_SORTS) {
+    for (const [list, base] of [
+      ['waiting', { state: 'new' }],
+      ['all', {}],
+    ] as const) {
+      const filter: ItemFilter = sort === 'oldest' ? base : { ...base, sort };
+      const total = countItems(store.database, filter);
+      let t = now();
+      queryPage(store, filter, Math.floor(total * 0.9), 200);
+      const firstMs = now() - t;
+      const times: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        const offset = Math.floor(rng() * total);
+        t = now();
+        queryPage(store, filter, offset, 200);
+        times.push(now() - t);
+      }
+      const nexts: number[] = [];
+      const anchors: number[] = [];
+      for (let i = 0; i < 50; i++) {
+        const offset = Math.floor(rng() * (total - 400));
+        const page = queryPageAt(store, filter, { offset }, 200);
+        t = now();
+        queryPageAt(store, filter, { after: page.last! }, 200, undefined, undefined, offset + 200);
+        nexts.push(now() - t);
+        const item = page.items[Math.floor(rng() * page.items.length)]!;
+        t = now();
+        const anchored = queryPageAt(store, filter, { anchor: item.id, offset: 0 }, 200);
+        anchors.push(now() - t);
+        if (anchored.items[anchored.anchorIndex! - anchored.offset]?.id !== item.id) throw new Error(`${sort} ${list}: the page at an item does not hold it`);
+      }
+      // baseline: the same kind of page by OFFSET alone (the waiting list in a sorted order
+      // sorts the list for each page: at 1M items seconds each, so fewer rounds of those)
+      const offsets: number[] = [];
+      for (let i = 0, spent = 0; i < 20 && (i < 3 || spent < 3000); i++) {
+        const offset = Math.floor(rng() * total);
+        t = now();
+        listItems(store.database, { ...filter, offset, limit: 200 });
+        offsets.push(now() - t);
+        spent += offsets.at(-1)!;
+      }
+      deep[sort === 'oldest' ? list : `${list}, ${sort}`] = {
+        sort,
+        list,
+        firstMs,
+        pageMedianMs: median(times),
+        pageP95Ms: quantile(times, 0.95),
+        nextMedianMs: median(nexts),
+        nextP95Ms: quantile(nexts, 0.95),
+        anchorMedianMs: median(anchors),
+        anchorP95Ms: quantile(anchors, 0.95),
+        offsetMedianMs: median(offsets),
+        offsetP95Ms: quantile(offsets, 0.95),
+        offsetRounds: offsets.length,
+      };
     }
-    // baseline: the same kind of page by OFFSET alone, as before
-    const offsets: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const offset = Math.floor(rng() * total);
-      t = now();
-      listItems(store.database, { ...filter, offset, limit: 200 });
-      offsets.push(now() - t);
-    }
-    deep[name] = { firstMs, pageMedianMs: median(times), pageP95Ms: quantile(times, 0.95), offsetMedianMs: median(offsets), offsetP95Ms: quantile(offsets, 0.95) };
   }
   // a review deep in the queue, then the page the cursor is on (its bucket is counted again)
   const deepReview: number[] = [];

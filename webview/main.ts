@@ -24,6 +24,8 @@ interface SavedState {
   filter?: QueueFilter;
   cursor?: number;
   scrollTop?: number;
+  /** The id of the item under the cursor: a restored list finds it wherever it now is. */
+  anchor?: string;
   /** The list column's width, in pixels (it is resizable). */
   listWidth?: number;
 }
@@ -73,9 +75,9 @@ header.append(...filterBar.elements, acceptAuto, promote, pin, selection, counts
 
 const main = el('div', 'main');
 const list = new QueueList({
-  fetchPage: async (offset, limit) => {
-    const answer = await bridge.request({ type: 'query', filter, offset, limit });
-    if (answer.type === 'page') return { total: answer.total, items: answer.items };
+  fetchPage: async (request) => {
+    const answer = await bridge.request({ type: 'query', filter, ...request });
+    if (answer.type === 'page') return answer;
     announce(`Queue not loaded: ${answer.message}`, 'error');
     return { total: 0, items: [] };
   },
@@ -461,7 +463,8 @@ async function selectById(id: string): Promise<void> {
 
 /** Keeps the cursor and scroll position in the panel's state, so they survive the panel being hidden or reloaded. */
 function savePosition(): void {
-  bridge.state = { ...(bridge.state as SavedState | undefined), filter, cursor: list.cursor, scrollTop: list.element.scrollTop } satisfies SavedState;
+  const anchor = list.itemAt(list.cursor)?.id;
+  bridge.state = { ...(bridge.state as SavedState | undefined), filter, cursor: list.cursor, scrollTop: list.element.scrollTop, ...(anchor ? { anchor } : {}) } satisfies SavedState;
 }
 let positionFrame = 0;
 list.element.addEventListener('scroll', () => {
@@ -471,7 +474,7 @@ list.element.addEventListener('scroll', () => {
 
 filterBar.syncControls();
 filterBar.showChips(filter);
-const initialLoad = (saved.cursor ? list.restore(saved.cursor, saved.scrollTop ?? 0) : list.reset()).then(() => list.element.focus());
+const initialLoad = (saved.cursor || saved.anchor ? list.restore(saved.cursor ?? 0, saved.scrollTop ?? 0, typeof saved.anchor === 'string' && /^[0-9a-f]{12}$/.test(saved.anchor) ? saved.anchor : undefined) : list.reset()).then(() => list.element.focus());
 bridge.send({ type: 'ready' });
 (window as unknown as { __evalloop: unknown }).__evalloop = {
   list,

@@ -12,8 +12,29 @@ const VERDICT_BADGES: Record<Verdict, string> = { 'model-wrong': 'model✗', 'ev
 const PAGE = 200;
 const OVERSCAN = 8;
 
+/**
+ * A page the list asks for: placed at `offset`, read from there, or right after (before) a
+ * row it has by that row's cursor, or as the page holding an item.
+ */
+export interface PageRequest {
+  offset: number;
+  limit: number;
+  from?: { cursor: string; direction: 'after' | 'before' };
+  anchor?: string;
+}
+
+export interface PageAnswer {
+  total: number;
+  items: ItemSummary[];
+  /** Where the host placed the page (an anchored page: the page holding the anchor). */
+  offset?: number;
+  first?: string;
+  last?: string;
+  anchorIndex?: number;
+}
+
 export interface ListCallbacks {
-  fetchPage(offset: number, limit: number): Promise<{ total: number; items: ItemSummary[] }>;
+  fetchPage(request: PageRequest): Promise<PageAnswer>;
   onCursor(index: number, item: ItemSummary | undefined): void;
   /** The set of selected rows changed (x, Ctrl+click). */
   onSelection?(): void;
@@ -24,6 +45,8 @@ export class QueueList {
   private readonly spacer: HTMLElement;
   private readonly rows: HTMLElement[] = [];
   private readonly pages = new Map<number, ItemSummary[]>();
+  /** The cursors of each loaded page's first and last rows: the next page is read after the last. */
+  private readonly cursors = new Map<number, { first?: string; last?: string }>();
   private readonly loading = new Set<number>();
   private generation = 0;
   total = 0;
@@ -52,32 +75,45 @@ export class QueueList {
 
   /**
    * Shows the list where it was left (the panel was hidden, or its window reloaded): the
-   * cursor's page is fetched (the host answers a deep page as fast as the first), then
-   * the saved scroll position is put back.
+   * page holding the item that was under the cursor is fetched (the host answers a deep
+   * page as fast as the first), and the item is put back where it was on screen, even if
+   * items were added or reviewed above it meanwhile.
    */
-  async restore(cursor: number, scrollTop: number): Promise<void> {
+  async restore(cursor: number, scrollTop: number, anchor?: string): Promise<void> {
     this.cursor = Math.max(0, Math.floor(cursor));
-    await this.reset(true);
-    this.element.scrollTop = scrollTop;
-    this.render();
+    await this.load(true, anchor, this.cursor * ROW_HEIGHT - scrollTop);
   }
 
-  /** Drops cached pages (the filter or the data changed) and starts again at `cursor`. */
-  async reset(keepCursor = false): Promise<void> {
+  /**
+   * Drops cached pages (the filter or the data changed) and loads again. With `keepCursor`
+   * the item under the cursor stays under it and at the same height on screen, wherever it
+   * now is in the list (or, once it has left the list, the item that followed it).
+   */
+  async reset(keepCursor = false, anchor = keepCursor ? this.itemAt(this.cursor)?.id : undefined): Promise<void> {
+    await this.load(keepCursor, anchor, this.cursor * ROW_HEIGHT - this.element.scrollTop);
+  }
+
+  /** `onScreen`: how far below the top of the view the cursor's row is, kept when the row moves in the list. */
+  private async load(keepCursor: boolean, anchor: string | undefined, onScreen: number): Promise<void> {
     const generation = ++this.generation;
     this.loading.clear();
     const cursor = keepCursor ? this.cursor : 0;
-    const page = Math.floor(cursor / PAGE);
+    const request: PageRequest = { offset: Math.floor(cursor / PAGE) * PAGE, limit: PAGE, ...(anchor ? { anchor } : {}) };
     // the old rows stay until the new page is here, so keys pressed meanwhile still act on what is shown
-    const { total, items } = await this.callbacks.fetchPage(page * PAGE, PAGE);
+    const answer = await this.callbacks.fetchPage(request);
     if (generation !== this.generation) return;
+    const { total, items } = answer;
+    const at = anchor && answer.anchorIndex !== undefined ? answer.anchorIndex : cursor;
+    const offset = answer.offset ?? request.offset;
     this.pages.clear();
+    this.cursors.clear();
     this.prefixes.clear();
-    this.pages.set(page, items);
+    this.pages.set(Math.floor(offset / PAGE), items);
+    this.cursors.set(Math.floor(offset / PAGE), { ...(answer.first ? { first: answer.first } : {}), ...(answer.last ? { last: answer.last } : {}) });
     this.total = total;
     this.spacer.style.height = `${total * ROW_HEIGHT}px`;
-    if (!keepCursor) this.element.scrollTop = 0;
-    this.cursor = Math.min(cursor, Math.max(0, total - 1));
+    this.cursor = Math.min(at, Math.max(0, total - 1));
+    this.element.scrollTop = keepCursor ? Math.max(0, this.cursor * ROW_HEIGHT - onScreen) : 0;
     this.render();
     this.callbacks.onCursor(this.cursor, this.itemAt(this.cursor));
   }
@@ -117,11 +153,24 @@ export class QueueList {
     if (this.pages.has(page) || this.loading.has(page)) return;
     this.loading.add(page);
     const generation = this.generation;
-    const { total, items } = await this.callbacks.fetchPage(page * PAGE, PAGE);
+    // next to a page it has, the list asks for the rows right after (or before) it: a
+    // change in between then neither skips nor repeats a row; a jump asks by offset
+    const after = this.cursors.get(page - 1)?.last;
+    // (the top page is read by offset: read upwards it could come back short)
+    const before = page > 0 ? this.cursors.get(page + 1)?.first : undefined;
+    const from = after ? ({ cursor: after, direction: 'after' } as const) : before ? ({ cursor: before, direction: 'before' } as const) : undefined;
+    const answer = await this.callbacks.fetchPage({ offset: page * PAGE, limit: PAGE, ...(from ? { from } : {}) });
     if (generation !== this.generation) return;
     this.loading.delete(page);
+    const { total, items } = answer;
+    if (from?.direction === 'before' && items.length < PAGE) {
+      // fewer rows above than places: items left the list since; the list is placed again
+      void this.reset(true);
+      return;
+    }
     this.total = total;
     this.pages.set(page, items);
+    this.cursors.set(page, { ...(answer.first ? { first: answer.first } : {}), ...(answer.last ? { last: answer.last } : {}) });
     this.spacer.style.height = `${total * ROW_HEIGHT}px`;
     this.render();
     // the cursor may have been waiting for this page (a jump to the end)

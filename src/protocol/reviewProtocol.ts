@@ -5,6 +5,7 @@ import { evalCaseSchema } from '../core/model/caseModel';
 import { ITEM_STATES } from '../core/review/itemStates';
 import { QUEUE_SORTS } from '../core/review/queueSort';
 import { VERDICTS } from '../core/review/verdicts';
+import { MAX_CURSOR } from '../core/store/listOrder';
 
 export const verdictSchema = z.enum(VERDICTS);
 const id = z.string().regex(/^[0-9a-f]{12}$/);
@@ -12,6 +13,8 @@ const requestId = z.number().int().min(0);
 const tag = z.string().trim().min(1).max(64);
 
 const reviewerName = z.string().trim().min(1).max(100);
+/** A place in a list, as the host gave it (store/listOrder.ts); opaque to the panel. */
+const pageCursor = z.string().min(2).max(MAX_CURSOR);
 
 export const queueFilterSchema = z.object({
   state: z.enum(ITEM_STATES).optional(),
@@ -128,7 +131,18 @@ export const CLUSTER_PREVIEW_MAX = 2000;
 
 export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('query'), requestId, filter: queueFilterSchema, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }),
+  z.object({
+    type: z.literal('query'),
+    requestId,
+    filter: queueFilterSchema,
+    /** Where the panel places the page; the page is read from here unless `from` or `anchor` says where. */
+    offset: z.number().int().min(0),
+    limit: z.number().int().min(1).max(500),
+    /** The rows right after (or before) a row the panel has: the cursor a page gave for it (keyset paging). */
+    from: z.object({ cursor: pageCursor, direction: z.enum(['after', 'before']) }).optional(),
+    /** The page holding this item (or, when it has left the list, the item after it); `offset` is the fallback. */
+    anchor: id.optional(),
+  }),
   z.object({ type: z.literal('detail'), requestId, id }),
   /** The members of the cluster holding this item, for the preview of a verdict applied to all of them. */
   z.object({ type: z.literal('clusterMembers'), requestId, id }),
@@ -167,7 +181,18 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
     /** The queue is blind (shared by the team through the journals). */
     blind: z.boolean().optional(),
   }),
-  z.object({ type: z.literal('page'), requestId, offset: z.number(), total: z.number(), items: z.array(itemSummarySchema) }),
+  z.object({
+    type: z.literal('page'),
+    requestId,
+    offset: z.number(),
+    total: z.number(),
+    items: z.array(itemSummarySchema),
+    /** The cursors of the first and last rows, for asking for the rows before or after them. */
+    first: pageCursor.optional(),
+    last: pageCursor.optional(),
+    /** For an anchored query: the index of the anchor (or of the item after it) in the list. */
+    anchorIndex: z.number().int().min(0).optional(),
+  }),
   z.object({ type: z.literal('detail'), requestId, detail: itemDetailSchema.nullable() }),
   z.object({ type: z.literal('clusterMembers'), requestId, total: z.number().int().min(0), items: z.array(itemSummarySchema).max(CLUSTER_PREVIEW_MAX) }),
   z.object({ type: z.literal('saved'), requestId, count: z.number(), undoable: z.boolean() }),

@@ -109,7 +109,7 @@ export async function closeBrowser(): Promise<void> {
  * The panel against a real store, answered by the extension's own request handler (as
  * the review panel host does), with the store's reads and writes run directly.
  */
-export async function openPanelOnStore(store: WorkspaceStore, actions: PanelActions = { openSource: async () => undefined, openDiff: async () => undefined }, onPost: (post: (m: HostMessage) => void) => void = () => undefined): Promise<WebviewSession> {
+export async function openPanelOnStore(store: WorkspaceStore, actions: PanelActions = { openSource: async () => undefined, openDiff: async () => undefined }, onPost: (post: (m: HostMessage) => void) => void = () => undefined, initScript?: string): Promise<WebviewSession> {
   const { ReviewRequestHandler } = await import('../../src/extension/review/reviewRequestHandler');
   type Store = typeof store;
   const access = { read: async <T>(work: (s: Store) => T | Promise<T>) => work(store), write: async <T>(work: (s: Store) => T | Promise<T>) => work(store) };
@@ -118,7 +118,7 @@ export async function openPanelOnStore(store: WorkspaceStore, actions: PanelActi
     onPost(post);
     handler ??= new ReviewRequestHandler(access, async () => 'tester', actions, post);
     await handler.handle(message);
-  });
+  }, initScript);
   await view.page.waitForSelector('.queue-row .row-title');
   await view.page.waitForSelector('.detail-title');
   return view;

@@ -1,6 +1,6 @@
 // The review panel's questions, answered from the index: pages of the queue, one
 // item in full, and the counts for the header.
-import { listItems, countItems, countsByState, keptCounts, findItem, getRun, itemTags, lastPassRunOf, latestGradeReason, loadCase, occurrencesOf, listRuns, type ItemFilter, type ItemRow } from '../store/storeQueries';
+import { countItems, countsByState, keptCounts, findItem, getRun, itemTags, lastPassRunOf, latestGradeReason, loadCase, occurrencesOf, listRuns, type ItemFilter, type ItemRow } from '../store/storeQueries';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import type { EvalCase } from '../model/caseModel';
 import { blindSummary, hiddenFrom } from './blindReview';
@@ -9,7 +9,9 @@ import { queueSettings } from './queueSettings';
 import type { Database } from 'sql.js';
 import { clusterOfItem } from '../clusters/clusterQueries';
 import { caseHistory } from './caseHistory';
-import { pageStart } from '../store/queuePositions';
+import { pageStart, positionOf } from '../store/queuePositions';
+import { keyOfItem, scanItems } from '../store/keysetScan';
+import { decodeCursor, encodeCursor, type ListKey } from '../store/listOrder';
 
 export interface ItemSummaryData {
   id: string;
@@ -67,23 +69,70 @@ export function viewedBy(db: Database, viewer: string | undefined, items: ItemSu
   return hidden.size ? items.map((i) => (hidden.has(i.caseKey) ? blindSummary(i) : i)) : items;
 }
 
+/**
+ * Where a page of the list starts: at an offset (a jump: kept positions find its key),
+ * right after or before a row the panel already has (its cursor: keyset paging, so a
+ * change between two pages neither skips nor repeats an item that stayed), or at an item
+ * (the page holding it; when it has left the list, the page holding the item after it).
+ */
+export type PageAt = { offset: number } | { after: string } | { before: string } | { anchor: string; offset: number };
+
+export interface QueuePage {
+  total: number;
+  /** The index of the page's first item in the list (for `after`/`before`: as the panel placed it). */
+  offset: number;
+  items: ItemSummaryData[];
+  /** The cursors of the page's first and last rows (absent when the page is empty). */
+  first?: string;
+  last?: string;
+  /** For `anchor`: the index in the list of the item asked for (or of the one after it). */
+  anchorIndex?: number;
+}
+
 export function queryPage(store: WorkspaceStore, given: ItemFilter, offset: number, limit: number, pinned: PinnedLookup = NONE_PINNED, viewer?: string): { total: number; items: ItemSummaryData[] } {
+  const { total, items } = queryPageAt(store, given, { offset }, limit, pinned, viewer);
+  return { total, items };
+}
+
+export function queryPageAt(store: WorkspaceStore, given: ItemFilter, at: PageAt, limit: number, pinned: PinnedLookup = NONE_PINNED, viewer?: string, placedAt = 0): QueuePage {
   // in a blind queue "waiting" means waiting for this viewer: an item someone else has
   // reviewed still waits for them (and shows as waiting, see viewedBy)
   const filter = viewer !== undefined && given.state && queueSettings(store.database).blind ? { ...given, stateSeenBy: viewer } : given;
-  const total = countItems(store.database, filter);
-  // a deep page starts from a kept key, not from the top of the list (queuePositions.ts)
-  const start = pageStart(store.database, filter, offset);
-  const rows = listItems(store.database, { ...filter, offset: start.skip, limit }, start.from);
+  const db = store.database;
+  const sort = filter.sort ?? 'oldest';
+  const total = countItems(db, filter);
+  let offset = placedAt;
+  let anchorIndex: number | undefined;
+  let read: { items: ItemRow[]; keys: ListKey[] };
+  if ('after' in at) read = scanItems(db, filter, sort, { key: decodeCursor(sort, at.after), inclusive: false }, { limit });
+  else if ('before' in at) read = scanItems(db, filter, sort, { key: decodeCursor(sort, at.before), inclusive: false }, { limit, reverse: true });
+  else {
+    if ('anchor' in at) {
+      const key = keyOfItem(db, sort, at.anchor);
+      // an item no longer stored (the index was rebuilt without it) keeps the panel's offset
+      anchorIndex = Math.min(key ? positionOf(db, filter, key) : at.offset, Math.max(0, total - 1));
+      offset = anchorIndex - (anchorIndex % limit);
+    } else offset = at.offset;
+    // a deep page starts from a kept key, not from the top of the list (queuePositions.ts)
+    const start = pageStart(db, filter, offset);
+    read = scanItems(db, filter, sort, start.from ? { key: start.from, inclusive: true } : null, { skip: start.skip, limit });
+  }
+  const rows = read.items;
   // the few runs a page's items last failed in, read once each
   const runs = new Map<string, { model: string | null; label: string }>();
   for (const i of rows) {
     if (runs.has(i.lastRun)) continue;
-    const run = getRun(store.database, i.lastRun);
+    const run = getRun(db, i.lastRun);
     runs.set(i.lastRun, { model: run?.model ?? null, label: run ? runLabelOf(run) : i.lastRun });
   }
   const items = rows.map((i) => ({ ...summaryOf(i, pinned), model: runs.get(i.lastRun)?.model ?? null, runLabel: runs.get(i.lastRun)?.label ?? null }));
-  return { total, items: viewedBy(store.database, viewer, items) };
+  const page: QueuePage = { total, offset, items: viewedBy(db, viewer, items) };
+  const first = read.keys.length ? encodeCursor(sort, read.keys[0]!) : undefined;
+  const last = read.keys.length ? encodeCursor(sort, read.keys.at(-1)!) : undefined;
+  if (first) page.first = first;
+  if (last) page.last = last;
+  if (anchorIndex !== undefined) page.anchorIndex = anchorIndex;
+  return page;
 }
 
 /** A run as a person tells it apart: when it started (or was captured) and its suite. */

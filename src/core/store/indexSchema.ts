@@ -181,10 +181,34 @@ const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    // every order of the queue (review/queueSort.ts) read from an index in that order, so a
+    // page starts from a key (store/listOrder.ts) instead of sorting the list or walking it
+    // with OFFSET. The state after the cid (the tiebreaker, named so the state can follow)
+    // in the run and suite indexes lets the waiting list be filtered inside them; the suite index gains created_at (a suite's items in
+    // capture order) and still serves `suite = ?`; open regressions, usually few, have a
+    // partial index, and so have the rest (for the whole list and for one state): read
+    // through items_created with the condition, a deep page looked up each row it skipped
+    // (15 s to cut the buckets at a million items). Capture order and newest first use
+    // items_created and items_state. At a million items these add about 170 MB where an
+    // index per order and per state added 240 MB (the whole index is held in memory).
+    // Carrying the regression columns in items_created and items_state instead made SQLite
+    // scan them whole for the regression counts rather than use items_regression.
+    // (IF NOT EXISTS: run again on an index marked older than it is, it changes nothing.)
+    version: 9,
+    sql: `
+      CREATE INDEX IF NOT EXISTS items_run ON items (last_rn DESC, created_at, cid, state);
+      DROP INDEX IF EXISTS items_suite;
+      CREATE INDEX IF NOT EXISTS items_suite_created ON items (suite, created_at, cid, state);
+      CREATE INDEX IF NOT EXISTS items_open_regression ON items (created_at) WHERE regression_rn IS NOT NULL AND fixed_rn IS NULL;
+      CREATE INDEX IF NOT EXISTS items_not_open_regression ON items (created_at) WHERE NOT (regression_rn IS NOT NULL AND fixed_rn IS NULL);
+      CREATE INDEX IF NOT EXISTS items_state_not_open_regression ON items (state, created_at) WHERE NOT (regression_rn IS NOT NULL AND fixed_rn IS NULL);
+    `,
+  },
+  {
     // every case's last outcome lives in a compact table outside SQLite (caseOutcomes.ts),
     // saved here as one blob; an item keeps the last run its case passed in on its own
     // row, and case_last is emptied once the table is read from it (at the first load)
-    version: 9,
+    version: 10,
     columns: [{ table: 'items', column: 'pass_rn', type: 'INTEGER' }],
     // and a capture counts the items it adds as one grouped delta: while counts_deferred
     // holds a row (only inside an apply), the insert trigger stands aside

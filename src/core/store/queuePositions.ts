@@ -1,16 +1,20 @@
-// Where a deep page of a list of items starts, without OFFSET walking the index from
-// the top (at a million items, page 4,000 read 800,000 index entries to skip them).
+// Where a deep page of a list of items starts, and where an item stands in a list,
+// without OFFSET walking the index from the top (at a million items, page 4,000 read
+// 800,000 index entries to skip them).
 //
-// For each filter that has been asked for deeply, the list is cut into buckets: the sort
-// key (created_at, cid) where each starts, and how many items of the filter it holds up
-// to the next. Offset k is then a bucket's start key plus an offset inside the bucket,
-// which keyset paging answers from the index. Buckets are exact, never estimates: a temp
-// trigger notes the key of every item inserted, updated or deleted, and before the next
-// lookup each bucket holding a noted key is counted again (one count of at most a few
-// thousand index entries). A change too large to count bucket by bucket drops the
-// buckets, which are built again (once, in one window query) when next needed.
-import type { Database, SqlValue } from 'sql.js';
-import { beforeKey, fromKey, inCaptureOrder, itemWhere, SORT_ORDER, type ItemFilter, type SortKey } from './storeQueries';
+// For each filter and order that has been asked for deeply, the list is cut into
+// buckets: the key (listOrder.ts) where each starts, and how many items of the filter it
+// holds up to the next. Offset k is then a bucket's start key plus an offset inside the
+// bucket, which keyset paging answers from the index. Buckets are exact, never estimates:
+// a temp trigger notes the key parts of every item inserted, updated or deleted (before
+// and after), and before the next lookup each bucket holding a noted key is counted again
+// (a count of at most a few thousand index entries). A change too large to count bucket
+// by bucket drops the buckets, which are cut again when next needed.
+import type { Database } from 'sql.js';
+import type { QueueSort } from '../review/queueSort';
+import { countBetween, countBetweenUpTo, scanRows } from './keysetScan';
+import { compareKeys, keyColumns, keyOfRow, OPEN_REGRESSION_SQL, ORDER_KEYS, type ListKey } from './listOrder';
+import type { ItemFilter } from './storeQueries';
 
 /** Items per bucket when buckets are built: the most a page lookup skips with OFFSET. */
 export const BUCKET = 2000;
@@ -18,12 +22,13 @@ export const BUCKET = 2000;
 const MAX_BUCKET = 4 * BUCKET;
 /** More changed items than this since the last lookup: build again rather than count bucket by bucket. */
 const MAX_CHANGES = 20_000;
-/** Filters kept per database (each open panel asks for one or two). */
+/** Filters (with their order) kept per database (each open panel asks for one or two). */
 const MAX_FILTERS = 8;
 
 interface Buckets {
+  sort: QueueSort;
   /** starts[0] is the start of the list (no key); starts[i] the key of bucket i's first item when it was cut. */
-  starts: (SortKey | null)[];
+  starts: (ListKey | null)[];
   counts: number[];
   dirty: Set<number>;
 }
@@ -34,42 +39,44 @@ interface Positions {
 
 const byDatabase = new WeakMap<Database, Positions>();
 
-/** Notes the key of every item that changes (temp objects: never saved with the index). */
+/** The key parts of every order (listOrder.ts's `change` names), before and after a change. */
+const CHANGED_PARTS = 'created_at, cid, last_rn, suite, open_regression';
+const partsOf = (row: 'NEW' | 'OLD') => `${row}.created_at, ${row}.cid, ${row}.last_rn, ${row}.suite, ${OPEN_REGRESSION_SQL.replace(/(regression_rn|fixed_rn)/g, `${row}.$1`)}`;
+
+/** Notes the key parts of every item that changes (temp objects: never saved with the index). */
 const CHANGE_TRACKING = `
-  CREATE TEMP TABLE IF NOT EXISTS item_changes (created_at TEXT NOT NULL, cid INTEGER NOT NULL, PRIMARY KEY (created_at, cid)) WITHOUT ROWID;
-  CREATE TEMP TRIGGER IF NOT EXISTS item_changes_insert AFTER INSERT ON main.items BEGIN
-    INSERT OR IGNORE INTO item_changes (created_at, cid) VALUES (NEW.created_at, NEW.cid);
+  CREATE TEMP TABLE IF NOT EXISTS item_key_changes (
+    created_at TEXT NOT NULL, cid INTEGER NOT NULL, last_rn INTEGER, suite TEXT, open_regression INTEGER,
+    PRIMARY KEY (cid, created_at, last_rn, suite, open_regression)
+  ) WITHOUT ROWID;
+  CREATE TEMP TRIGGER IF NOT EXISTS item_key_changes_insert AFTER INSERT ON main.items BEGIN
+    INSERT OR IGNORE INTO item_key_changes (${CHANGED_PARTS}) VALUES (${partsOf('NEW')});
   END;
-  CREATE TEMP TRIGGER IF NOT EXISTS item_changes_update AFTER UPDATE ON main.items BEGIN
-    INSERT OR IGNORE INTO item_changes (created_at, cid) VALUES (NEW.created_at, NEW.cid), (OLD.created_at, OLD.cid);
+  CREATE TEMP TRIGGER IF NOT EXISTS item_key_changes_update AFTER UPDATE ON main.items BEGIN
+    INSERT OR IGNORE INTO item_key_changes (${CHANGED_PARTS}) VALUES (${partsOf('NEW')}), (${partsOf('OLD')});
   END;
-  CREATE TEMP TRIGGER IF NOT EXISTS item_changes_delete AFTER DELETE ON main.items BEGIN
-    INSERT OR IGNORE INTO item_changes (created_at, cid) VALUES (OLD.created_at, OLD.cid);
+  CREATE TEMP TRIGGER IF NOT EXISTS item_key_changes_delete AFTER DELETE ON main.items BEGIN
+    INSERT OR IGNORE INTO item_key_changes (${CHANGED_PARTS}) VALUES (${partsOf('OLD')});
   END;`;
 
 function positionsOf(db: Database): Positions {
   let positions = byDatabase.get(db);
   if (!positions) {
     db.exec(CHANGE_TRACKING);
-    db.run('DELETE FROM temp.item_changes'); // buckets built from now on see every later change
+    db.run('DELETE FROM temp.item_key_changes'); // buckets built from now on see every later change
     positions = { filters: new Map() };
     byDatabase.set(db, positions);
   }
   return positions;
 }
 
-function compare(a: SortKey, b: SortKey): number {
-  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
-  return a[1] - b[1];
-}
-
 /** The bucket whose range holds `key`: the last start at or before it. */
-function bucketOf(buckets: Buckets, key: SortKey): number {
+function bucketOf(buckets: Buckets, key: ListKey): number {
   let lo = 0;
   let hi = buckets.starts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (compare(buckets.starts[mid]!, key) <= 0) lo = mid;
+    if (compareKeys(buckets.sort, buckets.starts[mid]!, key) <= 0) lo = mid;
     else hi = mid - 1;
   }
   return lo;
@@ -77,83 +84,70 @@ function bucketOf(buckets: Buckets, key: SortKey): number {
 
 /** Marks the buckets holding changed items, in every filter kept; drops them all after a large change. */
 function takeChanges(db: Database, positions: Positions): void {
-  const changed = db.exec(`SELECT created_at, cid FROM temp.item_changes LIMIT ${MAX_CHANGES + 1}`)[0]?.values ?? [];
+  const stmt = db.prepare(`SELECT ${CHANGED_PARTS} FROM temp.item_key_changes LIMIT ${MAX_CHANGES + 1}`);
+  const changed: Record<string, unknown>[] = [];
+  try {
+    while (stmt.step()) changed.push(stmt.getAsObject());
+  } finally {
+    stmt.free();
+  }
   if (changed.length === 0) return;
-  db.run('DELETE FROM temp.item_changes');
+  db.run('DELETE FROM temp.item_key_changes');
   if (changed.length > MAX_CHANGES) {
     positions.filters.clear();
     return;
   }
   for (const buckets of positions.filters.values()) {
-    for (const [createdAt, cid] of changed) buckets.dirty.add(bucketOf(buckets, [String(createdAt), Number(cid)]));
+    const parts = ORDER_KEYS[buckets.sort];
+    for (const row of changed)
+      buckets.dirty.add(
+        bucketOf(
+          buckets,
+          parts.map((p) => row[p.change] as ListKey[number]),
+        ),
+      );
   }
 }
 
-type Condition = { sql: string; params: SqlValue[] };
+const sortOf = (filter: ItemFilter): QueueSort => filter.sort ?? 'oldest';
 
-function whereOf(filter: ItemFilter, bounds: Condition[]): Condition {
-  const base = itemWhere(filter);
-  const terms = [base.sql.replace(/^WHERE /, ''), ...bounds.map((b) => b.sql)].filter(Boolean);
-  return { sql: terms.length ? `WHERE ${terms.join(' AND ')}` : '', params: [...base.params, ...bounds.flatMap((b) => b.params)] };
+/** The key BUCKET items on from `from` (inclusive), or undefined past the end. */
+function keyAhead(db: Database, filter: ItemFilter, from: ListKey | null, skip: number): ListKey | undefined {
+  const sort = sortOf(filter);
+  const row = scanRows(db, filter, sort, from ? { key: from, inclusive: true } : null, { columns: keyColumns(sort), skip, limit: 1 })[0];
+  return row ? keyOfRow(sort, row) : undefined;
 }
 
-/**
- * Cuts the filter's list into buckets of BUCKET items: from each start, the key BUCKET
- * items on, read from the index (one walk over the list inside SQLite, no sort).
- */
+/** Cuts the filter's list into buckets of BUCKET items, read from the index in its order (no sort). */
 function build(db: Database, filter: ItemFilter): Buckets {
-  const starts: (SortKey | null)[] = [null];
+  const sort = sortOf(filter);
+  const starts: (ListKey | null)[] = [null];
   const counts: number[] = [];
-  const first = whereOf(filter, []);
-  const probeFirst = db.prepare(`SELECT created_at, items.cid FROM items ${first.sql} ORDER BY ${SORT_ORDER} LIMIT 1 OFFSET ${BUCKET}`);
-  const probeNext = db.prepare(`SELECT created_at, items.cid FROM items ${whereOf(filter, [fromKey(['', 0])]).sql} ORDER BY ${SORT_ORDER} LIMIT 1 OFFSET ${BUCKET}`);
-  try {
-    for (;;) {
-      const from = starts.at(-1)!;
-      const probe = from ? probeNext : probeFirst;
-      probe.bind(from ? [...first.params, ...fromKey(from).params] : first.params);
-      const next = probe.step() ? probe.get() : undefined;
-      probe.reset();
-      if (!next) break;
-      counts.push(BUCKET);
-      starts.push([String(next[0]), Number(next[1])]);
-    }
-  } finally {
-    probeFirst.free();
-    probeNext.free();
+  for (;;) {
+    const next = keyAhead(db, filter, starts.at(-1)!, BUCKET);
+    if (!next) break;
+    counts.push(BUCKET);
+    starts.push(next);
   }
-  const last = starts.at(-1)!;
-  const tail = whereOf(filter, last ? [fromKey(last)] : []);
-  counts.push(Number(db.exec(`SELECT COUNT(*) FROM items ${tail.sql}`, tail.params)[0]?.values[0]?.[0] ?? 0));
-  return { starts, counts, dirty: new Set() };
+  counts.push(countBetween(db, filter, sort, starts.at(-1)!, null));
+  return { sort, starts, counts, dirty: new Set() };
 }
 
 function recount(db: Database, filter: ItemFilter, buckets: Buckets): boolean {
   for (const i of buckets.dirty) {
-    const start = buckets.starts[i];
-    const next = buckets.starts[i + 1];
-    const bounds: Condition[] = [];
-    if (start) bounds.push(fromKey(start));
-    if (next) bounds.push(beforeKey(next));
-    const { sql, params } = whereOf(filter, bounds);
-    buckets.counts[i] = Number(db.exec(`SELECT COUNT(*) FROM items ${sql}`, params)[0]?.values[0]?.[0] ?? 0);
+    buckets.counts[i] = countBetween(db, filter, buckets.sort, buckets.starts[i] ?? null, buckets.starts[i + 1] ?? null);
     if (buckets.counts[i]! > MAX_BUCKET) return false;
   }
   buckets.dirty.clear();
   return true;
 }
 
-/**
- * Where the page at `offset` of the filter's list starts: a key to page from and how
- * many items after it to skip (fewer than MAX_BUCKET). Shallow offsets need no buckets.
- */
-export function pageStart(db: Database, filter: ItemFilter, offset: number): { from?: SortKey; skip: number } {
-  // positions are kept in capture order; another order pages by offset
-  if (offset < BUCKET || !inCaptureOrder(filter)) return { skip: offset };
+/** The filter's buckets, brought up to date (cut now if they were not kept). */
+function bucketsOf(db: Database, filter: ItemFilter): Buckets {
   const positions = positionsOf(db);
   takeChanges(db, positions);
   const name = JSON.stringify(
-    Object.entries(filter)
+    Object.entries({ ...filter, sort: sortOf(filter) })
       .filter(([k, v]) => v !== undefined && k !== 'limit' && k !== 'offset')
       .sort(),
   );
@@ -165,6 +159,17 @@ export function pageStart(db: Database, filter: ItemFilter, offset: number): { f
     if (positions.filters.size >= MAX_FILTERS) positions.filters.delete(positions.filters.keys().next().value as string);
   }
   positions.filters.set(name, buckets); // most recently used last
+  return buckets;
+}
+
+/**
+ * Where the page at `offset` of the filter's list (in its order) starts: a key to page
+ * from and how many items after it to skip (fewer than MAX_BUCKET). Shallow offsets
+ * need no buckets.
+ */
+export function pageStart(db: Database, filter: ItemFilter, offset: number): { from?: ListKey; skip: number } {
+  if (offset < BUCKET) return { skip: offset };
+  const buckets = bucketsOf(db, filter);
   let before = 0;
   for (let i = 0; i < buckets.counts.length; i++) {
     const count = buckets.counts[i]!;
@@ -175,4 +180,20 @@ export function pageStart(db: Database, filter: ItemFilter, offset: number): { f
     before += count;
   }
   return { skip: offset };
+}
+
+/**
+ * How many items of the filter's list come before `key`: the index of the item with that
+ * key, or, when no item of the list has it (the item left the list), of the one after it.
+ */
+export function positionOf(db: Database, filter: ItemFilter, key: ListKey): number {
+  const sort = sortOf(filter);
+  // near the top of the list: counted directly, no buckets cut
+  const near = countBetweenUpTo(db, filter, sort, null, key, BUCKET);
+  if (near <= BUCKET) return near;
+  const buckets = bucketsOf(db, filter);
+  const b = bucketOf(buckets, key);
+  let before = 0;
+  for (let i = 0; i < b; i++) before += buckets.counts[i]!;
+  return before + countBetween(db, filter, sort, buckets.starts[b] ?? null, key);
 }

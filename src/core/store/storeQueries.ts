@@ -6,6 +6,7 @@ import { nestsTooDeep, tooDeepReason } from '../text/jsonDepth';
 import { caseIdsOf } from './caseIds';
 import { matchExpression } from '../search/matchExpression';
 import type { QueueSort } from '../review/queueSort';
+import { orderBy } from './listOrder';
 
 export interface ItemRow {
   id: string;
@@ -112,7 +113,8 @@ function rows(db: Database, sql: string, params: SqlValue[] = []): Record<string
 }
 
 const runIdOf = (column: string) => `(SELECT r.id FROM runs r WHERE r.rn = items.${column})`;
-const ITEM_COLUMNS = `items.id, case_key AS caseKey, items.format, items.suite, title, input_hash AS inputHash, state,
+/** The columns of an ItemRow (see itemOfRow). */
+export const ITEM_COLUMNS = `items.id, case_key AS caseKey, items.format, items.suite, title, input_hash AS inputHash, state,
   ${runIdOf('first_rn')} AS firstRun, ${runIdOf('last_rn')} AS lastRun, occurrences,
   ${runIdOf('regression_rn')} AS regressionRun, ${runIdOf('fixed_rn')} AS fixedRun, latest_blob AS latestBlob,
   latest_index AS latestIndex, created_at AS createdAt, updated_at AS updatedAt, verdict, correction, rubric, comment,
@@ -121,7 +123,7 @@ const ITEM_COLUMNS = `items.id, case_key AS caseKey, items.format, items.suite, 
 const NO_TAGS = '[]';
 
 /** The row made an item in place (a bulk lookup makes 100k of them): tags parsed, the rest as stored. */
-function toItem(r: Record<string, SqlValue>): ItemRow {
+export function toItem(r: Record<string, SqlValue>): ItemRow {
   return withTags<ItemRow>(r);
 }
 
@@ -200,46 +202,22 @@ export interface ItemFilter {
 export const WITHHELD_SQL = `(NOT EXISTS (SELECT 1 FROM reviews r WHERE r.cid = items.cid AND r.reviewer = ? AND r.grader IS NULL)
   AND NOT (items.agreement IN ('disputed', 'adjudicated') AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.cid = items.cid AND a.reviewer = ?)))`;
 
-/** Where an item stands in every list of items: the order of `listItems` (cid is the table's rowid). */
-export type SortKey = readonly [createdAt: string, cid: number];
-export const SORT_ORDER = 'created_at, items.cid';
-
-const SORT_ORDERS: Record<QueueSort, string> = {
-  oldest: SORT_ORDER,
-  newest: 'created_at DESC, items.cid DESC',
-  // the items of the latest run first
-  run: `last_rn DESC, ${SORT_ORDER}`,
-  suite: `items.suite, ${SORT_ORDER}`,
-  // open regressions first
-  regression: `(regression_rn IS NOT NULL AND fixed_rn IS NULL) DESC, ${SORT_ORDER}`,
-};
-
-/** The list is in capture order, the order deep pages are kept in (queuePositions.ts). */
-export function inCaptureOrder(filter: ItemFilter): boolean {
-  return (filter.sort ?? 'oldest') === 'oldest';
-}
+/** Capture order: the list's default order, and the order of a walk over every item. */
+export const SORT_ORDER = orderBy('oldest');
 
 /**
- * The items at or after `key` in list order. The plain `created_at >= ?` lets SQLite
- * start its index range (state, created_at) or (created_at) there; the rest is exact.
+ * The filter as a WHERE clause. `stateUnindexed` writes the state term as `+state = ?`,
+ * which no index serves: for a read that must walk an index in its list's order
+ * (store/keysetScan.ts) rather than take items_state and sort.
  */
-export function fromKey(key: SortKey): { sql: string; params: SqlValue[] } {
-  return { sql: '(created_at >= ? AND (created_at > ? OR items.cid >= ?))', params: [key[0], key[0], key[1]] };
-}
-
-/** The items before `key` in list order (the end of an index range, like fromKey). */
-export function beforeKey(key: SortKey): { sql: string; params: SqlValue[] } {
-  return { sql: '(created_at <= ? AND (created_at < ? OR items.cid < ?))', params: [key[0], key[0], key[1]] };
-}
-
-export function itemWhere(filter: ItemFilter): { sql: string; params: SqlValue[] } {
+export function itemWhere(filter: ItemFilter, options: { stateUnindexed?: boolean } = {}): { sql: string; params: SqlValue[] } {
   const where: string[] = [];
   const params: SqlValue[] = [];
   if (filter.state && filter.stateSeenBy !== undefined) {
     where.push(`(CASE WHEN ${WITHHELD_SQL} THEN 'new' ELSE state END) = ?`);
     params.push(filter.stateSeenBy, filter.stateSeenBy, filter.state);
   } else if (filter.state) {
-    where.push('state = ?');
+    where.push(options.stateUnindexed ? '+state = ?' : 'state = ?');
     params.push(filter.state);
   }
   if (filter.suite) {
@@ -311,7 +289,8 @@ export function countsByState(kept: Map<string, number>): Record<string, number>
 
 export function countItems(db: Database, filter: ItemFilter = {}): number {
   // the whole queue or one state: kept by triggers, no scan
-  const narrowed = Object.entries(filter).filter(([key, value]) => value !== undefined && key !== 'limit' && key !== 'offset');
+  // the order does not change what is counted
+  const narrowed = Object.entries(filter).filter(([key, value]) => value !== undefined && key !== 'limit' && key !== 'offset' && key !== 'sort');
   if (narrowed.length === 0 || (narrowed.length === 1 && filter.state)) {
     return Number(valuesOf(db, 'SELECT n FROM item_counts WHERE key = ?', [filter.state ? `state:${filter.state}` : 'all'])[0]?.[0] ?? 0);
   }
@@ -319,19 +298,14 @@ export function countItems(db: Database, filter: ItemFilter = {}): number {
   return Number(rows(db, `SELECT COUNT(*) AS n FROM items ${sql}`, params)[0]?.n ?? 0);
 }
 
-/** Items in list order; with `from`, the offset counts from that key (keyset paging: see queuePositions.ts). */
-export function listItems(db: Database, filter: ItemFilter = {}, from?: SortKey): ItemRow[] {
-  const where = itemWhere(filter);
-  let { sql } = where;
-  const params = [...where.params];
-  if (from) {
-    if (!inCaptureOrder(filter)) throw new Error('a kept position is a place in capture order only');
-    const bound = fromKey(from);
-    sql = `${sql ? `${sql} AND` : 'WHERE'} ${bound.sql}`;
-    params.push(...bound.params);
-  }
+/**
+ * Items in list order by LIMIT/OFFSET, which walks `offset` index entries: for the CLI
+ * and whole lists. The panel's pages start from keys (queuePositions.ts, keysetScan.ts).
+ */
+export function listItems(db: Database, filter: ItemFilter = {}): ItemRow[] {
+  const { sql, params } = itemWhere(filter);
   const limit = filter.limit && filter.limit > 0 ? `LIMIT ${Math.floor(filter.limit)} OFFSET ${Math.floor(filter.offset ?? 0)}` : '';
-  return rows(db, `SELECT ${ITEM_COLUMNS} FROM items ${sql} ORDER BY ${SORT_ORDERS[filter.sort ?? 'oldest']} ${limit}`, params).map(toItem);
+  return rows(db, `SELECT ${ITEM_COLUMNS} FROM items ${sql} ORDER BY ${orderBy(filter.sort ?? 'oldest')} ${limit}`, params).map(toItem);
 }
 
 /** The fewest characters of an item id accepted as a prefix of it. */

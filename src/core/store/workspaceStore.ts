@@ -8,7 +8,7 @@ import { refuseCaseTwin } from '../text/folderNames';
 import { BlobStore } from './blobStore';
 import { writeFileAtomic } from './durableFile';
 import { writingTo } from './writeFailure';
-import { migrate, REBUILD_BELOW, schemaVersionOf, tuneConnection } from './indexSchema';
+import { migrate, REBUILD_BELOW, SCHEMA_VERSION, schemaVersionOf, tuneConnection } from './indexSchema';
 import { CaseOutcomes } from './caseOutcomes';
 import { IndexProjection, emptyTally, addTally, type ApplyTally } from './indexProjection';
 import { eventIdOf, type JournalEvent, type NewEvent } from './journalEvents';
@@ -110,10 +110,12 @@ export class WorkspaceStore {
     const SQL = await loadSqlEngine();
     let db: Database | undefined;
     let reason: string | undefined;
+    let upgraded = false;
     if (existsSync(paths.indexFile)) {
       try {
         db = new SQL.Database(readFileSync(paths.indexFile));
         const saved = schemaVersionOf(db);
+        upgraded = saved < SCHEMA_VERSION;
         if (!migrate(db)) {
           reason = 'the index was written by a newer Eval Loop';
           db.close();
@@ -138,6 +140,9 @@ export class WorkspaceStore {
       store.notices.push(`${reason}; rebuilt it from the journals`);
       store.dirty = true;
     }
+    // an upgraded index (new tables, new indexes) is saved at the next checkpoint, so the
+    // next open does not upgrade it again (building schema 9's indexes takes seconds at 1M items)
+    if (upgraded) store.dirty = true;
     store.catchUp();
     return store;
   }

@@ -1,7 +1,7 @@
 // Answers the review panel's messages from the store. No VS Code API here (opening
 // files and diffs is passed in), so the same handler serves the real panel and the
 // stand-in host of the browser tests.
-import { itemDetail, queryPage, queueSnapshot, type PinnedLookup } from '../../core/review/reviewQueries';
+import { itemDetail, queryPage, queryPageAt, queueSnapshot, type PageAt, type PinnedLookup } from '../../core/review/reviewQueries';
 import { CLUSTER_PREVIEW_MAX } from '../../protocol/reviewProtocol';
 import { acceptAutoVerdicts, submitReviews, tagItems, undoEvents } from '../../core/review/reviewActions';
 import { findItem, findItemRefs } from '../../core/store/storeQueries';
@@ -104,8 +104,9 @@ export class ReviewRequestHandler {
       // in a blind queue, what others said is withheld from this reviewer until they give their own verdict
       case 'query': {
         const viewer = await this.reviewer();
-        const page = await this.store.read((s) => queryPage(s, m.filter, m.offset, m.limit, this.pinned, viewer));
-        return this.post({ type: 'page', requestId: m.requestId, offset: m.offset, ...page });
+        const at: PageAt = m.anchor ? { anchor: m.anchor, offset: m.offset } : m.from ? (m.from.direction === 'after' ? { after: m.from.cursor } : { before: m.from.cursor }) : { offset: m.offset };
+        const page = await this.store.read((s) => queryPageAt(s, m.filter, at, m.limit, this.pinned, viewer, m.offset));
+        return this.post({ type: 'page', requestId: m.requestId, ...page });
       }
       case 'detail': {
         const viewer = await this.reviewer();
