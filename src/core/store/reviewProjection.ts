@@ -20,7 +20,7 @@ import type { Database, SqlValue, Statement } from 'sql.js';
 import { sha256Hex } from '../text/hashing';
 import { caseIdsOf } from './caseIds';
 import type { ReviewEvent, TagEvent, UndoEvent } from './journalEvents';
-import { stageAgreements } from './teamProjection';
+import { itemAgreement } from '../review/agreement';
 
 /** The order in which reviews of one item stand, last one deciding (shared with the tag timeline). */
 const DECIDING_ORDER = '(grader IS NULL) DESC, adjudicates DESC, lc DESC, at DESC, eid DESC';
@@ -41,7 +41,8 @@ export interface ReviewApply {
 /** Temp tables the set-based steps stage their rows in (created with each connection). */
 export const REVIEW_TEMP_TABLES = `
   CREATE TEMP TABLE IF NOT EXISTS review_refresh (
-    cid INTEGER PRIMARY KEY, tags TEXT NOT NULL DEFAULT '[]', agreement TEXT NOT NULL DEFAULT 'none', people INTEGER NOT NULL DEFAULT 0);
+    cid INTEGER PRIMARY KEY, tags TEXT NOT NULL DEFAULT '[]', agreement TEXT NOT NULL DEFAULT 'none', people INTEGER NOT NULL DEFAULT 0,
+    deciding TEXT, state TEXT);
   CREATE TEMP TABLE IF NOT EXISTS undo_targets (eid TEXT PRIMARY KEY);`;
 
 function digestOf(e: ReviewEvent | TagEvent): string {
@@ -147,21 +148,33 @@ function insertRows(ctx: ReviewApply, head: string, row: string, rows: SqlValue[
   for (; at < rows.length; at++) narrow.run(rows[at]!);
 }
 
+/** Where one touched item stands after the refresh: what the item row is given. */
+interface ItemStanding {
+  /** The deciding review's id (undefined: no review stands, the item is new again). */
+  deciding?: string;
+  state: 'new' | 'reviewed' | 'auto-graded';
+  /** Each person's standing verdict (see teamProjection.ts), by reviewer. */
+  verdicts: Map<string, string>;
+  adjudicated: boolean;
+}
+
 /**
- * Recomputes the verdict, state, tags and deciding review of the touched items from
- * their events, in one pass over the set.
+ * Recomputes the verdict, state, tags, agreement and deciding review of the touched
+ * items from their events, in one pass over the set. The kept per-state counts move by
+ * one grouped delta, their trigger standing aside while the item rows are rewritten.
  */
 export function refreshReviewStates(ctx: ReviewApply): void {
   if (ctx.touched.size === 0) return;
   const { db } = ctx;
+  const cids = [...ctx.touched];
+  ctx.touched.clear();
   db.run('DELETE FROM temp.review_refresh');
   insertRows(
     ctx,
     'INSERT INTO temp.review_refresh (cid) VALUES',
     '(?)',
-    [...ctx.touched].map((cid) => [cid]),
+    cids.map((cid) => [cid]),
   );
-  ctx.touched.clear();
   // tags: the person's reviews and the tag events, in clock order; rows that add and remove nothing are left out
   const folded = new Map<number, Set<string>>();
   // CROSS JOIN keeps the touched items the outer loop (SQLite's planner would otherwise scan the events)
@@ -179,19 +192,59 @@ export function refreshReviewStates(ctx: ReviewApply): void {
     for (const t of JSON.parse(String(added)) as string[]) tags.add(t);
     for (const t of JSON.parse(String(removed)) as string[]) tags.delete(t);
   }
-  const setTags = ctx.stmt('UPDATE temp.review_refresh SET tags = ? WHERE cid = ?');
-  for (const [cid, tags] of folded) if (tags.size) setTags.run([JSON.stringify([...tags].sort()), cid]);
-  // how the touched items' reviewers stand (single, agreed, disputed, adjudicated), staged
-  // beside their tags so each item row is rewritten once
-  stageAgreements(ctx);
+  // the reviews standing, read once in the order that decides an item: an item's first row
+  // is its deciding review; a person's own reviews (neither a grader's nor an
+  // adjudication) keep among themselves the order that makes their first one their
+  // standing verdict, as standingVerdicts() picks it
+  const standings = new Map<number, ItemStanding>();
+  const ranked = db.exec(
+    `SELECT cid, eid, reviewer, verdict, grader IS NULL, adjudicates FROM (
+       SELECT r.cid, r.eid, r.reviewer, r.verdict, r.grader, r.adjudicates, r.lc, r.at FROM temp.review_refresh f CROSS JOIN reviews r ON r.cid = f.cid
+       WHERE r.retracted = 0)
+     ORDER BY cid, ${DECIDING_ORDER}`,
+  )[0]?.values;
+  for (const [cid, eid, reviewer, verdict, person, adjudicates] of ranked ?? []) {
+    let standing = standings.get(Number(cid));
+    if (!standing) {
+      standing = { deciding: String(eid), state: person ? 'reviewed' : 'auto-graded', verdicts: new Map(), adjudicated: false };
+      standings.set(Number(cid), standing);
+    }
+    if (!person) continue;
+    if (adjudicates) standing.adjudicated = true;
+    else if (!standing.verdicts.has(String(reviewer))) standing.verdicts.set(String(reviewer), String(verdict));
+  }
+  // everything the item rows are given, staged so each row is rewritten once
+  db.run('DELETE FROM temp.review_refresh');
+  insertRows(
+    ctx,
+    'INSERT INTO temp.review_refresh (cid, tags, agreement, people, deciding, state) VALUES',
+    '(?, ?, ?, ?, ?, ?)',
+    cids.map((cid) => {
+      const tags = folded.get(cid);
+      const standing = standings.get(cid);
+      const verdicts = standing ? [...standing.verdicts.values()] : [];
+      return [cid, tags?.size ? JSON.stringify([...tags].sort()) : '[]', itemAgreement(verdicts, standing?.adjudicated ?? false), verdicts.length, standing?.deciding ?? null, standing?.state ?? 'new'];
+    }),
+  );
+  const moved = db.exec(
+    `SELECT i.state, f.state, COUNT(*) FROM temp.review_refresh f CROSS JOIN items i ON i.cid = f.cid
+     WHERE i.state != f.state GROUP BY i.state, f.state`,
+  )[0]?.values;
+  db.run('INSERT INTO counts_deferred (one) VALUES (1)');
   // the touched items by rowid (an UPDATE … FROM the temp table would have SQLite scan every item)
   db.run(
     `UPDATE items SET (state, verdict, correction, rubric, comment, reviewer, reviewed_at, grader, tags, review_eid, agreement, human_reviewers) = (
-       SELECT CASE WHEN e.eid IS NULL THEN 'new' WHEN e.grader IS NULL THEN 'reviewed' ELSE 'auto-graded' END,
-         e.verdict, e.correction, e.rubric, e.comment, e.reviewer, e.at, e.grader, f.tags, e.eid, f.agreement, f.people
-       FROM temp.review_refresh f LEFT JOIN reviews e ON e.eid = (
-         SELECT r.eid FROM reviews r WHERE r.cid = f.cid AND r.retracted = 0 ORDER BY ${DECIDING_ORDER} LIMIT 1)
+       SELECT f.state, e.verdict, e.correction, e.rubric, e.comment, e.reviewer, e.at, e.grader, f.tags, f.deciding, f.agreement, f.people
+       FROM temp.review_refresh f LEFT JOIN reviews e ON e.eid = f.deciding
        WHERE f.cid = items.cid)
      WHERE items.cid IN (SELECT cid FROM temp.review_refresh)`,
   );
+  db.run('DELETE FROM counts_deferred');
+  // as the trigger does per row: the state left loses, the state entered gains (its row made if new)
+  const leave = ctx.stmt('UPDATE item_counts SET n = n - ? WHERE key = ?');
+  const enter = ctx.stmt('INSERT INTO item_counts (key, n) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET n = n + excluded.n');
+  for (const [from, to, n] of moved ?? []) {
+    leave.run([Number(n), `state:${String(from)}`]);
+    enter.run([`state:${String(to)}`, Number(n)]);
+  }
 }
