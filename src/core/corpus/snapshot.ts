@@ -25,7 +25,7 @@ import { buildRecords, usesChat, type OutputFormat } from './trainingRecords';
 import { linkVersionData } from './versionDataFiles';
 import { recordChanges, versionRecordKeys } from './versionLineage';
 import { RecordLines } from './recordLines';
-import { agreementReport, agreementSummary } from '../review/agreementReport';
+import { agreementSummaryOf, type AgreementSummary } from '../review/agreementReport';
 import { caseIdsOf } from '../store/caseIds';
 
 export interface SnapshotOptions {
@@ -190,7 +190,7 @@ interface DrawnRecords {
   /** Records a case could not give (e.g. a preference pair from an empty output), with why. */
   skipped: { itemId: string; format: string; reason: string }[];
   /** The agreement behind the labels taken: who reviewed them, and how far they agreed. */
-  agreement: ReturnType<typeof agreementSummary>;
+  agreement: AgreementSummary;
 }
 
 function drawRecords(store: WorkspaceStore, layout: CorpusLayout, options: SnapshotOptions): DrawnRecords {
@@ -259,7 +259,7 @@ function drawRecords(store: WorkspaceStore, layout: CorpusLayout, options: Snaps
   }
   if (contributing.length === 0) throw new EmptySelectionError(policy.filter, selectedCount);
   if (findings.length && policy.secrets === 'block') throw new SnapshotBlockedError(findings);
-  const agreement = agreementSummary(agreementReport(store.database, contributing));
+  const agreement = agreementSummaryOf(store.database, contributing);
   return { drawnAt, name, policy, perFormat, sources, reviewEvents, excluded, slices: [...new Set(pinned.values())].sort(), redactions, findings, skipped, agreement };
 }
 

@@ -27,17 +27,22 @@ export function applyQueue(db: Database, e: QueueEvent, eid: string): void {
   );
 }
 
+/** The items two or more people judged (their `human_reviewers`, kept by the review refresh): agreed, disputed or adjudicated, found by an index. */
+const SHARED_ITEMS = "SELECT cid FROM items WHERE agreement IN ('agreed', 'disputed', 'adjudicated') AND human_reviewers >= 2";
+
 /**
  * Each person's standing verdict, one row per (item, reviewer): [cid, reviewer, verdict].
- * With `cid`, only that item's. The one definition every agreement figure reads.
+ * With `cid`, only that item's; with 'shared', only the items two or more people judged.
+ * The one definition every agreement figure reads.
  */
-export function standingVerdicts(db: Database, cid?: number): [number, string, string][] {
-  const params: SqlValue[] = cid === undefined ? [] : [cid];
+export function standingVerdicts(db: Database, cid?: number | 'shared'): [number, string, string][] {
+  const params: SqlValue[] = typeof cid === 'number' ? [cid] : [];
+  const narrowed = cid === undefined ? '' : cid === 'shared' ? ` AND cid IN (${SHARED_ITEMS})` : ' AND cid = ?';
   return valuesOf(
     db,
     `SELECT cid, reviewer, verdict FROM (
        SELECT cid, reviewer, verdict, ROW_NUMBER() OVER (PARTITION BY cid, reviewer ORDER BY lc DESC, at DESC, eid DESC) AS n
-       FROM reviews WHERE retracted = 0 AND grader IS NULL AND adjudicates = 0${cid === undefined ? '' : ' AND cid = ?'})
+       FROM reviews WHERE retracted = 0 AND grader IS NULL AND adjudicates = 0${narrowed})
      WHERE n = 1 ORDER BY cid, reviewer`,
     params,
   ).map((r) => [Number(r[0]), String(r[1]), String(r[2])]);
