@@ -148,12 +148,8 @@ function insertRows(ctx: ReviewApply, head: string, row: string, rows: SqlValue[
   for (; at < rows.length; at++) narrow.run(rows[at]!);
 }
 
-/** Where one touched item stands after the refresh: what the item row is given. */
-interface ItemStanding {
-  /** The deciding review's id (undefined: no review stands, the item is new again). */
-  deciding?: string;
-  state: 'new' | 'reviewed' | 'auto-graded';
-  /** Each person's standing verdict (see teamProjection.ts), by reviewer. */
+/** How the people who reviewed one touched item stand: each one's standing verdict (see teamProjection.ts), by reviewer, and whether it was adjudicated. */
+interface PeopleStanding {
   verdicts: Map<string, string>;
   adjudicated: boolean;
 }
@@ -166,15 +162,14 @@ interface ItemStanding {
 export function refreshReviewStates(ctx: ReviewApply): void {
   if (ctx.touched.size === 0) return;
   const { db } = ctx;
-  const cids = [...ctx.touched];
-  ctx.touched.clear();
   db.run('DELETE FROM temp.review_refresh');
   insertRows(
     ctx,
     'INSERT INTO temp.review_refresh (cid) VALUES',
     '(?)',
-    cids.map((cid) => [cid]),
+    [...ctx.touched].map((cid) => [cid]),
   );
+  ctx.touched.clear();
   // tags: the person's reviews and the tag events, in clock order; rows that add and remove nothing are left out
   const folded = new Map<number, Set<string>>();
   // CROSS JOIN keeps the touched items the outer loop (SQLite's planner would otherwise scan the events)
@@ -192,40 +187,37 @@ export function refreshReviewStates(ctx: ReviewApply): void {
     for (const t of JSON.parse(String(added)) as string[]) tags.add(t);
     for (const t of JSON.parse(String(removed)) as string[]) tags.delete(t);
   }
-  // the reviews standing, read once in the order that decides an item: an item's first row
-  // is its deciding review; a person's own reviews (neither a grader's nor an
-  // adjudication) keep among themselves the order that makes their first one their
+  // how the people stand, from their reviews read once in the deciding order: among a
+  // person's own (not adjudications) it is the order that makes their first one their
   // standing verdict, as standingVerdicts() picks it
-  const standings = new Map<number, ItemStanding>();
+  const people = new Map<number, PeopleStanding>();
   const ranked = db.exec(
-    `SELECT cid, eid, reviewer, verdict, grader IS NULL, adjudicates FROM (
+    `SELECT cid, reviewer, verdict, adjudicates FROM (
        SELECT r.cid, r.eid, r.reviewer, r.verdict, r.grader, r.adjudicates, r.lc, r.at FROM temp.review_refresh f CROSS JOIN reviews r ON r.cid = f.cid
-       WHERE r.retracted = 0)
+       WHERE r.retracted = 0 AND r.grader IS NULL)
      ORDER BY cid, ${DECIDING_ORDER}`,
   )[0]?.values;
-  for (const [cid, eid, reviewer, verdict, person, adjudicates] of ranked ?? []) {
-    let standing = standings.get(Number(cid));
-    if (!standing) {
-      standing = { deciding: String(eid), state: person ? 'reviewed' : 'auto-graded', verdicts: new Map(), adjudicated: false };
-      standings.set(Number(cid), standing);
-    }
-    if (!person) continue;
+  for (const [cid, reviewer, verdict, adjudicates] of ranked ?? []) {
+    let standing = people.get(Number(cid));
+    if (!standing) people.set(Number(cid), (standing = { verdicts: new Map(), adjudicated: false }));
     if (adjudicates) standing.adjudicated = true;
     else if (!standing.verdicts.has(String(reviewer))) standing.verdicts.set(String(reviewer), String(verdict));
   }
-  // everything the item rows are given, staged so each row is rewritten once
-  db.run('DELETE FROM temp.review_refresh');
-  insertRows(
-    ctx,
-    'INSERT INTO temp.review_refresh (cid, tags, agreement, people, deciding, state) VALUES',
-    '(?, ?, ?, ?, ?, ?)',
-    cids.map((cid) => {
-      const tags = folded.get(cid);
-      const standing = standings.get(cid);
-      const verdicts = standing ? [...standing.verdicts.values()] : [];
-      return [cid, tags?.size ? JSON.stringify([...tags].sort()) : '[]', itemAgreement(verdicts, standing?.adjudicated ?? false), verdicts.length, standing?.deciding ?? null, standing?.state ?? 'new'];
-    }),
+  // tags and agreement staged beside each item (left at '[]', 'none' and 0 where nothing stands)
+  const stage = ctx.stmt('UPDATE temp.review_refresh SET tags = ?, agreement = ?, people = ? WHERE cid = ?');
+  for (const cid of new Set([...folded.keys(), ...people.keys()])) {
+    const tags = folded.get(cid);
+    const standing = people.get(cid);
+    const verdicts = standing ? [...standing.verdicts.values()] : [];
+    stage.run([tags?.size ? JSON.stringify([...tags].sort()) : '[]', itemAgreement(verdicts, standing?.adjudicated ?? false), verdicts.length, cid]);
+  }
+  // the deciding review of each touched item and the state it gives, picked once
+  db.run(
+    `UPDATE temp.review_refresh SET (deciding, state) = (
+       SELECT r.eid, CASE WHEN r.grader IS NULL THEN 'reviewed' ELSE 'auto-graded' END
+       FROM reviews r WHERE r.cid = review_refresh.cid AND r.retracted = 0 ORDER BY ${DECIDING_ORDER} LIMIT 1)`,
   );
+  db.run("UPDATE temp.review_refresh SET state = 'new' WHERE deciding IS NULL");
   const moved = db.exec(
     `SELECT i.state, f.state, COUNT(*) FROM temp.review_refresh f CROSS JOIN items i ON i.cid = f.cid
      WHERE i.state != f.state GROUP BY i.state, f.state`,
