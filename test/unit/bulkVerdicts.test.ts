@@ -200,14 +200,20 @@ describe('bulk verdicts', () => {
     }
   });
 
-  it('keep the per-state counts equal to a scan of the items through every bulk step, in an index upgraded from schema 8', async () => {
+  it('keep the per-state counts equal to a scan of the items through every bulk step, in an index upgraded from schema 10', async () => {
     const root = tempDir();
     const store = await WorkspaceStore.open(root, 'default');
     try {
       await captureFile(store, gradableResults(root, 120));
-      // as the index was before counts could be deferred: no flag table, schema 8 (the update trigger is made again)
-      store.database.run('DROP TABLE counts_deferred');
-      store.database.run("UPDATE meta SET value = '8' WHERE key = 'schema_version'");
+      // as the index was before a refresh could defer the counts: the update trigger always runs, schema 10
+      store.database.run('DROP TRIGGER items_counted_update');
+      store.database.run(`CREATE TRIGGER items_counted_update AFTER UPDATE OF state, regression_rn, fixed_rn ON items BEGIN
+        UPDATE item_counts SET n = n - 1 WHERE key = 'state:' || OLD.state AND OLD.state != NEW.state;
+        INSERT INTO item_counts (key, n) SELECT 'state:' || NEW.state, 1 WHERE OLD.state != NEW.state ON CONFLICT (key) DO UPDATE SET n = n + 1;
+        UPDATE item_counts SET n = n + ((NEW.regression_rn IS NOT NULL AND NEW.fixed_rn IS NULL) - (OLD.regression_rn IS NOT NULL AND OLD.fixed_rn IS NULL)) WHERE key = 'regression';
+        UPDATE item_counts SET n = n + ((NEW.fixed_rn IS NOT NULL) - (OLD.fixed_rn IS NOT NULL)) WHERE key = 'fixed';
+      END`);
+      store.database.run("UPDATE meta SET value = '10' WHERE key = 'schema_version'");
       assert.equal(migrate(store.database), true);
       const keys = listItems(store.database).map((i) => i.caseKey);
       const ids = listItems(store.database).map((i) => i.id);

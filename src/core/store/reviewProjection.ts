@@ -222,7 +222,9 @@ export function refreshReviewStates(ctx: ReviewApply): void {
     `SELECT i.state, f.state, COUNT(*) FROM temp.review_refresh f CROSS JOIN items i ON i.cid = f.cid
      WHERE i.state != f.state GROUP BY i.state, f.state`,
   )[0]?.values;
-  db.run('INSERT INTO counts_deferred (one) VALUES (1)');
+  // (a row already there is an enclosing deferral's: it is left for that one to remove)
+  db.run('INSERT OR IGNORE INTO counts_deferred (one) VALUES (1)');
+  const deferred = db.getRowsModified() === 1;
   // the touched items by rowid (an UPDATE … FROM the temp table would have SQLite scan every item)
   db.run(
     `UPDATE items SET (state, verdict, correction, rubric, comment, reviewer, reviewed_at, grader, tags, review_eid, agreement, human_reviewers) = (
@@ -231,7 +233,7 @@ export function refreshReviewStates(ctx: ReviewApply): void {
        WHERE f.cid = items.cid)
      WHERE items.cid IN (SELECT cid FROM temp.review_refresh)`,
   );
-  db.run('DELETE FROM counts_deferred');
+  if (deferred) db.run('DELETE FROM counts_deferred');
   // as the trigger does per row: the state left loses, the state entered gains (its row made if new)
   const leave = ctx.stmt('UPDATE item_counts SET n = n - ? WHERE key = ?');
   const enter = ctx.stmt('INSERT INTO item_counts (key, n) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET n = n + excluded.n');
