@@ -5,9 +5,9 @@ import { describe, it } from 'node:test';
 import { capturePaths } from '../../src/core/capture/capturePaths';
 import { autoGrade } from '../../src/core/grading/autoGrade';
 import { cohensKappa, confusionMatrix, itemAgreement, krippendorffAlpha } from '../../src/core/review/agreement';
-import { agreementOfFilter, agreementReport } from '../../src/core/review/agreementReport';
+import { agreementOfFilter, agreementReport, agreementSummary, agreementSummaryOf } from '../../src/core/review/agreementReport';
 import { submitReviews, undoEvents } from '../../src/core/review/reviewActions';
-import { listItems } from '../../src/core/store/storeQueries';
+import { listItems, valuesOf } from '../../src/core/store/storeQueries';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
 import { agreementHostMessageSchema } from '../../src/protocol/agreementProtocol';
 import { FIXTURES, tempDir } from './testSupport';
@@ -180,6 +180,35 @@ describe('agreement figures', () => {
       // what the agreement panel is sent fits its protocol (a message that does not is dropped by the page)
       const sent = agreementHostMessageSchema.safeParse(JSON.parse(JSON.stringify({ type: 'report', report })));
       assert.ok(sent.success, sent.success ? '' : JSON.stringify(sent.error.issues[0]));
+    } finally {
+      store.close();
+    }
+  });
+
+  it('the summary a snapshot records, read from the shared items only, equals the summary of the whole report', async () => {
+    const store = await WorkspaceStore.open(tempDir(), 'default');
+    try {
+      await capturePaths(store, [FIXTURES]);
+      await autoGrade(store, []);
+      const keys = listItems(store.database, { limit: 0 }).map((i) => i.caseKey);
+      const cids = () => valuesOf(store.database, 'SELECT cid FROM items').map((r) => Number(r[0]));
+      const same = (step: string, scope: number[]) => assert.deepEqual(agreementSummaryOf(store.database, scope), agreementSummary(agreementReport(store.database, scope)), step);
+      same('nobody has reviewed', cids());
+      submitReviews(store, keys.slice(0, 6), { verdict: 'discard' }, 'alice');
+      same('one person', cids());
+      submitReviews(store, keys.slice(0, 2), { verdict: 'discard' }, 'bob');
+      submitReviews(store, keys.slice(2, 4), { verdict: 'ambiguous' }, 'bob');
+      submitReviews(store, keys.slice(3, 5), { verdict: 'ambiguous' }, 'carol');
+      const undone = submitReviews(store, keys.slice(0, 1), { verdict: 'eval-wrong' }, 'carol');
+      undoEvents(store, undone);
+      submitReviews(store, keys.slice(2, 3), { verdict: 'ambiguous', adjudicate: true }, 'dana');
+      const summary = agreementSummaryOf(store.database, cids());
+      assert.ok(summary.pairs.length >= 2 && summary.alpha.units >= 4, JSON.stringify(summary));
+      same('agreed, disputed, adjudicated and undone', cids());
+      same(
+        'a part of the items',
+        cids().filter((_, i) => i % 2 === 0),
+      );
     } finally {
       store.close();
     }

@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { captureFile } from '../../src/core/capture/captureFile';
 import { autoGrade } from '../../src/core/grading/autoGrade';
-import { submitReviews, tagItems, undoEvents } from '../../src/core/review/reviewActions';
+import { acceptAutoVerdicts, submitReviews, tagItems, undoEvents } from '../../src/core/review/reviewActions';
+import { migrate } from '../../src/core/store/indexSchema';
 import type { NewEvent } from '../../src/core/store/journalEvents';
 import { keptCounts, listItems, valuesOf } from '../../src/core/store/storeQueries';
+import { standingVerdicts } from '../../src/core/store/teamProjection';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
 import { ReviewRequestHandler, type StoreAccess } from '../../src/extension/review/reviewRequestHandler';
 import type { HostMessage } from '../../src/protocol/reviewProtocol';
@@ -64,6 +66,27 @@ function handlerFor(store: WorkspaceStore, posted: HostMessage[]): ReviewRequest
 /** What each item shows, from the index (the deciding review by its sequence number: writer names differ between workspaces). */
 function itemStates(store: WorkspaceStore): string[] {
   return valuesOf(store.database, "SELECT id, state, verdict, correction, reviewer, grader, tags, SUBSTR(review_eid, INSTR(review_eid, ':')) FROM items ORDER BY id").map((r) => JSON.stringify(r));
+}
+
+/** The kept counts (zero rows left out) beside the same counts from a scan of the items. */
+function keptAndScanned(store: WorkspaceStore): [Record<string, number>, Record<string, number>] {
+  const db = store.database;
+  const kept = Object.fromEntries([...keptCounts(db)].filter(([, n]) => n !== 0).sort());
+  const scan = new Map<string, number>([
+    ['all', Number(valuesOf(db, 'SELECT COUNT(*) FROM items')[0]![0])],
+    ['regression', Number(valuesOf(db, 'SELECT COUNT(*) FROM items WHERE regression_rn IS NOT NULL AND fixed_rn IS NULL')[0]![0])],
+    ['fixed', Number(valuesOf(db, 'SELECT COUNT(*) FROM items WHERE fixed_rn IS NOT NULL')[0]![0])],
+  ]);
+  for (const [state, n] of valuesOf(db, 'SELECT state, COUNT(*) FROM items GROUP BY state')) scan.set(`state:${String(state)}`, Number(n));
+  return [kept, Object.fromEntries([...scan].filter(([, n]) => n !== 0).sort())];
+}
+
+/** Per item, how many people's verdicts it shows beside how many standingVerdicts() finds. */
+function peopleShownAndStanding(store: WorkspaceStore): [Record<string, number>, Record<string, number>] {
+  const shown = Object.fromEntries(valuesOf(store.database, 'SELECT cid, human_reviewers FROM items WHERE human_reviewers > 0 ORDER BY cid').map((r) => [String(r[0]), Number(r[1])]));
+  const standing: Record<string, number> = {};
+  for (const [cid] of standingVerdicts(store.database)) standing[String(cid)] = (standing[String(cid)] ?? 0) + 1;
+  return [shown, standing];
 }
 
 describe('bulk verdicts', () => {
@@ -172,6 +195,57 @@ describe('bulk verdicts', () => {
       assert.equal(keptCounts(store.database).get('state:reviewed'), 50);
       undoEvents(store, bulk);
       assert.deepEqual(itemStates(store), before);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('keep the per-state counts equal to a scan of the items through every bulk step, in an index upgraded from schema 10', async () => {
+    const root = tempDir();
+    const store = await WorkspaceStore.open(root, 'default');
+    try {
+      await captureFile(store, gradableResults(root, 120));
+      // as the index was before a refresh could defer the counts: the update trigger always runs, schema 10
+      store.database.run('DROP TRIGGER items_counted_update');
+      store.database.run(`CREATE TRIGGER items_counted_update AFTER UPDATE OF state, regression_rn, fixed_rn ON items BEGIN
+        UPDATE item_counts SET n = n - 1 WHERE key = 'state:' || OLD.state AND OLD.state != NEW.state;
+        INSERT INTO item_counts (key, n) SELECT 'state:' || NEW.state, 1 WHERE OLD.state != NEW.state ON CONFLICT (key) DO UPDATE SET n = n + 1;
+        UPDATE item_counts SET n = n + ((NEW.regression_rn IS NOT NULL AND NEW.fixed_rn IS NULL) - (OLD.regression_rn IS NOT NULL AND OLD.fixed_rn IS NULL)) WHERE key = 'regression';
+        UPDATE item_counts SET n = n + ((NEW.fixed_rn IS NOT NULL) - (OLD.fixed_rn IS NOT NULL)) WHERE key = 'fixed';
+      END`);
+      store.database.run("UPDATE meta SET value = '10' WHERE key = 'schema_version'");
+      assert.equal(migrate(store.database), true);
+      const keys = listItems(store.database).map((i) => i.caseKey);
+      const ids = listItems(store.database).map((i) => i.id);
+      const check = (step: string) => {
+        const [kept, scanned] = keptAndScanned(store);
+        assert.deepEqual(kept, scanned, `counts after ${step}`);
+        const [shown, standing] = peopleShownAndStanding(store);
+        assert.deepEqual(shown, standing, `people behind each verdict after ${step}`);
+      };
+      submitReviews(store, keys.slice(0, 30), { verdict: 'ambiguous' }, 'ben');
+      check('a verdict on some items');
+      const review = submitReviews(store, keys, { verdict: 'model-wrong', correction: 'the right sum' }, 'ana');
+      assert.equal(keptCounts(store.database).get('state:reviewed'), 120);
+      check('a verdict on every item');
+      undoEvents(store, review);
+      assert.equal(keptCounts(store.database).get('state:reviewed'), 30);
+      check('its undo');
+      const graded = await autoGrade(store, []);
+      assert.equal(graded.decided, 90, 'the items nobody has reviewed are graded');
+      assert.equal(keptCounts(store.database).get('state:auto-graded'), 90);
+      check('auto-grading');
+      const accepted = acceptAutoVerdicts(store, ids, 'ana');
+      assert.equal(accepted.length, 90);
+      assert.equal(keptCounts(store.database).get('state:reviewed'), 120);
+      check('accepting the automatic verdicts');
+      undoEvents(store, accepted);
+      check('its undo');
+      assert.deepEqual(Object.fromEntries([...keptCounts(store.database)].filter(([k, n]) => k.startsWith('state:') && n !== 0)), { 'state:auto-graded': 90, 'state:reviewed': 30 });
+      const shown = itemStates(store);
+      store.rebuild('test');
+      assert.deepEqual(itemStates(store), shown, 'a rebuild from the journals shows the same');
+      check('a rebuild');
     } finally {
       store.close();
     }

@@ -24,7 +24,8 @@ import { selectCases, type SelectedCase } from './selectReviewed';
 import { buildRecords, usesChat, type OutputFormat } from './trainingRecords';
 import { linkVersionData } from './versionDataFiles';
 import { recordChanges, versionRecordKeys } from './versionLineage';
-import { agreementReport, agreementSummary } from '../review/agreementReport';
+import { RecordLines } from './recordLines';
+import { agreementSummaryOf, type AgreementSummary } from '../review/agreementReport';
 import { caseIdsOf } from '../store/caseIds';
 
 export interface SnapshotOptions {
@@ -66,13 +67,6 @@ export class SnapshotBlockedError extends Error {
   }
 }
 
-interface RecordLine {
-  key: string;
-  itemId: string;
-  inputHash: string;
-  line: string;
-}
-
 function resolvePolicy(layout: CorpusLayout, options: SnapshotOptions): { name: string | null; policy: SnapshotPolicy } {
   if (options.policyName) {
     const policy = layout.policies()[options.policyName];
@@ -90,41 +84,73 @@ function resolvePolicy(layout: CorpusLayout, options: SnapshotOptions): { name: 
   };
 }
 
-function writeSegment(layout: CorpusLayout, format: string, lines: RecordLine[]): { path: string; sha256: string; records: number; index: string } {
+/** A segment as the manifest lists it. */
+interface WrittenSegment {
+  path: string;
+  sha256: string;
+  records: number;
+  index?: string;
+}
+
+/** Writes lines `which` (all when not given) as a content-addressed segment with its index; notes it in `fresh`. */
+function writeSegment(layout: CorpusLayout, format: string, lines: RecordLines, which: number[] | undefined, fresh: Set<WrittenSegment>): WrittenSegment {
   // encoded once: hashed and written as the same bytes
-  const content = Buffer.from(lines.map((l) => `${l.line}\n`).join(''));
+  const content = lines.bytes(which);
   const sha = sha256Hex(content);
   const dir = layout.segmentDir(format);
   const file = join(dir, `${sha}.jsonl`);
   const indexFile = join(dir, `${sha}.index.jsonl`);
+  let index: Buffer | undefined;
   if (!existsSync(file)) {
     // the index first: a segment file never exists without it
-    writeFileAtomic(indexFile, lines.map((l) => `{"k":${JSON.stringify(l.key)},"h":${JSON.stringify(l.inputHash)},"i":${JSON.stringify(l.itemId)}}\n`).join(''));
+    index = lines.indexBytes(which);
+    writeFileAtomic(indexFile, index);
     writeFileAtomic(file, content);
     // immutable: read-only on disk too, so an editor does not save over it by accident
     chmodSync(file, 0o444);
   }
-  // the manifest pins the index too: verify's leakage check reads it
-  return { path: relative(layout.dir, file).split('\\').join('/'), sha256: sha, records: lines.length, index: sha256Hex(readFileSync(indexFile)) };
+  // the manifest pins the index too: verify's leakage check reads it (hashed from the bytes written, when written now)
+  const segment = { path: relative(layout.dir, file).split('\\').join('/'), sha256: sha, records: which?.length ?? lines.length, index: sha256Hex(index ?? readFileSync(indexFile)) };
+  fresh.add(segment);
+  return segment;
+}
+
+/** The file's lines as views (what `split('\n')` gives for text). */
+function splitLines(bytes: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let from = 0;
+  for (let nl = bytes.indexOf(10); nl !== -1; nl = bytes.indexOf(10, from)) {
+    out.push(bytes.subarray(from, nl));
+    from = nl + 1;
+  }
+  out.push(bytes.subarray(from));
+  return out;
 }
 
 /** Segments of the parent whose every line is still wanted unchanged are reused; the rest go to one new segment. */
-function buildSegments(layout: CorpusLayout, format: string, lines: RecordLine[], parent: VersionManifest | null) {
+function buildSegments(layout: CorpusLayout, format: string, lines: RecordLines, parent: VersionManifest | null, fresh: Set<WrittenSegment>): WrittenSegment[] {
   const parentSegments = parent?.files[format]?.segments ?? [];
-  if (parentSegments.length === 0) return lines.length ? [writeSegment(layout, format, lines)] : [];
-  const wanted = new Map(lines.map((l) => [l.key, l.line]));
+  if (parentSegments.length === 0) return lines.length ? [writeSegment(layout, format, lines, undefined, fresh)] : [];
+  const wanted = new Map<string, number>();
+  for (let i = 0; i < lines.length; i++) wanted.set(lines.key(i), i);
   const covered = new Set<string>();
-  const segments: { path: string; sha256: string; records: number; index?: string }[] = [];
+  const segments: WrittenSegment[] = [];
   for (const seg of parentSegments) {
     const keys = layout.segmentKeys(format, seg.sha256);
-    const content = readFileSync(join(layout.dir, seg.path), 'utf8').split('\n');
-    if (keys.every((k, i) => wanted.get(k) === content[i] && !covered.has(k))) {
+    // compared as bytes: the parent's line i against the line now wanted under its key
+    const content = splitLines(readFileSync(join(layout.dir, seg.path)));
+    const same = keys.every((k, i) => {
+      const at = wanted.get(k);
+      return at !== undefined && content[i] !== undefined && content[i]!.equals(lines.line(at)) && !covered.has(k);
+    });
+    if (same) {
       segments.push(seg);
       for (const k of keys) covered.add(k);
     }
   }
-  const fresh = lines.filter((l) => !covered.has(l.key));
-  if (fresh.length) segments.push(writeSegment(layout, format, fresh));
+  const rest: number[] = [];
+  for (let i = 0; i < lines.length; i++) if (!covered.has(lines.key(i))) rest.push(i);
+  if (rest.length) segments.push(writeSegment(layout, format, lines, rest, fresh));
   return segments;
 }
 
@@ -140,7 +166,9 @@ function collectStrings(value: unknown, into: Set<string>): void {
   }
 }
 
-function segmentsDigest(layout: CorpusLayout, segments: { path: string }[]): string {
+/** The sha256 of a format's segments read one after another; a single segment written (or found) just now is its own name. */
+function segmentsDigest(layout: CorpusLayout, segments: WrittenSegment[], fresh: Set<WrittenSegment>): string {
+  if (segments.length === 1 && fresh.has(segments[0]!)) return segments[0]!.sha256;
   return sha256Hex(Buffer.concat(segments.map((s) => readFileSync(join(layout.dir, s.path)))));
 }
 
@@ -150,8 +178,11 @@ interface DrawnRecords {
   drawnAt: string;
   name: string | null;
   policy: SnapshotPolicy;
-  perFormat: Map<string, RecordLine[]>;
-  contributing: SelectedCase[];
+  /** The record lines of each format, in the order they are written. */
+  perFormat: Map<string, RecordLines>;
+  /** The items that produced records, one sources line each (the item and the review that decided it). */
+  sources: RecordLines;
+  reviewEvents: number;
   excluded: { itemId: string; slice: string }[];
   slices: string[];
   redactions: { itemId: string; kinds: SensitiveKind[] }[];
@@ -159,7 +190,7 @@ interface DrawnRecords {
   /** Records a case could not give (e.g. a preference pair from an empty output), with why. */
   skipped: { itemId: string; format: string; reason: string }[];
   /** The agreement behind the labels taken: who reviewed them, and how far they agreed. */
-  agreement: ReturnType<typeof agreementSummary>;
+  agreement: AgreementSummary;
 }
 
 function drawRecords(store: WorkspaceStore, layout: CorpusLayout, options: SnapshotOptions): DrawnRecords {
@@ -168,26 +199,33 @@ function drawRecords(store: WorkspaceStore, layout: CorpusLayout, options: Snaps
   const versions = layout.versions();
   const versionTime = (v: string) => (versions.includes(v) ? layout.manifest(v).createdAt : undefined);
   const selected = selectCases(store, policy.filter, versionTime);
+  const selectedCount = selected.length;
 
   // the leakage firewall: no case pinned in a slice goes into training data
   const pinned = layout.pinnedInputs();
   const excluded: { itemId: string; slice: string }[] = [];
-  const kept = selected.filter((c) => {
+  const kept: (SelectedCase | undefined)[] = selected.filter((c) => {
     const slice = pinned.get(c.inputHash);
     if (slice) excluded.push({ itemId: c.itemId, slice });
     return !slice;
   });
+  selected.length = 0;
 
   const findings: { itemId: string; kinds: SensitiveKind[] }[] = [];
   const redactions: { itemId: string; kinds: SensitiveKind[] }[] = [];
-  const perFormat = new Map<string, RecordLine[]>();
-  for (const format of policy.formats) perFormat.set(format, []);
-  const contributing: SelectedCase[] = [];
+  const perFormat = new Map<string, RecordLines>();
+  for (const format of policy.formats) perFormat.set(format, new RecordLines());
+  const sources = new RecordLines();
+  let reviewEvents = 0;
+  const contributing: number[] = [];
   const skipped: { itemId: string; format: string; reason: string }[] = [];
   // TRL and KTO files hold one prompt shape per file (Arrow types each column once):
   // message lists as soon as any case is a conversation, else plain strings
-  const conversational = kept.some((c) => usesChat(c.evalCase));
-  for (const c of kept) {
+  const conversational = kept.some((c) => usesChat(c!.evalCase));
+  for (let i = 0; i < kept.length; i++) {
+    const c = kept[i]!;
+    // the case is let go once its records are made: only its lines are kept
+    kept[i] = undefined;
     const byFormat = policy.formats.map((format) => {
       const built = buildRecords(format, c, { conversational });
       if (built.skipped) skipped.push({ itemId: c.itemId, format, reason: built.skipped });
@@ -201,34 +239,51 @@ function drawRecords(store: WorkspaceStore, layout: CorpusLayout, options: Snaps
     const redacted: SensitiveKind[] = [];
     if (found.length) findings.push({ itemId: c.itemId, kinds: [...new Set(found.map((f) => f.kind))] });
     let produced = false;
+    // what every index line of the case says after its key, and its key quoted: made once per case
+    const indexRest = `,"h":${JSON.stringify(c.inputHash)},"i":${JSON.stringify(c.itemId)}}`;
+    const quotedKey = JSON.stringify(c.caseKey);
     for (const [format, records] of byFormat) {
       const lines = perFormat.get(format)!;
       records.forEach((record, n) => {
         const value = found.length && policy.secrets === 'redact' ? redactValue(record, redacted) : record;
-        lines.push({ key: `${c.caseKey}#${n}`, itemId: c.itemId, inputHash: c.inputHash, line: JSON.stringify(value) });
+        lines.push(c.caseKey, n, quotedKey, indexRest, JSON.stringify(value));
         produced = true;
       });
     }
-    if (produced) contributing.push(c);
+    if (produced) {
+      sources.push(c.itemId, undefined, JSON.stringify(c.itemId), indexRest, JSON.stringify({ item: c.itemId, caseKey: c.caseKey, review: c.reviewEvent }));
+      if (c.reviewEvent !== null) reviewEvents++;
+      contributing.push(caseIdsOf(c.caseKey).cid);
+    }
     if (redacted.length) redactions.push({ itemId: c.itemId, kinds: [...new Set(redacted)] });
   }
-  if (contributing.length === 0) throw new EmptySelectionError(policy.filter, selected.length);
+  if (contributing.length === 0) throw new EmptySelectionError(policy.filter, selectedCount);
   if (findings.length && policy.secrets === 'block') throw new SnapshotBlockedError(findings);
-  const agreement = agreementSummary(
-    agreementReport(
-      store.database,
-      contributing.map((c) => caseIdsOf(c.caseKey).cid),
-    ),
-  );
-  return { drawnAt, name, policy, perFormat, contributing, excluded, slices: [...new Set(pinned.values())].sort(), redactions, findings, skipped, agreement };
+  const agreement = agreementSummaryOf(store.database, contributing);
+  return { drawnAt, name, policy, perFormat, sources, reviewEvents, excluded, slices: [...new Set(pinned.values())].sort(), redactions, findings, skipped, agreement };
+}
+
+/** The record keys of drawn records, format by format: made once per plan (it is counted when drawn and again when written). */
+const drawnKeys = new WeakMap<DrawnRecords, Map<string, Set<string>>>();
+function recordKeysOf(drawn: DrawnRecords): Map<string, Set<string>> {
+  let now = drawnKeys.get(drawn);
+  if (!now) {
+    now = new Map();
+    for (const [format, lines] of drawn.perFormat) {
+      const keys = new Set<string>();
+      for (let i = 0; i < lines.length; i++) keys.add(lines.key(i));
+      now.set(format, keys);
+    }
+    drawnKeys.set(drawn, now);
+  }
+  return now;
 }
 
 /** Every manifest field but the version and files; of them the parent decides `parent`, `added` and `removed`. */
 function manifestFields(drawn: DrawnRecords, parentName: string | null, parent: VersionManifest | null, layout: CorpusLayout, toolVersion: string | undefined) {
   const { policy } = drawn;
   // added and removed count records, format by format
-  const now = new Map([...drawn.perFormat].map(([format, lines]) => [format, new Set(lines.map((l) => l.key))]));
-  const { added, removed } = recordChanges(versionRecordKeys(layout, parent), now);
+  const { added, removed } = recordChanges(versionRecordKeys(layout, parent), recordKeysOf(drawn));
   return {
     parent: parentName,
     createdAt: drawn.drawnAt,
@@ -236,8 +291,8 @@ function manifestFields(drawn: DrawnRecords, parentName: string | null, parent: 
     policy: { name: drawn.name, filter: policy.filter, formats: policy.formats, secrets: policy.secrets },
     // the items and reviews that produced records (a discarded item produces none)
     sources: {
-      items: drawn.contributing.length,
-      reviewEvents: drawn.contributing.filter((c) => c.reviewEvent !== null).length,
+      items: drawn.sources.length,
+      reviewEvents: drawn.reviewEvents,
       segments: [] as { path: string; sha256: string; records: number }[],
     },
     added,
@@ -294,7 +349,6 @@ export function writeSnapshot(plan: SnapshotPlan): SnapshotResult {
   layout.refuseMergeConflicts();
   const { drawn } = plan;
   removeAbandonedBuilds(layout.versionsDir);
-  const sourceLines: RecordLine[] = drawn.contributing.map((c) => ({ key: c.itemId, itemId: c.itemId, inputHash: c.inputHash, line: JSON.stringify({ item: c.itemId, caseKey: c.caseKey, review: c.reviewEvent }) }));
   for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
     // the parent is the latest version now; the number claimed is the one after it
     const versions = layout.versions();
@@ -302,11 +356,12 @@ export function writeSnapshot(plan: SnapshotPlan): SnapshotResult {
     const parent = parentName ? layout.manifest(parentName) : null;
     const version = nextVersionName(versions);
     const fields = manifestFields(drawn, parentName, parent, layout, plan.toolVersion);
-    fields.sources.segments = buildSegments(layout, 'sources', sourceLines, parent ? { ...parent, files: { sources: { records: 0, sha256: '', segments: parent.sources.segments } } } : null);
+    const fresh = new Set<WrittenSegment>();
+    fields.sources.segments = buildSegments(layout, 'sources', drawn.sources, parent ? { ...parent, files: { sources: { records: 0, sha256: '', segments: parent.sources.segments } } } : null, fresh);
     const files: VersionManifest['files'] = {};
     for (const [format, lines] of drawn.perFormat) {
-      const segments = buildSegments(layout, format, lines, parent);
-      files[format] = { records: lines.length, sha256: segmentsDigest(layout, segments), segments };
+      const segments = buildSegments(layout, format, lines, parent, fresh);
+      files[format] = { records: lines.length, sha256: segmentsDigest(layout, segments, fresh), segments };
     }
     const manifest: VersionManifest = { version, ...fields, files };
     // a private folder: no other process removes it while this one lives, nor reads it

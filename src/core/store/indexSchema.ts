@@ -225,6 +225,23 @@ const MIGRATIONS: Migration[] = [
       END;
     `,
   },
+  {
+    // a set-based refresh of review states (reviewProjection.ts) counts the state changes
+    // it makes as one grouped delta: while counts_deferred holds a row (only inside an
+    // apply), the update trigger stands aside too, not running once per item row rewritten
+    version: 11,
+    sql: `
+      CREATE TABLE IF NOT EXISTS counts_deferred (one INTEGER PRIMARY KEY);
+      DROP TRIGGER IF EXISTS items_counted_update;
+      CREATE TRIGGER items_counted_update AFTER UPDATE OF state, regression_rn, fixed_rn ON items
+      WHEN NOT EXISTS (SELECT 1 FROM counts_deferred) BEGIN
+        UPDATE item_counts SET n = n - 1 WHERE key = 'state:' || OLD.state AND OLD.state != NEW.state;
+        INSERT INTO item_counts (key, n) SELECT 'state:' || NEW.state, 1 WHERE OLD.state != NEW.state ON CONFLICT (key) DO UPDATE SET n = n + 1;
+        UPDATE item_counts SET n = n + ((NEW.regression_rn IS NOT NULL AND NEW.fixed_rn IS NULL) - (OLD.regression_rn IS NOT NULL AND OLD.fixed_rn IS NULL)) WHERE key = 'regression';
+        UPDATE item_counts SET n = n + ((NEW.fixed_rn IS NOT NULL) - (OLD.fixed_rn IS NOT NULL)) WHERE key = 'fixed';
+      END;
+    `,
+  },
 ];
 
 /** An index saved by a schema older than this is rebuilt from the journals on open. */

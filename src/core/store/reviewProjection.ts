@@ -20,7 +20,7 @@ import type { Database, SqlValue, Statement } from 'sql.js';
 import { sha256Hex } from '../text/hashing';
 import { caseIdsOf } from './caseIds';
 import type { ReviewEvent, TagEvent, UndoEvent } from './journalEvents';
-import { stageAgreements } from './teamProjection';
+import { itemAgreement } from '../review/agreement';
 
 /** The order in which reviews of one item stand, last one deciding (shared with the tag timeline). */
 const DECIDING_ORDER = '(grader IS NULL) DESC, adjudicates DESC, lc DESC, at DESC, eid DESC';
@@ -41,7 +41,8 @@ export interface ReviewApply {
 /** Temp tables the set-based steps stage their rows in (created with each connection). */
 export const REVIEW_TEMP_TABLES = `
   CREATE TEMP TABLE IF NOT EXISTS review_refresh (
-    cid INTEGER PRIMARY KEY, tags TEXT NOT NULL DEFAULT '[]', agreement TEXT NOT NULL DEFAULT 'none', people INTEGER NOT NULL DEFAULT 0);
+    cid INTEGER PRIMARY KEY, tags TEXT NOT NULL DEFAULT '[]', agreement TEXT NOT NULL DEFAULT 'none', people INTEGER NOT NULL DEFAULT 0,
+    deciding TEXT, state TEXT);
   CREATE TEMP TABLE IF NOT EXISTS undo_targets (eid TEXT PRIMARY KEY);`;
 
 function digestOf(e: ReviewEvent | TagEvent): string {
@@ -147,9 +148,16 @@ function insertRows(ctx: ReviewApply, head: string, row: string, rows: SqlValue[
   for (; at < rows.length; at++) narrow.run(rows[at]!);
 }
 
+/** How the people who reviewed one touched item stand: each one's standing verdict (see teamProjection.ts), by reviewer, and whether it was adjudicated. */
+interface PeopleStanding {
+  verdicts: Map<string, string>;
+  adjudicated: boolean;
+}
+
 /**
- * Recomputes the verdict, state, tags and deciding review of the touched items from
- * their events, in one pass over the set.
+ * Recomputes the verdict, state, tags, agreement and deciding review of the touched
+ * items from their events, in one pass over the set. The kept per-state counts move by
+ * one grouped delta, their trigger standing aside while the item rows are rewritten.
  */
 export function refreshReviewStates(ctx: ReviewApply): void {
   if (ctx.touched.size === 0) return;
@@ -179,19 +187,58 @@ export function refreshReviewStates(ctx: ReviewApply): void {
     for (const t of JSON.parse(String(added)) as string[]) tags.add(t);
     for (const t of JSON.parse(String(removed)) as string[]) tags.delete(t);
   }
-  const setTags = ctx.stmt('UPDATE temp.review_refresh SET tags = ? WHERE cid = ?');
-  for (const [cid, tags] of folded) if (tags.size) setTags.run([JSON.stringify([...tags].sort()), cid]);
-  // how the touched items' reviewers stand (single, agreed, disputed, adjudicated), staged
-  // beside their tags so each item row is rewritten once
-  stageAgreements(ctx);
+  // how the people stand, from their reviews read once in the deciding order: among a
+  // person's own (not adjudications) it is the order that makes their first one their
+  // standing verdict, as standingVerdicts() picks it
+  const people = new Map<number, PeopleStanding>();
+  const ranked = db.exec(
+    `SELECT cid, reviewer, verdict, adjudicates FROM (
+       SELECT r.cid, r.eid, r.reviewer, r.verdict, r.grader, r.adjudicates, r.lc, r.at FROM temp.review_refresh f CROSS JOIN reviews r ON r.cid = f.cid
+       WHERE r.retracted = 0 AND r.grader IS NULL)
+     ORDER BY cid, ${DECIDING_ORDER}`,
+  )[0]?.values;
+  for (const [cid, reviewer, verdict, adjudicates] of ranked ?? []) {
+    let standing = people.get(Number(cid));
+    if (!standing) people.set(Number(cid), (standing = { verdicts: new Map(), adjudicated: false }));
+    if (adjudicates) standing.adjudicated = true;
+    else if (!standing.verdicts.has(String(reviewer))) standing.verdicts.set(String(reviewer), String(verdict));
+  }
+  // tags and agreement staged beside each item (left at '[]', 'none' and 0 where nothing stands)
+  const stage = ctx.stmt('UPDATE temp.review_refresh SET tags = ?, agreement = ?, people = ? WHERE cid = ?');
+  for (const cid of new Set([...folded.keys(), ...people.keys()])) {
+    const tags = folded.get(cid);
+    const standing = people.get(cid);
+    const verdicts = standing ? [...standing.verdicts.values()] : [];
+    stage.run([tags?.size ? JSON.stringify([...tags].sort()) : '[]', itemAgreement(verdicts, standing?.adjudicated ?? false), verdicts.length, cid]);
+  }
+  // the deciding review of each touched item and the state it gives, picked once
+  db.run(
+    `UPDATE temp.review_refresh SET (deciding, state) = (
+       SELECT r.eid, CASE WHEN r.grader IS NULL THEN 'reviewed' ELSE 'auto-graded' END
+       FROM reviews r WHERE r.cid = review_refresh.cid AND r.retracted = 0 ORDER BY ${DECIDING_ORDER} LIMIT 1)`,
+  );
+  db.run("UPDATE temp.review_refresh SET state = 'new' WHERE deciding IS NULL");
+  const moved = db.exec(
+    `SELECT i.state, f.state, COUNT(*) FROM temp.review_refresh f CROSS JOIN items i ON i.cid = f.cid
+     WHERE i.state != f.state GROUP BY i.state, f.state`,
+  )[0]?.values;
+  // (a row already there is an enclosing deferral's: it is left for that one to remove)
+  db.run('INSERT OR IGNORE INTO counts_deferred (one) VALUES (1)');
+  const deferred = db.getRowsModified() === 1;
   // the touched items by rowid (an UPDATE … FROM the temp table would have SQLite scan every item)
   db.run(
     `UPDATE items SET (state, verdict, correction, rubric, comment, reviewer, reviewed_at, grader, tags, review_eid, agreement, human_reviewers) = (
-       SELECT CASE WHEN e.eid IS NULL THEN 'new' WHEN e.grader IS NULL THEN 'reviewed' ELSE 'auto-graded' END,
-         e.verdict, e.correction, e.rubric, e.comment, e.reviewer, e.at, e.grader, f.tags, e.eid, f.agreement, f.people
-       FROM temp.review_refresh f LEFT JOIN reviews e ON e.eid = (
-         SELECT r.eid FROM reviews r WHERE r.cid = f.cid AND r.retracted = 0 ORDER BY ${DECIDING_ORDER} LIMIT 1)
+       SELECT f.state, e.verdict, e.correction, e.rubric, e.comment, e.reviewer, e.at, e.grader, f.tags, f.deciding, f.agreement, f.people
+       FROM temp.review_refresh f LEFT JOIN reviews e ON e.eid = f.deciding
        WHERE f.cid = items.cid)
      WHERE items.cid IN (SELECT cid FROM temp.review_refresh)`,
   );
+  if (deferred) db.run('DELETE FROM counts_deferred');
+  // as the trigger does per row: the state left loses, the state entered gains (its row made if new)
+  const leave = ctx.stmt('UPDATE item_counts SET n = n - ? WHERE key = ?');
+  const enter = ctx.stmt('INSERT INTO item_counts (key, n) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET n = n + excluded.n');
+  for (const [from, to, n] of moved ?? []) {
+    leave.run([Number(n), `state:${String(from)}`]);
+    enter.run([`state:${String(to)}`, Number(n)]);
+  }
 }
