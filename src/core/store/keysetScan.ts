@@ -4,7 +4,7 @@
 import type { Database, SqlValue } from 'sql.js';
 import type { QueueSort } from '../review/queueSort';
 import { keyColumns, keyOfRow, leavesAfter, leavesBefore, leavesBetween, leavesOfAll, orderBy, type Leaf, type ListKey } from './listOrder';
-import { ITEM_COLUMNS, itemWhere, toItem, type ItemFilter, type ItemRow } from './storeQueries';
+import { ITEM_COLUMNS, itemWhere, rows, toItem, type ItemFilter, type ItemRow } from './storeQueries';
 
 /** Where a read starts: the top of the list, or a key (itself included when `inclusive`). */
 export type ScanStart = { key: ListKey; inclusive: boolean } | null;
@@ -13,24 +13,6 @@ function whereWith(filter: ItemFilter, leaf: Leaf): { sql: string; params: SqlVa
   const base = itemWhere(filter, { stateUnindexed: leaf.stateUnindexed });
   const terms = [base.sql.replace(/^WHERE /, ''), leaf.sql].filter(Boolean);
   return { sql: terms.length ? `WHERE ${terms.join(' AND ')}` : '', params: [...base.params, ...leaf.params] };
-}
-
-function all(db: Database, sql: string, params: SqlValue[]): Record<string, SqlValue>[] {
-  const stmt = db.prepare(sql);
-  try {
-    stmt.bind(params);
-    const names = stmt.getColumnNames();
-    const out: Record<string, SqlValue>[] = [];
-    while (stmt.step()) {
-      const values = stmt.get();
-      const row: Record<string, SqlValue> = {};
-      for (let c = 0; c < names.length; c++) row[names[c]!] = values[c]!;
-      out.push(row);
-    }
-    return out;
-  } finally {
-    stmt.free();
-  }
 }
 
 /** Rows of the leaf, but at most `atMost` of them counted (a walk of at most that many index entries). */
@@ -54,15 +36,15 @@ export function scanRows(db: Database, filter: ItemFilter, sort: QueueSort, star
     // the parts the leaf holds equal are left out of the ORDER BY: SQLite does not see that
     // an expression held equal (open regression) is constant, and would sort the leaf
     const { sql, params } = whereWith(filter, leaf);
-    const rows = all(db, `SELECT ${options.columns} FROM items ${sql} ORDER BY ${orderBy(sort, reverse, leaf.prefix)} LIMIT ${wanted} OFFSET ${skip}`, params);
-    if (rows.length === 0 && skip > 0) {
+    const found = rows(db, `SELECT ${options.columns} FROM items ${sql} ORDER BY ${orderBy(sort, reverse, leaf.prefix)} LIMIT ${wanted} OFFSET ${skip}`, params);
+    if (found.length === 0 && skip > 0) {
       // the leaf holds no more rows than are left to skip: they are skipped whole
       skip -= countUpTo(db, filter, leaf, skip);
       continue;
     }
     skip = 0;
-    wanted -= rows.length;
-    out.push(...rows);
+    wanted -= found.length;
+    out.push(...found);
   }
   return out;
 }
@@ -96,6 +78,6 @@ export function scanItems(db: Database, filter: ItemFilter, sort: QueueSort, sta
 
 /** The key of an item (by id) in the order's list, whether or not the item is in a filter's list. */
 export function keyOfItem(db: Database, sort: QueueSort, id: string): ListKey | undefined {
-  const row = all(db, `SELECT ${keyColumns(sort)} FROM items WHERE id = ?`, [id])[0];
+  const row = rows(db, `SELECT ${keyColumns(sort)} FROM items WHERE id = ?`, [id])[0];
   return row ? keyOfRow(sort, row) : undefined;
 }

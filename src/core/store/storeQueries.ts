@@ -93,7 +93,8 @@ export function valuesOf(db: Database, sql: string, params: SqlValue[] = []): Sq
   return db.exec(sql, params)[0]?.values ?? [];
 }
 
-function rows(db: Database, sql: string, params: SqlValue[] = []): Record<string, SqlValue>[] {
+/** The rows of a query as objects keyed by column name. */
+export function rows(db: Database, sql: string, params: SqlValue[] = []): Record<string, SqlValue>[] {
   const stmt = db.prepare(sql);
   try {
     stmt.bind(params);
