@@ -59,8 +59,11 @@ export class CaseOutcomes {
 
   get(cid: number): LastOutcome | undefined {
     const slot = this.slotOf(cid);
+    return this.codes[slot] === EMPTY ? undefined : this.valueAt(slot);
+  }
+
+  private valueAt(slot: number): LastOutcome {
     const code = this.codes[slot]!;
-    if (code === EMPTY) return undefined;
     return { rn: this.rns[slot]!, outcome: OUTCOMES[(code & 0x7f) - 1]!, passRn: this.passRns[slot]!, item: (code & 0x80) !== 0 };
   }
 
@@ -101,8 +104,7 @@ export class CaseOutcomes {
   }
 
   private entryAt(slot: number): LastOutcome & { cid: number } {
-    const code = this.codes[slot]!;
-    return { cid: this.cids[slot]!, rn: this.rns[slot]!, outcome: OUTCOMES[(code & 0x7f) - 1]!, passRn: this.passRns[slot]!, item: (code & 0x80) !== 0 };
+    return { cid: this.cids[slot]!, ...this.valueAt(slot) };
   }
 
   private grow(): void {
@@ -194,7 +196,7 @@ export class CaseOutcomes {
     for (const [cid, rn, outcome, passRn, item] of rows) {
       table.put(Number(cid), { rn: Number(rn), outcome: outcome as Outcome, passRn: passRn === null ? 0 : Number(passRn), item: item === 1 });
     }
-    // read whole: the items keep their last passing run on their own rows (schema 9)
+    // read whole: the items keep their last passing run on their own rows (schema 10)
     if (rows.length) db.run('DELETE FROM case_last');
     table.changed = true;
     return table;

@@ -51,11 +51,10 @@ export class IndexProjection {
     private readonly outcomes: CaseOutcomes,
   ) {
     this.clock = Number(db.exec("SELECT value FROM meta WHERE key = 'lamport_clock'")[0]?.values[0]?.[0] ?? 0);
-    // passing cases fill only cid, o and r: the text columns are for failures
+    // passes (of items) fill only cid, o and r: the text columns are for failures
     db.run(`CREATE TEMP TABLE IF NOT EXISTS batch (
       pos INTEGER PRIMARY KEY, cid INTEGER NOT NULL, o TEXT NOT NULL, failure INTEGER NOT NULL, r TEXT,
-      k TEXT, h TEXT, t TEXT, i INTEGER, id TEXT,
-      prev_rn INTEGER, prev_outcome TEXT, prev_pass_rn INTEGER, prev_pass_record TEXT,
+      k TEXT, h TEXT, t TEXT, i INTEGER, id TEXT, prev_pass_rn INTEGER,
       regression INTEGER NOT NULL DEFAULT 0, item_exists INTEGER NOT NULL DEFAULT 0)`);
     db.exec(REVIEW_TEMP_TABLES);
   }
@@ -83,17 +82,17 @@ export class IndexProjection {
   }
 
   /** Loads staged rows into temp.batch with multi-row inserts (far fewer calls into sql.js than one per row). */
-  private fillBatch(staged: Staged[]): void {
+  private fillBatch(staged: Staged[], rn: number): void {
     const ROWS = 100;
-    const columns = '(pos, cid, o, failure, r, k, h, t, i, id, prev_rn, prev_outcome, prev_pass_rn, item_exists)';
-    const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+    const columns = '(pos, cid, o, failure, r, k, h, t, i, id, prev_pass_rn, item_exists, regression)';
+    const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
     const wide = this.stmt(`INSERT INTO temp.batch ${columns} VALUES ${Array(ROWS).fill(row).join(', ')}`);
     const narrow = this.stmt(`INSERT INTO temp.batch ${columns} VALUES ${row}`);
     const params: (string | number | null)[] = [];
     const push = ({ pos, cid, id, ref: c, prev }: Staged) => {
       // the outcome table knows which cases are items: a known item needs no key, hash or id staged
       const item = prev?.item ? 1 : 0;
-      const previous = prev ? [prev.rn, prev.outcome, prev.passRn || null, item] : [null, null, null, 0];
+      const previous = [prev?.passRn || null, item, isFailure(c.o) && isRegression(prev, rn) ? 1 : 0];
       if (!isFailure(c.o)) params.push(pos, cid, c.o, 0, c.r ?? null, null, null, null, null, null, ...previous);
       else if (item) params.push(pos, cid, c.o, 1, c.r ?? null, null, null, c.t ?? null, c.i ?? null, null, ...previous);
       else params.push(pos, cid, c.o, 1, c.r ?? null, c.k, c.h, c.t ?? null, c.i ?? null, id, ...previous);
@@ -196,9 +195,9 @@ export class IndexProjection {
 
   /**
    * Applies a batch of case references. Each case's last outcome is read and written in
-   * the compact table (this.outcomes); only failures and the other outcomes of cases
-   * that are already items reach SQLite, staged in a temp table so every rule below runs
-   * once per batch there.
+   * the compact table (this.outcomes); only failures and the passes of cases that are
+   * already items reach SQLite, staged in a temp table so every rule below runs once per
+   * batch there.
    */
   private applyCases(e: CasesEvent, tally: ApplyTally, touched: Set<number>): void {
     const rn = this.ensureRun(e.runId, e.format, e.suite, e.at);
@@ -237,7 +236,7 @@ export class IndexProjection {
     let regressions = 0;
     if (staged.length) {
       db.run('DELETE FROM temp.batch');
-      this.fillBatch(staged);
+      this.fillBatch(staged, rn);
       const survivors = failing ? this.applyFailures(e, rn, staged, tally, touched) : [];
       if (staged.length > failing) {
         db.run(
@@ -251,8 +250,8 @@ export class IndexProjection {
       for (const { cid, ref, prev } of survivors) {
         outcomes.set(cid, { rn, outcome: ref.o, passRn: prev?.passRn ?? 0, item: true });
         counts[ref.o] = (counts[ref.o] ?? 0) + 1;
+        if (isRegression(prev, rn)) regressions++;
       }
-      regressions = Number(db.exec('SELECT COUNT(*) FROM temp.batch WHERE regression = 1')[0]?.values[0]?.[0] ?? 0);
     }
     tally.fixed += fixed;
     let total = 0;
@@ -282,16 +281,15 @@ export class IndexProjection {
       const kept = new Set((db.exec('SELECT pos FROM temp.batch WHERE failure = 1')[0]?.values ?? []).map((r) => Number(r[0])));
       failures = failures.filter((row) => kept.has(row.pos));
     }
-    db.run(`UPDATE temp.batch SET regression = 1 WHERE failure = 1 AND prev_outcome = 'pass' AND prev_rn <> ?`, [rn]);
     db.run(
       `INSERT INTO occurrences (cid, rn, outcome, blob, blob_index, record, regression, at)
        SELECT cid, ?, o, ?, i, r, regression, ? FROM temp.batch WHERE failure = 1`,
       [rn, e.blob ?? null, e.at],
     );
-    // item_exists came from the outcome table; were it ever wrong, the insert below would fail on the item's unique cid, not pass silently
     // the new items are counted once, as a group, not by a trigger run each
     db.run('INSERT OR IGNORE INTO counts_deferred (one) VALUES (1)');
     const deferred = db.getRowsModified() === 1;
+    // item_exists came from the outcome table; were it ever wrong, this insert would fail on the item's unique cid, not pass silently
     db.run(
       `INSERT INTO items (cid, id, case_key, format, suite, title, input_hash, state, first_rn, last_rn, occurrences,
          regression_rn, latest_blob, latest_index, created_at, updated_at, pass_rn)
@@ -303,7 +301,7 @@ export class IndexProjection {
     tally.newItems += added;
     // the trigger stood aside (a row was there, ours or an enclosing deferral's), so they are counted here
     if (added) {
-      const regressed = Number(db.exec('SELECT COUNT(*) FROM temp.batch WHERE failure = 1 AND item_exists = 0 AND regression = 1')[0]?.values[0]?.[0] ?? 0);
+      const regressed = failures.filter((row) => !row.prev?.item && isRegression(row.prev, rn)).length;
       db.run("UPDATE item_counts SET n = n + ? WHERE key = 'all'", [added]);
       db.run("INSERT INTO item_counts (key, n) VALUES ('state:new', ?) ON CONFLICT (key) DO UPDATE SET n = n + excluded.n", [added]);
       db.run("UPDATE item_counts SET n = n + ? WHERE key = 'regression'", [regressed]);
@@ -327,6 +325,11 @@ export class IndexProjection {
     tally.knownItems += db.getRowsModified();
     return failures;
   }
+}
+
+/** A failure is a regression when the case's previous appearance, in another run, passed. */
+function isRegression(prev: LastOutcome | undefined, rn: number): boolean {
+  return prev?.outcome === 'pass' && prev.rn !== rn;
 }
 
 /** A case reference bound for SQLite, with what the outcome table held for it before. */
