@@ -3,12 +3,13 @@
 // journals makes, come whole out of an index saved before it existed, and be put back
 // when an apply fails.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { captureFile } from '../../src/core/capture/captureFile';
 import { capturePaths } from '../../src/core/capture/capturePaths';
 import { CaseOutcomes } from '../../src/core/store/caseOutcomes';
+import { loadSqlEngine } from '../../src/core/store/sqlEngine';
 import { listRuns, valuesOf } from '../../src/core/store/storeQueries';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
 import { tempDir } from './testSupport';
@@ -135,6 +136,40 @@ describe('last outcomes outside SQLite', () => {
       );
       // cases 0 and 3..9 passed last time
       assert.deepEqual(lastRun(store), { cases: 100, regressions: 8, fixed: 0 });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('an index whose saved table is damaged is rebuilt from the journals on open, and still finds the regressions', async () => {
+    const root = tempDir();
+    let store = await WorkspaceStore.open(root, 'default');
+    await captureRun(
+      store,
+      root,
+      1,
+      many(40, (i) => (i < 4 ? 'fail' : 'pass')),
+    );
+    const indexFile = store.paths.indexFile;
+    store.close();
+    const SQL = await loadSqlEngine();
+    const db = new SQL.Database(readFileSync(indexFile));
+    db.run('UPDATE case_outcomes SET data = ?', [new Uint8Array(18).fill(99)]);
+    writeFileSync(indexFile, db.export());
+    db.close();
+    store = await WorkspaceStore.open(root, 'default');
+    try {
+      assert.ok(
+        store.notices.some((n) => /could not be read \(the index's case outcomes are damaged.*rebuilt/.test(n)),
+        store.notices.join('\n'),
+      );
+      await captureRun(
+        store,
+        root,
+        2,
+        many(40, (i) => (i < 10 ? 'fail' : 'pass')),
+      );
+      assert.deepEqual(lastRun(store), { cases: 40, regressions: 6, fixed: 0 });
     } finally {
       store.close();
     }

@@ -94,11 +94,12 @@ export class WorkspaceStore {
     readonly paths: WorkspacePaths,
     private readonly sql: SqlJsStatic,
     private db: Database,
+    outcomes: CaseOutcomes,
     readonly actor: string,
   ) {
     this.blobs = new BlobStore(paths.blobDir);
     tuneConnection(db);
-    this.outcomes = CaseOutcomes.loadFrom(db);
+    this.outcomes = outcomes;
     this.projection = new IndexProjection(db, this.outcomes);
   }
 
@@ -109,6 +110,7 @@ export class WorkspaceStore {
     ensureWorkspaceGitignore(paths.dir);
     const SQL = await loadSqlEngine();
     let db: Database | undefined;
+    let outcomes: CaseOutcomes | undefined;
     let reason: string | undefined;
     let upgraded = false;
     if (existsSync(paths.indexFile)) {
@@ -124,6 +126,8 @@ export class WorkspaceStore {
           reason = 'the index was written by an older Eval Loop';
           db.close();
           db = undefined;
+        } else {
+          outcomes = CaseOutcomes.loadFrom(db);
         }
       } catch (error) {
         reason = `the index could not be read (${reasonOf(error)})`;
@@ -131,11 +135,12 @@ export class WorkspaceStore {
         db = undefined;
       }
     }
-    if (!db) {
+    if (!db || !outcomes) {
       db = new SQL.Database();
       migrate(db);
+      outcomes = new CaseOutcomes();
     }
-    const store = new WorkspaceStore(paths, SQL, db, options.actor ?? defaultActor());
+    const store = new WorkspaceStore(paths, SQL, db, outcomes, options.actor ?? defaultActor());
     if (reason) {
       store.notices.push(`${reason}; rebuilt it from the journals`);
       store.dirty = true;
