@@ -4,8 +4,7 @@
 // stayed where it was; a page asked for at an item finds where the item is now; and no
 // order sorts the list or walks it from the top for a deep page.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { captureFile } from '../../src/core/capture/captureFile';
 import { queryPageAt } from '../../src/core/review/reviewQueries';
@@ -19,19 +18,7 @@ import { workspacePaths } from '../../src/core/store/workspacePaths';
 import { loadSqlEngine } from '../../src/core/store/sqlEngine';
 import { SCHEMA_VERSION, schemaVersionOf } from '../../src/core/store/indexSchema';
 import type { Database } from 'sql.js';
-import { tempDir } from './testSupport';
-
-const MAPPING = { read: { mapping: { input: 'prompt', output: 'completion', pass: 'correct', id: 'id' } }, format: 'jsonl' as const };
-
-/** A run of cases `from`…`to`-1 written to `<dir>/<folder>/<suite>.jsonl`; those in `passing` pass. */
-function run(dir: string, folder: string, suite: string, from: number, to: number, passing: (i: number) => boolean = () => false): string {
-  const lines: string[] = [];
-  for (let i = from; i < to; i++) lines.push(JSON.stringify({ id: `${suite}-${i}`, prompt: `${suite} question ${i}`, completion: passing(i) ? 'right' : 'wrong', correct: passing(i) }));
-  mkdirSync(join(dir, folder), { recursive: true });
-  const file = join(dir, folder, `${suite}.jsonl`);
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return file;
-}
+import { MAPPED_RUN, mappedRun, tempDir } from './testSupport';
 
 const ids = (store: WorkspaceStore, filter: ItemFilter) => listItems(store.database, filter).map((i) => i.id);
 
@@ -39,14 +26,14 @@ const ids = (store: WorkspaceStore, filter: ItemFilter) => listItems(store.datab
 async function queue(root: string, store: WorkspaceStore, size: number): Promise<void> {
   await captureFile(
     store,
-    run(root, 'one', 'alpha', 0, size, (i) => i % 7 === 3),
-    MAPPING,
+    mappedRun(root, 'one', 'alpha', 0, size, (i) => i % 7 === 3),
+    MAPPED_RUN,
   );
-  await captureFile(store, run(root, 'one', 'beta', 0, size / 2), MAPPING);
+  await captureFile(store, mappedRun(root, 'one', 'beta', 0, size / 2), MAPPED_RUN);
   await captureFile(
     store,
-    run(root, 'two', 'alpha', 0, size / 4, (i) => i % 7 !== 3),
-    MAPPING,
+    mappedRun(root, 'two', 'alpha', 0, size / 4, (i) => i % 7 !== 3),
+    MAPPED_RUN,
   );
 }
 
@@ -75,11 +62,11 @@ describe('keyset pages in every order', () => {
             if (step % 3 === 0) submitReviews(store, keys([ahead[5], ahead[60], behind[3]].filter((id): id is string => !!id)), { verdict: 'discard' }, 'ana');
             if (step % 3 === 1) {
               wave++;
-              await captureFile(store, run(root, `wave-${wave}`, 'alpha', 5000 + wave * 10, 5000 + wave * 10 + 10), MAPPING);
+              await captureFile(store, mappedRun(root, `wave-${wave}`, 'alpha', 5000 + wave * 10, 5000 + wave * 10 + 10), MAPPED_RUN);
             }
             if (step % 5 === 2) {
               wave++;
-              await captureFile(store, run(root, `again-${wave}`, 'alpha', wave * 3, wave * 3 + 3), MAPPING);
+              await captureFile(store, mappedRun(root, `again-${wave}`, 'alpha', wave * 3, wave * 3 + 3), MAPPED_RUN);
             }
             page = queryPageAt(store, filter, { after: page.last }, 97, undefined, undefined, seen.length);
             seen.push(...page.items.map((i) => i.id));
@@ -179,10 +166,10 @@ describe('keyset pages in every order', () => {
       // again (their latest run changes: they move to the top of "latest run first")
       await captureFile(
         store,
-        run(root, 'three', 'alpha', 0, BUCKET, (i) => i % 2 === 0),
-        MAPPING,
+        mappedRun(root, 'three', 'alpha', 0, BUCKET, (i) => i % 2 === 0),
+        MAPPED_RUN,
       );
-      await captureFile(store, run(root, 'three', 'gamma', 0, 500), MAPPING);
+      await captureFile(store, mappedRun(root, 'three', 'gamma', 0, 500), MAPPED_RUN);
       check('after reviews and a new run');
     } finally {
       store.close();
@@ -217,7 +204,7 @@ describe('keyset pages in every order', () => {
       assert.equal(page.offset, BUCKET);
       assert.equal(page.items[123]!.id, chosen);
       // new failures arrive at the top of "newest first": the item is 30 further down
-      await captureFile(store, run(root, 'later', 'delta', 0, 30), MAPPING);
+      await captureFile(store, mappedRun(root, 'later', 'delta', 0, 30), MAPPED_RUN);
       page = queryPageAt(store, filter, { anchor: chosen, offset: 0 }, 200);
       assert.equal(page.anchorIndex, BUCKET + 153);
       assert.equal(page.items[page.anchorIndex! - page.offset]!.id, chosen);

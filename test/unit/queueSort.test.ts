@@ -3,8 +3,6 @@
 // breaking ties — and a page deep in a sorted list is the same slice of it as the whole
 // list gives (deep pages in capture order come from kept positions; other orders do not).
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { captureFile } from '../../src/core/capture/captureFile';
 import { queryPage } from '../../src/core/review/reviewQueries';
@@ -12,19 +10,7 @@ import { QUEUE_SORTS } from '../../src/core/review/queueSort';
 import { BUCKET } from '../../src/core/store/queuePositions';
 import { listItems, type ItemRow } from '../../src/core/store/storeQueries';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
-import { tempDir } from './testSupport';
-
-const MAPPING = { read: { mapping: { input: 'prompt', output: 'completion', pass: 'correct', id: 'id' } }, format: 'jsonl' as const };
-
-/** A run of cases `from`…`to`-1 written to `<dir>/<folder>/<suite>.jsonl` (the file name is the suite); those in `passing` pass. */
-function run(dir: string, folder: string, suite: string, from: number, to: number, passing: (i: number) => boolean = () => false): string {
-  const lines: string[] = [];
-  for (let i = from; i < to; i++) lines.push(JSON.stringify({ id: `${suite}-${i}`, prompt: `${suite} question ${i}`, completion: passing(i) ? 'right' : 'wrong', correct: passing(i) }));
-  mkdirSync(join(dir, folder), { recursive: true });
-  const file = join(dir, folder, `${suite}.jsonl`);
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return file;
-}
+import { MAPPED_RUN, mappedRun, tempDir } from './testSupport';
 
 const sorted = (items: ItemRow[], compare: (a: ItemRow, b: ItemRow) => number) => [...items].sort((a, b) => compare(a, b) || (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
 
@@ -36,16 +22,16 @@ describe('the queue in each order', () => {
       // run 1: cases 0–9 fail except 5–7; run 2 (later): 5–7 now fail (regressions), 10–14 new
       await captureFile(
         store,
-        run(root, 'first', 'alpha', 0, 10, (i) => i >= 5 && i < 8),
-        MAPPING,
+        mappedRun(root, 'first', 'alpha', 0, 10, (i) => i >= 5 && i < 8),
+        MAPPED_RUN,
       );
       await new Promise((r) => setTimeout(r, 20));
       await captureFile(
         store,
-        run(root, 'second', 'alpha', 0, 15, (i) => i < 5),
-        MAPPING,
+        mappedRun(root, 'second', 'alpha', 0, 15, (i) => i < 5),
+        MAPPED_RUN,
       );
-      await captureFile(store, run(root, 'third', 'beta', 100, 104), MAPPING);
+      await captureFile(store, mappedRun(root, 'third', 'beta', 100, 104), MAPPED_RUN);
       const oldest = listItems(store.database, {});
       assert.equal(oldest.length, 5 + 3 + 5 + 4 + 2, 'every failure is an item');
       const byCapture = new Map(oldest.map((item, i) => [item.id, i]));
@@ -75,8 +61,8 @@ describe('the queue in each order', () => {
     const root = tempDir();
     const store = await WorkspaceStore.open(root, 'default');
     try {
-      await captureFile(store, run(root, 'one', 'alpha', 0, BUCKET + 700), MAPPING);
-      await captureFile(store, run(root, 'two', 'beta', 10_000, 10_000 + BUCKET), MAPPING);
+      await captureFile(store, mappedRun(root, 'one', 'alpha', 0, BUCKET + 700), MAPPED_RUN);
+      await captureFile(store, mappedRun(root, 'two', 'beta', 10_000, 10_000 + BUCKET), MAPPED_RUN);
       for (const sort of QUEUE_SORTS) {
         const whole = listItems(store.database, { sort }).map((i) => i.id);
         for (const offset of [0, BUCKET - 3, BUCKET + 650, 2 * BUCKET + 600]) {

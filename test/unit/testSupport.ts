@@ -1,5 +1,5 @@
 // Shared helpers for plain-Node tests: fixture paths, temp folders, reading a file's events.
-import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_READ_OPTIONS, type ReadOptions, type RecordError, type RunDescription } from '../../src/core/formats/adapter';
@@ -101,4 +101,17 @@ export function fillDisk(filler: string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/** Capture options for the mapped JSONL that `mappedRun` writes. */
+export const MAPPED_RUN = { read: { mapping: { input: 'prompt', output: 'completion', pass: 'correct', id: 'id' } }, format: 'jsonl' as const };
+
+/** A run of cases `from`…`to`-1 as mapped JSONL in `<dir>/<folder>/<suite>.jsonl` (the file name is the suite); those in `passing` pass. */
+export function mappedRun(dir: string, folder: string, suite: string, from: number, to: number, passing: (i: number) => boolean = () => false): string {
+  const lines: string[] = [];
+  for (let i = from; i < to; i++) lines.push(JSON.stringify({ id: `${suite}-${i}`, prompt: `${suite} question ${i}`, completion: passing(i) ? 'right' : 'wrong', correct: passing(i) }));
+  mkdirSync(join(dir, folder), { recursive: true });
+  const file = join(dir, folder, `${suite}.jsonl`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
 }
