@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { captureFile } from '../../src/core/capture/captureFile';
 import { queryPage } from '../../src/core/review/reviewQueries';
 import { submitReviews, tagItems, undoEvents } from '../../src/core/review/reviewActions';
-import { BUCKET } from '../../src/core/store/queuePositions';
+import { BUCKET } from '../../src/core/store/listReading';
 import { listItems, type ItemFilter } from '../../src/core/store/storeQueries';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
 import { tempDir } from './testSupport';

@@ -10,9 +10,10 @@ import { captureFile } from '../../src/core/capture/captureFile';
 import { queryPageAt } from '../../src/core/review/reviewQueries';
 import { submitReviews } from '../../src/core/review/reviewActions';
 import { QUEUE_SORTS, type QueueSort } from '../../src/core/review/queueSort';
-import { BUCKET } from '../../src/core/store/queuePositions';
-import { leavesAfter, leavesBefore, leavesBetween, leavesOfAll, orderBy, type ListKey } from '../../src/core/store/listOrder';
-import { itemWhere, listItems, type ItemFilter } from '../../src/core/store/storeQueries';
+import { BUCKET } from '../../src/core/store/listReading';
+import { leavesAfter, leavesBefore, leavesBetween, leavesOfAll, ORDER_KEYS, orderBy, type ListKey } from '../../src/core/store/listOrder';
+import { leafWhere } from '../../src/core/store/keysetScan';
+import { listItems, type ItemFilter } from '../../src/core/store/storeQueries';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
 import { workspacePaths } from '../../src/core/store/workspacePaths';
 import { loadSqlEngine } from '../../src/core/store/sqlEngine';
@@ -141,10 +142,12 @@ describe('keyset pages in every order', () => {
       await queue(root, store, 2 * BUCKET);
       const check = (step: string) => {
         for (const sort of QUEUE_SORTS) {
-          for (const base of [{ state: 'new' }, {}] as ItemFilter[]) {
+          // after the reviews, a list of few items (read from items_state and sorted: see keysetScan.ts)
+          const lists: ItemFilter[] = step === 'first' ? [{ state: 'new' }, {}] : [{ state: 'new' }, {}, { state: 'reviewed' }];
+          for (const base of lists) {
             const filter = { ...base, sort };
             const whole = ids(store, filter);
-            for (const offset of [BUCKET - 1, BUCKET + 700, 2 * BUCKET + 3, whole.length - 10]) {
+            for (const offset of [BUCKET - 1, BUCKET + 700, 2 * BUCKET + 3, whole.length - 10].filter((o) => o >= 0)) {
               assert.deepEqual(
                 queryPageAt(store, filter, { offset }, 60).items.map((i) => i.id),
                 whole.slice(offset, offset + 60),
@@ -238,7 +241,7 @@ describe('keyset pages in every order', () => {
     const SQL = await loadSqlEngine();
     const names = (db: Database) => (db.exec("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items'")[0]?.values ?? []).map((r) => String(r[0]));
     let db = new SQL.Database(readFileSync(file));
-    for (const name of ['items_run', 'items_suite_created', 'items_open_regression', 'items_not_open_regression', 'items_state_not_open_regression']) db.run(`DROP INDEX ${name}`);
+    for (const name of ['items_run', 'items_suite_created', 'items_open_regression', 'items_not_open_regression']) db.run(`DROP INDEX ${name}`);
     db.run('CREATE INDEX items_suite ON items (suite)');
     db.run("UPDATE meta SET value = '8' WHERE key = 'schema_version'");
     writeFileSync(file, db.export());
@@ -251,6 +254,11 @@ describe('keyset pages in every order', () => {
     try {
       assert.equal(schemaVersionOf(db), SCHEMA_VERSION);
       assert.ok(names(db).includes('items_run') && names(db).includes('items_open_regression') && names(db).includes('items_suite_created') && !names(db).includes('items_suite'), names(db).join(', '));
+      // schema 12: the order indexes do not carry the state (a verdict would rewrite them), and no index per state is kept for the regression order
+      const columns = (index: string) => (db.exec(`PRAGMA index_info(${index})`)[0]?.values ?? []).map((r) => String(r[2]));
+      assert.deepEqual(columns('items_run'), ['last_rn', 'created_at', 'cid']);
+      assert.deepEqual(columns('items_suite_created'), ['suite', 'created_at', 'cid']);
+      assert.ok(!names(db).includes('items_state_not_open_regression'), names(db).join(', '));
     } finally {
       db.close();
     }
@@ -286,10 +294,9 @@ describe('keyset pages in every order', () => {
           const [from, to] = samples[sort];
           const leaves = [...leavesOfAll(sort).map((l) => [l, false] as const), ...leavesAfter(sort, from, true).map((l) => [l, false] as const), ...leavesBefore(sort, to).map((l) => [l, true] as const), ...leavesBetween(sort, from, to).map((l) => [l, false] as const)];
           for (const [leaf, reverse] of leaves) {
-            const base = itemWhere(filter, { stateUnindexed: leaf.stateUnindexed });
-            const where = [base.sql.replace(/^WHERE /, ''), leaf.sql].filter(Boolean).join(' AND ');
+            const { sql, params } = leafWhere(store.database, filter, leaf);
             const plan = store.database
-              .exec(`EXPLAIN QUERY PLAN SELECT id FROM items ${where ? `WHERE ${where}` : ''} ORDER BY ${orderBy(sort, reverse, leaf.prefix)} LIMIT 200 OFFSET 1999`, [...base.params, ...leaf.params])[0]!
+              .exec(`EXPLAIN QUERY PLAN SELECT id FROM items ${sql} ORDER BY ${orderBy(sort, reverse, leaf.prefix)} LIMIT 200 OFFSET 1999`, params)[0]!
               .values.map((r) => String(r.at(-1)))
               .join('; ');
             // a leaf with no bound on a column is a whole group from its start (the items after
@@ -298,6 +305,70 @@ describe('keyset pages in every order', () => {
             assert.doesNotMatch(plan, /TEMP B-TREE/, `${sort} ${JSON.stringify(filter)} ${leaf.sql}: ${plan}`);
           }
         }
+      }
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a thin list of one state is sorted from items_state; a fuller one walks its order index in smaller buckets; both page exactly', async () => {
+    const root = tempDir();
+    const store = await WorkspaceStore.open(root, 'default');
+    try {
+      await queue(root, store, 4000);
+      const all = ids(store, {}).length;
+      const keys = listItems(store.database, { state: 'new' }).map((i) => i.caseKey);
+      const planOf = (filter: ItemFilter) => {
+        const sort = filter.sort!;
+        const leaf = leavesAfter(
+          sort,
+          ORDER_KEYS[sort].map((p) => (p.kind === 'text' ? '2026-01-01' : 1)),
+          false,
+        ).at(-1)!;
+        const { sql, params } = leafWhere(store.database, filter, leaf);
+        return store.database
+          .exec(`EXPLAIN QUERY PLAN SELECT id FROM items ${sql} ORDER BY ${orderBy(sort, false, leaf.prefix)} LIMIT 200`, params)[0]!
+          .values.map((r) => String(r.at(-1)))
+          .join('; ');
+      };
+      const pagesExact = (sort: QueueSort, offsets: (n: number) => number[]) => {
+        const whole = ids(store, { state: 'reviewed', sort });
+        for (const offset of offsets(whole.length)) {
+          assert.deepEqual(
+            queryPageAt(store, { state: 'reviewed', sort }, { offset }, 50).items.map((i) => i.id),
+            whole.slice(offset, offset + 50),
+            `${sort} at ${offset} of ${whole.length}`,
+          );
+        }
+        return whole.length;
+      };
+      // one item in twenty reviewed: n² < 300 × all (listReading.ts), so sorted
+      submitReviews(
+        store,
+        keys.filter((_, i) => i % 20 === 0),
+        { verdict: 'discard' },
+        'ana',
+      );
+      for (const sort of ['run', 'suite'] as const) {
+        assert.match(planOf({ state: 'reviewed', sort }), /items_state .*TEMP B-TREE/, sort);
+        assert.match(planOf({ state: 'new', sort }), sort === 'run' ? /items_run/ : /items_suite_created/, sort);
+        assert.doesNotMatch(planOf({ state: 'new', sort }), /TEMP B-TREE/, sort);
+        const n = pagesExact(sort, (n) => [0, 7, n - 5]);
+        assert.ok(n > 100 && n * n < 300 * all, `${n} reviewed of ${all}`);
+      }
+      // about a third reviewed: walked through the order's index, in buckets of a third of
+      // the usual size, so deep pages start from the buckets
+      submitReviews(
+        store,
+        keys.filter((_, i) => i % 3 === 1),
+        { verdict: 'discard' },
+        'ana',
+      );
+      for (const sort of ['run', 'suite'] as const) {
+        assert.match(planOf({ state: 'reviewed', sort }), sort === 'run' ? /items_run/ : /items_suite_created/, sort);
+        assert.doesNotMatch(planOf({ state: 'reviewed', sort }), /TEMP B-TREE/, sort);
+        const n = pagesExact(sort, (n) => [0, 650, 1250, n - 5]);
+        assert.ok(n * n >= 300 * all && n < 0.5 * all, `${n} reviewed of ${all}`);
       }
     } finally {
       store.close();

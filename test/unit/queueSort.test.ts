@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { captureFile } from '../../src/core/capture/captureFile';
 import { queryPage } from '../../src/core/review/reviewQueries';
 import { QUEUE_SORTS } from '../../src/core/review/queueSort';
-import { BUCKET } from '../../src/core/store/queuePositions';
+import { BUCKET } from '../../src/core/store/listReading';
 import { listItems, type ItemRow } from '../../src/core/store/storeQueries';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
 import { MAPPED_RUN, mappedRun, tempDir } from './testSupport';

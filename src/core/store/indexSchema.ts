@@ -183,10 +183,10 @@ const MIGRATIONS: Migration[] = [
   {
     // every order of the queue (review/queueSort.ts) read from an index in that order, so a
     // page starts from a key (store/listOrder.ts) instead of sorting the list or walking it
-    // with OFFSET. The state after the cid (the tiebreaker, named so the state can follow)
-    // in the run and suite indexes lets the waiting list be filtered inside them; the suite index gains created_at (a suite's items in
-    // capture order) and still serves `suite = ?`; open regressions, usually few, have a
-    // partial index, and so have the rest (for the whole list and for one state): read
+    // with OFFSET. (The state after the cid in the run and suite indexes let the waiting
+    // list be filtered inside them; schema 12 takes it out.) The suite index gains
+    // created_at (a suite's items in capture order) and still serves `suite = ?`; open regressions, usually few, have a
+    // partial index, and so have the rest (for the whole list, and until schema 12 for one state): read
     // through items_created with the condition, a deep page looked up each row it skipped
     // (15 s to cut the buckets at a million items). Capture order and newest first use
     // items_created and items_state. At a million items these add about 170 MB where an
@@ -240,6 +240,25 @@ const MIGRATIONS: Migration[] = [
         UPDATE item_counts SET n = n + ((NEW.regression_rn IS NOT NULL AND NEW.fixed_rn IS NULL) - (OLD.regression_rn IS NOT NULL AND OLD.fixed_rn IS NULL)) WHERE key = 'regression';
         UPDATE item_counts SET n = n + ((NEW.fixed_rn IS NOT NULL) - (OLD.fixed_rn IS NOT NULL)) WHERE key = 'fixed';
       END;
+    `,
+  },
+  {
+    // a verdict rewrote four index entries per item whose state it changed: in items_state,
+    // in the run and suite orders' indexes (which carried the state) and in
+    // items_state_not_open_regression. Those last three were a fifth of a bulk verdict on
+    // 100k items, so they go: the run and suite indexes lose the state, and a list of one
+    // state in the "regressions first" order reads the items after the open regressions
+    // from items_state. A list of one state in those orders now tests each row it passes;
+    // a page costs a few milliseconds more at most, and the first deep page of such a list
+    // (which cuts it into buckets, queuePositions.ts) about 2 s at a million items
+    // (measured in BENCHMARKS.md)
+    version: 12,
+    sql: `
+      DROP INDEX IF EXISTS items_run;
+      CREATE INDEX items_run ON items (last_rn DESC, created_at, cid);
+      DROP INDEX IF EXISTS items_suite_created;
+      CREATE INDEX items_suite_created ON items (suite, created_at, cid);
+      DROP INDEX IF EXISTS items_state_not_open_regression;
     `,
   },
 ];

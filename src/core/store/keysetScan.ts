@@ -4,20 +4,22 @@
 import type { Database, SqlValue } from 'sql.js';
 import type { QueueSort } from '../review/queueSort';
 import { keyColumns, keyOfRow, leavesAfter, leavesBefore, leavesBetween, leavesOfAll, orderBy, type Leaf, type ListKey } from './listOrder';
+import { listReading } from './listReading';
 import { ITEM_COLUMNS, itemWhere, rows, toItem, type ItemFilter, type ItemRow } from './storeQueries';
 
 /** Where a read starts: the top of the list, or a key (itself included when `inclusive`). */
 export type ScanStart = { key: ListKey; inclusive: boolean } | null;
 
-function whereWith(filter: ItemFilter, leaf: Leaf): { sql: string; params: SqlValue[] } {
-  const base = itemWhere(filter, { stateUnindexed: leaf.stateUnindexed });
+/** The WHERE clause reading one leaf of the filter's list (a thin list of one state is sorted from items_state: listReading.ts). */
+export function leafWhere(db: Database, filter: ItemFilter, leaf: Leaf): { sql: string; params: SqlValue[] } {
+  const base = itemWhere(filter, { stateUnindexed: leaf.stateUnindexed && !listReading(db, filter).sorted });
   const terms = [base.sql.replace(/^WHERE /, ''), leaf.sql].filter(Boolean);
   return { sql: terms.length ? `WHERE ${terms.join(' AND ')}` : '', params: [...base.params, ...leaf.params] };
 }
 
 /** Rows of the leaf, but at most `atMost` of them counted (a walk of at most that many index entries). */
 function countUpTo(db: Database, filter: ItemFilter, leaf: Leaf, atMost: number): number {
-  const { sql, params } = whereWith(filter, leaf);
+  const { sql, params } = leafWhere(db, filter, leaf);
   return Number(db.exec(`SELECT COUNT(*) FROM (SELECT 1 FROM items ${sql} LIMIT ${Math.floor(atMost)})`, params)[0]?.values[0]?.[0] ?? 0);
 }
 
@@ -35,7 +37,7 @@ export function scanRows(db: Database, filter: ItemFilter, sort: QueueSort, star
     if (wanted === 0) break;
     // the parts the leaf holds equal are left out of the ORDER BY: SQLite does not see that
     // an expression held equal (open regression) is constant, and would sort the leaf
-    const { sql, params } = whereWith(filter, leaf);
+    const { sql, params } = leafWhere(db, filter, leaf);
     const found = rows(db, `SELECT ${options.columns} FROM items ${sql} ORDER BY ${orderBy(sort, reverse, leaf.prefix)} LIMIT ${wanted} OFFSET ${skip}`, params);
     if (found.length === 0 && skip > 0) {
       // the leaf holds no more rows than are left to skip: they are skipped whole
@@ -53,7 +55,7 @@ export function scanRows(db: Database, filter: ItemFilter, sort: QueueSort, star
 export function countBetween(db: Database, filter: ItemFilter, sort: QueueSort, from: ListKey | null, to: ListKey | null): number {
   let n = 0;
   for (const leaf of leavesBetween(sort, from, to)) {
-    const { sql, params } = whereWith(filter, leaf);
+    const { sql, params } = leafWhere(db, filter, leaf);
     n += Number(db.exec(`SELECT COUNT(*) FROM items ${sql}`, params)[0]?.values[0]?.[0] ?? 0);
   }
   return n;

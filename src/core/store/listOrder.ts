@@ -30,10 +30,11 @@ interface KeyPart {
   whenTrue?: string;
   whenFalse?: string;
   /**
-   * The order's index carries the state (schema 9), so a list of one state is filtered
-   * inside it: the query must not let SQLite pick items_state and sort (see Leaf).
+   * The order is read from its own index (schema 9), which does not hold the state: a list
+   * of one state is read from it too, each row's state tested, so the query must not let
+   * SQLite pick items_state and sort (see Leaf).
    */
-  stateInIndex?: boolean;
+  ownIndex?: boolean;
 }
 
 const CREATED: KeyPart = { sql: 'created_at', desc: false, change: 'created_at', kind: 'text' };
@@ -47,8 +48,8 @@ export const ORDER_KEYS: Record<QueueSort, readonly KeyPart[]> = {
     { ...CID, desc: true },
   ],
   // the items of the latest run first
-  run: [{ sql: 'last_rn', desc: true, change: 'last_rn', kind: 'integer', stateInIndex: true }, CREATED, CID],
-  suite: [{ sql: 'items.suite', desc: false, change: 'suite', kind: 'text', stateInIndex: true }, CREATED, CID],
+  run: [{ sql: 'last_rn', desc: true, change: 'last_rn', kind: 'integer', ownIndex: true }, CREATED, CID],
+  suite: [{ sql: 'items.suite', desc: false, change: 'suite', kind: 'text', ownIndex: true }, CREATED, CID],
   // open regressions first
   regression: [{ sql: OPEN_REGRESSION_SQL, desc: true, change: 'open_regression', kind: 'flag', whenTrue: 'regression_rn IS NOT NULL AND fixed_rn IS NULL', whenFalse: `NOT ${OPEN_REGRESSION_SQL}` }, CREATED, CID],
 };
@@ -158,10 +159,10 @@ function leaf(sort: QueueSort, key: ListKey, prefix: number, lower?: Bound, uppe
   return { sql: terms.join(' AND '), params, prefix, stateUnindexed: stateUnindexed(sort, key[0] ?? null) };
 }
 
-/** See Leaf.stateUnindexed: the order's index carries the state, or the leaf holds a leading flag true (open regressions, whose partial index has no state). */
+/** See Leaf.stateUnindexed: the order is read from its own index, or the leaf holds a leading flag true (open regressions, whose partial index has no state). */
 function stateUnindexed(sort: QueueSort, first: SqlValue): boolean {
   const part = ORDER_KEYS[sort][0]!;
-  return part.stateInIndex === true || (part.kind === 'flag' && first === 1);
+  return part.ownIndex === true || (part.kind === 'flag' && first === 1);
 }
 
 const present = (leaves: (Leaf | undefined)[]): Leaf[] => leaves.filter((l): l is Leaf => l !== undefined);
@@ -169,7 +170,7 @@ const present = (leaves: (Leaf | undefined)[]): Leaf[] => leaves.filter((l): l i
 /** The whole list as leaves in list order: one, or one per value of a leading flag (each read from its index). */
 export function leavesOfAll(sort: QueueSort): Leaf[] {
   const first = ORDER_KEYS[sort][0]!;
-  if (first.kind !== 'flag') return [{ sql: '', params: [], prefix: 0, stateUnindexed: first.stateInIndex === true }];
+  if (first.kind !== 'flag') return [{ sql: '', params: [], prefix: 0, stateUnindexed: first.ownIndex === true }];
   return (first.desc ? [1, 0] : [0, 1]).map((v) => ({ sql: equal(first, v).sql, params: [], prefix: 1, stateUnindexed: stateUnindexed(sort, v) }));
 }
 

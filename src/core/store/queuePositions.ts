@@ -14,12 +14,11 @@ import type { Database } from 'sql.js';
 import type { QueueSort } from '../review/queueSort';
 import { countBetween, countBetweenUpTo, scanRows } from './keysetScan';
 import { compareKeys, keyColumns, keyOfRow, OPEN_REGRESSION_SQL, ORDER_KEYS, type ListKey } from './listOrder';
+import { listReading } from './listReading';
 import type { ItemFilter } from './storeQueries';
 
-/** Items per bucket when buckets are built: the most a page lookup skips with OFFSET. */
-export const BUCKET = 2000;
-/** A bucket grown past this (items added in one place) makes the filter's buckets be built again. */
-const MAX_BUCKET = 4 * BUCKET;
+/** A bucket grown past this many times its size (items added in one place) makes the filter's buckets be built again. */
+const MAX_GROWTH = 4;
 /** More changed items than this since the last lookup: build again rather than count bucket by bucket. */
 const MAX_CHANGES = 20_000;
 /** Filters (with their order) kept per database (each open panel asks for one or two). */
@@ -30,6 +29,8 @@ interface Buckets {
   /** starts[0] is the start of the list (no key); starts[i] the key of bucket i's first item when it was cut. */
   starts: (ListKey | null)[];
   counts: number[];
+  /** Items per bucket when it was cut (listReading.ts: fewer for a thin list walked through its order's index). */
+  size: number;
   dirty: Set<number>;
 }
 
@@ -111,32 +112,33 @@ function takeChanges(db: Database, positions: Positions): void {
 
 const sortOf = (filter: ItemFilter): QueueSort => filter.sort ?? 'oldest';
 
-/** The key BUCKET items on from `from` (inclusive), or undefined past the end. */
+/** The key `skip` items on from `from` (inclusive), or undefined past the end. */
 function keyAhead(db: Database, filter: ItemFilter, from: ListKey | null, skip: number): ListKey | undefined {
   const sort = sortOf(filter);
   const row = scanRows(db, filter, sort, from ? { key: from, inclusive: true } : null, { columns: keyColumns(sort), skip, limit: 1 })[0];
   return row ? keyOfRow(sort, row) : undefined;
 }
 
-/** Cuts the filter's list into buckets of BUCKET items, read from the index in its order (no sort). */
+/** Cuts the filter's list into buckets (of listReading's size), read from the index in its order (no sort) or, for a thin list, from items_state. */
 function build(db: Database, filter: ItemFilter): Buckets {
   const sort = sortOf(filter);
+  const size = listReading(db, filter).bucket;
   const starts: (ListKey | null)[] = [null];
   const counts: number[] = [];
   for (;;) {
-    const next = keyAhead(db, filter, starts.at(-1)!, BUCKET);
+    const next = keyAhead(db, filter, starts.at(-1)!, size);
     if (!next) break;
-    counts.push(BUCKET);
+    counts.push(size);
     starts.push(next);
   }
   counts.push(countBetween(db, filter, sort, starts.at(-1)!, null));
-  return { sort, starts, counts, dirty: new Set() };
+  return { sort, starts, counts, size, dirty: new Set() };
 }
 
 function recount(db: Database, filter: ItemFilter, buckets: Buckets): boolean {
   for (const i of buckets.dirty) {
     buckets.counts[i] = countBetween(db, filter, buckets.sort, buckets.starts[i] ?? null, buckets.starts[i + 1] ?? null);
-    if (buckets.counts[i]! > MAX_BUCKET) return false;
+    if (buckets.counts[i]! > MAX_GROWTH * buckets.size) return false;
   }
   buckets.dirty.clear();
   return true;
@@ -164,11 +166,11 @@ function bucketsOf(db: Database, filter: ItemFilter): Buckets {
 
 /**
  * Where the page at `offset` of the filter's list (in its order) starts: a key to page
- * from and how many items after it to skip (fewer than MAX_BUCKET). Shallow offsets
+ * from and how many items after it to skip (fewer than MAX_GROWTH buckets). Shallow offsets
  * need no buckets.
  */
 export function pageStart(db: Database, filter: ItemFilter, offset: number): { from?: ListKey; skip: number } {
-  if (offset < BUCKET) return { skip: offset };
+  if (offset < listReading(db, filter).bucket) return { skip: offset };
   const buckets = bucketsOf(db, filter);
   let before = 0;
   for (let i = 0; i < buckets.counts.length; i++) {
@@ -189,8 +191,9 @@ export function pageStart(db: Database, filter: ItemFilter, offset: number): { f
 export function positionOf(db: Database, filter: ItemFilter, key: ListKey): number {
   const sort = sortOf(filter);
   // near the top of the list: counted directly, no buckets cut
-  const near = countBetweenUpTo(db, filter, sort, null, key, BUCKET);
-  if (near <= BUCKET) return near;
+  const shallow = listReading(db, filter).bucket;
+  const near = countBetweenUpTo(db, filter, sort, null, key, shallow);
+  if (near <= shallow) return near;
   const buckets = bucketsOf(db, filter);
   const b = bucketOf(buckets, key);
   let before = 0;

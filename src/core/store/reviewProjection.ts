@@ -42,7 +42,7 @@ export interface ReviewApply {
 export const REVIEW_TEMP_TABLES = `
   CREATE TEMP TABLE IF NOT EXISTS review_refresh (
     cid INTEGER PRIMARY KEY, tags TEXT NOT NULL DEFAULT '[]', agreement TEXT NOT NULL DEFAULT 'none', people INTEGER NOT NULL DEFAULT 0,
-    deciding TEXT, state TEXT);
+    deciding TEXT, state TEXT, verdict TEXT, correction TEXT, rubric INTEGER, comment TEXT, reviewer TEXT, at TEXT, grader TEXT);
   CREATE TEMP TABLE IF NOT EXISTS undo_targets (eid TEXT PRIMARY KEY);`;
 
 function digestOf(e: ReviewEvent | TagEvent): string {
@@ -73,31 +73,36 @@ function distinctId(ctx: ReviewApply, table: 'reviews' | 'tag_events', eid: stri
 export function applyReview(ctx: ReviewApply, e: ReviewEvent, eid: string): void {
   const { cid } = caseIdsOf(e.caseKey);
   const digest = digestOf(e);
-  const id = distinctId(ctx, 'reviews', eid, digest);
-  if (id === undefined) return;
-  ctx
-    .stmt(
-      `INSERT INTO reviews (eid, cid, reviewer, verdict, correction, tags, rubric, comment, grader, reason, at, lc, digest, adjudicates, sides)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run([
-      id,
-      cid,
-      e.reviewer,
-      e.verdict,
-      e.correction ?? null,
-      JSON.stringify(e.tags ?? []),
-      e.rubric ?? null,
-      e.comment ?? null,
-      e.grader ?? null,
-      e.reason ?? null,
-      e.at,
-      e.lc ?? 0,
-      digest,
-      // a grader cannot adjudicate: only a person's say settles a dispute
-      e.adjudicate && e.grader === undefined ? 1 : 0,
-      e.sides ? JSON.stringify(e.sides) : null,
-    ]);
+  const row = (id: string): SqlValue[] => [
+    id,
+    cid,
+    e.reviewer,
+    e.verdict,
+    e.correction ?? null,
+    JSON.stringify(e.tags ?? []),
+    e.rubric ?? null,
+    e.comment ?? null,
+    e.grader ?? null,
+    e.reason ?? null,
+    e.at,
+    e.lc ?? 0,
+    digest,
+    // a grader cannot adjudicate: only a person's say settles a dispute
+    e.adjudicate && e.grader === undefined ? 1 : 0,
+    e.sides ? JSON.stringify(e.sides) : null,
+  ];
+  // an event not indexed before (nearly every one) is one statement; only when its id is
+  // already held is a replay told from a colliding id (distinctId)
+  const insert = ctx.stmt(
+    `INSERT INTO reviews (eid, cid, reviewer, verdict, correction, tags, rubric, comment, grader, reason, at, lc, digest, adjudicates, sides)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (eid) DO NOTHING`,
+  );
+  insert.run(row(eid));
+  if (ctx.db.getRowsModified() === 0) {
+    const id = distinctId(ctx, 'reviews', eid, digest);
+    if (id === undefined) return;
+    insert.run(row(id));
+  }
   ctx.touched.add(cid);
 }
 
@@ -211,10 +216,10 @@ export function refreshReviewStates(ctx: ReviewApply): void {
     const verdicts = standing ? [...standing.verdicts.values()] : [];
     stage.run([tags?.size ? JSON.stringify([...tags].sort()) : '[]', itemAgreement(verdicts, standing?.adjudicated ?? false), verdicts.length, cid]);
   }
-  // the deciding review of each touched item and the state it gives, picked once
+  // the deciding review of each touched item, the state it gives and what the item shows of it, picked once
   db.run(
-    `UPDATE temp.review_refresh SET (deciding, state) = (
-       SELECT r.eid, CASE WHEN r.grader IS NULL THEN 'reviewed' ELSE 'auto-graded' END
+    `UPDATE temp.review_refresh SET (deciding, state, verdict, correction, rubric, comment, reviewer, at, grader) = (
+       SELECT r.eid, CASE WHEN r.grader IS NULL THEN 'reviewed' ELSE 'auto-graded' END, r.verdict, r.correction, r.rubric, r.comment, r.reviewer, r.at, r.grader
        FROM reviews r WHERE r.cid = review_refresh.cid AND r.retracted = 0 ORDER BY ${DECIDING_ORDER} LIMIT 1)`,
   );
   db.run("UPDATE temp.review_refresh SET state = 'new' WHERE deciding IS NULL");
@@ -228,9 +233,8 @@ export function refreshReviewStates(ctx: ReviewApply): void {
   // the touched items by rowid (an UPDATE … FROM the temp table would have SQLite scan every item)
   db.run(
     `UPDATE items SET (state, verdict, correction, rubric, comment, reviewer, reviewed_at, grader, tags, review_eid, agreement, human_reviewers) = (
-       SELECT f.state, e.verdict, e.correction, e.rubric, e.comment, e.reviewer, e.at, e.grader, f.tags, f.deciding, f.agreement, f.people
-       FROM temp.review_refresh f LEFT JOIN reviews e ON e.eid = f.deciding
-       WHERE f.cid = items.cid)
+       SELECT f.state, f.verdict, f.correction, f.rubric, f.comment, f.reviewer, f.at, f.grader, f.tags, f.deciding, f.agreement, f.people
+       FROM temp.review_refresh f WHERE f.cid = items.cid)
      WHERE items.cid IN (SELECT cid FROM temp.review_refresh)`,
   );
   if (deferred) db.run('DELETE FROM counts_deferred');
