@@ -12,7 +12,7 @@ import { submitReviews } from '../../src/core/review/reviewActions';
 import { QUEUE_SORTS, type QueueSort } from '../../src/core/review/queueSort';
 import { BUCKET } from '../../src/core/store/listReading';
 import { leavesAfter, leavesBefore, leavesBetween, leavesOfAll, ORDER_KEYS, orderBy, type ListKey } from '../../src/core/store/listOrder';
-import { leafWhere } from '../../src/core/store/keysetScan';
+import { leafSource } from '../../src/core/store/keysetScan';
 import { listItems, type ItemFilter } from '../../src/core/store/storeQueries';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
 import { workspacePaths } from '../../src/core/store/workspacePaths';
@@ -294,9 +294,9 @@ describe('keyset pages in every order', () => {
           const [from, to] = samples[sort];
           const leaves = [...leavesOfAll(sort).map((l) => [l, false] as const), ...leavesAfter(sort, from, true).map((l) => [l, false] as const), ...leavesBefore(sort, to).map((l) => [l, true] as const), ...leavesBetween(sort, from, to).map((l) => [l, false] as const)];
           for (const [leaf, reverse] of leaves) {
-            const { sql, params } = leafWhere(store.database, filter, leaf);
+            const { from, params } = leafSource(store.database, filter, leaf);
             const plan = store.database
-              .exec(`EXPLAIN QUERY PLAN SELECT id FROM items ${sql} ORDER BY ${orderBy(sort, reverse, leaf.prefix)} LIMIT 200 OFFSET 1999`, params)[0]!
+              .exec(`EXPLAIN QUERY PLAN SELECT id FROM ${from} ORDER BY ${orderBy(sort, reverse, leaf.prefix)} LIMIT 200 OFFSET 1999`, params)[0]!
               .values.map((r) => String(r.at(-1)))
               .join('; ');
             // a leaf with no bound on a column is a whole group from its start (the items after
@@ -325,9 +325,9 @@ describe('keyset pages in every order', () => {
           ORDER_KEYS[sort].map((p) => (p.kind === 'text' ? '2026-01-01' : 1)),
           false,
         ).at(-1)!;
-        const { sql, params } = leafWhere(store.database, filter, leaf);
+        const { from, params } = leafSource(store.database, filter, leaf);
         return store.database
-          .exec(`EXPLAIN QUERY PLAN SELECT id FROM items ${sql} ORDER BY ${orderBy(sort, false, leaf.prefix)} LIMIT 200`, params)[0]!
+          .exec(`EXPLAIN QUERY PLAN SELECT id FROM ${from} ORDER BY ${orderBy(sort, false, leaf.prefix)} LIMIT 200`, params)[0]!
           .values.map((r) => String(r.at(-1)))
           .join('; ');
       };

@@ -10,17 +10,24 @@ import { ITEM_COLUMNS, itemWhere, rows, toItem, type ItemFilter, type ItemRow } 
 /** Where a read starts: the top of the list, or a key (itself included when `inclusive`). */
 export type ScanStart = { key: ListKey; inclusive: boolean } | null;
 
-/** The WHERE clause reading one leaf of the filter's list (a thin list of one state is sorted from items_state: listReading.ts). */
-export function leafWhere(db: Database, filter: ItemFilter, leaf: Leaf): { sql: string; params: SqlValue[] } {
-  const base = itemWhere(filter, { stateUnindexed: leaf.stateUnindexed && !listReading(db, filter).sorted });
+/**
+ * The table and condition one leaf of the filter's list is read from: `items` and the
+ * leaf's range, or, for a thin list of one state (listReading.ts), `items` through
+ * items_state alone (else SQLite takes the order's index for the leaf's range and walks
+ * every item of it to find the few in the state).
+ */
+export function leafSource(db: Database, filter: ItemFilter, leaf: Leaf): { from: string; params: SqlValue[] } {
+  const sorted = listReading(db, filter).sorted;
+  const base = itemWhere(filter, { stateUnindexed: leaf.stateUnindexed && !sorted });
   const terms = [base.sql.replace(/^WHERE /, ''), leaf.sql].filter(Boolean);
-  return { sql: terms.length ? `WHERE ${terms.join(' AND ')}` : '', params: [...base.params, ...leaf.params] };
+  const table = sorted ? 'items INDEXED BY items_state' : 'items';
+  return { from: terms.length ? `${table} WHERE ${terms.join(' AND ')}` : table, params: [...base.params, ...leaf.params] };
 }
 
 /** Rows of the leaf, but at most `atMost` of them counted (a walk of at most that many index entries). */
 function countUpTo(db: Database, filter: ItemFilter, leaf: Leaf, atMost: number): number {
-  const { sql, params } = leafWhere(db, filter, leaf);
-  return Number(db.exec(`SELECT COUNT(*) FROM (SELECT 1 FROM items ${sql} LIMIT ${Math.floor(atMost)})`, params)[0]?.values[0]?.[0] ?? 0);
+  const { from, params } = leafSource(db, filter, leaf);
+  return Number(db.exec(`SELECT COUNT(*) FROM (SELECT 1 FROM ${from} LIMIT ${Math.floor(atMost)})`, params)[0]?.values[0]?.[0] ?? 0);
 }
 
 /**
@@ -37,8 +44,8 @@ export function scanRows(db: Database, filter: ItemFilter, sort: QueueSort, star
     if (wanted === 0) break;
     // the parts the leaf holds equal are left out of the ORDER BY: SQLite does not see that
     // an expression held equal (open regression) is constant, and would sort the leaf
-    const { sql, params } = leafWhere(db, filter, leaf);
-    const found = rows(db, `SELECT ${options.columns} FROM items ${sql} ORDER BY ${orderBy(sort, reverse, leaf.prefix)} LIMIT ${wanted} OFFSET ${skip}`, params);
+    const { from, params } = leafSource(db, filter, leaf);
+    const found = rows(db, `SELECT ${options.columns} FROM ${from} ORDER BY ${orderBy(sort, reverse, leaf.prefix)} LIMIT ${wanted} OFFSET ${skip}`, params);
     if (found.length === 0 && skip > 0) {
       // the leaf holds no more rows than are left to skip: they are skipped whole
       skip -= countUpTo(db, filter, leaf, skip);
@@ -55,8 +62,8 @@ export function scanRows(db: Database, filter: ItemFilter, sort: QueueSort, star
 export function countBetween(db: Database, filter: ItemFilter, sort: QueueSort, from: ListKey | null, to: ListKey | null): number {
   let n = 0;
   for (const leaf of leavesBetween(sort, from, to)) {
-    const { sql, params } = leafWhere(db, filter, leaf);
-    n += Number(db.exec(`SELECT COUNT(*) FROM items ${sql}`, params)[0]?.values[0]?.[0] ?? 0);
+    const { from, params } = leafSource(db, filter, leaf);
+    n += Number(db.exec(`SELECT COUNT(*) FROM ${from}`, params)[0]?.values[0]?.[0] ?? 0);
   }
   return n;
 }
