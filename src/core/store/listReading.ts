@@ -11,7 +11,7 @@
 // itself still passes PAGE_ROWS / share. So a list is sorted when its length n is below
 // what a walked page passes: n < (MIN_BUCKET + PAGE_ROWS) / share, that is
 // n² < (MIN_BUCKET + PAGE_ROWS) × all items. At a million items the two meet near 17,000
-// items (1.7%), where a page takes about 10 ms at the median and 55 ms at the 95th
+// items (1.7%), where a page takes about 10 ms at the median and 50 ms at the 95th
 // percentile (measured in BENCHMARKS.md); the kept per-state counts say which side a list
 // is on, without counting it. A sorted leaf still seeks items_state's created_at.
 import type { Database } from 'sql.js';
