@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { captureFile } from '../../src/core/capture/captureFile';
+import { refreshClusters } from '../../src/core/clusters/clusterQueries';
 import { queryPage } from '../../src/core/review/reviewQueries';
 import { submitReviews, tagItems, undoEvents } from '../../src/core/review/reviewActions';
 import { BUCKET } from '../../src/core/store/listReading';
@@ -38,8 +39,8 @@ function results(dir: string, name: string, from: number, to: number, passing: (
 const FILTERS: ItemFilter[] = [{ state: 'new' }, {}, { state: 'reviewed' }, { tag: 'deep' }, { regression: true }];
 
 /** Every page the panel could ask for, near bucket edges and at random, against OFFSET. */
-function assertPagesMatchOffset(store: WorkspaceStore, step: string): void {
-  for (const filter of FILTERS) {
+function assertPagesMatchOffset(store: WorkspaceStore, step: string, filters: ItemFilter[] = FILTERS): void {
+  for (const filter of filters) {
     const all = listItems(store.database, filter).map((i) => i.id);
     const offsets = new Set([0, 1, BUCKET - 1, BUCKET, BUCKET + 1, 2 * BUCKET - 7, all.length - 1, all.length, all.length + 50]);
     for (let k = 0; k < 12; k++) offsets.add(Math.floor((((k * 7919) % 997) / 997) * all.length));
@@ -94,6 +95,29 @@ describe('deep pages', () => {
 
       store.rebuild('test');
       assertPagesMatchOffset(store, 'after a rebuild');
+    } finally {
+      store.close();
+    }
+  });
+
+  it('deep pages of lists that hang on assignments or on search text stay exact when only those change', async () => {
+    const root = tempDir();
+    const store = await WorkspaceStore.open(root, 'default');
+    try {
+      await captureFile(store, results(root, 'run1.jsonl', 0, 5 * BUCKET + 300));
+      const keys = listItems(store.database, {}).map((i) => i.caseKey);
+      const assign = (chosen: string[]) => store.append([{ type: 'assign', items: chosen.map((k) => ({ k, to: ['ana'] })) }]);
+      const lists: ItemFilter[] = [{ assignedTo: 'ana' }, { unassigned: true }, { state: 'new', assignedTo: 'ana' }, { text: '9' }];
+      assign(keys.filter((_, i) => i % 2 === 0));
+      assertPagesMatchOffset(store, 'after a first assignment', lists);
+      // more items assigned: no item row changes, only the assignments
+      assign(keys.filter((_, i) => i % 3 === 0));
+      assertPagesMatchOffset(store, 'after a second assignment', lists);
+      // the outputs and expected answers become searchable: more items hold a word "9…"
+      const found = listItems(store.database, { text: '9' }).length;
+      refreshClusters(store);
+      assert.ok(listItems(store.database, { text: '9' }).length > found, 'the search finds more once the texts are indexed');
+      assertPagesMatchOffset(store, 'after the texts are indexed', lists);
     } finally {
       store.close();
     }

@@ -9,7 +9,9 @@
 // a temp trigger notes the key parts of every item inserted, updated or deleted (before
 // and after), and before the next lookup each bucket holding a noted key is counted again
 // (a count of at most a few thousand index entries). A change too large to count bucket
-// by bucket drops the buckets, which are cut again when next needed.
+// by bucket drops the buckets, which are cut again when next needed. A list may also hang
+// on rows beside the item's own (its assignments, its cluster, its search text): a change
+// to those is noted by table, and drops the buckets of the lists that read it.
 import type { Database } from 'sql.js';
 import type { QueueSort } from '../review/queueSort';
 import { countBetween, countBetweenUpTo, scanRows } from './keysetScan';
@@ -31,6 +33,8 @@ interface Buckets {
   counts: number[];
   /** Items per bucket when it was cut (listReading.ts: fewer for a thin list walked through its order's index). */
   size: number;
+  /** What beside the item rows the list is read from (see inputsOf). */
+  inputs: ListInput[];
   dirty: Set<number>;
 }
 
@@ -44,7 +48,29 @@ const byDatabase = new WeakMap<Database, Positions>();
 const CHANGED_PARTS = 'created_at, cid, last_rn, suite, open_regression';
 const partsOf = (row: 'NEW' | 'OLD') => `${row}.created_at, ${row}.cid, ${row}.last_rn, ${row}.suite, ${OPEN_REGRESSION_SQL.replace(/(regression_rn|fixed_rn)/g, `${row}.$1`)}`;
 
-/** Notes the key parts of every item that changes (temp objects: never saved with the index). */
+/** What a list may be read from beside the item rows, each noted when its table changes. */
+type ListInput = 'assignments' | 'signatures' | 'text';
+
+/** The inputs a filter's list is read from (the rest of a filter reads item rows, or rows whose change rewrites them: reviews, occurrences). */
+function inputsOf(filter: ItemFilter): ListInput[] {
+  const inputs: ListInput[] = [];
+  if (filter.assignedTo !== undefined || filter.unassigned || filter.stateSeenBy !== undefined) inputs.push('assignments');
+  // an item's search text is written when it is signed (signatures) or, in an upgraded index, when its pending text is taken (text)
+  if (filter.cluster !== undefined || filter.text) inputs.push('signatures');
+  if (filter.text) inputs.push('text');
+  return inputs;
+}
+
+const noted = (table: string, input: ListInput, events: ('INSERT' | 'UPDATE' | 'DELETE')[]) =>
+  events
+    .map(
+      (event) => `CREATE TEMP TRIGGER IF NOT EXISTS ${table}_noted_${event.toLowerCase()} AFTER ${event} ON main.${table} BEGIN
+    INSERT OR IGNORE INTO list_input_changes (input) VALUES ('${input}');
+  END;`,
+    )
+    .join('\n');
+
+/** Notes the key parts of every item that changes, and which other inputs of lists changed (temp objects: never saved with the index). */
 const CHANGE_TRACKING = `
   CREATE TEMP TABLE IF NOT EXISTS item_key_changes (
     created_at TEXT NOT NULL, cid INTEGER NOT NULL, last_rn INTEGER, suite TEXT, open_regression INTEGER,
@@ -58,13 +84,17 @@ const CHANGE_TRACKING = `
   END;
   CREATE TEMP TRIGGER IF NOT EXISTS item_key_changes_delete AFTER DELETE ON main.items BEGIN
     INSERT OR IGNORE INTO item_key_changes (${CHANGED_PARTS}) VALUES (${partsOf('OLD')});
-  END;`;
+  END;
+  CREATE TEMP TABLE IF NOT EXISTS list_input_changes (input TEXT PRIMARY KEY) WITHOUT ROWID;
+  ${noted('assignments', 'assignments', ['INSERT', 'UPDATE', 'DELETE'])}
+  ${noted('case_signatures', 'signatures', ['INSERT', 'UPDATE', 'DELETE'])}
+  ${noted('text_pending', 'text', ['DELETE'])}`;
 
 function positionsOf(db: Database): Positions {
   let positions = byDatabase.get(db);
   if (!positions) {
     db.exec(CHANGE_TRACKING);
-    db.run('DELETE FROM temp.item_key_changes'); // buckets built from now on see every later change
+    db.run('DELETE FROM temp.item_key_changes; DELETE FROM temp.list_input_changes'); // buckets built from now on see every later change
     positions = { filters: new Map() };
     byDatabase.set(db, positions);
   }
@@ -83,8 +113,13 @@ function bucketOf(buckets: Buckets, key: ListKey): number {
   return lo;
 }
 
-/** Marks the buckets holding changed items, in every filter kept; drops them all after a large change. */
+/** Marks the buckets holding changed items, in every filter kept; drops them all after a large change, and those of lists whose other inputs changed. */
 function takeChanges(db: Database, positions: Positions): void {
+  const inputs = new Set((db.exec('SELECT input FROM temp.list_input_changes')[0]?.values ?? []).map((r) => String(r[0])));
+  if (inputs.size > 0) {
+    db.run('DELETE FROM temp.list_input_changes');
+    for (const [name, buckets] of positions.filters) if (buckets.inputs.some((i) => inputs.has(i))) positions.filters.delete(name);
+  }
   const stmt = db.prepare(`SELECT ${CHANGED_PARTS} FROM temp.item_key_changes LIMIT ${MAX_CHANGES + 1}`);
   const changed: Record<string, unknown>[] = [];
   try {
@@ -132,7 +167,7 @@ function build(db: Database, filter: ItemFilter): Buckets {
     starts.push(next);
   }
   counts.push(countBetween(db, filter, sort, starts.at(-1)!, null));
-  return { sort, starts, counts, size, dirty: new Set() };
+  return { sort, starts, counts, size, inputs: inputsOf(filter), dirty: new Set() };
 }
 
 function recount(db: Database, filter: ItemFilter, buckets: Buckets): boolean {
