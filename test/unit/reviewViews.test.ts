@@ -14,6 +14,63 @@ import { queueGroups, queueItems, queueRoots, runNodes } from '../../src/core/vi
 import { FIXTURES, tempDir } from './testSupport';
 
 describe('tree and panel data', () => {
+  it("the Queue tree's counts per run, suite and tag equal a plain count of each state, whether the state holds most items or few", async () => {
+    const store = await WorkspaceStore.open(tempDir(), 'default');
+    try {
+      await capturePaths(store, [FIXTURES]);
+      const { tagItems } = await import('../../src/core/review/reviewActions');
+      const keys = listItems(store.database).map((i) => i.caseKey);
+      // waiting: most items; reviewed and auto-graded: a few each
+      submitReviews(
+        store,
+        keys.filter((_, i) => i % 4 === 1),
+        { verdict: 'discard' },
+        'ana',
+      );
+      store.append(keys.filter((_, i) => i % 8 === 2).map((caseKey) => ({ type: 'review' as const, caseKey, verdict: 'model-wrong' as const, reviewer: 'auto', grader: 'exact-match' })));
+      tagItems(
+        store,
+        keys.filter((_, i) => i % 3 === 0),
+        ['odd'],
+      );
+      tagItems(
+        store,
+        keys.filter((_, i) => i % 5 === 0),
+        ['five', 'odd'],
+      );
+      const plain = (state: string, by: 'run' | 'suite' | 'tag') => {
+        const sql = {
+          run: 'SELECT r.id, COUNT(*) FROM items i JOIN runs r ON r.rn = i.last_rn WHERE i.state = ? GROUP BY i.last_rn ORDER BY i.last_rn DESC',
+          suite: 'SELECT suite, COUNT(*) FROM items WHERE state = ? GROUP BY suite ORDER BY suite',
+          tag: 'SELECT t.value, COUNT(*) FROM items, json_each(items.tags) t WHERE items.state = ? GROUP BY t.value ORDER BY t.value',
+        }[by];
+        const groups = (store.database.exec(sql, [state])[0]?.values ?? []).map((r) => [String(r[0]), Number(r[1])]);
+        if (by !== 'tag') return groups;
+        const untagged = Number(store.database.exec("SELECT COUNT(*) FROM items WHERE state = ? AND tags = '[]'", [state])[0]!.values[0]![0]);
+        return untagged ? [...groups, ['', untagged]] : groups;
+      };
+      const check = (step: string) => {
+        for (const state of ['new', 'reviewed', 'auto-graded']) {
+          for (const by of ['run', 'suite', 'tag'] as const) {
+            const tree = queueGroups(store.database, state, by).map((g) => g.kind === 'group' && [g.key, g.count]);
+            assert.deepEqual(tree, plain(state, by), `${step}: ${state} by ${by}`);
+          }
+        }
+      };
+      check('most waiting');
+      // now most are reviewed and few wait: the other side of each count
+      submitReviews(
+        store,
+        keys.filter((_, i) => i % 4 !== 3),
+        { verdict: 'model-wrong', correction: 'x' },
+        'ben',
+      );
+      check('most reviewed');
+    } finally {
+      store.close();
+    }
+  });
+
   it('the Queue tree groups by state, then suite, with counts; Runs lists every run', async () => {
     const store = await WorkspaceStore.open(tempDir(), 'default');
     try {

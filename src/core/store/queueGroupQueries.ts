@@ -2,8 +2,16 @@
 // in each group (run, tag, assignee, suite, failure cluster), the open regressions per
 // state, and the items of the clusters' two catch-all groups. views/treeModels.ts
 // shapes the answers into nodes.
-import type { Database } from 'sql.js';
-import { valuesOf } from './storeQueries';
+//
+// Each answer is read so its cost follows the smaller side. The run and suite indexes do
+// not hold the state (schema 12), so counting one state's items per run or suite looks
+// each of them up: for the state most items are in (the waiting list, usually), the
+// counts are every item's per group (a scan of the order's index alone) less those of the
+// other states; the tagged items and the items not yet compared are few, and are read
+// from their own index or table rather than found among every item of the state.
+import type { Database, SqlValue } from 'sql.js';
+import { ITEM_STATES } from '../review/itemStates';
+import { keptCounts, valuesOf } from './storeQueries';
 
 export interface GroupCount {
   key: string;
@@ -35,7 +43,8 @@ export function loneFailureCount(db: Database, state: string): number {
 
 /** Items in this state the clusters have not compared yet (they catch up after a capture). */
 export function notComparedCount(db: Database, state: string): number {
-  return Number(valuesOf(db, 'SELECT COUNT(*) FROM items i JOIN cluster_pending p ON p.cid = i.cid WHERE i.state = ?', [state])[0]?.[0] ?? 0);
+  // the items waiting to be compared first: they are few once the clusters catch up, while the state may hold every item
+  return Number(valuesOf(db, 'SELECT COUNT(*) FROM cluster_pending p CROSS JOIN items i ON i.cid = p.cid WHERE i.state = ?', [state])[0]?.[0] ?? 0);
 }
 
 /** The ids, oldest first, of the items in this state that are alike to no other failure (`lone`) or not compared yet. */
@@ -44,23 +53,45 @@ export function catchAllItemIds(db: Database, state: string, group: 'lone' | 'no
   return valuesOf(db, `SELECT id FROM items WHERE state = ? AND ${sql} ORDER BY created_at, rowid`, [state]).map((r) => String(r[0]));
 }
 
+/**
+ * Items of one state per value of a column served by an index led by it (`last_rn`:
+ * items_run, `suite`: items_suite_created), as [value, count] with no zero counts.
+ */
+function countsPer(db: Database, column: 'last_rn' | 'suite', state: string): Map<SqlValue, number> {
+  const direct = (s: string) => new Map(valuesOf(db, `SELECT ${column}, COUNT(*) FROM items WHERE state = ? GROUP BY ${column}`, [s]).map((r) => [r[0]!, Number(r[1])]));
+  const kept = keptCounts(db);
+  const all = kept.get('all') ?? 0;
+  if ((kept.get(`state:${state}`) ?? 0) * 2 <= all) return direct(state);
+  // most items are in this state: every item's count per value (covering: no row read), less the other states'
+  const counts = new Map(valuesOf(db, `SELECT ${column}, COUNT(*) FROM items GROUP BY ${column}`).map((r) => [r[0]!, Number(r[1])]));
+  for (const other of ITEM_STATES) {
+    if (other === state || !kept.get(`state:${other}`)) continue;
+    for (const [value, n] of direct(other)) counts.set(value, (counts.get(value) ?? 0) - n);
+  }
+  for (const [value, n] of counts) if (n <= 0) counts.delete(value);
+  return counts;
+}
+
 /** The runs items in this state last failed in, newest first. */
 export function runGroupCounts(db: Database, state: string): (GroupCount & { suite: string; model: string | null; startedAt: string | null })[] {
-  return valuesOf(
-    db,
-    `SELECT r.id, r.suite, r.model, r.started_at, COUNT(*) FROM items i JOIN runs r ON r.rn = i.last_rn
-     WHERE i.state = ? GROUP BY i.last_rn ORDER BY i.last_rn DESC`,
-    [state],
-  ).map((r) => ({ key: String(r[0]), suite: String(r[1]), model: r[2] ? String(r[2]) : null, startedAt: r[3] ? String(r[3]) : null, count: Number(r[4]) }));
+  const counts = countsPer(db, 'last_rn', state);
+  if (counts.size === 0) return [];
+  const runs = valuesOf(db, 'SELECT rn, id, suite, model, started_at FROM runs WHERE rn IN (SELECT value FROM json_each(?)) ORDER BY rn DESC', [JSON.stringify([...counts.keys()])]);
+  return runs.map((r) => ({ key: String(r[1]), suite: String(r[2]), model: r[3] ? String(r[3]) : null, startedAt: r[4] ? String(r[4]) : null, count: counts.get(r[0]!) ?? 0 }));
 }
 
 /** The tags of items in this state (an item with two tags counts under each), by name. */
 export function tagGroupCounts(db: Database, state: string): GroupCount[] {
-  return valuesOf(db, 'SELECT t.value, COUNT(*) FROM items, json_each(items.tags) t WHERE items.state = ? GROUP BY t.value ORDER BY t.value', [state]).map((r) => ({ key: String(r[0]), count: Number(r[1]) }));
+  return valuesOf(db, "SELECT t.value, COUNT(*) FROM items INDEXED BY items_tagged, json_each(items.tags) t WHERE items.tags != '[]' AND items.state = ? GROUP BY t.value ORDER BY t.value", [state]).map((r) => ({
+    key: String(r[0]),
+    count: Number(r[1]),
+  }));
 }
 
+/** Items in this state with no tag: the state's kept count less its tagged items (read from their partial index). */
 export function untaggedCount(db: Database, state: string): number {
-  return Number(valuesOf(db, "SELECT COUNT(*) FROM items WHERE state = ? AND tags = '[]'", [state])[0]?.[0] ?? 0);
+  const tagged = Number(valuesOf(db, "SELECT COUNT(*) FROM items INDEXED BY items_tagged WHERE tags != '[]' AND state = ?", [state])[0]?.[0] ?? 0);
+  return (keptCounts(db).get(`state:${state}`) ?? 0) - tagged;
 }
 
 /** The people items in this state are assigned to (an item given to two people counts under each), by name. */
@@ -72,5 +103,7 @@ export function assigneeGroupCounts(db: Database, state: string): GroupCount[] {
 }
 
 export function suiteGroupCounts(db: Database, state: string): GroupCount[] {
-  return valuesOf(db, 'SELECT suite, COUNT(*) FROM items WHERE state = ? GROUP BY suite ORDER BY suite', [state]).map((r) => ({ key: String(r[0]), count: Number(r[1]) }));
+  const counts = countsPer(db, 'suite', state);
+  // in SQLite's order of text (by its bytes), as ORDER BY suite gives them
+  return valuesOf(db, 'SELECT value FROM json_each(?) ORDER BY value', [JSON.stringify([...counts.keys()])]).map((r) => ({ key: String(r[0]), count: counts.get(r[0]!) ?? 0 }));
 }
