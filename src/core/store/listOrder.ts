@@ -77,6 +77,14 @@ export function keyOfRow(sort: QueueSort, row: Record<string, SqlValue>): ListKe
 /** Text compared as SQLite compares it (by UTF-8 bytes, which is by code point, not by UTF-16 unit). */
 function compareText(a: string, b: string): number {
   if (a === b) return 0;
+  // up to the first unit that differs; two units outside the surrogates compare as their code points
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === n) return a.length - b.length;
+  const u = a.charCodeAt(i);
+  const v = b.charCodeAt(i);
+  if ((u < 0xd800 || u > 0xdfff) && (v < 0xd800 || v > 0xdfff)) return u - v;
   const x = [...a];
   const y = [...b];
   for (let i = 0; i < x.length && i < y.length; i++) {
