@@ -248,10 +248,10 @@ const MIGRATIONS: Migration[] = [
     // items_state_not_open_regression. Those last three were a fifth of a bulk verdict on
     // 100k items, so they go: the run and suite indexes lose the state, and a list of one
     // state in the "regressions first" order reads the items after the open regressions
-    // from items_state. A list of one state in those orders now tests each row it passes;
-    // a page costs a few milliseconds more at most, and the first deep page of such a list
-    // (which cuts it into buckets, queuePositions.ts) about 2 s at a million items
-    // (measured in BENCHMARKS.md). And the few reviews that carry tags get an index of
+    // from items_state. A list of one state in those orders now tests each row it passes
+    // (a page costs a few milliseconds more), or is sorted when it is thin (listReading.ts),
+    // and is cut into buckets from the whole list when that is cheaper (queuePositions.ts;
+    // measured in BENCHMARKS.md). And the few reviews that carry tags get an index of
     // their own: each refresh reads the touched items' tag timeline (reviewProjection.ts),
     // which walked every review of each item to find none (0.2 s of accepting 100k items)
     version: 12,
