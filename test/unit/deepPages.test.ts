@@ -12,6 +12,7 @@ import { submitReviews, tagItems, undoEvents } from '../../src/core/review/revie
 import { BUCKET } from '../../src/core/store/listReading';
 import { listItems, type ItemFilter } from '../../src/core/store/storeQueries';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
+import { queueGroups } from '../../src/core/views/treeModels';
 import { tempDir } from './testSupport';
 
 /** A promptfoo results file: cases `from`…`to`-1, those in `passing` pass, the rest fail. */
@@ -100,7 +101,7 @@ describe('deep pages', () => {
     }
   });
 
-  it('deep pages of lists that hang on assignments or on search text stay exact when only those change', async () => {
+  it('deep pages of lists that hang on assignments, search text or clusters stay exact when only those change', async () => {
     const root = tempDir();
     const store = await WorkspaceStore.open(root, 'default');
     try {
@@ -118,6 +119,18 @@ describe('deep pages', () => {
       refreshClusters(store);
       assert.ok(listItems(store.database, { text: '9' }).length > found, 'the search finds more once the texts are indexed');
       assertPagesMatchOffset(store, 'after the texts are indexed', lists);
+
+      // a cluster's list grows when new failures are compared with it, which changes no item row
+      const cluster = queueGroups(store.database, 'new', 'cluster')[0];
+      assert.ok(cluster?.kind === 'group' && cluster.count > 2 * BUCKET, 'one cluster holds most items');
+      // (newest first: the new failures come first, so a stale count would shift every bucket after)
+      const inCluster: ItemFilter[] = [{ cluster: cluster.key, sort: 'newest' }];
+      assertPagesMatchOffset(store, 'a cluster', inCluster);
+      await captureFile(store, results(root, 'run2.jsonl', 5 * BUCKET + 300, 6 * BUCKET));
+      assertPagesMatchOffset(store, 'a cluster, before the new failures are compared', inCluster);
+      refreshClusters(store);
+      assert.ok(listItems(store.database, { cluster: cluster.key }).length > cluster.count, 'the new failures joined the cluster');
+      assertPagesMatchOffset(store, 'a cluster, after the new failures are compared', inCluster);
     } finally {
       store.close();
     }

@@ -10,7 +10,7 @@ import { captureFile } from '../../src/core/capture/captureFile';
 import { queryPageAt } from '../../src/core/review/reviewQueries';
 import { submitReviews } from '../../src/core/review/reviewActions';
 import { QUEUE_SORTS, type QueueSort } from '../../src/core/review/queueSort';
-import { BUCKET } from '../../src/core/store/listReading';
+import { BUCKET, listReading } from '../../src/core/store/listReading';
 import { leavesAfter, leavesBefore, leavesBetween, leavesOfAll, ORDER_KEYS, orderBy, type ListKey } from '../../src/core/store/listOrder';
 import { leafSource } from '../../src/core/store/keysetScan';
 import { listItems, type ItemFilter } from '../../src/core/store/storeQueries';
@@ -356,20 +356,28 @@ describe('keyset pages in every order', () => {
         const n = pagesExact(sort, (n) => [0, 7, n - 5]);
         assert.ok(n > 100 && n * n < 300 * all, `${n} reviewed of ${all}`);
       }
-      // about a third reviewed: walked through the order's index, in buckets of a third of
-      // the usual size, so deep pages start from the buckets
+      // a quarter reviewed: walked through the order's index, and cut by that walk (the
+      // other states' items outnumber a walk's lookups: queuePositions' cheaperFromWhole)
+      // into buckets of a quarter of the usual size, so deep pages start from the buckets
       submitReviews(
         store,
-        keys.filter((_, i) => i % 3 === 1),
+        keys.filter((_, i) => i % 5 === 1),
         { verdict: 'discard' },
         'ana',
       );
       for (const sort of ['run', 'suite'] as const) {
         assert.match(planOf({ state: 'reviewed', sort }), sort === 'run' ? /items_run/ : /items_suite_created/, sort);
         assert.doesNotMatch(planOf({ state: 'reviewed', sort }), /TEMP B-TREE/, sort);
-        const n = pagesExact(sort, (n) => [0, 650, 1250, n - 5]);
-        assert.ok(n * n >= 300 * all && n < 0.5 * all, `${n} reviewed of ${all}`);
+        const reading = listReading(store.database, { state: 'reviewed', sort });
+        assert.ok(!reading.sorted && reading.bucket < BUCKET / 3, JSON.stringify(reading));
+        const n = pagesExact(sort, (n) => [0, reading.bucket - 1, reading.bucket + 7, 3 * reading.bucket + 11, n - 5]);
+        assert.ok(n * n >= 300 * all && 3 * (all - n) >= 2 * all, `${n} reviewed of ${all}`);
       }
+      // then a run of items next to each other in the order reviewed at once: the bucket
+      // they land in grows (counted again, or, past its limit, the list cut again)
+      const block = listItems(store.database, { state: 'new', sort: 'run', offset: 300, limit: 1500 }).map((i) => i.caseKey);
+      submitReviews(store, block, { verdict: 'discard' }, 'ana');
+      for (const sort of ['run', 'suite'] as const) pagesExact(sort, (n) => [0, 280, 333, 777, 1500, 2100, n - 5]);
     } finally {
       store.close();
     }

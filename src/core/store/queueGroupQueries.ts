@@ -7,10 +7,10 @@
 // not hold the state (schema 12), so counting one state's items per run or suite looks
 // each of them up: for the state most items are in (the waiting list, usually), the
 // counts are every item's per group (a scan of the order's index alone) less those of the
-// other states; the tagged items and the items not yet compared are few, and are read
-// from their own index or table rather than found among every item of the state.
+// other states; the tagged items, when fewer than the state's, and the items not yet
+// compared (few once the clusters catch up) are read from their own index or table
+// rather than found among every item of the state.
 import type { Database, SqlValue } from 'sql.js';
-import { ITEM_STATES } from '../review/itemStates';
 import { keptCounts, valuesOf } from './storeQueries';
 
 export interface GroupCount {
@@ -64,9 +64,9 @@ function countsPer(db: Database, column: 'last_rn' | 'suite', state: string): Ma
   if ((kept.get(`state:${state}`) ?? 0) * 2 <= all) return direct(state);
   // most items are in this state: every item's count per value (covering: no row read), less the other states'
   const counts = new Map(valuesOf(db, `SELECT ${column}, COUNT(*) FROM items GROUP BY ${column}`).map((r) => [r[0]!, Number(r[1])]));
-  for (const other of ITEM_STATES) {
-    if (other === state || !kept.get(`state:${other}`)) continue;
-    for (const [value, n] of direct(other)) counts.set(value, (counts.get(value) ?? 0) - n);
+  for (const [key, held] of kept) {
+    if (!key.startsWith('state:') || key === `state:${state}` || held === 0) continue;
+    for (const [value, n] of direct(key.slice('state:'.length))) counts.set(value, (counts.get(value) ?? 0) - n);
   }
   for (const [value, n] of counts) if (n <= 0) counts.delete(value);
   return counts;
@@ -81,16 +81,25 @@ export function runGroupCounts(db: Database, state: string): (GroupCount & { sui
 }
 
 /** The tags of items in this state (an item with two tags counts under each), by name. */
+/**
+ * Where the tagged items of a state are read from: the tagged items' partial index when
+ * they are fewer than the state's items (usually: few items carry tags), else the state's.
+ */
+function taggedOfState(db: Database, state: string): string {
+  const tagged = Number(valuesOf(db, "SELECT COUNT(*) FROM items WHERE tags != '[]'")[0]?.[0] ?? 0);
+  return tagged < (keptCounts(db).get(`state:${state}`) ?? 0) ? 'items INDEXED BY items_tagged' : 'items INDEXED BY items_state';
+}
+
 export function tagGroupCounts(db: Database, state: string): GroupCount[] {
-  return valuesOf(db, "SELECT t.value, COUNT(*) FROM items INDEXED BY items_tagged, json_each(items.tags) t WHERE items.tags != '[]' AND items.state = ? GROUP BY t.value ORDER BY t.value", [state]).map((r) => ({
+  return valuesOf(db, `SELECT t.value, COUNT(*) FROM ${taggedOfState(db, state)}, json_each(items.tags) t WHERE items.tags != '[]' AND items.state = ? GROUP BY t.value ORDER BY t.value`, [state]).map((r) => ({
     key: String(r[0]),
     count: Number(r[1]),
   }));
 }
 
-/** Items in this state with no tag: the state's kept count less its tagged items (read from their partial index). */
+/** Items in this state with no tag: the state's kept count less its tagged items. */
 export function untaggedCount(db: Database, state: string): number {
-  const tagged = Number(valuesOf(db, "SELECT COUNT(*) FROM items INDEXED BY items_tagged WHERE tags != '[]' AND state = ?", [state])[0]?.[0] ?? 0);
+  const tagged = Number(valuesOf(db, `SELECT COUNT(*) FROM ${taggedOfState(db, state)} WHERE tags != '[]' AND state = ?`, [state])[0]?.[0] ?? 0);
   return (keptCounts(db).get(`state:${state}`) ?? 0) - tagged;
 }
 

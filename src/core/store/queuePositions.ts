@@ -19,7 +19,7 @@ import { compareKeys, keyColumns, keyOfRow, OPEN_REGRESSION_SQL, ORDER_KEYS, typ
 import { BUCKET, listReading } from './listReading';
 import { keptCounts, type ItemFilter } from './storeQueries';
 
-/** A bucket grown past this many times its size (items added in one place) makes the filter's buckets be built again. */
+/** A bucket grown past this many times its size, and past BUCKET (items added in one place), makes the filter's buckets be built again. */
 const MAX_GROWTH = 4;
 /** More changed items than this since the last lookup: build again rather than count bucket by bucket. */
 const MAX_CHANGES = 20_000;
@@ -233,7 +233,9 @@ function build(db: Database, filter: ItemFilter): Buckets {
 function recount(db: Database, filter: ItemFilter, buckets: Buckets): boolean {
   for (const i of buckets.dirty) {
     buckets.counts[i] = countBetween(db, filter, buckets.sort, buckets.starts[i] ?? null, buckets.starts[i + 1] ?? null);
-    if (buckets.counts[i]! > MAX_GROWTH * buckets.size) return false;
+    // (at least BUCKET: a thin list's small buckets would otherwise be cut again, a walk of
+    // the whole list, each time a few hundred of its items were added in one place)
+    if (buckets.counts[i]! > Math.max(MAX_GROWTH * buckets.size, BUCKET)) return false;
   }
   buckets.dirty.clear();
   return true;
