@@ -2,7 +2,7 @@
 // positions (queuePositions.ts) and must give exactly the rows OFFSET gives, whatever
 // changed in between.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { captureFile } from '../../src/core/capture/captureFile';
@@ -11,6 +11,8 @@ import { queryPage } from '../../src/core/review/reviewQueries';
 import { submitReviews, tagItems, undoEvents } from '../../src/core/review/reviewActions';
 import { BUCKET } from '../../src/core/store/listReading';
 import { listItems, type ItemFilter } from '../../src/core/store/storeQueries';
+import { loadSqlEngine } from '../../src/core/store/sqlEngine';
+import { workspacePaths } from '../../src/core/store/workspacePaths';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
 import { queueGroups } from '../../src/core/views/treeModels';
 import { tempDir } from './testSupport';
@@ -131,6 +133,35 @@ describe('deep pages', () => {
       refreshClusters(store);
       assert.ok(listItems(store.database, { cluster: cluster.key }).length > cluster.count, 'the new failures joined the cluster');
       assertPagesMatchOffset(store, 'a cluster, after the new failures are compared', inCluster);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('an index upgraded to full-text search: deep pages of a search stay exact while the texts it held are indexed a part at a time', async () => {
+    const root = tempDir();
+    let store = await WorkspaceStore.open(root, 'default');
+    await captureFile(store, results(root, 'run1.jsonl', 0, 5 * BUCKET));
+    refreshClusters(store);
+    store.close();
+    // the index as schema 7 left it: signed for clustering, with no search table (the upgrade queues every signed item's text)
+    const file = workspacePaths(root, 'default').indexFile;
+    const SQL = await loadSqlEngine();
+    const db = new SQL.Database(readFileSync(file));
+    db.run('DROP TABLE item_text; DROP TABLE text_pending');
+    db.run("UPDATE meta SET value = '7' WHERE key = 'schema_version'");
+    writeFileSync(file, db.export());
+    db.close();
+    store = await WorkspaceStore.open(root, 'default');
+    try {
+      const lists: ItemFilter[] = [{ text: '9' }, { text: '9', sort: 'newest' }];
+      assertPagesMatchOffset(store, 'upgraded, no text indexed yet', lists);
+      const before = listItems(store.database, { text: '9' }).length;
+      refreshClusters(store, 3000); // a part of the texts, as the extension does between other work
+      assertPagesMatchOffset(store, 'a part of the texts indexed', lists);
+      refreshClusters(store);
+      assert.ok(listItems(store.database, { text: '9' }).length > before, 'the search finds more once the texts are indexed');
+      assertPagesMatchOffset(store, 'every text indexed', lists);
     } finally {
       store.close();
     }
