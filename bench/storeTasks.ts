@@ -4,7 +4,8 @@
 //                                (5 rounds), then the index checkpoint on its own
 //   review <root>              — 200 review actions through the review panel's request
 //                                handler: message in → event durable in the journal; and
-//                                the queries that follow (the next page, the header counts);
+//                                the queries that follow (the next page, the header counts,
+//                                the Queue tree's groups of the waiting items);
 //                                then pages at random depths in every order, the next page
 //                                by cursor and the page at an item (and by OFFSET, the
 //                                baseline), and reviews deep in the queue each with its page
@@ -16,6 +17,7 @@ import { countItems, listItems, type ItemFilter } from '../src/core/store/storeQ
 import { queryPage, queryPageAt, queueSnapshot } from '../src/core/review/reviewQueries';
 import { QUEUE_SORTS, type QueueSort } from '../src/core/review/queueSort';
 import { WorkspaceStore } from '../src/core/store/workspaceStore';
+import { QUEUE_GROUPINGS, queueGroups } from '../src/core/views/treeModels';
 import { ReviewRequestHandler, type StoreAccess } from '../src/extension/review/reviewRequestHandler';
 import type { HostMessage } from '../src/protocol/reviewProtocol';
 import { median, quantile } from './benchStats';
@@ -197,9 +199,21 @@ async function review(root: string) {
     queueSnapshot(store);
     counts.push(now() - t);
   }
+  // the Queue tree: a state expanded, grouped each way (counted again at each refresh of the tree)
+  const groups: Record<string, number> = {};
+  for (const by of QUEUE_GROUPINGS) {
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = now();
+      queueGroups(store.database, 'new', by);
+      times.push(now() - t);
+    }
+    groups[by] = median(times);
+  }
   const items = countItems(store.database);
   store.close();
   return {
+    treeGroupsMs: groups,
     items,
     actions: ids.length,
     durableMedianMs: median(durable),

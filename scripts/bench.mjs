@@ -207,8 +207,18 @@ table(
   results.otel.map((r) => [k(r.cases), (r.bytes / 2 ** 20).toFixed(0), s2(r.parse.seconds), s2(r.ours.seconds), pct(r.parse.seconds, r.ours.seconds), Math.round(r.ours.maxRssMb)]),
 );
 table(
-  ['queue items', 'capture (set-up) s', 'open s', 'open peak RSS MB', 'index MB', 'review → durable p50 / p95', 'next page p50 / p95', 'header counts (after a pause)'],
-  results.queue.map((r) => [k(r.items), s2(r.setupSeconds), s2(r.open.seconds), Math.round(r.open.maxRssMb), (r.open.indexBytes / 2 ** 20).toFixed(0), `${ms(r.review.durableMedianMs)} / ${ms(r.review.durableP95Ms)}`, `${ms(r.review.pageMedianMs)} / ${ms(r.review.pageP95Ms)}`, ms(r.review.countsMedianMs)]),
+  ['queue items', 'capture (set-up) s', 'open s', 'open peak RSS MB', 'index MB', 'review → durable p50 / p95', 'next page p50 / p95', 'header counts (after a pause)', 'Queue tree: waiting by run / tag / suite / assignee / cluster'],
+  results.queue.map((r) => [
+    k(r.items),
+    s2(r.setupSeconds),
+    s2(r.open.seconds),
+    Math.round(r.open.maxRssMb),
+    (r.open.indexBytes / 2 ** 20).toFixed(0),
+    `${ms(r.review.durableMedianMs)} / ${ms(r.review.durableP95Ms)}`,
+    `${ms(r.review.pageMedianMs)} / ${ms(r.review.pageP95Ms)}`,
+    ms(r.review.countsMedianMs),
+    Object.values(r.review.treeGroupsMs).map(ms).join(' / '),
+  ]),
 );
 table(
   ['queue items', 'list', 'order', 'any page p50 / p95', 'first deep page (cuts buckets)', 'next page by cursor p50 / p95', 'page at an item p50 / p95', 'baseline: OFFSET page p50 / p95', 'review deep + its page p50 / p95'],
