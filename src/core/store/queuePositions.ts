@@ -154,6 +154,20 @@ function keyAhead(db: Database, filter: ItemFilter, from: ListKey | null, skip: 
   return row ? keyOfRow(sort, row) : undefined;
 }
 
+/** The filter's list cut every `size` items: each bucket's start key and count (the last holds the rest). */
+function cut(db: Database, filter: ItemFilter, size: number): Pick<Buckets, 'starts' | 'counts'> {
+  const starts: (ListKey | null)[] = [null];
+  const counts: number[] = [];
+  for (;;) {
+    const next = keyAhead(db, filter, starts.at(-1)!, size);
+    if (!next) break;
+    counts.push(size);
+    starts.push(next);
+  }
+  counts.push(countBetween(db, filter, sortOf(filter), starts.at(-1)!, null));
+  return { starts, counts };
+}
+
 /** The filter holds the list to one state and to nothing else (its order aside). */
 function stateOnly(filter: ItemFilter): boolean {
   if (filter.state === undefined || filter.stateSeenBy !== undefined) return false;
@@ -170,17 +184,7 @@ function stateOnly(filter: ItemFilter): boolean {
  */
 function buildFromWhole(db: Database, filter: ItemFilter): Buckets {
   const sort = sortOf(filter);
-  const whole: ItemFilter = { sort };
-  const starts: (ListKey | null)[] = [null];
-  const counts: number[] = [];
-  for (;;) {
-    const next = keyAhead(db, whole, starts.at(-1)!, BUCKET);
-    if (!next) break;
-    counts.push(BUCKET);
-    starts.push(next);
-  }
-  counts.push(countBetween(db, whole, sort, starts.at(-1)!, null));
-  const buckets: Buckets = { sort, starts, counts, size: BUCKET, inputs: inputsOf(filter), dirty: new Set() };
+  const buckets: Buckets = { ...cut(db, { sort }, BUCKET), sort, size: BUCKET, inputs: inputsOf(filter), dirty: new Set() };
   for (const [key, n] of keptCounts(db)) {
     if (!key.startsWith('state:') || key === `state:${filter.state}` || n === 0) continue;
     const others = db.prepare(`SELECT ${keyColumns(sort)} FROM items WHERE state = ?`);
@@ -217,17 +221,7 @@ function build(db: Database, filter: ItemFilter): Buckets {
   const sort = sortOf(filter);
   const reading = listReading(db, filter);
   if (!reading.sorted && cheaperFromWhole(db, filter)) return buildFromWhole(db, filter);
-  const size = reading.bucket;
-  const starts: (ListKey | null)[] = [null];
-  const counts: number[] = [];
-  for (;;) {
-    const next = keyAhead(db, filter, starts.at(-1)!, size);
-    if (!next) break;
-    counts.push(size);
-    starts.push(next);
-  }
-  counts.push(countBetween(db, filter, sort, starts.at(-1)!, null));
-  return { sort, starts, counts, size, inputs: inputsOf(filter), dirty: new Set() };
+  return { ...cut(db, filter, reading.bucket), sort, size: reading.bucket, inputs: inputsOf(filter), dirty: new Set() };
 }
 
 function recount(db: Database, filter: ItemFilter, buckets: Buckets): boolean {
