@@ -10,6 +10,7 @@ import { refreshClusters } from '../../src/core/clusters/clusterQueries';
 import { queryPage } from '../../src/core/review/reviewQueries';
 import { submitReviews, tagItems, undoEvents } from '../../src/core/review/reviewActions';
 import { BUCKET } from '../../src/core/store/listReading';
+import { MAX_CHANGES } from '../../src/core/store/queuePositions';
 import { listItems, type ItemFilter } from '../../src/core/store/storeQueries';
 import { loadSqlEngine } from '../../src/core/store/sqlEngine';
 import { workspacePaths } from '../../src/core/store/workspacePaths';
@@ -162,6 +163,26 @@ describe('deep pages', () => {
       refreshClusters(store);
       assert.ok(listItems(store.database, { text: '9' }).length > before, 'the search finds more once the texts are indexed');
       assertPagesMatchOffset(store, 'every text indexed', lists);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a verdict on more items than are counted bucket by bucket: pages stay exact, and single changes are tracked again after it', async () => {
+    const root = tempDir();
+    const store = await WorkspaceStore.open(root, 'default');
+    try {
+      await captureFile(store, results(root, 'run1.jsonl', 0, MAX_CHANGES + 3 * BUCKET));
+      const lists: ItemFilter[] = [{ state: 'new' }, { state: 'new', sort: 'run' }, { state: 'reviewed', sort: 'newest' }];
+      assertPagesMatchOffset(store, 'before', lists);
+      const keys = listItems(store.database, {}).map((i) => i.caseKey);
+      submitReviews(store, keys.slice(BUCKET, BUCKET + MAX_CHANGES + 10), { verdict: 'discard' }, 'ana');
+      assertPagesMatchOffset(store, 'after the large verdict', lists);
+      // the change tracking is back: a single review deep in the list moves the pages after it
+      const trigger = store.database.exec("SELECT name FROM sqlite_temp_master WHERE type = 'trigger' AND name = 'item_key_changes_update'")[0]?.values;
+      assert.deepEqual(trigger, [['item_key_changes_update']]);
+      submitReviews(store, [keys[MAX_CHANGES + 2 * BUCKET + 5]!], { verdict: 'discard' }, 'ana');
+      assertPagesMatchOffset(store, 'after a single review', lists);
     } finally {
       store.close();
     }

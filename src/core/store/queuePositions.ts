@@ -22,7 +22,7 @@ import { keptCounts, type ItemFilter } from './storeQueries';
 /** A bucket grown past this many times its size, and past BUCKET (items added in one place), makes the filter's buckets be built again. */
 const MAX_GROWTH = 4;
 /** More changed items than this since the last lookup: build again rather than count bucket by bucket. */
-const MAX_CHANGES = 20_000;
+export const MAX_CHANGES = 20_000;
 /** Filters (with their order) kept per database (each open panel asks for one or two). */
 const MAX_FILTERS = 8;
 
@@ -70,6 +70,10 @@ const noted = (table: string, input: ListInput, events: ('INSERT' | 'UPDATE' | '
     )
     .join('\n');
 
+const UPDATE_TRACKING = `CREATE TEMP TRIGGER IF NOT EXISTS item_key_changes_update AFTER UPDATE ON main.items BEGIN
+    INSERT OR IGNORE INTO item_key_changes (${CHANGED_PARTS}) VALUES (${partsOf('NEW')}), (${partsOf('OLD')});
+  END;`;
+
 /** Notes the key parts of every item that changes, and which other inputs of lists changed (temp objects: never saved with the index). */
 const CHANGE_TRACKING = `
   CREATE TEMP TABLE IF NOT EXISTS item_key_changes (
@@ -79,9 +83,7 @@ const CHANGE_TRACKING = `
   CREATE TEMP TRIGGER IF NOT EXISTS item_key_changes_insert AFTER INSERT ON main.items BEGIN
     INSERT OR IGNORE INTO item_key_changes (${CHANGED_PARTS}) VALUES (${partsOf('NEW')});
   END;
-  CREATE TEMP TRIGGER IF NOT EXISTS item_key_changes_update AFTER UPDATE ON main.items BEGIN
-    INSERT OR IGNORE INTO item_key_changes (${CHANGED_PARTS}) VALUES (${partsOf('NEW')}), (${partsOf('OLD')});
-  END;
+  ${UPDATE_TRACKING}
   CREATE TEMP TRIGGER IF NOT EXISTS item_key_changes_delete AFTER DELETE ON main.items BEGIN
     INSERT OR IGNORE INTO item_key_changes (${CHANGED_PARTS}) VALUES (${partsOf('OLD')});
   END;
@@ -99,6 +101,24 @@ function positionsOf(db: Database): Positions {
     byDatabase.set(db, positions);
   }
   return positions;
+}
+
+/**
+ * Runs `work`, which rewrites more than MAX_CHANGES item rows (a bulk verdict), without
+ * the update trigger noting two rows for each: every list's buckets are dropped now, as
+ * takeChanges would drop them after it. Run inside the caller's transaction, so a
+ * rollback restores the trigger with the rest.
+ */
+export function rewritingManyItems<T>(db: Database, work: () => T): T {
+  const positions = byDatabase.get(db);
+  if (!positions) return work();
+  positions.filters.clear();
+  db.exec('DROP TRIGGER IF EXISTS temp.item_key_changes_update');
+  try {
+    return work();
+  } finally {
+    db.exec(UPDATE_TRACKING);
+  }
 }
 
 /** The bucket whose range holds `key`: the last start at or before it. */

@@ -21,6 +21,7 @@ import { sha256Hex } from '../text/hashing';
 import { caseIdsOf } from './caseIds';
 import type { ReviewEvent, TagEvent, UndoEvent } from './journalEvents';
 import { itemAgreement } from '../review/agreement';
+import { MAX_CHANGES, rewritingManyItems } from './queuePositions';
 
 /** The order in which reviews of one item stand, last one deciding (shared with the tag timeline). */
 const DECIDING_ORDER = '(grader IS NULL) DESC, adjudicates DESC, lc DESC, at DESC, eid DESC';
@@ -174,6 +175,7 @@ export function refreshReviewStates(ctx: ReviewApply): void {
     '(?)',
     [...ctx.touched].map((cid) => [cid]),
   );
+  const touchedCount = ctx.touched.size;
   ctx.touched.clear();
   // tags: the person's reviews and the tag events, in clock order; rows that add and remove nothing are left out
   const folded = new Map<number, Set<string>>();
@@ -231,12 +233,15 @@ export function refreshReviewStates(ctx: ReviewApply): void {
   db.run('INSERT OR IGNORE INTO counts_deferred (one) VALUES (1)');
   const deferred = db.getRowsModified() === 1;
   // the touched items by rowid (an UPDATE … FROM the temp table would have SQLite scan every item)
-  db.run(
-    `UPDATE items SET (state, verdict, correction, rubric, comment, reviewer, reviewed_at, grader, tags, review_eid, agreement, human_reviewers) = (
-       SELECT f.state, f.verdict, f.correction, f.rubric, f.comment, f.reviewer, f.at, f.grader, f.tags, f.deciding, f.agreement, f.people
-       FROM temp.review_refresh f WHERE f.cid = items.cid)
-     WHERE items.cid IN (SELECT cid FROM temp.review_refresh)`,
-  );
+  const rewrite = () =>
+    db.run(
+      `UPDATE items SET (state, verdict, correction, rubric, comment, reviewer, reviewed_at, grader, tags, review_eid, agreement, human_reviewers) = (
+         SELECT f.state, f.verdict, f.correction, f.rubric, f.comment, f.reviewer, f.at, f.grader, f.tags, f.deciding, f.agreement, f.people
+         FROM temp.review_refresh f WHERE f.cid = items.cid)
+       WHERE items.cid IN (SELECT cid FROM temp.review_refresh)`,
+    );
+  if (touchedCount > MAX_CHANGES) rewritingManyItems(db, rewrite);
+  else rewrite();
   if (deferred) db.run('DELETE FROM counts_deferred');
   // as the trigger does per row: the state left loses, the state entered gains (its row made if new)
   const leave = ctx.stmt('UPDATE item_counts SET n = n - ? WHERE key = ?');
