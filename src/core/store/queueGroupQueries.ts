@@ -11,7 +11,7 @@
 // compared (few once the clusters catch up) are read from their own index or table
 // rather than found among every item of the state.
 import type { Database, SqlValue } from 'sql.js';
-import { keptCounts, valuesOf } from './storeQueries';
+import { countsByState, keptCounts, valuesOf } from './storeQueries';
 
 export interface GroupCount {
   key: string;
@@ -64,9 +64,9 @@ function countsPer(db: Database, column: 'last_rn' | 'suite', state: string): Ma
   if ((kept.get(`state:${state}`) ?? 0) * 2 <= all) return direct(state);
   // most items are in this state: every item's count per value (covering: no row read), less the other states'
   const counts = new Map(valuesOf(db, `SELECT ${column}, COUNT(*) FROM items GROUP BY ${column}`).map((r) => [r[0]!, Number(r[1])]));
-  for (const [key, held] of kept) {
-    if (!key.startsWith('state:') || key === `state:${state}` || held === 0) continue;
-    for (const [value, n] of direct(key.slice('state:'.length))) counts.set(value, (counts.get(value) ?? 0) - n);
+  for (const other of Object.keys(countsByState(kept))) {
+    if (other === state) continue;
+    for (const [value, n] of direct(other)) counts.set(value, (counts.get(value) ?? 0) - n);
   }
   for (const [value, n] of counts) if (n <= 0) counts.delete(value);
   return counts;
@@ -80,7 +80,6 @@ export function runGroupCounts(db: Database, state: string): (GroupCount & { sui
   return runs.map((r) => ({ key: String(r[1]), suite: String(r[2]), model: r[3] ? String(r[3]) : null, startedAt: r[4] ? String(r[4]) : null, count: counts.get(r[0]!) ?? 0 }));
 }
 
-/** The tags of items in this state (an item with two tags counts under each), by name. */
 /**
  * Where the tagged items of a state are read from: the tagged items' partial index when
  * they are fewer than the state's items (usually: few items carry tags), else the state's.
@@ -90,6 +89,7 @@ function taggedOfState(db: Database, state: string): string {
   return tagged < (keptCounts(db).get(`state:${state}`) ?? 0) ? 'items INDEXED BY items_tagged' : 'items INDEXED BY items_state';
 }
 
+/** The tags of items in this state (an item with two tags counts under each), by name. */
 export function tagGroupCounts(db: Database, state: string): GroupCount[] {
   return valuesOf(db, `SELECT t.value, COUNT(*) FROM ${taggedOfState(db, state)}, json_each(items.tags) t WHERE items.tags != '[]' AND items.state = ? GROUP BY t.value ORDER BY t.value`, [state]).map((r) => ({
     key: String(r[0]),

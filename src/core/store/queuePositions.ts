@@ -17,7 +17,7 @@ import type { QueueSort } from '../review/queueSort';
 import { countBetween, countBetweenUpTo, scanRows } from './keysetScan';
 import { compareKeys, keyColumns, keyOfRow, OPEN_REGRESSION_SQL, ORDER_KEYS, orderBy, type ListKey } from './listOrder';
 import { BUCKET, listReading } from './listReading';
-import { keptCounts, type ItemFilter } from './storeQueries';
+import { countsByState, keptCounts, type ItemFilter } from './storeQueries';
 
 /** A bucket grown past this many times its size, and past BUCKET (items added in one place), makes the filter's buckets be built again. */
 const MAX_GROWTH = 4;
@@ -205,11 +205,11 @@ function stateOnly(filter: ItemFilter): boolean {
 function buildFromWhole(db: Database, filter: ItemFilter): Buckets {
   const sort = sortOf(filter);
   const buckets: Buckets = { ...cut(db, { sort }, BUCKET), sort, size: BUCKET, inputs: inputsOf(filter), dirty: new Set() };
-  for (const [key, n] of keptCounts(db)) {
-    if (!key.startsWith('state:') || key === `state:${filter.state}` || n === 0) continue;
+  for (const other of Object.keys(countsByState(keptCounts(db)))) {
+    if (other === filter.state) continue;
     const others = db.prepare(`SELECT ${keyColumns(sort)} FROM items WHERE state = ?`);
     try {
-      others.bind([key.slice('state:'.length)]);
+      others.bind([other]);
       // (the selected columns are the key's parts, in order)
       while (others.step()) buckets.counts[bucketOf(buckets, others.get())]! -= 1;
     } finally {
