@@ -294,7 +294,7 @@ describe('keyset pages in every order', () => {
           const [from, to] = samples[sort];
           const leaves = [...leavesOfAll(sort).map((l) => [l, false] as const), ...leavesAfter(sort, from, true).map((l) => [l, false] as const), ...leavesBefore(sort, to).map((l) => [l, true] as const), ...leavesBetween(sort, from, to).map((l) => [l, false] as const)];
           for (const [leaf, reverse] of leaves) {
-            const { from, params } = leafSource(store.database, filter, leaf);
+            const { from, params } = leafSource(filter, leaf, listReading(store.database, filter).sorted);
             const plan = store.database
               .exec(`EXPLAIN QUERY PLAN SELECT id FROM ${from} ORDER BY ${orderBy(sort, reverse, leaf.prefix)} LIMIT 200 OFFSET 1999`, params)[0]!
               .values.map((r) => String(r.at(-1)))
@@ -325,7 +325,7 @@ describe('keyset pages in every order', () => {
           ORDER_KEYS[sort].map((p) => (p.kind === 'text' ? '2026-01-01' : 1)),
           false,
         ).at(-1)!;
-        const { from, params } = leafSource(store.database, filter, leaf);
+        const { from, params } = leafSource(filter, leaf, listReading(store.database, filter).sorted);
         return store.database
           .exec(`EXPLAIN QUERY PLAN SELECT id FROM ${from} ORDER BY ${orderBy(sort, false, leaf.prefix)} LIMIT 200`, params)[0]!
           .values.map((r) => String(r.at(-1)))

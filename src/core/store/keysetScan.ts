@@ -14,10 +14,10 @@ export type ScanStart = { key: ListKey; inclusive: boolean } | null;
  * The table and condition one leaf of the filter's list is read from: `items` and the
  * leaf's range, or, for a thin list of one state (listReading.ts), `items` through
  * items_state alone (else SQLite takes the order's index for the leaf's range and walks
- * every item of it to find the few in the state).
+ * every item of it to find the few in the state). `sorted` is listReading's, decided once
+ * per read, not per leaf.
  */
-export function leafSource(db: Database, filter: ItemFilter, leaf: Leaf): { from: string; params: SqlValue[] } {
-  const sorted = listReading(db, filter).sorted;
+export function leafSource(filter: ItemFilter, leaf: Leaf, sorted: boolean): { from: string; params: SqlValue[] } {
   const base = itemWhere(filter, { stateUnindexed: leaf.stateUnindexed && !sorted });
   const terms = [base.sql.replace(/^WHERE /, ''), leaf.sql].filter(Boolean);
   const table = sorted ? 'items INDEXED BY items_state' : 'items';
@@ -25,8 +25,8 @@ export function leafSource(db: Database, filter: ItemFilter, leaf: Leaf): { from
 }
 
 /** Rows of the leaf, but at most `atMost` of them counted (a walk of at most that many index entries). */
-function countUpTo(db: Database, filter: ItemFilter, leaf: Leaf, atMost: number): number {
-  const { from, params } = leafSource(db, filter, leaf);
+function countUpTo(db: Database, filter: ItemFilter, leaf: Leaf, sorted: boolean, atMost: number): number {
+  const { from, params } = leafSource(filter, leaf, sorted);
   return Number(db.exec(`SELECT COUNT(*) FROM (SELECT 1 FROM ${from} LIMIT ${Math.floor(atMost)})`, params)[0]?.values[0]?.[0] ?? 0);
 }
 
@@ -39,16 +39,17 @@ export function scanRows(db: Database, filter: ItemFilter, sort: QueueSort, star
   const leaves: Leaf[] = !start ? leavesOfAll(sort) : reverse ? leavesBefore(sort, start.key) : leavesAfter(sort, start.key, start.inclusive);
   let skip = Math.max(0, Math.floor(options.skip ?? 0));
   let wanted = Math.max(0, Math.floor(options.limit));
+  const { sorted } = listReading(db, filter);
   const out: Record<string, SqlValue>[] = [];
   for (const leaf of leaves) {
     if (wanted === 0) break;
     // the parts the leaf holds equal are left out of the ORDER BY: SQLite does not see that
     // an expression held equal (open regression) is constant, and would sort the leaf
-    const { from, params } = leafSource(db, filter, leaf);
+    const { from, params } = leafSource(filter, leaf, sorted);
     const found = rows(db, `SELECT ${options.columns} FROM ${from} ORDER BY ${orderBy(sort, reverse, leaf.prefix)} LIMIT ${wanted} OFFSET ${skip}`, params);
     if (found.length === 0 && skip > 0) {
       // the leaf holds no more rows than are left to skip: they are skipped whole
-      skip -= countUpTo(db, filter, leaf, skip);
+      skip -= countUpTo(db, filter, leaf, sorted, skip);
       continue;
     }
     skip = 0;
@@ -60,9 +61,10 @@ export function scanRows(db: Database, filter: ItemFilter, sort: QueueSort, star
 
 /** Items of the filter's list at or after `from` and before `to` (null: the list's start or end). */
 export function countBetween(db: Database, filter: ItemFilter, sort: QueueSort, from: ListKey | null, to: ListKey | null): number {
+  const { sorted } = listReading(db, filter);
   let n = 0;
   for (const leaf of leavesBetween(sort, from, to)) {
-    const { from, params } = leafSource(db, filter, leaf);
+    const { from, params } = leafSource(filter, leaf, sorted);
     n += Number(db.exec(`SELECT COUNT(*) FROM ${from}`, params)[0]?.values[0]?.[0] ?? 0);
   }
   return n;
@@ -70,9 +72,10 @@ export function countBetween(db: Database, filter: ItemFilter, sort: QueueSort, 
 
 /** Like countBetween, but stops counting past `atMost` (then returns atMost + 1). */
 export function countBetweenUpTo(db: Database, filter: ItemFilter, sort: QueueSort, from: ListKey | null, to: ListKey | null, atMost: number): number {
+  const { sorted } = listReading(db, filter);
   let n = 0;
   for (const leaf of leavesBetween(sort, from, to)) {
-    n += countUpTo(db, filter, leaf, atMost + 1 - n);
+    n += countUpTo(db, filter, leaf, sorted, atMost + 1 - n);
     if (n > atMost) return atMost + 1;
   }
   return n;
