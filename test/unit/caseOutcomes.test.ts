@@ -3,16 +3,15 @@
 // journals makes, come whole out of an index saved before it existed, and be put back
 // when an apply fails.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { captureFile } from '../../src/core/capture/captureFile';
 import { capturePaths } from '../../src/core/capture/capturePaths';
 import { CaseOutcomes } from '../../src/core/store/caseOutcomes';
-import { loadSqlEngine } from '../../src/core/store/sqlEngine';
 import { listRuns, valuesOf } from '../../src/core/store/storeQueries';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
-import { tempDir } from './testSupport';
+import { editSavedIndex, tempDir } from './testSupport';
 
 type Kind = 'pass' | 'fail';
 
@@ -152,11 +151,7 @@ describe('last outcomes outside SQLite', () => {
     );
     const indexFile = store.paths.indexFile;
     store.close();
-    const SQL = await loadSqlEngine();
-    const db = new SQL.Database(readFileSync(indexFile));
-    db.run('UPDATE case_outcomes SET data = ?', [new Uint8Array(18).fill(99)]);
-    writeFileSync(indexFile, db.export());
-    db.close();
+    await editSavedIndex(indexFile, (db) => db.run('UPDATE case_outcomes SET data = ?', [new Uint8Array(18).fill(99)]));
     store = await WorkspaceStore.open(root, 'default');
     try {
       assert.ok(

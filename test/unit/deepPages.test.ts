@@ -2,7 +2,7 @@
 // positions (queuePositions.ts) and must give exactly the rows OFFSET gives, whatever
 // changed in between.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { captureFile } from '../../src/core/capture/captureFile';
@@ -12,11 +12,10 @@ import { submitReviews, tagItems, undoEvents } from '../../src/core/review/revie
 import { BUCKET } from '../../src/core/store/listReading';
 import { MAX_CHANGES } from '../../src/core/store/queuePositions';
 import { listItems, type ItemFilter } from '../../src/core/store/storeQueries';
-import { loadSqlEngine } from '../../src/core/store/sqlEngine';
 import { workspacePaths } from '../../src/core/store/workspacePaths';
 import { WorkspaceStore } from '../../src/core/store/workspaceStore';
 import { queueGroups } from '../../src/core/views/treeModels';
-import { tempDir } from './testSupport';
+import { editSavedIndex, tempDir } from './testSupport';
 
 /** A promptfoo results file: cases `from`…`to`-1, those in `passing` pass, the rest fail. */
 function results(dir: string, name: string, from: number, to: number, passing: (i: number) => boolean = () => false): string {
@@ -146,13 +145,10 @@ describe('deep pages', () => {
     refreshClusters(store);
     store.close();
     // the index as schema 7 left it: signed for clustering, with no search table (the upgrade queues every signed item's text)
-    const file = workspacePaths(root, 'default').indexFile;
-    const SQL = await loadSqlEngine();
-    const db = new SQL.Database(readFileSync(file));
-    db.run('DROP TABLE item_text; DROP TABLE text_pending');
-    db.run("UPDATE meta SET value = '7' WHERE key = 'schema_version'");
-    writeFileSync(file, db.export());
-    db.close();
+    await editSavedIndex(workspacePaths(root, 'default').indexFile, (db) => {
+      db.run('DROP TABLE item_text; DROP TABLE text_pending');
+      db.run("UPDATE meta SET value = '7' WHERE key = 'schema_version'");
+    });
     store = await WorkspaceStore.open(root, 'default');
     try {
       const lists: ItemFilter[] = [{ text: '9' }, { text: '9', sort: 'newest' }];

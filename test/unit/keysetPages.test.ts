@@ -4,7 +4,7 @@
 // stayed where it was; a page asked for at an item finds where the item is now; and no
 // order sorts the list or walks it from the top for a deep page.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { captureFile } from '../../src/core/capture/captureFile';
 import { queryPageAt } from '../../src/core/review/reviewQueries';
@@ -19,7 +19,7 @@ import { workspacePaths } from '../../src/core/store/workspacePaths';
 import { loadSqlEngine } from '../../src/core/store/sqlEngine';
 import { SCHEMA_VERSION, schemaVersionOf } from '../../src/core/store/indexSchema';
 import type { Database } from 'sql.js';
-import { MAPPED_RUN, mappedRun, tempDir } from './testSupport';
+import { editSavedIndex, MAPPED_RUN, mappedRun, tempDir } from './testSupport';
 
 const ids = (store: WorkspaceStore, filter: ItemFilter) => listItems(store.database, filter).map((i) => i.id);
 
@@ -240,17 +240,16 @@ describe('keyset pages in every order', () => {
     const file = workspacePaths(root, 'default').indexFile;
     const SQL = await loadSqlEngine();
     const names = (db: Database) => (db.exec("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items'")[0]?.values ?? []).map((r) => String(r[0]));
-    let db = new SQL.Database(readFileSync(file));
-    for (const name of ['items_run', 'items_suite_created', 'items_open_regression', 'items_not_open_regression']) db.run(`DROP INDEX ${name}`);
-    db.run('CREATE INDEX items_suite ON items (suite)');
-    db.run("UPDATE meta SET value = '8' WHERE key = 'schema_version'");
-    writeFileSync(file, db.export());
-    db.close();
+    await editSavedIndex(file, (db) => {
+      for (const name of ['items_run', 'items_suite_created', 'items_open_regression', 'items_not_open_regression']) db.run(`DROP INDEX ${name}`);
+      db.run('CREATE INDEX items_suite ON items (suite)');
+      db.run("UPDATE meta SET value = '8' WHERE key = 'schema_version'");
+    });
 
     store = await WorkspaceStore.open(root, 'default');
     for (const sort of QUEUE_SORTS) assert.deepEqual(ids(store, { sort }), before[sort], `${sort} after the upgrade`);
     store.close(); // nothing was captured or reviewed: the upgrade alone is saved
-    db = new SQL.Database(readFileSync(file));
+    const db = new SQL.Database(readFileSync(file));
     try {
       assert.equal(schemaVersionOf(db), SCHEMA_VERSION);
       assert.ok(names(db).includes('items_run') && names(db).includes('items_open_regression') && names(db).includes('items_suite_created') && !names(db).includes('items_suite'), names(db).join(', '));

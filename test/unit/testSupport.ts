@@ -1,10 +1,12 @@
 // Shared helpers for plain-Node tests: fixture paths, temp folders, reading a file's events.
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_READ_OPTIONS, type ReadOptions, type RecordError, type RunDescription } from '../../src/core/formats/adapter';
 import { openResultFile } from '../../src/core/formats/readResultFile';
 import type { EvalCase } from '../../src/core/model/caseModel';
+import { loadSqlEngine } from '../../src/core/store/sqlEngine';
+import type { Database } from 'sql.js';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 export const FIXTURES = process.env.EVALLOOP_FIXTURES ?? resolve(REPO_ROOT, 'test/fixtures/eval-formats');
@@ -114,4 +116,16 @@ export function mappedRun(dir: string, folder: string, suite: string, from: numb
   const file = join(dir, folder, `${suite}.jsonl`);
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
+}
+
+/** Changes a saved index file in place, as an older version (or a damaged disk) would have left it. */
+export async function editSavedIndex(file: string, edit: (db: Database) => void): Promise<void> {
+  const SQL = await loadSqlEngine();
+  const db = new SQL.Database(readFileSync(file));
+  try {
+    edit(db);
+    writeFileSync(file, db.export());
+  } finally {
+    db.close();
+  }
 }
