@@ -5,7 +5,6 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_READ_OPTIONS, type ReadOptions, type RecordError, type RunDescription } from '../../src/core/formats/adapter';
 import { openResultFile } from '../../src/core/formats/readResultFile';
 import type { EvalCase } from '../../src/core/model/caseModel';
-import { loadSqlEngine } from '../../src/core/store/sqlEngine';
 import type { Database } from 'sql.js';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
@@ -120,6 +119,8 @@ export function mappedRun(dir: string, folder: string, suite: string, from: numb
 
 /** Changes a saved index file in place, as an older version (or a damaged disk) would have left it. */
 export async function editSavedIndex(file: string, edit: (db: Database) => void): Promise<void> {
+  // loaded here, not with this module: the start-up test checks that sql.js is not loaded
+  const { loadSqlEngine } = await import('../../src/core/store/sqlEngine');
   const SQL = await loadSqlEngine();
   const db = new SQL.Database(readFileSync(file));
   try {
